@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { createServices, type Services } from '../core/services.js';
+import { systemClock, type Store } from '../core/ports.js';
+import type { Bus, Unsubscribe } from '../shared/bus/bus.js';
+import type { Cache } from '../shared/cache/cache.js';
+import type { Config } from '../shared/config.js';
+import type { Logger } from '../shared/log.js';
+import { CENTRAL_QUEUE, SUBJECTS } from '../shared/subjects.js';
+import { AppError } from '../shared/errors.js';
+import { BusEventSink } from './events.js';
+import { rpcHandlers, type RpcRequest } from './rpc/handlers.js';
+import { SqliteStore } from './store/sqlite/index.js';
+
+export function openStore(config: Config): Store {
+  if (config.store.kind === 'sqlite') return new SqliteStore(join(config.dataDir, 'switchboard.db'), { synchronous: config.store.synchronous });
+  throw new Error(`store kind ${config.store.kind} is not available in this build`);
+}
+
+export interface CentralNode {
+  services: Services;
+  store: Store;
+  stop(): Promise<void>;
+}
+
+/** Central: the store, the domain services, and their exposure over the bus. */
+export async function startCentral(opts: { config: Config; bus: Bus; cache: Cache; log: Logger; store?: Store }): Promise<CentralNode> {
+  const { config, bus, cache, log } = opts;
+  const store = opts.store ?? openStore(config);
+  const services = createServices({ store, cache, events: new BusEventSink(bus), clock: systemClock, config });
+
+  const boot = await services.admin.ensureInitialAdmin(config.admin.account, config.admin.password);
+  if (boot.created) {
+    log.warn({ account: config.admin.account }, 'created the initial administrator');
+    if (boot.password) {
+      // Printed once, on the first start only; it is stored hashed.
+      process.stdout.write(`\n  Initial administrator: ${config.admin.account}\n  Password: ${boot.password}\n  Sign in at http://localhost:${config.port}/ or with: npx switchboard admin login\n\n`);
+    }
+  }
+
+  const handlers = rpcHandlers(services);
+  const prefix = SUBJECTS.rpc('');
+  const unserve: Unsubscribe = bus.serve(SUBJECTS.rpcWildcard, async (payload: RpcRequest, subject: string) => {
+    const method = subject.slice(prefix.length) as keyof typeof handlers;
+    const handler = handlers[method];
+    if (!handler) throw new AppError('SB_UNKNOWN_TYPE', `Unknown method ${method}`);
+    try {
+      return await handler(payload ?? {});
+    } catch (e) {
+      if (!(e instanceof AppError)) log.error({ err: e, method }, 'rpc failed');
+      throw e;
+    }
+  }, { queue: CENTRAL_QUEUE });
+
+  log.info({ store: store.kind }, 'central ready');
+  return {
+    services, store,
+    async stop() {
+      unserve();
+      await store.close();
+    },
+  };
+}

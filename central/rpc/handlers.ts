@@ -1,0 +1,57 @@
+import type { Actor } from '../../core/actor.js';
+import type { Services } from '../../core/services.js';
+import { AppError } from '../../shared/errors.js';
+import { INTERNAL, type Method } from '../../shared/protocol/api.js';
+
+/** What a relay sends with every request: who acts (resolved from the token) and the params. */
+export interface RpcRequest {
+  actor?: Actor;
+  ip?: string | null;
+  params?: unknown;
+}
+
+type Handler = (req: RpcRequest) => Promise<unknown>;
+
+function actorOf(req: RpcRequest): Actor {
+  const a = req.actor;
+  if (!a || typeof a.userId !== 'number' || typeof a.sessionId !== 'string') throw new AppError('SB_UNAUTHENTICATED');
+  return a;
+}
+
+/** Bus method → domain call. Nothing else lives here: no rules, no SQL. */
+export function rpcHandlers(s: Services): Record<Method | (typeof INTERNAL)[keyof typeof INTERNAL], Handler> {
+  const u = (fn: (actor: Actor, params: unknown) => Promise<unknown>): Handler => (req) => fn(actorOf(req), req.params ?? {});
+  return {
+    [INTERNAL.resolve]: async (req) => s.auth.resolve((req.params as { token?: unknown } | undefined)?.token),
+    [INTERNAL.ping]: async () => ({ ok: true }),
+    'auth.login': (req) => s.auth.login(req.params, req.ip ?? null),
+    'auth.logout': u(async (a) => { await s.auth.logout(a); return {}; }),
+    'auth.sessions': u((a) => s.auth.mySessions(a)),
+    'auth.password': u(async (a, p) => { await s.auth.changePassword(a, p); return {}; }),
+    'users.me': u((a) => s.users.me(a)),
+    'users.list': u((a, p) => s.users.list(a, p)),
+    'users.get': u((a, p) => s.users.get(a, p)),
+    'conv.list': u((a) => s.messaging.listConversations(a)),
+    'conv.get': u((a, p) => s.messaging.getConversation(a, p)),
+    'conv.direct': u((a, p) => s.messaging.openDirect(a, p)),
+    'conv.group': u((a, p) => s.messaging.createGroup(a, p)),
+    'conv.rename': u((a, p) => s.messaging.rename(a, p)),
+    'conv.addMembers': u((a, p) => s.messaging.addMembers(a, p)),
+    'conv.removeMember': u((a, p) => s.messaging.removeMember(a, p)),
+    'conv.leave': u((a, p) => s.messaging.leave(a, p)),
+    'msg.history': u((a, p) => s.messaging.history(a, p)),
+    'msg.send': u((a, p) => s.messaging.send(a, p)),
+    'msg.read': u((a, p) => s.messaging.markRead(a, p)),
+    'sync': u((a, p) => s.messaging.sync(a, p)),
+    'admin.users.list': u((a, p) => s.admin.listUsers(a, p)),
+    'admin.users.create': u((a, p) => s.admin.createUser(a, p)),
+    'admin.users.disable': u((a, p) => s.admin.setDisabled(a, p, true)),
+    'admin.users.enable': u((a, p) => s.admin.setDisabled(a, p, false)),
+    'admin.users.password': u((a, p) => s.admin.resetPassword(a, p)),
+    'admin.users.setAdmin': u((a, p) => s.admin.setAdmin(a, p)),
+    'admin.sessions.list': u((a, p) => s.admin.listSessions(a, p)),
+    'admin.sessions.revoke': u((a, p) => s.admin.revokeSession(a, p)),
+    'admin.groups.create': u((a, p) => s.admin.createGroup(a, p)),
+    'admin.audit': u((a, p) => s.admin.auditLog(a, p)),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The schema, defined once and rendered for SQLite and MySQL/MariaDB.
+ * Migrations are numbered; each store applies the ones it has not recorded.
+ */
+export type ColumnType = 'id' | 'int' | 'bigint' | 'bool' | 'text' | 'string' | 'json';
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  /** For 'string': the maximum length (VARCHAR in MySQL). */
+  length?: number;
+  nullable?: boolean;
+  default?: string | number;
+}
+
+export interface Table {
+  name: string;
+  columns: Column[];
+  /** Defaults to the 'id' column. */
+  primaryKey?: string[];
+  unique?: string[][];
+  indexes?: string[][];
+}
+
+export interface Migration {
+  version: number;
+  description: string;
+  tables: Table[];
+}
+
+const c = (name: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({ name, type, ...extra });
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    description: 'users, sessions, conversations, members, messages, audit log, stream position',
+    tables: [
+      {
+        name: 'users',
+        columns: [
+          c('id', 'id'), c('account', 'string', { length: 64 }), c('name', 'string', { length: 100 }),
+          c('password_hash', 'string', { length: 200 }), c('is_admin', 'bool', { default: 0 }), c('disabled', 'bool', { default: 0 }),
+          c('created_at', 'bigint'), c('updated_at', 'bigint'),
+        ],
+        unique: [['account']],
+      },
+      {
+        name: 'sessions',
+        columns: [
+          c('id', 'string', { length: 32 }), c('user_id', 'bigint'), c('token_hash', 'string', { length: 64 }),
+          c('device_type', 'string', { length: 16 }), c('device_name', 'string', { length: 100 }), c('ip', 'string', { length: 64, nullable: true }),
+          c('created_at', 'bigint'), c('expires_at', 'bigint'), c('last_seen_at', 'bigint'), c('revoked_at', 'bigint', { nullable: true }),
+        ],
+        primaryKey: ['id'],
+        unique: [['token_hash']],
+        indexes: [['user_id']],
+      },
+      {
+        name: 'conversations',
+        columns: [
+          c('id', 'id'), c('kind', 'string', { length: 16 }), c('title', 'string', { length: 200 }),
+          c('owner_id', 'bigint', { nullable: true }), c('direct_key', 'string', { length: 64, nullable: true }),
+          c('last_seq', 'bigint', { default: 0 }), c('created_at', 'bigint'), c('pos', 'bigint'),
+        ],
+        unique: [['direct_key']],
+      },
+      {
+        name: 'members',
+        columns: [
+          c('conv_id', 'bigint'), c('user_id', 'bigint'), c('role', 'string', { length: 16 }), c('active', 'bool'),
+          c('joined_seq', 'bigint'), c('read_seq', 'bigint'), c('pos', 'bigint'),
+        ],
+        primaryKey: ['conv_id', 'user_id'],
+        indexes: [['user_id', 'pos']],
+      },
+      {
+        name: 'messages',
+        columns: [
+          c('id', 'id'), c('conv_id', 'bigint'), c('seq', 'bigint'), c('sender_id', 'bigint'), c('cmid', 'string', { length: 64 }),
+          c('kind', 'string', { length: 16 }), c('body', 'text'), c('created_at', 'bigint'), c('pos', 'bigint'),
+        ],
+        unique: [['conv_id', 'seq'], ['sender_id', 'cmid']],
+      },
+      {
+        name: 'audit_log',
+        columns: [
+          c('id', 'id'), c('actor_id', 'bigint', { nullable: true }), c('action', 'string', { length: 64 }),
+          c('target', 'string', { length: 128 }), c('details', 'json'), c('at', 'bigint'),
+        ],
+      },
+      {
+        // One row: the last stream position handed out (MySQL locks it to order commits).
+        name: 'stream',
+        columns: [c('id', 'int'), c('pos', 'bigint')],
+        primaryKey: ['id'],
+      },
+    ],
+  },
+];
+
+export type Dialect = 'sqlite' | 'mysql';
+
+function columnSql(col: Column, dialect: Dialect): string {
+  const nul = col.nullable ? 'NULL' : 'NOT NULL';
+  const def = col.default !== undefined ? ` DEFAULT ${typeof col.default === 'string' ? `'${col.default}'` : col.default}` : '';
+  if (dialect === 'sqlite') {
+    if (col.type === 'id') return `${col.name} INTEGER PRIMARY KEY AUTOINCREMENT`;
+    const t = { int: 'INTEGER', bigint: 'INTEGER', bool: 'INTEGER', text: 'TEXT', string: 'TEXT', json: 'TEXT' }[col.type];
+    return `${col.name} ${t} ${nul}${def}`;
+  }
+  if (col.type === 'id') return `${col.name} BIGINT NOT NULL AUTO_INCREMENT`;
+  const t = {
+    int: 'INT', bigint: 'BIGINT', bool: 'TINYINT(1)', text: 'MEDIUMTEXT',
+    string: `VARCHAR(${col.length ?? 255})`, json: 'MEDIUMTEXT',
+  }[col.type];
+  return `${col.name} ${t} ${nul}${def}`;
+}
+
+/** CREATE statements for one table in one dialect. */
+export function tableSql(t: Table, dialect: Dialect): string[] {
+  const cols = t.columns.map((col) => columnSql(col, dialect));
+  const hasId = t.columns.some((col) => col.type === 'id');
+  if (dialect === 'mysql' && hasId) cols.push('PRIMARY KEY (id)');
+  if (t.primaryKey) cols.push(`PRIMARY KEY (${t.primaryKey.join(', ')})`);
+  for (const u of t.unique ?? []) cols.push(`CONSTRAINT ${t.name}_${u.join('_')}_key UNIQUE (${u.join(', ')})`);
+  const tail = dialect === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : '';
+  const out = [`CREATE TABLE IF NOT EXISTS ${t.name} (\n  ${cols.join(',\n  ')}\n)${tail}`];
+  for (const idx of t.indexes ?? []) {
+    const name = `${t.name}_${idx.join('_')}_idx`;
+    out.push(dialect === 'mysql'
+      ? `CREATE INDEX ${name} ON ${t.name} (${idx.join(', ')})`
+      : `CREATE INDEX IF NOT EXISTS ${name} ON ${t.name} (${idx.join(', ')})`);
+  }
+  return out;
+}

@@ -1,0 +1,116 @@
+import { AppError } from '../../shared/errors.js';
+import { hashPassword, hashToken, verifyPassword } from '../../shared/crypto.js';
+import { randomId } from '../../shared/ids.js';
+import { DEVICE_TYPES, type LoginResult, type SessionView } from '../../shared/protocol/types.js';
+import type { Cache } from '../../shared/cache/cache.js';
+import type { Actor } from '../actor.js';
+import type { Clock, EventSink, SessionRecord, Store } from '../ports.js';
+import { sessionView, userView } from '../presenters.js';
+import type { RateLimiter } from '../rate-limit.js';
+import { obj, oneOf, optStr, str } from '../validate.js';
+
+export interface ResolvedSession {
+  userId: number;
+  sessionId: string;
+  expiresAt: number;
+}
+
+const SESSION_CACHE_MS = 60_000;
+const cacheKey = (tokenHash: string) => `sess:${tokenHash}`;
+
+/** Sign-in, token resolution and session revocation. */
+export class AuthService {
+  constructor(
+    private readonly store: Store,
+    private readonly cache: Cache,
+    private readonly events: EventSink,
+    private readonly limiter: RateLimiter,
+    private readonly clock: Clock,
+    private readonly opts: { sessionTtlMs: number; loginAttemptsPerMinute: number },
+  ) {}
+
+  async login(params: unknown, ip: string | null): Promise<LoginResult> {
+    const p = obj(params);
+    const account = str(p.account, 'account', { max: 64 });
+    const password = str(p.password, 'password', { max: 256 });
+    const deviceType = oneOf(p.device_type ?? 'web', 'device_type', DEVICE_TYPES);
+    const deviceName = optStr(p.device_name, 'device_name', { max: 100 }) ?? deviceType;
+    await this.limiter.check(`login:${account.toLowerCase()}`, this.opts.loginAttemptsPerMinute, 60_000);
+
+    const user = await this.store.users.byAccount(account);
+    // Verify even for unknown accounts would cost the same; we accept the timing
+    // difference because the rate limit bounds guessing either way.
+    if (!user || !(await verifyPassword(password, user.password_hash))) throw new AppError('SB_BAD_CREDENTIALS');
+    if (user.disabled) throw new AppError('SB_USER_DISABLED');
+
+    const token = randomId(32);
+    const now = this.clock.now();
+    const rec: Omit<SessionRecord, 'revoked_at'> = {
+      id: randomId(12), user_id: user.id, token_hash: hashToken(token), device_type: deviceType,
+      device_name: deviceName, ip, created_at: now, expires_at: now + this.opts.sessionTtlMs, last_seen_at: now,
+    };
+    await this.store.sessions.create(rec);
+    return { token, session: sessionView({ ...rec, revoked_at: null }), user: userView(user) };
+  }
+
+  /** Token → session, cached briefly; revocation deletes the cache entry. */
+  async resolve(token: unknown): Promise<ResolvedSession> {
+    if (typeof token !== 'string' || token.length < 16 || token.length > 128) throw new AppError('SB_UNAUTHENTICATED');
+    const tokenHash = hashToken(token);
+    const now = this.clock.now();
+    const cached = await this.cache.get(cacheKey(tokenHash)).catch(() => null);
+    let resolved: ResolvedSession | null = cached ? (JSON.parse(cached) as ResolvedSession) : null;
+    if (!resolved) {
+      const s = await this.store.sessions.byTokenHash(tokenHash);
+      if (!s || s.revoked_at !== null) throw new AppError('SB_UNAUTHENTICATED');
+      const user = await this.store.users.byId(s.user_id);
+      if (!user || user.disabled) throw new AppError('SB_USER_DISABLED');
+      resolved = { userId: s.user_id, sessionId: s.id, expiresAt: s.expires_at };
+      await this.cache.set(cacheKey(tokenHash), JSON.stringify(resolved), SESSION_CACHE_MS).catch(() => {});
+    }
+    if (resolved.expiresAt <= now) throw new AppError('SB_TOKEN_EXPIRED');
+    return resolved;
+  }
+
+  async logout(actor: Actor): Promise<void> {
+    const s = await this.store.sessions.revoke(actor.sessionId, this.clock.now());
+    if (s) await this.forget([s], 'signed_out');
+  }
+
+  async mySessions(actor: Actor): Promise<SessionView[]> {
+    const list = await this.store.sessions.listActive({ userId: actor.userId, now: this.clock.now(), limit: 200 });
+    return list.map(sessionView);
+  }
+
+  async changePassword(actor: Actor, params: unknown): Promise<void> {
+    const p = obj(params);
+    const current = str(p.current_password, 'current_password', { max: 256 });
+    const next = str(p.new_password, 'new_password', { min: 8, max: 256 });
+    const user = await this.store.users.byId(actor.userId);
+    if (!user || !(await verifyPassword(current, user.password_hash))) throw new AppError('SB_BAD_CREDENTIALS');
+    await this.store.users.update(user.id, { passwordHash: await hashPassword(next) }, this.clock.now());
+    // Every other device signs in again with the new password.
+    const now = this.clock.now();
+    const others = (await this.store.sessions.listActive({ userId: user.id, now, limit: 10_000 })).filter((s) => s.id !== actor.sessionId);
+    for (const s of others) await this.store.sessions.revoke(s.id, now);
+    await this.forget(others, 'password_changed');
+  }
+
+  /** Ends all of a user's sessions: tokens stop working, sockets close. */
+  async endAllSessions(userId: number, reason: string): Promise<number> {
+    const ended = await this.store.sessions.revokeAllForUser(userId, this.clock.now());
+    await this.forget(ended, reason);
+    return ended.length;
+  }
+
+  async endSession(sessionId: string, reason: string): Promise<boolean> {
+    const s = await this.store.sessions.revoke(sessionId, this.clock.now());
+    if (s) await this.forget([s], reason);
+    return s !== null;
+  }
+
+  private async forget(sessions: SessionRecord[], reason: string): Promise<void> {
+    await Promise.all(sessions.map((s) => this.cache.del(cacheKey(s.token_hash)).catch(() => {})));
+    if (sessions.length) this.events.sessionsEnded(sessions.map((s) => s.id), reason);
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * The ports the domain depends on. Central provides SQLite and MySQL stores;
+ * every store passes the same contract suite (test/contract/store.ts).
+ * Store methods are intention-named and atomic: each one is one transaction.
+ */
+import type { AuditEntry, ConversationKind, DeviceType, MemberRole, MessageKind, ServerEvent } from '../shared/protocol/types.js';
+
+export interface UserRecord {
+  id: number;
+  account: string;
+  name: string;
+  password_hash: string;
+  is_admin: boolean;
+  disabled: boolean;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface NewUser {
+  account: string;
+  name: string;
+  passwordHash: string;
+  isAdmin: boolean;
+  at: number;
+}
+
+export interface UserPatch {
+  name?: string;
+  passwordHash?: string;
+  isAdmin?: boolean;
+  disabled?: boolean;
+}
+
+export interface UserStore {
+  /** Throws SB_CONFLICT when the account exists. */
+  create(input: NewUser): Promise<UserRecord>;
+  byId(id: number): Promise<UserRecord | null>;
+  byIds(ids: number[]): Promise<UserRecord[]>;
+  byAccount(account: string): Promise<UserRecord | null>;
+  /** Ordered by id; `query` matches account or name by substring. */
+  list(opts: { afterId?: number; limit: number; query?: string }): Promise<UserRecord[]>;
+  update(id: number, patch: UserPatch, at: number): Promise<UserRecord | null>;
+  count(): Promise<number>;
+}
+
+export interface SessionRecord {
+  id: string;
+  user_id: number;
+  token_hash: string;
+  device_type: DeviceType;
+  device_name: string;
+  ip: string | null;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  revoked_at: number | null;
+}
+
+export interface SessionStore {
+  create(rec: Omit<SessionRecord, 'revoked_at'>): Promise<void>;
+  byTokenHash(tokenHash: string): Promise<SessionRecord | null>;
+  byId(id: string): Promise<SessionRecord | null>;
+  /** Returns the session if it was active and is now revoked. */
+  revoke(id: string, at: number): Promise<SessionRecord | null>;
+  /** Revokes every active session of the user; returns those revoked. */
+  revokeAllForUser(userId: number, at: number): Promise<SessionRecord[]>;
+  listActive(opts: { userId?: number; now: number; limit: number }): Promise<SessionRecord[]>;
+}
+
+export interface ConversationRecord {
+  id: number;
+  kind: ConversationKind;
+  title: string;
+  owner_id: number | null;
+  direct_key: string | null;
+  last_seq: number;
+  created_at: number;
+  pos: number;
+}
+
+export interface MemberRecord {
+  conv_id: number;
+  user_id: number;
+  role: MemberRole;
+  active: boolean;
+  joined_seq: number;
+  read_seq: number;
+  pos: number;
+}
+
+export interface MessageRecord {
+  id: number;
+  conv_id: number;
+  seq: number;
+  sender_id: number;
+  cmid: string;
+  kind: MessageKind;
+  /** JSON text of the body. */
+  body: string;
+  created_at: number;
+  pos: number;
+}
+
+/** Side effects a (system) message carries, applied in the same transaction. */
+export interface MessageEffects {
+  addMembers?: { userId: number; role: MemberRole }[];
+  removeMembers?: number[];
+  setTitle?: string;
+  setOwner?: number;
+}
+
+export interface AppendInput {
+  convId: number;
+  senderId: number;
+  cmid: string;
+  kind: MessageKind;
+  body: string;
+  at: number;
+  /** The sender must be an active member (checked inside the transaction). */
+  requireMember: boolean;
+  /** The sender's role must be one of these (checked inside the transaction). */
+  requireRole?: MemberRole[];
+  effects?: MessageEffects;
+}
+
+export interface AppendResult {
+  message: MessageRecord;
+  /** False when (sender, cmid) existed: a retry got the original message. */
+  created: boolean;
+}
+
+export interface NewConversation {
+  kind: ConversationKind;
+  title: string;
+  ownerId: number | null;
+  /** Unique key of a one-to-one conversation ("small:large" user ids). */
+  directKey: string | null;
+  members: { userId: number; role: MemberRole }[];
+  /** The creating (system) message; its (sender, cmid) makes creation idempotent. */
+  first: { senderId: number; cmid: string; body: string; at: number } | null;
+}
+
+export interface ChangedMembership {
+  conversation: ConversationRecord;
+  member: MemberRecord;
+}
+
+export interface ConversationStore {
+  /** Creates, or returns the existing one for the same direct key or creator cmid. */
+  create(input: NewConversation): Promise<{ conversation: ConversationRecord; message: MessageRecord | null; created: boolean }>;
+  /** Assigns the next seq in the same transaction that stores the message. */
+  append(input: AppendInput): Promise<AppendResult>;
+  /** Moves the read cursor forward only; returns the cursor after the call. */
+  markRead(convId: number, userId: number, seq: number): Promise<{ readSeq: number; changed: boolean }>;
+  get(id: number): Promise<ConversationRecord | null>;
+  byDirectKey(key: string): Promise<ConversationRecord | null>;
+  members(convId: number): Promise<MemberRecord[]>;
+  membership(convId: number, userId: number): Promise<MemberRecord | null>;
+  /** Ascending by seq. With beforeSeq, the newest `limit` below it. */
+  history(convId: number, range: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<MessageRecord[]>;
+  messageBySeq(convId: number, seq: number): Promise<MessageRecord | null>;
+  messagesBySeqs(pairs: { convId: number; seq: number }[]): Promise<MessageRecord[]>;
+  /** Active memberships of the user. */
+  listForUser(userId: number): Promise<ChangedMembership[]>;
+  /** Memberships (active or not) whose conversation or membership changed after `since`, and the current position. */
+  changedSince(userId: number, since: number): Promise<{ pos: number; changes: ChangedMembership[] }>;
+  /** Messages after `afterSeq` that count as unread for the user (not their own, not system). */
+  unreadCount(convId: number, userId: number, afterSeq: number): Promise<number>;
+}
+
+export interface AuditStore {
+  append(entry: Omit<AuditEntry, 'id'>): Promise<void>;
+  list(opts: { limit: number; beforeId?: number }): Promise<AuditEntry[]>;
+}
+
+export interface Store {
+  readonly kind: string;
+  users: UserStore;
+  sessions: SessionStore;
+  conversations: ConversationStore;
+  audit: AuditStore;
+  close(): Promise<void>;
+}
+
+/** Zulip's single emit point: every state change ends here, after commit. */
+export interface EventSink {
+  emit(event: ServerEvent, recipients: number[]): void;
+  /** Tell relays to drop sockets of ended sessions. */
+  sessionsEnded(sessionIds: string[], reason: string): void;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

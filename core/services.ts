@@ -1,0 +1,29 @@
+import type { Cache } from '../shared/cache/cache.js';
+import type { Config } from '../shared/config.js';
+import { AdminService } from './admin/service.js';
+import { AuthService } from './auth/service.js';
+import { MessagingService } from './messaging/service.js';
+import type { Clock, EventSink, Store } from './ports.js';
+import { RateLimiter } from './rate-limit.js';
+import { UserService } from './users/service.js';
+
+export interface Services {
+  auth: AuthService;
+  users: UserService;
+  messaging: MessagingService;
+  admin: AdminService;
+}
+
+/** Builds the domain services over whatever ports the composition root chose. */
+export function createServices(deps: { store: Store; cache: Cache; events: EventSink; clock: Clock; config: Config }): Services {
+  const { store, cache, events, clock, config } = deps;
+  const limiter = new RateLimiter(cache);
+  const auth = new AuthService(store, cache, events, limiter, clock, {
+    sessionTtlMs: config.sessions.ttlHours * 3_600_000,
+    loginAttemptsPerMinute: config.limits.loginAttemptsPerMinute,
+  });
+  const messaging = new MessagingService(store, events, limiter, clock, config.limits);
+  const users = new UserService(store);
+  const admin = new AdminService(store, auth, messaging, events, clock);
+  return { auth, users, messaging, admin };
+}

@@ -1,0 +1,37 @@
+import { API, type AuthLevel, type HttpMethod, type Method } from '../shared/protocol/api.js';
+
+export interface Route {
+  method: Method;
+  http: HttpMethod;
+  auth: AuthLevel;
+  pattern: RegExp;
+  names: string[];
+}
+
+/** Compiles the API table into matchers once, at start-up. */
+export function compileRoutes(): Route[] {
+  return (Object.entries(API) as [Method, (typeof API)[Method]][]).map(([method, op]) => {
+    const names: string[] = [];
+    const source = op.http[1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    return { method, http: op.http[0], auth: op.auth, pattern: new RegExp(`^${source}$`), names };
+  });
+}
+
+export type RouteMatch = { route: Route; pathParams: Record<string, string> } | { route: null; pathMatched: boolean };
+
+export function matchRoute(routes: Route[], httpMethod: string, path: string): RouteMatch {
+  let pathMatched = false;
+  for (const route of routes) {
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (route.http !== httpMethod) continue;
+    const pathParams: Record<string, string> = {};
+    route.names.forEach((n, i) => { pathParams[n] = decodeURIComponent(m[i + 1]!); });
+    return { route, pathParams };
+  }
+  return { route: null, pathMatched };
+}

@@ -1,0 +1,300 @@
+import uWS from 'uWebSockets.js';
+import { resolve } from 'node:path';
+import type { Bus } from '../shared/bus/bus.js';
+import type { Config } from '../shared/config.js';
+import { AppError, toErrorBody } from '../shared/errors.js';
+import type { Logger } from '../shared/log.js';
+import { API, INTERNAL, type Method } from '../shared/protocol/api.js';
+import { CLOSE, PROTOCOL_VERSION, type ServerFrame } from '../shared/protocol/frames.js';
+import { openApiDocument } from '../shared/protocol/openapi.js';
+import type { UserView } from '../shared/protocol/types.js';
+import { SUBJECTS } from '../shared/subjects.js';
+import { readBody, send, sendError, sendJson, watchAbort } from './http.js';
+import { compileRoutes, matchRoute } from './routes.js';
+import { SocketRegistry, takeToken, type Socket, type SocketData } from './sessions.js';
+import { StaticFiles } from './static.js';
+
+interface Resolved { userId: number; sessionId: string; expiresAt: number }
+/** The event envelope central publishes on `sb.events` (see central/events.ts). */
+type Envelope =
+  | { kind: 'event'; recipients: number[]; event: unknown }
+  | { kind: 'sessions_ended'; session_ids: string[]; reason: string };
+
+const AUTH_TIMEOUT_MS = 10_000;
+const LOCAL_TOKEN_TTL_MS = 10_000;
+const HEALTH_INTERVAL_MS = 2_000;
+
+export interface RelayNode {
+  port: number;
+  stop(): Promise<void>;
+  stats(): { connections: number; users: number };
+}
+
+/**
+ * The relay: terminates client HTTP and WebSocket connections and forwards
+ * every request to central over the bus. No business rule and no SQL here.
+ */
+export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; version: string; webRoot?: string }): Promise<RelayNode> {
+  const { config, bus, log } = opts;
+  const limits = config.limits;
+  const routes = compileRoutes();
+  const sockets = new SocketRegistry();
+  const files = new StaticFiles(opts.webRoot ?? resolve(process.cwd(), 'relay/web'));
+  const openapi = JSON.stringify(openApiDocument(opts.version));
+  const tokens = new Map<string, { r: Resolved; until: number }>();
+  const started = Date.now();
+  let centralUp = true;
+  let connCounter = 0;
+  let listenSocket: uWS.us_listen_socket | null = null;
+
+  const rpc = <T>(method: string, payload: unknown) => bus.request<T>(SUBJECTS.rpc(method), payload);
+
+  async function resolveToken(token: string): Promise<Resolved> {
+    const hit = tokens.get(token);
+    if (hit && hit.until > Date.now()) return hit.r;
+    const r = await rpc<Resolved>(INTERNAL.resolve, { params: { token } });
+    if (tokens.size > 50_000) tokens.clear();
+    tokens.set(token, { r, until: Date.now() + LOCAL_TOKEN_TTL_MS });
+    return r;
+  }
+
+  function forgetSessions(ids: string[]): void {
+    const set = new Set(ids);
+    for (const [token, v] of tokens) if (set.has(v.r.sessionId)) tokens.delete(token);
+  }
+
+  const frame = (ws: Socket, f: ServerFrame): void => {
+    if (!ws.getUserData().closed) ws.send(JSON.stringify(f), false);
+  };
+
+  const app = config.tls
+    ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile, passphrase: config.tls.passphrase })
+    : uWS.App();
+
+  // ---- HTTP ---------------------------------------------------------------
+  app.get('/healthz', (res) => {
+    const state = watchAbort(res);
+    sendJson(res, state, 200, {
+      status: centralUp ? 'ok' : 'degraded', role: config.role, version: opts.version, central: centralUp ? 'up' : 'down',
+      connections: sockets.size, uptime_s: Math.round((Date.now() - started) / 1000),
+    });
+  });
+
+  app.get('/openapi.json', (res) => {
+    send(res, watchAbort(res), 200, openapi, { 'content-type': 'application/json; charset=utf-8' });
+  });
+
+  app.get('/api/v1/branding', (res) => sendJson(res, watchAbort(res), 200, config.branding));
+
+  app.any('/api/*', (res, req) => {
+    const state = watchAbort(res);
+    const httpMethod = req.getCaseSensitiveMethod().toUpperCase();
+    const path = req.getUrl();
+    const query = req.getQuery() ?? '';
+    const authz = req.getHeader('authorization');
+    const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
+    const match = matchRoute(routes, httpMethod, path);
+    if (!match.route) {
+      sendError(res, state, new AppError(match.pathMatched ? 'SB_UNKNOWN_TYPE' : 'SB_NOT_FOUND', match.pathMatched ? 'Method not allowed here' : 'No such API route'));
+      return;
+    }
+    const { route, pathParams } = match;
+    const hasBody = httpMethod === 'POST' || httpMethod === 'PATCH' || httpMethod === 'DELETE';
+    const bodyPromise = hasBody ? readBody(res, limits.maxBodyBytes) : Promise.resolve(Buffer.alloc(0));
+    void (async () => {
+      try {
+        const raw = await bodyPromise;
+        let body: Record<string, unknown> = {};
+        if (raw.length > 0) {
+          let parsed: unknown;
+          try { parsed = JSON.parse(raw.toString('utf8')); } catch { throw new AppError('SB_BAD_FRAME', 'Request body is not valid JSON'); }
+          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new AppError('SB_BAD_FRAME', 'Request body must be a JSON object');
+          body = parsed as Record<string, unknown>;
+        }
+        const params = { ...Object.fromEntries(new URLSearchParams(query)), ...body, ...pathParams };
+        let actor: { userId: number; sessionId: string } | undefined;
+        if (route.auth !== 'none') {
+          const token = /^Bearer\s+(.+)$/i.exec(authz)?.[1];
+          if (!token) throw new AppError('SB_UNAUTHENTICATED');
+          const r = await resolveToken(token.trim());
+          actor = { userId: r.userId, sessionId: r.sessionId };
+        }
+        const result = await rpc(route.method, { actor, ip, params });
+        sendJson(res, state, 200, result ?? {});
+      } catch (e) {
+        sendError(res, state, e);
+      }
+    })();
+  });
+
+  app.get('/*', (res, req) => {
+    const state = watchAbort(res);
+    const url = req.getUrl();
+    const gzipOk = req.getHeader('accept-encoding').includes('gzip');
+    // Client-side routes fall back to the app shell.
+    const file = files.get(url) ?? (url.includes('.') ? null : files.get('/'));
+    if (!file) { sendJson(res, state, 404, { error: { code: 'SB_NOT_FOUND', message: 'Not found' } }); return; }
+    const headers: Record<string, string> = { 'content-type': file.type, 'x-content-type-options': 'nosniff', 'cache-control': url === '/' || url.endsWith('.html') ? 'no-cache' : 'public, max-age=300' };
+    if (gzipOk && file.gzip) send(res, state, 200, file.gzip, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding' });
+    else send(res, state, 200, file.body, headers);
+  });
+
+  // ---- WebSocket ----------------------------------------------------------
+  async function onFrame(ws: Socket, text: string): Promise<void> {
+    const d = ws.getUserData();
+    let f: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      f = parsed as Record<string, unknown>;
+    } catch {
+      frame(ws, { t: 'error', error: new AppError('SB_BAD_FRAME').toBody() });
+      return;
+    }
+    const id = typeof f.id === 'string' && f.id.length <= 64 ? f.id : undefined;
+    try {
+      switch (f.t) {
+        case 'ping':
+          frame(ws, { t: 'pong', id, now: Date.now() });
+          return;
+        case 'auth': {
+          if (d.userId !== null) throw new AppError('SB_VALIDATION', 'Already authenticated');
+          const r = await resolveToken(String(f.token ?? ''));
+          const user = await rpc<UserView>('users.me', { actor: { userId: r.userId, sessionId: r.sessionId } });
+          if (d.closed) return;
+          if (d.authTimer) { clearTimeout(d.authTimer); d.authTimer = null; }
+          sockets.bind(ws, r.userId, r.sessionId);
+          frame(ws, { t: 'ready', protocol: PROTOCOL_VERSION, user, session_id: r.sessionId, heartbeat_ms: 25_000, central: centralUp ? 'up' : 'down' });
+          return;
+        }
+        case 'send':
+        case 'read': {
+          if (d.userId === null || d.sessionId === null) throw new AppError('SB_NOT_READY');
+          if (!id) throw new AppError('SB_VALIDATION', 'id: required');
+          const actor = { userId: d.userId, sessionId: d.sessionId };
+          if (f.t === 'send') {
+            const message = await rpc<ServerFrame & { seq: number }>('msg.send', { actor, params: { conv_id: f.conv_id, cmid: f.cmid, body: f.body } });
+            frame(ws, { t: 'ack', id, message: message as never });
+          } else {
+            const r = await rpc<{ read_seq: number }>('msg.read', { actor, params: { conv_id: f.conv_id, seq: f.seq } });
+            frame(ws, { t: 'ack', id, read_seq: r.read_seq });
+          }
+          return;
+        }
+        default:
+          throw new AppError('SB_UNKNOWN_TYPE', `Unknown frame type: ${String(f.t).slice(0, 32)}`);
+      }
+    } catch (e) {
+      const body = toErrorBody(e);
+      if (f.t === 'auth') {
+        frame(ws, { t: 'error', id, error: body });
+        if (!d.closed) ws.end(CLOSE.AUTH_FAILED, body.code);
+        return;
+      }
+      frame(ws, { t: 'error', id, error: body });
+    }
+  }
+
+  app.ws<SocketData>('/ws', {
+    compression: uWS.DISABLED,
+    // uWS itself cuts off frames beyond 1 MiB; below that we answer SB_FRAME_TOO_LARGE and keep the socket.
+    maxPayloadLength: Math.max(limits.maxFrameBytes * 4, 1024 * 1024),
+    maxBackpressure: 4 * 1024 * 1024,
+    closeOnBackpressureLimit: 1,
+    idleTimeout: 60,
+    sendPingsAutomatically: true,
+    upgrade: (res, req, context) => {
+      const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
+      const data: SocketData = {
+        connId: ++connCounter, ip, userId: null, sessionId: null, closed: false, authTimer: null,
+        tokens: limits.frameBurst, lastRefill: Date.now(), violations: 0,
+      };
+      res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+    },
+    open: (ws) => {
+      sockets.add(ws);
+      const d = ws.getUserData();
+      d.authTimer = setTimeout(() => { if (!d.closed && d.userId === null) ws.end(CLOSE.AUTH_TIMEOUT, 'SB_UNAUTHENTICATED'); }, AUTH_TIMEOUT_MS);
+    },
+    message: (ws, message, isBinary) => {
+      const d = ws.getUserData();
+      if (!takeToken(d, limits.framesPerSecond, limits.frameBurst, Date.now())) {
+        d.violations += 1;
+        if (d.violations > limits.frameBurst) { ws.end(CLOSE.RATE_LIMITED, 'SB_RATE_LIMITED'); return; }
+        frame(ws, { t: 'error', error: new AppError('SB_RATE_LIMITED').toBody() });
+        return;
+      }
+      if (message.byteLength > limits.maxFrameBytes) {
+        frame(ws, { t: 'error', error: new AppError('SB_FRAME_TOO_LARGE').toBody() });
+        return;
+      }
+      if (isBinary) {
+        frame(ws, { t: 'error', error: new AppError('SB_BAD_FRAME', 'Binary frames are not used in protocol v1').toBody() });
+        return;
+      }
+      void onFrame(ws, Buffer.from(message).toString('utf8'));
+    },
+    close: (ws) => {
+      const d = ws.getUserData();
+      d.closed = true;
+      if (d.authTimer) clearTimeout(d.authTimer);
+      sockets.remove(ws);
+    },
+  });
+
+  // ---- events from central --------------------------------------------------
+  const unsubscribe = bus.subscribe(SUBJECTS.events, (env: Envelope) => {
+    if (env.kind === 'event') {
+      let text: string | null = null;
+      for (const userId of env.recipients) {
+        for (const ws of sockets.ofUser(userId)) {
+          text ??= JSON.stringify({ t: 'event', event: env.event });
+          if (!ws.getUserData().closed) ws.send(text, false);
+        }
+      }
+    } else if (env.kind === 'sessions_ended') {
+      forgetSessions(env.session_ids);
+      for (const sid of env.session_ids) {
+        for (const ws of sockets.ofSession(sid)) if (!ws.getUserData().closed) ws.end(CLOSE.SESSION_ENDED, env.reason);
+      }
+    }
+  });
+
+  // ---- central link ---------------------------------------------------------
+  const setCentral = (up: boolean) => {
+    if (up === centralUp) return;
+    centralUp = up;
+    log.warn({ central: up ? 'up' : 'down' }, 'central link changed');
+    const text = JSON.stringify({ t: 'link', central: up ? 'up' : 'down' } satisfies ServerFrame);
+    for (const ws of sockets.every()) if (!ws.getUserData().closed && ws.getUserData().userId !== null) ws.send(text, false);
+  };
+  const unstatus = bus.onStatus((up) => setCentral(up));
+  const healthTimer = setInterval(() => {
+    bus.request(SUBJECTS.rpc('health.ping'), {}, { timeoutMs: 1_500 }).then(() => setCentral(true), () => setCentral(false));
+  }, HEALTH_INTERVAL_MS);
+  healthTimer.unref();
+
+  const port = await new Promise<number>((ok, fail) => {
+    app.listen(config.host, config.port, (token) => {
+      if (!token) { fail(new Error(`cannot listen on ${config.host}:${config.port}`)); return; }
+      listenSocket = token;
+      ok(uWS.us_socket_local_port(token));
+    });
+  });
+  log.info({ port, methods: Object.keys(API).length as number }, 'relay listening');
+
+  return {
+    port,
+    stats: () => ({ connections: sockets.size, users: sockets.authenticatedUsers }),
+    async stop() {
+      clearInterval(healthTimer);
+      unstatus();
+      unsubscribe();
+      if (listenSocket) uWS.us_listen_socket_close(listenSocket);
+      listenSocket = null;
+      for (const ws of sockets.every()) if (!ws.getUserData().closed) ws.end(CLOSE.SHUTDOWN, 'shutdown');
+    },
+  };
+}
+
+export type { Method };

@@ -1,0 +1,97 @@
+import { connect, JSONCodec, type NatsConnection, type Subscription, ErrorCode as NatsErrorCode, NatsError } from 'nats';
+import { AppError, toErrorBody, type ErrorBody } from '../errors.js';
+import type { Bus, Reply, RequestOptions, Unsubscribe } from './bus.js';
+
+const codec = JSONCodec<unknown>();
+
+/**
+ * Bus over NATS core: request/reply with queue groups for central, plain
+ * subjects for event fan-out. Reconnects forever; while the link is down,
+ * requests fail fast with SB_CENTRAL_UNAVAILABLE instead of hanging.
+ */
+export class NatsBus implements Bus {
+  private up = true;
+  private listeners = new Set<(connected: boolean) => void>();
+
+  private constructor(private readonly nc: NatsConnection, private readonly requestTimeoutMs: number) {
+    void this.watch();
+  }
+
+  static async connect(servers: string[], opts: { requestTimeoutMs?: number; name?: string } = {}): Promise<NatsBus> {
+    const nc = await connect({
+      servers, name: opts.name ?? 'switchboard', maxReconnectAttempts: -1, reconnectTimeWait: 250,
+      pingInterval: 5_000, maxPingOut: 2, waitOnFirstConnect: true,
+    });
+    return new NatsBus(nc, opts.requestTimeoutMs ?? 5_000);
+  }
+
+  private async watch(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (s.type === 'disconnect' || s.type === 'staleConnection') this.setUp(false);
+      else if (s.type === 'reconnect') this.setUp(true);
+    }
+  }
+
+  private setUp(up: boolean): void {
+    if (this.up === up) return;
+    this.up = up;
+    for (const l of this.listeners) l(up);
+  }
+
+  async request<T>(subject: string, payload: unknown, opts?: RequestOptions): Promise<T> {
+    if (this.nc.isClosed()) throw new AppError('SB_CENTRAL_UNAVAILABLE');
+    let msg;
+    try {
+      msg = await this.nc.request(subject, codec.encode(payload ?? null), { timeout: opts?.timeoutMs ?? this.requestTimeoutMs, noMux: false });
+    } catch (e) {
+      if (e instanceof NatsError && (e.code === NatsErrorCode.NoResponders || e.code === NatsErrorCode.Timeout || e.code === NatsErrorCode.Disconnect)) {
+        throw new AppError('SB_CENTRAL_UNAVAILABLE');
+      }
+      throw new AppError('SB_CENTRAL_UNAVAILABLE', (e as Error).message);
+    }
+    const reply = codec.decode(msg.data) as Reply;
+    if (!reply.ok) throw AppError.fromBody(reply.error as ErrorBody);
+    return reply.result as T;
+  }
+
+  serve(subject: string, handler: (payload: any, subject: string) => Promise<unknown>, opts?: { queue?: string }): Unsubscribe {
+    const sub: Subscription = this.nc.subscribe(subject, {
+      queue: opts?.queue,
+      callback: (err, msg) => {
+        if (err) return;
+        void (async () => {
+          let reply: Reply;
+          try {
+            reply = { ok: true, result: (await handler(codec.decode(msg.data), msg.subject)) ?? null };
+          } catch (e) {
+            reply = { ok: false, error: toErrorBody(e) };
+          }
+          if (msg.reply) msg.respond(codec.encode(reply));
+        })();
+      },
+    });
+    return () => sub.unsubscribe();
+  }
+
+  publish(subject: string, payload: unknown): void {
+    if (this.nc.isClosed()) return;
+    this.nc.publish(subject, codec.encode(payload));
+  }
+
+  subscribe(subject: string, handler: (payload: any, subject: string) => void): Unsubscribe {
+    const sub = this.nc.subscribe(subject, { callback: (err, msg) => { if (!err) handler(codec.decode(msg.data), msg.subject); } });
+    return () => sub.unsubscribe();
+  }
+
+  connected(): boolean { return this.up && !this.nc.isClosed(); }
+
+  onStatus(listener: (connected: boolean) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Flushes pending publishes so nothing sent before close is lost. */
+  async close(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}

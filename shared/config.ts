@@ -1,0 +1,87 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export type Role = 'all-in-one' | 'central' | 'relay';
+
+export interface Config {
+  role: Role;
+  host: string;
+  port: number;
+  dataDir: string;
+  publicUrl: string;
+  /** PEM files; when set, the relay serves HTTPS and WSS only. */
+  tls: { certFile: string; keyFile: string; passphrase?: string } | null;
+  store: { kind: 'sqlite'; synchronous: 'FULL' | 'NORMAL' } | { kind: 'mysql'; url: string; poolSize: number };
+  bus: { kind: 'memory' } | { kind: 'nats'; servers: string[]; requestTimeoutMs: number };
+  cache: { kind: 'memory' } | { kind: 'redis'; url: string; cluster: boolean };
+  admin: { account: string; password: string | null };
+  sessions: { ttlHours: number };
+  limits: {
+    maxFrameBytes: number;
+    maxBodyBytes: number;
+    framesPerSecond: number;
+    frameBurst: number;
+    sendsPerUserPer10s: number;
+    loginAttemptsPerMinute: number;
+    maxTextChars: number;
+    maxGroupMembers: number;
+  };
+  branding: { productName: string; themeColor: string; logoUrl: string | null; serverUrl: string | null };
+  logLevel: string;
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function merge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Json, v) : v;
+  return out;
+}
+
+function readJson(path: string): Json {
+  return JSON.parse(readFileSync(path, 'utf8')) as Json;
+}
+
+/**
+ * Configuration: config/default.json, then the file named by SWITCHBOARD_CONFIG
+ * (or --config), then environment variables, then explicit overrides.
+ */
+export function loadConfig(opts: { role?: Role; file?: string; env?: NodeJS.ProcessEnv; overrides?: Json; configDir?: string } = {}): Config {
+  const env = opts.env ?? process.env;
+  const configDir = opts.configDir ?? resolve(process.cwd(), 'config');
+  let cfg = readJson(resolve(configDir, 'default.json'));
+  const file = opts.file ?? env.SWITCHBOARD_CONFIG;
+  if (file) {
+    if (!existsSync(file)) throw new Error(`config file not found: ${file}`);
+    cfg = merge(cfg, readJson(file));
+  }
+  const fromEnv: Json = {};
+  if (env.SWITCHBOARD_PORT) fromEnv.port = Number(env.SWITCHBOARD_PORT);
+  if (env.SWITCHBOARD_HOST) fromEnv.host = env.SWITCHBOARD_HOST;
+  if (env.SWITCHBOARD_DATA_DIR) fromEnv.dataDir = env.SWITCHBOARD_DATA_DIR;
+  if (env.SWITCHBOARD_PUBLIC_URL) fromEnv.publicUrl = env.SWITCHBOARD_PUBLIC_URL;
+  if (env.SWITCHBOARD_TLS_CERT && env.SWITCHBOARD_TLS_KEY) fromEnv.tls = { certFile: env.SWITCHBOARD_TLS_CERT, keyFile: env.SWITCHBOARD_TLS_KEY };
+  if (env.SWITCHBOARD_LOG_LEVEL) fromEnv.logLevel = env.SWITCHBOARD_LOG_LEVEL;
+  if (env.SWITCHBOARD_ADMIN_ACCOUNT || env.SWITCHBOARD_ADMIN_PASSWORD) {
+    fromEnv.admin = {
+      ...(env.SWITCHBOARD_ADMIN_ACCOUNT ? { account: env.SWITCHBOARD_ADMIN_ACCOUNT } : {}),
+      ...(env.SWITCHBOARD_ADMIN_PASSWORD ? { password: env.SWITCHBOARD_ADMIN_PASSWORD } : {}),
+    };
+  }
+  if (env.SWITCHBOARD_MYSQL_URL) fromEnv.store = { kind: 'mysql', url: env.SWITCHBOARD_MYSQL_URL };
+  if (env.SWITCHBOARD_NATS_URL) fromEnv.bus = { kind: 'nats', servers: env.SWITCHBOARD_NATS_URL.split(',') };
+  if (env.SWITCHBOARD_REDIS_URL) fromEnv.cache = { kind: 'redis', url: env.SWITCHBOARD_REDIS_URL };
+  if (env.SWITCHBOARD_SQLITE_SYNC) fromEnv.store = { kind: 'sqlite', synchronous: env.SWITCHBOARD_SQLITE_SYNC };
+  if (env.SWITCHBOARD_SENDS_PER_USER_PER_10S) fromEnv.limits = { sendsPerUserPer10s: Number(env.SWITCHBOARD_SENDS_PER_USER_PER_10S) };
+  cfg = merge(cfg, fromEnv);
+  if (opts.overrides) cfg = merge(cfg, opts.overrides);
+  if (opts.role) cfg.role = opts.role;
+  const out = cfg as unknown as Config;
+  if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error(`invalid port: ${String(out.port)}`);
+  out.dataDir = resolve(out.dataDir);
+  return out;
+}

@@ -1,0 +1,64 @@
+/**
+ * The one registry of coded errors. Every error a client, relay or CLI can see
+ * is listed here with its HTTP status; docs/protocol.md documents each code.
+ * Domain code throws `AppError`; transports only translate it.
+ */
+export const ERRORS = {
+  SB_BAD_FRAME: { status: 400, message: 'Frame is not valid JSON or not an object' },
+  SB_FRAME_TOO_LARGE: { status: 413, message: 'Frame or request body exceeds the size limit' },
+  SB_UNKNOWN_TYPE: { status: 400, message: 'Unknown frame type or API method' },
+  SB_VALIDATION: { status: 400, message: 'Input failed validation' },
+  SB_UNAUTHENTICATED: { status: 401, message: 'Missing or invalid session token' },
+  SB_TOKEN_EXPIRED: { status: 401, message: 'Session token has expired' },
+  SB_BAD_CREDENTIALS: { status: 401, message: 'Account or password is wrong' },
+  SB_USER_DISABLED: { status: 403, message: 'This account is disabled' },
+  SB_FORBIDDEN: { status: 403, message: 'Not allowed' },
+  SB_NOT_MEMBER: { status: 403, message: 'Not a member of this conversation' },
+  SB_NOT_FOUND: { status: 404, message: 'Not found' },
+  SB_CONFLICT: { status: 409, message: 'Conflicts with existing data' },
+  SB_RATE_LIMITED: { status: 429, message: 'Too many requests; slow down' },
+  SB_CENTRAL_UNAVAILABLE: { status: 503, message: 'Central cannot be reached; retry later' },
+  SB_NOT_READY: { status: 409, message: 'Authenticate first' },
+  SB_INTERNAL: { status: 500, message: 'Internal error' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message?: string, details?: unknown) {
+    super(message ?? ERRORS[code].message);
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.details = details;
+  }
+
+  toBody(): ErrorBody {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+
+  static fromBody(body: ErrorBody): AppError {
+    const code = body.code in ERRORS ? body.code : 'SB_INTERNAL';
+    return new AppError(code, body.message, body.details);
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
+
+/** Anything thrown becomes a coded body; unexpected errors never leak their text. */
+export function toErrorBody(e: unknown): ErrorBody {
+  return isAppError(e) ? e.toBody() : { code: 'SB_INTERNAL', message: ERRORS.SB_INTERNAL.message };
+}

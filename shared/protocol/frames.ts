@@ -1,0 +1,31 @@
+import type { ErrorBody } from '../errors.js';
+import type { MessageView, ServerEvent, UserView } from './types.js';
+
+export const PROTOCOL_VERSION = 1;
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+/** Client → relay WebSocket frames. `id` correlates a reply. */
+export type ClientFrame =
+  | { t: 'auth'; id?: string; token: string }
+  | { t: 'ping'; id?: string }
+  | { t: 'send'; id: string; conv_id: number; cmid: string; kind?: 'text'; body: { text: string } }
+  | { t: 'read'; id: string; conv_id: number; seq: number };
+
+/** Relay → client WebSocket frames. */
+export type ServerFrame =
+  | { t: 'ready'; protocol: number; user: UserView; session_id: string; heartbeat_ms: number; central: 'up' | 'down' }
+  | { t: 'pong'; id?: string; now: number }
+  | { t: 'ack'; id: string; message?: MessageView; read_seq?: number }
+  | { t: 'error'; id?: string; error: ErrorBody }
+  | { t: 'event'; event: ServerEvent }
+  | { t: 'link'; central: 'up' | 'down' };
+
+/** WebSocket close codes (4000-4999 are ours). */
+export const CLOSE = {
+  AUTH_FAILED: 4001,
+  SESSION_ENDED: 4003,
+  AUTH_TIMEOUT: 4008,
+  RATE_LIMITED: 4029,
+  SLOW_CONSUMER: 4050,
+  SHUTDOWN: 4099,
+} as const;

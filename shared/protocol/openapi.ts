@@ -1,0 +1,72 @@
+import { API, type Method } from './api.js';
+import { ERRORS } from '../errors.js';
+
+/** Generates the OpenAPI 3.1 document from the operation table (committed as docs/openapi.json). */
+export function openApiDocument(version: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [method, op] of Object.entries(API) as [Method, (typeof API)[Method]][]) {
+    const [verb, path] = op.http;
+    const oaPath = path.replace(/:(\w+)/g, '{$1}');
+    const pathParams = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+    const declared: Record<string, string> = ('params' in op ? op.params : undefined) ?? {};
+    const inQuery = verb === 'GET' || verb === 'DELETE';
+    const parameters: unknown[] = pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: name.endsWith('_id') && name !== 'session_id' ? 'integer' : 'string' } }));
+    const bodyProps: Record<string, unknown> = {};
+    for (const [name, desc] of Object.entries(declared)) {
+      const type = /\[(\w+)(\[\])?\]/.exec(desc);
+      const schema = type ? (type[2] ? { type: 'array', items: { type: type[1] } } : { type: type[1] }) : {};
+      if (inQuery) parameters.push({ name, in: 'query', required: false, description: desc, schema });
+      else bodyProps[name] = { ...schema, description: desc };
+    }
+    const operation: Record<string, unknown> = {
+      operationId: method,
+      summary: op.summary,
+      tags: [method.split('.')[0]],
+      parameters,
+      responses: {
+        200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${op.returns}` } } } },
+        default: { description: 'Coded error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+      },
+    };
+    if (!inQuery) operation.requestBody = { content: { 'application/json': { schema: { type: 'object', properties: bodyProps } } } };
+    if (op.auth !== 'none') operation.security = [{ bearer: [] }];
+    (paths[oaPath] ??= {})[verb.toLowerCase()] = operation;
+  }
+  const obj = (properties: Record<string, unknown>) => ({ type: 'object', properties });
+  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+  const list = (name: string) => ({ type: 'array', items: ref(name) });
+  const int = { type: 'integer' };
+  const text = { type: 'string' };
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Switchboard HTTP API', version, description: 'Data API served by every relay. Push travels over the WebSocket (docs/protocol.md).' },
+    servers: [{ url: '/' }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Session token from auth.login' } },
+      schemas: {
+        Error: obj({ error: obj({ code: { type: 'string', enum: Object.keys(ERRORS) }, message: text, details: {} }) }),
+        Empty: obj({}),
+        User: obj({ id: int, account: text, name: text, is_admin: { type: 'boolean' }, disabled: { type: 'boolean' }, created_at: int }),
+        UserList: list('User'),
+        Session: obj({ id: text, user_id: int, device_type: text, device_name: text, created_at: int, expires_at: int, last_seen_at: int, ip: { type: ['string', 'null'] } }),
+        SessionList: list('Session'),
+        LoginResult: obj({ token: text, session: ref('Session'), user: ref('User') }),
+        Message: obj({ id: int, conv_id: int, seq: int, sender_id: int, cmid: text, kind: { type: 'string', enum: ['text', 'system'] }, body: { type: 'object' }, created_at: int }),
+        Member: obj({ user_id: int, name: text, role: { type: 'string', enum: ['owner', 'admin', 'member'] }, read_seq: int }),
+        Conversation: obj({
+          id: int, kind: { type: 'string', enum: ['direct', 'group'] }, title: text, owner_id: { type: ['integer', 'null'] }, last_seq: int,
+          last_message: { oneOf: [ref('Message'), { type: 'null' }] }, created_at: int, members: list('Member'), read_seq: int, unread: int,
+        }),
+        ConversationList: list('Conversation'),
+        ConvId: obj({ conv_id: int }),
+        HistoryPage: obj({ messages: list('Message'), more: { type: 'boolean' } }),
+        ReadCursor: obj({ conv_id: int, read_seq: int }),
+        SyncResult: obj({ pos: int, conversations: list('Conversation'), removed: { type: 'array', items: int } }),
+        Revoked: obj({ revoked: { type: 'boolean' } }),
+        AuditEntry: obj({ id: int, actor_id: { type: ['integer', 'null'] }, action: text, target: text, details: {}, at: int }),
+        AuditList: list('AuditEntry'),
+      },
+    },
+  };
+}

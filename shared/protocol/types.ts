@@ -1,0 +1,111 @@
+/** Wire shapes of protocol v1: what clients, relays and central exchange as JSON. */
+
+export type DeviceType = 'web' | 'desktop' | 'mobile' | 'cli' | 'bot';
+export const DEVICE_TYPES: readonly DeviceType[] = ['web', 'desktop', 'mobile', 'cli', 'bot'];
+
+export interface UserView {
+  id: number;
+  account: string;
+  name: string;
+  is_admin: boolean;
+  disabled: boolean;
+  created_at: number;
+}
+
+export interface SessionView {
+  id: string;
+  user_id: number;
+  device_type: DeviceType;
+  device_name: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  ip: string | null;
+}
+
+export interface LoginResult {
+  token: string;
+  session: SessionView;
+  user: UserView;
+}
+
+export type MessageKind = 'text' | 'system';
+
+export interface TextBody { text: string }
+/** System messages record conversation changes inside the history itself. */
+export interface SystemBody {
+  event: 'created' | 'members_added' | 'member_removed' | 'member_left' | 'renamed';
+  actor_id: number;
+  user_ids?: number[];
+  title?: string;
+}
+
+export interface MessageView {
+  id: number;
+  conv_id: number;
+  seq: number;
+  sender_id: number;
+  cmid: string;
+  kind: MessageKind;
+  body: TextBody | SystemBody;
+  created_at: number;
+}
+
+export type ConversationKind = 'direct' | 'group';
+export type MemberRole = 'owner' | 'admin' | 'member';
+
+export interface MemberView {
+  user_id: number;
+  name: string;
+  role: MemberRole;
+  read_seq: number;
+}
+
+/** Conversation state shared by all members (what events carry). */
+export interface ConversationShared {
+  id: number;
+  kind: ConversationKind;
+  title: string;
+  owner_id: number | null;
+  last_seq: number;
+  last_message: MessageView | null;
+  created_at: number;
+  members: MemberView[];
+}
+
+/** What one user sees: the shared state plus their own read position and unread count. */
+export interface ConversationView extends ConversationShared {
+  read_seq: number;
+  unread: number;
+}
+
+export interface SyncResult {
+  /** Durable position to pass as `since` next time. */
+  pos: number;
+  conversations: ConversationView[];
+  /** Conversations the user is no longer a member of. */
+  removed: number[];
+}
+
+export interface HistoryPage {
+  messages: MessageView[];
+  /** True when more messages exist in the requested direction. */
+  more: boolean;
+}
+
+/** Events pushed to clients. They are hints: the client can always pull the same state. */
+export type ServerEvent =
+  | { type: 'message.new'; conv_id: number; message: MessageView }
+  | { type: 'conversation.updated'; conversation: ConversationShared }
+  | { type: 'conversation.removed'; conv_id: number; user_id: number }
+  | { type: 'read.updated'; conv_id: number; user_id: number; read_seq: number }
+  | { type: 'user.updated'; user: UserView };
+
+export interface AuditEntry {
+  id: number;
+  actor_id: number | null;
+  action: string;
+  target: string;
+  details: unknown;
+  at: number;
+}

@@ -1,0 +1,122 @@
+import type { ConversationShared, ConversationView, MessageView, ServerEvent } from '../protocol/types.js';
+
+/**
+ * The client's view of the world and the one reducer that applies server
+ * events to it. The SDK, the web client and the state tests all use this, so
+ * "events applied to stale state equal a fresh fetch" is tested on real code.
+ */
+export interface ClientState {
+  me: number;
+  conversations: Record<number, ConversationView>;
+  /** Loaded messages per conversation, keyed by seq. */
+  messages: Record<number, Record<number, MessageView>>;
+}
+
+export function emptyState(me: number): ClientState {
+  return { me, conversations: {}, messages: {} };
+}
+
+export function sortedMessages(state: ClientState, convId: number): MessageView[] {
+  return Object.values(state.messages[convId] ?? {}).sort((a, b) => a.seq - b.seq);
+}
+
+function countsAsUnread(m: MessageView, me: number, readSeq: number): boolean {
+  return m.seq > readSeq && m.sender_id !== me && m.kind !== 'system';
+}
+
+/**
+ * Unread = others' non-system messages after my read cursor. Exact when the
+ * messages after the cursor are loaded; otherwise the server's count is kept.
+ */
+function recount(state: ClientState, conv: ConversationView, fallback: number): number {
+  const loaded = state.messages[conv.id] ?? {};
+  for (let s = conv.read_seq + 1; s <= conv.last_seq; s++) if (!loaded[s]) return fallback;
+  let n = 0;
+  for (let s = conv.read_seq + 1; s <= conv.last_seq; s++) if (countsAsUnread(loaded[s]!, state.me, conv.read_seq)) n++;
+  return n;
+}
+
+/** Inserts a message; returns false when that (conversation, seq) was already there. */
+export function addMessage(state: ClientState, m: MessageView): boolean {
+  const bucket = (state.messages[m.conv_id] ??= {});
+  if (bucket[m.seq]) return false;
+  bucket[m.seq] = m;
+  const conv = state.conversations[m.conv_id];
+  if (!conv) return true;
+  if (m.seq > conv.last_seq) {
+    conv.last_seq = m.seq;
+    conv.last_message = m;
+  }
+  const sender = conv.members.find((x) => x.user_id === m.sender_id);
+  if (sender && sender.read_seq < m.seq) sender.read_seq = m.seq;
+  if (m.sender_id === state.me && conv.read_seq < m.seq) {
+    conv.read_seq = m.seq;
+    conv.unread = recount(state, conv, 0);
+  } else if (countsAsUnread(m, state.me, conv.read_seq)) {
+    conv.unread += 1;
+  }
+  return true;
+}
+
+export function upsertConversation(state: ClientState, view: ConversationView): void {
+  state.conversations[view.id] = structuredClone(view);
+}
+
+export function removeConversation(state: ClientState, convId: number): void {
+  delete state.conversations[convId];
+  delete state.messages[convId];
+}
+
+function applyShared(state: ClientState, shared: ConversationShared): void {
+  const mine = shared.members.find((m) => m.user_id === state.me);
+  if (!mine) { removeConversation(state, shared.id); return; }
+  const old = state.conversations[shared.id];
+  const view: ConversationView = { ...structuredClone(shared), read_seq: mine.read_seq, unread: old?.unread ?? 0 };
+  // Keep the newest last message we know of (a push may have overtaken this snapshot).
+  if (old && old.last_seq > view.last_seq) { view.last_seq = old.last_seq; view.last_message = old.last_message; }
+  state.conversations[shared.id] = view;
+  view.unread = recount(state, view, view.unread);
+}
+
+/** Applies one pushed event. Returns true if the state changed. */
+export function applyEvent(state: ClientState, event: ServerEvent): boolean {
+  switch (event.type) {
+    case 'message.new':
+      return addMessage(state, event.message);
+    case 'conversation.updated':
+      applyShared(state, event.conversation);
+      return true;
+    case 'conversation.removed':
+      if (event.user_id !== state.me || !state.conversations[event.conv_id]) return false;
+      removeConversation(state, event.conv_id);
+      return true;
+    case 'read.updated': {
+      const conv = state.conversations[event.conv_id];
+      if (!conv) return false;
+      const member = conv.members.find((m) => m.user_id === event.user_id);
+      let changed = false;
+      if (member && member.read_seq < event.read_seq) { member.read_seq = event.read_seq; changed = true; }
+      if (event.user_id === state.me && conv.read_seq < event.read_seq) {
+        const before = conv.read_seq;
+        conv.read_seq = event.read_seq;
+        conv.unread = recount(state, conv, Math.max(0, conv.unread - (event.read_seq - before)));
+        changed = true;
+      }
+      return changed;
+    }
+    case 'user.updated':
+      for (const conv of Object.values(state.conversations)) {
+        for (const m of conv.members) if (m.user_id === event.user.id) m.name = event.user.name;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Receipt summary for one message: how many of the other members have read it. */
+export function readBy(conv: ConversationView, m: MessageView): { read: number; of: number; readers: number[] } {
+  const others = conv.members.filter((x) => x.user_id !== m.sender_id);
+  const readers = others.filter((x) => x.read_seq >= m.seq).map((x) => x.user_id);
+  return { read: readers.length, of: others.length, readers };
+}
