@@ -30,7 +30,7 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
 
   const boot = await services.admin.ensureInitialAdmin(config.admin.account, config.admin.password);
   if (boot.created) {
-    log.warn({ account: config.admin.account }, 'created the initial administrator');
+    log.info({ account: config.admin.account }, 'created the initial administrator');
     if (boot.password) {
       // Printed once, on the first start only; it is stored hashed.
       process.stdout.write(`\n  Initial administrator: ${config.admin.account}\n  Password: ${boot.password}\n  Sign in at http://localhost:${config.port}/ or with: npx switchboard admin login\n\n`);
