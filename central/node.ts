@@ -10,6 +10,7 @@ import { AppError } from '../shared/errors.js';
 import { BusEventSink } from './events.js';
 import { rpcHandlers, type RpcRequest } from './rpc/handlers.js';
 import { SqliteStore } from './store/sqlite/index.js';
+import { DiskBlobStore } from './files/disk-blobs.js';
 
 export function openStore(config: Config): Store {
   if (config.store.kind === 'sqlite') return new SqliteStore(join(config.dataDir, 'switchboard.db'), { synchronous: config.store.synchronous });
@@ -26,7 +27,8 @@ export interface CentralNode {
 export async function startCentral(opts: { config: Config; bus: Bus; cache: Cache; log: Logger; store?: Store }): Promise<CentralNode> {
   const { config, bus, cache, log } = opts;
   const store = opts.store ?? openStore(config);
-  const services = createServices({ store, cache, events: new BusEventSink(bus), clock: systemClock, config });
+  const blobs = new DiskBlobStore(config.files.originDir ?? join(config.dataDir, 'files'));
+  const services = createServices({ store, blobs, cache, events: new BusEventSink(bus), clock: systemClock, config });
 
   const boot = await services.admin.ensureInitialAdmin(config.admin.account, config.admin.password);
   if (boot.created) {
@@ -52,9 +54,12 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
   }, { queue: CENTRAL_QUEUE });
 
   log.info({ store: store.kind }, 'central ready');
+  let stopped = false;
   return {
     services, store,
     async stop() {
+      if (stopped) return;
+      stopped = true;
       unserve();
       await store.close();
     },

@@ -173,12 +173,43 @@ export interface AuditStore {
   list(opts: { limit: number; beforeId?: number }): Promise<AuditEntry[]>;
 }
 
+export interface FileRecord {
+  id: number;
+  sha256: string;
+  size: number;
+  name: string;
+  mime: string;
+  uploader_id: number;
+  created_at: number;
+}
+
+/** File metadata; the bytes live in a BlobStore, addressed by their SHA-256. */
+export interface FileStore {
+  create(rec: Omit<FileRecord, 'id'>): Promise<FileRecord>;
+  get(id: number): Promise<FileRecord | null>;
+  /** Records that a conversation references the file (idempotent). */
+  attach(fileId: number, convId: number): Promise<void>;
+  /** The uploader, or an active member of a conversation that references the file. */
+  canAccess(userId: number, fileId: number): Promise<boolean>;
+}
+
+/** Content-addressed bytes at central: a directory on disk (shared by central processes). */
+export interface BlobStore {
+  has(sha256: string): Promise<boolean>;
+  /** Uploads arrive in parts, possibly at different central processes. */
+  writePart(uploadId: string, offset: number, data: Buffer): Promise<void>;
+  /** Assembles the parts; true if they hash to `sha256` and total `size` (then stored under the hash). */
+  finish(uploadId: string, sha256: string, size: number): Promise<boolean>;
+  read(sha256: string, offset: number, length: number): Promise<Buffer | null>;
+}
+
 export interface Store {
   readonly kind: string;
   users: UserStore;
   sessions: SessionStore;
   conversations: ConversationStore;
   audit: AuditStore;
+  files: FileStore;
   close(): Promise<void>;
 }
 

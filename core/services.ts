@@ -3,7 +3,8 @@ import type { Config } from '../shared/config.js';
 import { AdminService } from './admin/service.js';
 import { AuthService } from './auth/service.js';
 import { MessagingService } from './messaging/service.js';
-import type { Clock, EventSink, Store } from './ports.js';
+import type { BlobStore, Clock, EventSink, Store } from './ports.js';
+import { FilesService } from './files/service.js';
 import { RateLimiter } from './rate-limit.js';
 import { UserService } from './users/service.js';
 
@@ -12,18 +13,20 @@ export interface Services {
   users: UserService;
   messaging: MessagingService;
   admin: AdminService;
+  files: FilesService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
-export function createServices(deps: { store: Store; cache: Cache; events: EventSink; clock: Clock; config: Config }): Services {
-  const { store, cache, events, clock, config } = deps;
+export function createServices(deps: { store: Store; blobs: BlobStore; cache: Cache; events: EventSink; clock: Clock; config: Config }): Services {
+  const { store, blobs, cache, events, clock, config } = deps;
   const limiter = new RateLimiter(cache);
   const auth = new AuthService(store, cache, events, limiter, clock, {
     sessionTtlMs: config.sessions.ttlHours * 3_600_000,
     loginAttemptsPerMinute: config.limits.loginAttemptsPerMinute,
   });
-  const messaging = new MessagingService(store, events, limiter, clock, config.limits);
+  const files = new FilesService(store, blobs, clock, config.files);
+  const messaging = new MessagingService(store, events, limiter, clock, config.limits, files);
   const users = new UserService(store);
   const admin = new AdminService(store, auth, messaging, events, clock);
-  return { auth, users, messaging, admin };
+  return { auth, users, messaging, admin, files };
 }

@@ -13,6 +13,8 @@ import { readBody, send, sendError, sendJson, watchAbort } from './http.js';
 import { compileRoutes, matchRoute } from './routes.js';
 import { SocketRegistry, takeToken, type Socket, type SocketData } from './sessions.js';
 import { StaticFiles } from './static.js';
+import { registerFileRoutes } from './files.js';
+import { join } from 'node:path';
 
 interface Resolved { userId: number; sessionId: string; expiresAt: number }
 /** The event envelope central publishes on `sb.events` (see central/events.ts). */
@@ -22,6 +24,7 @@ type Envelope =
 
 const AUTH_TIMEOUT_MS = 10_000;
 const LOCAL_TOKEN_TTL_MS = 10_000;
+const STALE_TOKEN_MS = 3_600_000;
 const HEALTH_INTERVAL_MS = 2_000;
 
 export interface RelayNode {
@@ -52,10 +55,25 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
   async function resolveToken(token: string): Promise<Resolved> {
     const hit = tokens.get(token);
     if (hit && hit.until > Date.now()) return hit.r;
-    const r = await rpc<Resolved>(INTERNAL.resolve, { params: { token } });
+    let r: Resolved;
+    try {
+      r = await rpc<Resolved>(INTERNAL.resolve, { params: { token } });
+    } catch (e) {
+      // Cut off from central: a session this relay saw recently keeps working here (branch autonomy).
+      if (hit && e instanceof AppError && e.code === 'SB_CENTRAL_UNAVAILABLE' && hit.until + STALE_TOKEN_MS > Date.now() && hit.r.expiresAt > Date.now()) return hit.r;
+      if (hit) tokens.delete(token);
+      throw e;
+    }
     if (tokens.size > 50_000) tokens.clear();
     tokens.set(token, { r, until: Date.now() + LOCAL_TOKEN_TTL_MS });
     return r;
+  }
+
+  async function authenticate(authorization: string): Promise<{ userId: number; sessionId: string }> {
+    const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
+    if (!token) throw new AppError('SB_UNAUTHENTICATED');
+    const r = await resolveToken(token.trim());
+    return { userId: r.userId, sessionId: r.sessionId };
   }
 
   function forgetSessions(ids: string[]): void {
@@ -76,7 +94,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     const state = watchAbort(res);
     sendJson(res, state, 200, {
       status: centralUp ? 'ok' : 'degraded', role: config.role, version: opts.version, central: centralUp ? 'up' : 'down',
-      connections: sockets.size, uptime_s: Math.round((Date.now() - started) / 1000),
+      connections: sockets.size, uptime_s: Math.round((Date.now() - started) / 1000), files: fileRoutes.stats(),
     });
   });
 
@@ -85,6 +103,11 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
   });
 
   app.get('/api/v1/branding', (res) => sendJson(res, watchAbort(res), 200, config.branding));
+
+  const fileRoutes = registerFileRoutes(app, {
+    rpc, authenticate, maxBytes: config.files.maxBytes, cacheMaxBytes: config.files.relayCacheMaxBytes,
+    cacheDir: config.files.relayCacheDir ?? join(config.dataDir, 'relay-cache'),
+  });
 
   app.any('/api/*', (res, req) => {
     const state = watchAbort(res);
@@ -113,12 +136,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
         }
         const params = { ...Object.fromEntries(new URLSearchParams(query)), ...body, ...pathParams };
         let actor: { userId: number; sessionId: string } | undefined;
-        if (route.auth !== 'none') {
-          const token = /^Bearer\s+(.+)$/i.exec(authz)?.[1];
-          if (!token) throw new AppError('SB_UNAUTHENTICATED');
-          const r = await resolveToken(token.trim());
-          actor = { userId: r.userId, sessionId: r.sessionId };
-        }
+        if (route.auth !== 'none') actor = await authenticate(authz);
         const result = await rpc(route.method, { actor, ip, params });
         sendJson(res, state, 200, result ?? {});
       } catch (e) {

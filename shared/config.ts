@@ -26,6 +26,15 @@ export interface Config {
     maxTextChars: number;
     maxGroupMembers: number;
   };
+  files: {
+    maxBytes: number;
+    blockedExtensions: string[];
+    /** Central's content-addressed origin; default <dataDir>/files. */
+    originDir: string | null;
+    /** The relay's local cache; default <dataDir>/relay-cache. */
+    relayCacheDir: string | null;
+    relayCacheMaxBytes: number;
+  };
   branding: { productName: string; themeColor: string; logoUrl: string | null; serverUrl: string | null };
   logLevel: string;
 }

@@ -96,6 +96,25 @@ export const MIGRATIONS: Migration[] = [
       },
     ],
   },
+  {
+    version: 3,
+    description: 'files: metadata per upload (bytes are content-addressed on disk) and which conversations reference them',
+    tables: [
+      {
+        name: 'files',
+        columns: [
+          c('id', 'id'), c('sha256', 'string', { length: 64 }), c('size', 'bigint'), c('name', 'string', { length: 255 }),
+          c('mime', 'string', { length: 127 }), c('uploader_id', 'bigint'), c('created_at', 'bigint'),
+        ],
+        indexes: [['sha256']],
+      },
+      {
+        name: 'file_refs',
+        columns: [c('file_id', 'bigint'), c('conv_id', 'bigint')],
+        primaryKey: ['file_id', 'conv_id'],
+      },
+    ],
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';

@@ -7,6 +7,7 @@ import type { Actor } from '../actor.js';
 import type { Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects, Store } from '../ports.js';
 import { messageView } from '../presenters.js';
 import type { RateLimiter } from '../rate-limit.js';
+import type { FilesService } from '../files/service.js';
 import { CMID, int, intList, obj, optInt, optStr, str } from '../validate.js';
 
 export interface MessagingLimits {
@@ -29,6 +30,7 @@ export class MessagingService {
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
     private readonly limits: MessagingLimits,
+    private readonly files: FilesService,
   ) {}
 
   // ---- reads ---------------------------------------------------------------
@@ -122,13 +124,26 @@ export class MessagingService {
     const convId = int(p.conv_id, 'conv_id', { min: 1 });
     const cmid = str(p.cmid, 'cmid', { max: 64, pattern: CMID });
     const body = obj(p.body, 'body');
-    const text = str(body.text, 'body.text', { max: this.limits.maxTextChars });
-    if (text.trim() === '') throw new AppError('SB_VALIDATION', 'body.text: must not be blank', { field: 'body.text' });
+    let kind: 'text' | 'file';
+    let stored: string;
+    let fileId: number | null = null;
+    if (body.file_id !== undefined) {
+      fileId = int(body.file_id, 'body.file_id', { min: 1 });
+      const f = await this.files.forMessage(actor.userId, fileId);
+      kind = 'file';
+      stored = JSON.stringify({ file: { id: f.id, name: f.name, size: f.size, mime: f.mime, sha256: f.sha256 } });
+    } else {
+      const text = str(body.text, 'body.text', { max: this.limits.maxTextChars });
+      if (text.trim() === '') throw new AppError('SB_VALIDATION', 'body.text: must not be blank', { field: 'body.text' });
+      kind = 'text';
+      stored = JSON.stringify({ text });
+    }
     await this.limiter.check(`send:${actor.userId}`, this.limits.sendsPerUserPer10s, 10_000);
     const { message, created } = await this.store.conversations.append({
-      convId, senderId: actor.userId, cmid, kind: 'text', body: JSON.stringify({ text }),
-      at: this.clock.now(), requireMember: true,
+      convId, senderId: actor.userId, cmid, kind, body: stored, at: this.clock.now(), requireMember: true,
     });
+    // Members may fetch the file once the message that shares it exists (idempotent, so retries repeat it safely).
+    if (fileId !== null && message.kind === 'file') await this.store.files.attach(fileId, message.conv_id);
     const view = messageView(message);
     if (created) {
       const members = await this.store.conversations.members(convId);

@@ -45,8 +45,8 @@ export const API = {
   'conv.leave': op(['POST', '/api/v1/conversations/:conv_id/leave'], 'user', 'Leave a group; ownership passes on', 'ConvId', { cmid: '[string]' }),
   'msg.history': op(['GET', '/api/v1/conversations/:conv_id/messages'], 'user', 'A page of history, ascending by seq', 'HistoryPage',
     { after: '[integer] messages with seq > after', before: '[integer] the newest messages with seq < before', limit: '[integer] at most 200' }),
-  'msg.send': op(['POST', '/api/v1/conversations/:conv_id/messages'], 'user', 'Send a text message; a retry with the same cmid returns the original', 'Message',
-    { cmid: '[string] client message id', body: '[object] { text }' }),
+  'msg.send': op(['POST', '/api/v1/conversations/:conv_id/messages'], 'user', 'Send a text or file message; a retry with the same cmid returns the original', 'Message',
+    { cmid: '[string] client message id', body: '[object] { text } or { file_id } (upload first with POST /api/v1/files)' }),
   'msg.read': op(['POST', '/api/v1/conversations/:conv_id/read'], 'user', 'Move my read cursor forward to seq', 'ReadCursor', { seq: '[integer]' }),
   'sync': op(['GET', '/api/v1/sync'], 'user', 'What changed for me since a durable position', 'SyncResult', { since: '[integer] position from the last sync; 0 for all' }),
   'admin.users.list': op(['GET', '/api/v1/admin/users'], 'admin', 'List users', 'UserList', { q: '[string]', after: '[integer]', limit: '[integer]' }),
@@ -69,4 +69,10 @@ export type Method = keyof typeof API;
 export const INTERNAL = {
   resolve: 'auth.resolve',
   ping: 'health.ping',
+  // Files: the relay streams bytes to and from central in parts (see relay/files.ts).
+  fileBegin: 'files.begin',
+  filePart: 'files.part',
+  fileFinish: 'files.finish',
+  fileMeta: 'files.meta',
+  fileRead: 'files.read',
 } as const;

@@ -8,7 +8,7 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export type ClientFrame =
   | { t: 'auth'; id?: string; token: string }
   | { t: 'ping'; id?: string }
-  | { t: 'send'; id: string; conv_id: number; cmid: string; kind?: 'text'; body: { text: string } }
+  | { t: 'send'; id: string; conv_id: number; cmid: string; body: { text: string } | { file_id: number } }
   | { t: 'read'; id: string; conv_id: number; seq: number };
 
 /** Relay → client WebSocket frames. */

@@ -32,6 +32,23 @@ export function openApiDocument(version: string): Record<string, unknown> {
     if (op.auth !== 'none') operation.security = [{ bearer: [] }];
     (paths[oaPath] ??= {})[verb.toLowerCase()] = operation;
   }
+  paths['/api/v1/files'] = {
+    post: {
+      operationId: 'files.upload', summary: 'Upload a file (raw bytes as the body); share it with msg.send body { file_id }', tags: ['files'],
+      security: [{ bearer: [] }],
+      parameters: [{ name: 'name', in: 'query', required: true, schema: { type: 'string' }, description: 'file name' }],
+      requestBody: { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+      responses: { 200: { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/File' } } } }, default: { description: 'Coded error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+    },
+  };
+  paths['/api/v1/files/{file_id}'] = {
+    get: {
+      operationId: 'files.download', summary: 'Download a file I uploaded or that was shared in one of my conversations (served from the relay cache)', tags: ['files'],
+      security: [{ bearer: [] }],
+      parameters: [{ name: 'file_id', in: 'path', required: true, schema: { type: 'integer' } }],
+      responses: { 200: { description: 'The bytes', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } }, default: { description: 'Coded error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+    },
+  };
   const obj = (properties: Record<string, unknown>) => ({ type: 'object', properties });
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
   const list = (name: string) => ({ type: 'array', items: ref(name) });
@@ -47,6 +64,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
       schemas: {
         Error: obj({ error: obj({ code: { type: 'string', enum: Object.keys(ERRORS) }, message: text, details: {} }) }),
         Empty: obj({}),
+        File: obj({ id: int, name: text, size: int, mime: text, sha256: text, created_at: int }),
         User: obj({ id: int, account: text, name: text, is_admin: { type: 'boolean' }, disabled: { type: 'boolean' }, created_at: int }),
         UserList: list('User'),
         Session: obj({ id: text, user_id: int, device_type: text, device_name: text, created_at: int, expires_at: int, last_seen_at: int, ip: { type: ['string', 'null'] } }),

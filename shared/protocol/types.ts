@@ -29,9 +29,19 @@ export interface LoginResult {
   user: UserView;
 }
 
-export type MessageKind = 'text' | 'system';
+export type MessageKind = 'text' | 'file' | 'system';
 
 export interface TextBody { text: string }
+export interface FileView {
+  id: number;
+  name: string;
+  size: number;
+  mime: string;
+  sha256: string;
+  created_at: number;
+}
+/** A file message: the file's metadata, downloaded from GET /api/v1/files/:id. */
+export interface FileBody { file: Omit<FileView, 'created_at'> }
 /** System messages record conversation changes inside the history itself. */
 export interface SystemBody {
   event: 'created' | 'members_added' | 'member_removed' | 'member_left' | 'renamed';
@@ -47,7 +57,7 @@ export interface MessageView {
   sender_id: number;
   cmid: string;
   kind: MessageKind;
-  body: TextBody | SystemBody;
+  body: TextBody | FileBody | SystemBody;
   created_at: number;
 }
 

@@ -1,5 +1,6 @@
 import { AppError, type ErrorBody } from '../errors.js';
 import { API, type Method } from '../protocol/api.js';
+import type { FileView } from '../protocol/types.js';
 
 /** Thin HTTP client over the operation table: `call('msg.history', { conv_id: 3, after: 10 })`. */
 export class ApiClient {
@@ -41,5 +42,32 @@ export class ApiClient {
       throw err ? AppError.fromBody(err) : new AppError(res.status === 503 ? 'SB_CENTRAL_UNAVAILABLE' : 'SB_INTERNAL', `HTTP ${res.status}`);
     }
     return json as T;
+  }
+
+  /** Uploads bytes through the relay; share the result with msg.send body { file_id }. */
+  async upload(name: string, mime: string, bytes: Uint8Array | Blob): Promise<FileView> {
+    const res = await this.raw(`/api/v1/files?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'content-type': mime }, body: bytes as BodyInit });
+    return (await res.json()) as FileView;
+  }
+
+  async download(fileId: number): Promise<Uint8Array> {
+    const res = await this.raw(`/api/v1/files/${fileId}`, { method: 'GET' });
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  private async raw(path: string, init: RequestInit): Promise<Response> {
+    const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.baseUrl.replace(/\/$/, '') + path, { ...init, headers });
+    } catch (e) {
+      throw new AppError('SB_CENTRAL_UNAVAILABLE', `Cannot reach ${this.baseUrl}: ${(e as Error).message}`);
+    }
+    if (!res.ok) {
+      const json = (await res.json().catch(() => null)) as { error?: ErrorBody } | null;
+      throw json?.error ? AppError.fromBody(json.error) : new AppError('SB_INTERNAL', `HTTP ${res.status}`);
+    }
+    return res;
   }
 }

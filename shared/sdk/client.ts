@@ -47,7 +47,7 @@ type Events = {
 interface Outgoing {
   convId: number;
   cmid: string;
-  text: string;
+  body: { text: string } | { file_id: number };
   resolve: (m: MessageView) => void;
   reject: (e: AppError) => void;
   inFlight: boolean;
@@ -156,8 +156,18 @@ export class SwitchboardClient extends Emitter<Events> {
    * after reconnecting carries the same cmid, so the server stores it once.
    */
   send(convId: number, text: string, cmid: string = newCmid()): Promise<MessageView> {
+    return this.enqueue(convId, { text }, cmid);
+  }
+
+  /** Uploads a file through the relay and shares it in the conversation. */
+  async sendFile(convId: number, name: string, mime: string, bytes: Uint8Array | Blob, cmid: string = newCmid()): Promise<MessageView> {
+    const file = await this.api.upload(name, mime, bytes);
+    return this.enqueue(convId, { file_id: file.id }, cmid);
+  }
+
+  private enqueue(convId: number, body: Outgoing['body'], cmid: string): Promise<MessageView> {
     return new Promise<MessageView>((resolve, reject) => {
-      this.outbox.push({ convId, cmid, text, resolve, reject, inFlight: false });
+      this.outbox.push({ convId, cmid, body, resolve, reject, inFlight: false });
       this.flushOutbox();
     });
   }
@@ -416,7 +426,7 @@ export class SwitchboardClient extends Emitter<Events> {
       if (o.inFlight) continue;
       o.inFlight = true;
       const id = `s${++this.frameSeq}`;
-      this.request({ t: 'send', id, conv_id: o.convId, cmid: o.cmid, body: { text: o.text } }).then((f) => {
+      this.request({ t: 'send', id, conv_id: o.convId, cmid: o.cmid, body: o.body }).then((f) => {
         const m = (f as { message?: MessageView }).message!;
         this.outbox = this.outbox.filter((x) => x !== o);
         this.insert(m);

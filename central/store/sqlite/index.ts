@@ -4,11 +4,12 @@ import { dirname } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
 import type { AuditEntry } from '../../../shared/protocol/types.js';
 import type {
-  AppendInput, AppendResult, AuditStore, ChangedMembership, ConversationRecord, ConversationStore, MemberRecord,
+  AppendInput, AppendResult, AuditStore, ChangedMembership, FileStore, ConversationRecord, ConversationStore, MemberRecord,
   MessageRecord, NewConversation, NewUser, SessionRecord, SessionStore, Store, UserPatch, UserRecord, UserStore,
 } from '../../../core/ports.js';
 import { MIGRATIONS, tableSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
+import { sqliteFileStore } from './files.js';
 
 type Row = Record<string, any>;
 
@@ -40,6 +41,7 @@ export class SqliteStore implements Store {
   sessions: SessionStore;
   conversations: ConversationStore;
   audit: AuditStore;
+  files: FileStore;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -54,6 +56,7 @@ export class SqliteStore implements Store {
     this.sessions = this.sessionStore();
     this.conversations = this.conversationStore();
     this.audit = this.auditStore();
+    this.files = sqliteFileStore(this.db, this.writes);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,24 @@
+import type Database from 'better-sqlite3';
+import type { FileRecord, FileStore } from '../../../core/ports.js';
+import type { WriteBatcher } from './batcher.js';
+
+export function sqliteFileStore(db: Database.Database, writes: WriteBatcher): FileStore {
+  const get = db.prepare('SELECT * FROM files WHERE id = ?');
+  return {
+    create: (rec) => writes.run(() => {
+      const r = db.prepare('INSERT INTO files (sha256, size, name, mime, uploader_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(rec.sha256, rec.size, rec.name, rec.mime, rec.uploader_id, rec.created_at);
+      return get.get(r.lastInsertRowid) as FileRecord;
+    }),
+    get: async (id) => (get.get(id) as FileRecord | undefined) ?? null,
+    attach: (fileId, convId) => writes.run(() => {
+      db.prepare('INSERT OR IGNORE INTO file_refs (file_id, conv_id) VALUES (?, ?)').run(fileId, convId);
+    }),
+    canAccess: async (userId, fileId) => {
+      const row = db.prepare(`SELECT 1 FROM files f WHERE f.id = ? AND (f.uploader_id = ? OR EXISTS (
+        SELECT 1 FROM file_refs r JOIN members m ON m.conv_id = r.conv_id WHERE r.file_id = f.id AND m.user_id = ? AND m.active = 1))`)
+        .get(fileId, userId, userId);
+      return row !== undefined;
+    },
+  };
+}

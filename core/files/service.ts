@@ -1,0 +1,101 @@
+import { AppError } from '../../shared/errors.js';
+import { randomId } from '../../shared/ids.js';
+import type { FileView } from '../../shared/protocol/types.js';
+import type { Actor } from '../actor.js';
+import type { BlobStore, Clock, FileRecord, Store } from '../ports.js';
+import { int, obj, str } from '../validate.js';
+
+export interface FilePolicy {
+  /** Largest file anyone may send (文件发送限制). */
+  maxBytes: number;
+  /** Lower-case extensions nobody may send, e.g. ["exe", "bat"]. */
+  blockedExtensions: string[];
+}
+
+/** Bytes travel between relay and central in parts of at most this size. */
+export const FILE_PART_BYTES = 512 * 1024;
+const SHA256 = /^[0-9a-f]{64}$/;
+const MIME = /^[\w.+-]+\/[\w.+-]+$/;
+
+export function fileView(f: FileRecord): FileView {
+  return { id: f.id, name: f.name, size: f.size, mime: f.mime, sha256: f.sha256, created_at: f.created_at };
+}
+
+/**
+ * Files: upload in parts (deduplicated by content), metadata, and reads that
+ * are allowed to the uploader and to members of conversations that share the file.
+ */
+export class FilesService {
+  constructor(private readonly store: Store, private readonly blobs: BlobStore, private readonly clock: Clock, private readonly policy: FilePolicy) {}
+
+  /** Starts an upload; when the content is already stored, the file is created at once. */
+  async begin(actor: Actor, params: unknown): Promise<{ file: FileView | null; upload_id: string | null; part_bytes: number }> {
+    const p = this.describe(params);
+    if (await this.blobs.has(p.sha256)) {
+      return { file: fileView(await this.create(actor, p)), upload_id: null, part_bytes: FILE_PART_BYTES };
+    }
+    return { file: null, upload_id: randomId(16), part_bytes: FILE_PART_BYTES };
+  }
+
+  async part(_actor: Actor, params: unknown): Promise<{ ok: true }> {
+    const p = obj(params);
+    const uploadId = str(p.upload_id, 'upload_id', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
+    const offset = int(p.offset, 'offset', { min: 0, max: this.policy.maxBytes });
+    const data = Buffer.from(str(p.data, 'data', { min: 0, max: Math.ceil((FILE_PART_BYTES * 4) / 3) + 4 }), 'base64');
+    if (offset + data.length > this.policy.maxBytes) throw new AppError('SB_FRAME_TOO_LARGE', 'File exceeds the size limit');
+    await this.blobs.writePart(uploadId, offset, data);
+    return { ok: true };
+  }
+
+  async finish(actor: Actor, params: unknown): Promise<FileView> {
+    const p = this.describe(params);
+    const uploadId = str(obj(params).upload_id, 'upload_id', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
+    if (!(await this.blobs.finish(uploadId, p.sha256, p.size))) {
+      throw new AppError('SB_VALIDATION', 'Uploaded bytes do not match the announced size and SHA-256', { field: 'sha256' });
+    }
+    return fileView(await this.create(actor, p));
+  }
+
+  async meta(actor: Actor, params: unknown): Promise<FileView> {
+    return fileView(await this.accessible(actor, int(obj(params).file_id, 'file_id', { min: 1 })));
+  }
+
+  /** One part of the bytes, base64, for a relay filling its cache. */
+  async read(actor: Actor, params: unknown): Promise<{ data: string }> {
+    const p = obj(params);
+    const file = await this.accessible(actor, int(p.file_id, 'file_id', { min: 1 }));
+    const offset = int(p.offset, 'offset', { min: 0 });
+    const length = Math.min(int(p.length ?? FILE_PART_BYTES, 'length', { min: 1 }), FILE_PART_BYTES);
+    const bytes = await this.blobs.read(file.sha256, offset, length);
+    if (!bytes) throw new AppError('SB_NOT_FOUND', 'File content is missing at the origin');
+    return { data: bytes.toString('base64') };
+  }
+
+  /** For the messaging service: the file a message may carry. */
+  async forMessage(userId: number, fileId: number): Promise<FileRecord> {
+    return this.accessible({ userId, sessionId: '' }, fileId);
+  }
+
+  private async accessible(actor: Actor, fileId: number): Promise<FileRecord> {
+    const file = await this.store.files.get(fileId);
+    // Unknown and forbidden look alike, so file ids cannot be probed.
+    if (!file || !(await this.store.files.canAccess(actor.userId, fileId))) throw new AppError('SB_NOT_FOUND', 'No such file');
+    return file;
+  }
+
+  private describe(params: unknown) {
+    const p = obj(params);
+    const name = str(p.name, 'name', { max: 255 }).replace(/[\\/\u0000-\u001f]/g, '_');
+    const mime = str(p.mime ?? 'application/octet-stream', 'mime', { max: 127, pattern: MIME });
+    const size = int(p.size, 'size', { min: 0 });
+    const sha256 = str(p.sha256, 'sha256', { max: 64, pattern: SHA256 });
+    if (size > this.policy.maxBytes) throw new AppError('SB_FRAME_TOO_LARGE', `Files may be at most ${this.policy.maxBytes} bytes`);
+    const ext = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase();
+    if (ext && this.policy.blockedExtensions.includes(ext)) throw new AppError('SB_FORBIDDEN', `Files of type .${ext} may not be sent`);
+    return { name, mime, size, sha256 };
+  }
+
+  private create(actor: Actor, p: { name: string; mime: string; size: number; sha256: string }): Promise<FileRecord> {
+    return this.store.files.create({ ...p, uploader_id: actor.userId, created_at: this.clock.now() });
+  }
+}

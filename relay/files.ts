@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { open, rm } from 'node:fs/promises';
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import { AppError } from '../shared/errors.js';
+import { INTERNAL } from '../shared/protocol/api.js';
+import type { FileView } from '../shared/protocol/types.js';
+import { FileCache } from './file-cache.js';
+import { send, sendError, sendJson, watchAbort } from './http.js';
+
+type Actor = { userId: number; sessionId: string };
+type Rpc = <T>(method: string, payload: unknown) => Promise<T>;
+
+const GRANT_FRESH_MS = 5 * 60_000;
+/** While central is unreachable, earlier grants still let people open files this relay holds. */
+const GRANT_STALE_MS = 24 * 3_600_000;
+
+/**
+ * Upload and download through the relay. Uploads are streamed to a temp file,
+ * then pushed to central's origin in parts (skipped when central already has
+ * the content). Downloads are served from the local cache when possible.
+ */
+export function registerFileRoutes(app: TemplatedApp, deps: {
+  rpc: Rpc;
+  authenticate: (authorization: string) => Promise<Actor>;
+  cacheDir: string;
+  cacheMaxBytes: number;
+  maxBytes: number;
+}): { stats(): { cache_hits: number; origin_fetches: number; cached_files: number; cached_bytes: number } } {
+  const cache = new FileCache(deps.cacheDir, deps.cacheMaxBytes);
+  const grants = new Map<string, { file: FileView; at: number }>();
+  const counters = { cache_hits: 0, origin_fetches: 0 };
+
+  app.post('/api/v1/files', (res: HttpResponse, req: HttpRequest) => {
+    const state = watchAbort(res);
+    const authz = req.getHeader('authorization');
+    const mime = req.getHeader('content-type') || 'application/octet-stream';
+    const name = new URLSearchParams(req.getQuery() ?? '').get('name') ?? '';
+    const temp = cache.tempFile();
+    const hash = createHash('sha256');
+    let size = 0;
+    let failed: AppError | null = null;
+    const received = new Promise<void>((resolve) => {
+      res.onData((chunk, isLast) => {
+        if (!failed) {
+          size += chunk.byteLength;
+          if (size > deps.maxBytes) failed = new AppError('SB_FRAME_TOO_LARGE', `Files may be at most ${deps.maxBytes} bytes`);
+          else { const b = Buffer.from(chunk.slice(0)); hash.update(b); temp.write(b); }
+        }
+        if (isLast) resolve();
+      });
+    });
+    void (async () => {
+      try {
+        const actor = await deps.authenticate(authz);
+        await received;
+        temp.close();
+        if (failed) throw failed;
+        const sha256 = hash.digest('hex');
+        const meta = { name, mime: mime.split(';')[0]!.trim(), size, sha256 };
+        const begun = await deps.rpc<{ file: FileView | null; upload_id: string | null; part_bytes: number }>(INTERNAL.fileBegin, { actor, params: meta });
+        let file = begun.file;
+        if (!file) {
+          const fh = await open(temp.path, 'r');
+          try {
+            for (let offset = 0; offset < size || (size === 0 && offset === 0); offset += begun.part_bytes) {
+              const buf = Buffer.alloc(Math.min(begun.part_bytes, size - offset));
+              await fh.read(buf, 0, buf.length, offset);
+              await deps.rpc(INTERNAL.filePart, { actor, params: { upload_id: begun.upload_id, offset, data: buf.toString('base64') } });
+              if (size === 0) break;
+            }
+          } finally {
+            await fh.close();
+          }
+          file = await deps.rpc<FileView>(INTERNAL.fileFinish, { actor, params: { ...meta, upload_id: begun.upload_id } });
+        }
+        cache.adopt(temp.path, sha256, size);
+        grants.set(`${actor.userId}:${file.id}`, { file, at: Date.now() });
+        sendJson(res, state, 200, file);
+      } catch (e) {
+        temp.close();
+        await rm(temp.path, { force: true }).catch(() => {});
+        sendError(res, state, e);
+      }
+    })();
+  });
+
+  app.get('/api/v1/files/:file_id', (res: HttpResponse, req: HttpRequest) => {
+    const state = watchAbort(res);
+    const authz = req.getHeader('authorization');
+    const fileId = Number(req.getParameter(0));
+    const ifNoneMatch = req.getHeader('if-none-match');
+    void (async () => {
+      try {
+        if (!Number.isSafeInteger(fileId) || fileId < 1) throw new AppError('SB_VALIDATION', 'file_id: must be a positive integer');
+        const actor = await deps.authenticate(authz);
+        const file = await grantFor(actor, fileId);
+        if (ifNoneMatch === `"${file.sha256}"`) { send(res, state, 304, '', { etag: `"${file.sha256}"` }); return; }
+        let data = await cache.read(file.sha256);
+        if (data) counters.cache_hits += 1;
+        else data = await fetchFromOrigin(actor, file);
+        send(res, state, 200, data, {
+          'content-type': file.mime,
+          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+          etag: `"${file.sha256}"`,
+          'cache-control': 'private, max-age=31536000, immutable',
+          'x-content-type-options': 'nosniff',
+        });
+      } catch (e) {
+        sendError(res, state, e);
+      }
+    })();
+  });
+
+  async function grantFor(actor: Actor, fileId: number): Promise<FileView> {
+    const key = `${actor.userId}:${fileId}`;
+    const g = grants.get(key);
+    if (g && Date.now() - g.at < GRANT_FRESH_MS) return g.file;
+    try {
+      const file = await deps.rpc<FileView>(INTERNAL.fileMeta, { actor, params: { file_id: fileId } });
+      if (grants.size > 100_000) grants.clear();
+      grants.set(key, { file, at: Date.now() });
+      return file;
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'SB_CENTRAL_UNAVAILABLE' && g && Date.now() - g.at < GRANT_STALE_MS && cache.has(g.file.sha256)) return g.file;
+      if (e instanceof AppError && e.code === 'SB_NOT_FOUND') grants.delete(key);
+      throw e;
+    }
+  }
+
+  async function fetchFromOrigin(actor: Actor, file: FileView): Promise<Buffer> {
+    counters.origin_fetches += 1;
+    const parts: Buffer[] = [];
+    let offset = 0;
+    while (offset < file.size) {
+      const { data } = await deps.rpc<{ data: string }>(INTERNAL.fileRead, { actor, params: { file_id: file.id, offset } });
+      const buf = Buffer.from(data, 'base64');
+      if (buf.length === 0) break;
+      parts.push(buf);
+      offset += buf.length;
+    }
+    const bytes = Buffer.concat(parts);
+    if (createHash('sha256').update(bytes).digest('hex') !== file.sha256) throw new AppError('SB_INTERNAL', 'File content failed verification');
+    const temp = cache.tempFile();
+    temp.write(bytes);
+    temp.close();
+    cache.adopt(temp.path, file.sha256, bytes.length);
+    return bytes;
+  }
+
+  return { stats: () => ({ ...counters, cached_files: cache.count, cached_bytes: cache.bytes }) };
+}
