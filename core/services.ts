@@ -5,6 +5,7 @@ import { AuthService } from './auth/service.js';
 import { MessagingService } from './messaging/service.js';
 import type { BlobStore, Clock, EventSink, Store } from './ports.js';
 import { FilesService } from './files/service.js';
+import { PresenceService } from './presence/service.js';
 import { RateLimiter } from './rate-limit.js';
 import { UserService } from './users/service.js';
 
@@ -14,6 +15,7 @@ export interface Services {
   messaging: MessagingService;
   admin: AdminService;
   files: FilesService;
+  presence: PresenceService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -28,5 +30,6 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const messaging = new MessagingService(store, events, limiter, clock, config.limits, files);
   const users = new UserService(store);
   const admin = new AdminService(store, auth, messaging, events, clock);
-  return { auth, users, messaging, admin, files };
+  const presence = new PresenceService(store, cache, events);
+  return { auth, users, messaging, admin, files, presence };
 }

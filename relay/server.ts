@@ -15,6 +15,8 @@ import { SocketRegistry, takeToken, type Socket, type SocketData } from './sessi
 import { StaticFiles } from './static.js';
 import { registerFileRoutes } from './files.js';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
+import { PRESENCE_HEARTBEAT_MS } from '../shared/protocol/frames.js';
 
 interface Resolved { userId: number; sessionId: string; expiresAt: number }
 /** The event envelope central publishes on `sb.events` (see central/events.ts). */
@@ -80,6 +82,28 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     const set = new Set(ids);
     for (const [token, v] of tokens) if (set.has(v.r.sessionId)) tokens.delete(token);
   }
+
+  // Presence: connection changes are batched to central every 100 ms and re-reported each heartbeat.
+  const relayId = `${hostname()}:${process.pid}:${config.port}`;
+  let presenceQueue: { user_id: number; session_id: string; status: 'online' | 'away' | 'offline' }[] = [];
+  let presenceTimer: NodeJS.Timeout | null = null;
+  const reportPresence = (user_id: number, session_id: string, status: 'online' | 'away' | 'offline') => {
+    presenceQueue.push({ user_id, session_id, status });
+    presenceTimer ??= setTimeout(flushPresence, 100);
+  };
+  function flushPresence(): void {
+    presenceTimer = null;
+    const entries = presenceQueue;
+    presenceQueue = [];
+    if (entries.length) rpc(INTERNAL.presenceReport, { params: { relay: relayId, entries } }).catch(() => { /* the heartbeat repairs it */ });
+  }
+  const presenceHeartbeat = setInterval(() => {
+    for (const ws of sockets.every()) {
+      const d = ws.getUserData();
+      if (d.userId !== null && d.sessionId !== null && !d.closed) reportPresence(d.userId, d.sessionId, d.away ? 'away' : 'online');
+    }
+  }, PRESENCE_HEARTBEAT_MS);
+  presenceHeartbeat.unref();
 
   const frame = (ws: Socket, f: ServerFrame): void => {
     if (!ws.getUserData().closed) ws.send(JSON.stringify(f), false);
@@ -182,6 +206,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
           if (d.closed) return;
           if (d.authTimer) { clearTimeout(d.authTimer); d.authTimer = null; }
           sockets.bind(ws, r.userId, r.sessionId);
+          reportPresence(r.userId, r.sessionId, 'online');
           frame(ws, { t: 'ready', protocol: PROTOCOL_VERSION, user, session_id: r.sessionId, heartbeat_ms: 25_000, central: centralUp ? 'up' : 'down' });
           return;
         }
@@ -197,6 +222,14 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
             const r = await rpc<{ read_seq: number }>('msg.read', { actor, params: { conv_id: f.conv_id, seq: f.seq } });
             frame(ws, { t: 'ack', id, read_seq: r.read_seq });
           }
+          return;
+        }
+        case 'presence': {
+          if (d.userId === null || d.sessionId === null) throw new AppError('SB_NOT_READY');
+          if (f.status !== 'online' && f.status !== 'away') throw new AppError('SB_VALIDATION', 'status: must be online or away');
+          d.away = f.status === 'away';
+          reportPresence(d.userId, d.sessionId, f.status);
+          if (id) frame(ws, { t: 'ack', id });
           return;
         }
         default:
@@ -225,7 +258,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
       const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
       const data: SocketData = {
         connId: ++connCounter, ip, userId: null, sessionId: null, closed: false, authTimer: null,
-        tokens: limits.frameBurst, lastRefill: Date.now(), violations: 0,
+        tokens: limits.frameBurst, lastRefill: Date.now(), violations: 0, away: false,
       };
       res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
     },
@@ -257,6 +290,8 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
       d.closed = true;
       if (d.authTimer) clearTimeout(d.authTimer);
       sockets.remove(ws);
+      // Offline only when this was the session's last socket on this relay.
+      if (d.userId !== null && d.sessionId !== null && sockets.ofSession(d.sessionId).length === 0) reportPresence(d.userId, d.sessionId, 'offline');
     },
   });
 
@@ -306,6 +341,8 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     stats: () => ({ connections: sockets.size, users: sockets.authenticatedUsers }),
     async stop() {
       clearInterval(healthTimer);
+      clearInterval(presenceHeartbeat);
+      if (presenceTimer) clearTimeout(presenceTimer);
       unstatus();
       unsubscribe();
       if (listenSocket) uWS.us_listen_socket_close(listenSocket);

@@ -11,6 +11,8 @@ export interface SocketData {
   tokens: number;
   lastRefill: number;
   violations: number;
+  /** The client said it is idle. */
+  away: boolean;
 }
 
 export type Socket = WebSocket<SocketData>;

@@ -48,6 +48,9 @@ export function rpcHandlers(s: Services): Record<Method | (typeof INTERNAL)[keyo
     'files.finish': u((a, p) => s.files.finish(a, p)),
     'files.meta': u((a, p) => s.files.meta(a, p)),
     'files.read': u((a, p) => s.files.read(a, p)),
+    [INTERNAL.presenceReport]: (req) => s.presence.report(req.params),
+    'presence.query': u((a, p) => s.presence.query(a, { user_ids: typeof (p as { user_ids?: unknown }).user_ids === 'string'
+      ? String((p as { user_ids: string }).user_ids).split(',').filter(Boolean) : (p as { user_ids?: unknown }).user_ids })),
     'admin.users.list': u((a, p) => s.admin.listUsers(a, p)),
     'admin.users.create': u((a, p) => s.admin.createUser(a, p)),
     'admin.users.disable': u((a, p) => s.admin.setDisabled(a, p, true)),

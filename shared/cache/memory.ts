@@ -38,6 +38,25 @@ export class MemoryCache implements Cache {
     return next;
   }
 
+  async hset(key: string, field: string, value: string, ttlMs: number): Promise<void> {
+    const current = await this.hgetall(key);
+    current[field] = value;
+    await this.set(key, JSON.stringify(current), ttlMs);
+  }
+
+  async hdel(key: string, field: string): Promise<void> {
+    const e = this.map.get(key);
+    if (!e) return;
+    const current = JSON.parse(e.value) as Record<string, string>;
+    delete current[field];
+    e.value = JSON.stringify(current);
+  }
+
+  async hgetall(key: string): Promise<Record<string, string>> {
+    const v = await this.get(key);
+    return v ? (JSON.parse(v) as Record<string, string>) : {};
+  }
+
   async close(): Promise<void> { clearInterval(this.sweeper); this.map.clear(); }
 
   private sweep(): void {

@@ -37,5 +37,13 @@ export class RedisCache implements Cache {
     return Number(n);
   }
 
+  async hset(key: string, field: string, value: string, ttlMs: number): Promise<void> {
+    await this.client.multi().hset(key, field, value).pexpire(key, ttlMs).exec();
+  }
+
+  async hdel(key: string, field: string): Promise<void> { await this.client.hdel(key, field); }
+
+  async hgetall(key: string): Promise<Record<string, string>> { return this.client.hgetall(key); }
+
   async close(): Promise<void> { this.client.disconnect(); }
 }

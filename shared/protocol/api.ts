@@ -49,6 +49,8 @@ export const API = {
     { cmid: '[string] client message id', body: '[object] { text } or { file_id } (upload first with POST /api/v1/files)' }),
   'msg.read': op(['POST', '/api/v1/conversations/:conv_id/read'], 'user', 'Move my read cursor forward to seq', 'ReadCursor', { seq: '[integer]' }),
   'sync': op(['GET', '/api/v1/sync'], 'user', 'What changed for me since a durable position', 'SyncResult', { since: '[integer] position from the last sync; 0 for all' }),
+  'presence.query': op(['GET', '/api/v1/presence'], 'user', 'Online / away / offline and live device types of up to 500 users', 'PresenceList',
+    { user_ids: '[string] comma-separated user ids' }),
   'admin.users.list': op(['GET', '/api/v1/admin/users'], 'admin', 'List users', 'UserList', { q: '[string]', after: '[integer]', limit: '[integer]' }),
   'admin.users.create': op(['POST', '/api/v1/admin/users'], 'admin', 'Create a user', 'User',
     { account: '[string]', name: '[string]', password: '[string] at least 8 characters', is_admin: '[boolean]' }),
@@ -69,6 +71,7 @@ export type Method = keyof typeof API;
 export const INTERNAL = {
   resolve: 'auth.resolve',
   ping: 'health.ping',
+  presenceReport: 'presence.report',
   // Files: the relay streams bytes to and from central in parts (see relay/files.ts).
   fileBegin: 'files.begin',
   filePart: 'files.part',

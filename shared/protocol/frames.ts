@@ -3,13 +3,17 @@ import type { MessageView, ServerEvent, UserView } from './types.js';
 
 export const PROTOCOL_VERSION = 1;
 export const MAX_FRAME_BYTES = 64 * 1024;
+/** Relays re-report their live connections to central this often (presence entries expire after ~2). */
+export const PRESENCE_HEARTBEAT_MS = 60_000;
 
 /** Client → relay WebSocket frames. `id` correlates a reply. */
 export type ClientFrame =
   | { t: 'auth'; id?: string; token: string }
   | { t: 'ping'; id?: string }
   | { t: 'send'; id: string; conv_id: number; cmid: string; body: { text: string } | { file_id: number } }
-  | { t: 'read'; id: string; conv_id: number; seq: number };
+  | { t: 'read'; id: string; conv_id: number; seq: number }
+  /** The client is idle ('away') or active again ('online'). */
+  | { t: 'presence'; status: 'online' | 'away' };
 
 /** Relay → client WebSocket frames. */
 export type ServerFrame =

@@ -81,6 +81,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
         HistoryPage: obj({ messages: list('Message'), more: { type: 'boolean' } }),
         ReadCursor: obj({ conv_id: int, read_seq: int }),
         SyncResult: obj({ pos: int, conversations: list('Conversation'), removed: { type: 'array', items: int } }),
+        Presence: obj({ user_id: int, status: { type: 'string', enum: ['online', 'away', 'offline'] }, devices: { type: 'array', items: text } }),
+        PresenceList: list('Presence'),
         Revoked: obj({ revoked: { type: 'boolean' } }),
         AuditEntry: obj({ id: int, actor_id: { type: ['integer', 'null'] }, action: text, target: text, details: {}, at: int }),
         AuditList: list('AuditEntry'),

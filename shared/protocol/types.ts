@@ -109,7 +109,17 @@ export type ServerEvent =
   | { type: 'conversation.updated'; conversation: ConversationShared }
   | { type: 'conversation.removed'; conv_id: number; user_id: number }
   | { type: 'read.updated'; conv_id: number; user_id: number; read_seq: number }
-  | { type: 'user.updated'; user: UserView };
+  | { type: 'user.updated'; user: UserView }
+  | { type: 'presence.updated'; presence: PresenceView };
+
+export type PresenceStatus = 'online' | 'away' | 'offline';
+
+export interface PresenceView {
+  user_id: number;
+  status: PresenceStatus;
+  /** Device types with a live connection, e.g. ["web", "mobile"]. */
+  devices: DeviceType[];
+}
 
 export interface AuditEntry {
   id: number;

@@ -1,6 +1,6 @@
 import { AppError, type ErrorBody } from '../errors.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
-import type { ConversationView, HistoryPage, LoginResult, MessageView, ServerEvent, SyncResult, UserView } from '../protocol/types.js';
+import type { ConversationView, HistoryPage, LoginResult, MessageView, PresenceView, ServerEvent, SyncResult, UserView } from '../protocol/types.js';
 import { ApiClient } from './api.js';
 import { Emitter } from './emitter.js';
 import { addMessage, applyEvent, emptyState, removeConversation, sortedMessages, upsertConversation, type ClientState } from './state.js';
@@ -42,6 +42,7 @@ type Events = {
   link: ['up' | 'down'];
   /** The session was ended by the server (signed out elsewhere, disabled, revoked). */
   ended: [string];
+  presence: [PresenceView];
 };
 
 interface Outgoing {
@@ -74,6 +75,8 @@ export class SwitchboardClient extends Emitter<Events> {
   pos = 0;
   connection: ConnectionState = 'idle';
   central: 'up' | 'down' = 'up';
+  /** Presence of users learned from pushes and queries (not part of the synced state). */
+  presence: Record<number, PresenceView> = {};
 
   private ws: WebSocketLike | null = null;
   private readonly WS: WebSocketCtor;
@@ -293,8 +296,25 @@ export class SwitchboardClient extends Emitter<Events> {
     return true;
   }
 
+  /** Asks for the presence of up to 500 users and remembers it. */
+  async queryPresence(userIds: number[]): Promise<PresenceView[]> {
+    const list = await this.api.call<PresenceView[]>('presence.query', { user_ids: userIds.join(',') });
+    for (const p of list) this.presence[p.user_id] = p;
+    return list;
+  }
+
+  /** Marks this device idle ('away') or active; others see it in presence. */
+  setAway(away: boolean): void {
+    this.raw({ t: 'presence', status: away ? 'away' : 'online' });
+  }
+
   private onEvent(event: ServerEvent): void {
     this.emit('event', event);
+    if (event.type === 'presence.updated') {
+      this.presence[event.presence.user_id] = event.presence;
+      this.emit('presence', event.presence);
+      return;
+    }
     if (event.type === 'message.new') {
       const conv = this.state.conversations[event.conv_id];
       if (!conv) { void this.resync(); return; }

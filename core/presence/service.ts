@@ -1,0 +1,69 @@
+import type { Cache } from '../../shared/cache/cache.js';
+import type { DeviceType, PresenceStatus, PresenceView } from '../../shared/protocol/types.js';
+import type { Actor } from '../actor.js';
+import type { EventSink, Store } from '../ports.js';
+import { intList, obj, oneOf, str } from '../validate.js';
+import { PRESENCE_HEARTBEAT_MS } from '../../shared/protocol/frames.js';
+
+/** One live connection as reported by a relay. */
+interface DeviceEntry { device_type: DeviceType; status: 'online' | 'away'; relay: string; at: number }
+
+const TTL_MS = PRESENCE_HEARTBEAT_MS * 2 + 10_000;
+const key = (userId: number) => `presence:${userId}`;
+
+/**
+ * Presence lives only in the cache: per user, a hash of session → device.
+ * Losing the cache loses presence until the next relay heartbeat, nothing more.
+ * Changes are pushed to the people a user talks with one-to-one; anyone may query.
+ */
+export class PresenceService {
+  constructor(private readonly store: Store, private readonly cache: Cache, private readonly events: EventSink) {}
+
+  /** A relay reports connections opening, changing or closing. */
+  async report(params: unknown): Promise<{ ok: true }> {
+    const p = obj(params);
+    const relay = str(p.relay, 'relay', { max: 64 });
+    const entries = Array.isArray(p.entries) ? p.entries.slice(0, 10_000) : [];
+    const touched = new Set<number>();
+    for (const raw of entries) {
+      const e = obj(raw, 'entries[]');
+      const userId = Number(e.user_id);
+      const sessionId = str(e.session_id, 'session_id', { max: 64 });
+      const status = oneOf(e.status, 'status', ['online', 'away', 'offline'] as const);
+      const before = await this.of(userId);
+      if (status === 'offline') await this.cache.hdel(key(userId), sessionId).catch(() => {});
+      else {
+        const session = await this.store.sessions.byId(sessionId);
+        if (!session || session.user_id !== userId) continue;
+        const entry: DeviceEntry = { device_type: session.device_type, status, relay, at: Date.now() };
+        await this.cache.hset(key(userId), sessionId, JSON.stringify(entry), TTL_MS).catch(() => {});
+      }
+      const after = await this.of(userId);
+      if (before.status !== after.status || before.devices.join() !== after.devices.join()) touched.add(userId);
+    }
+    for (const userId of touched) await this.announce(userId);
+    return { ok: true };
+  }
+
+  async query(_actor: Actor, params: unknown): Promise<PresenceView[]> {
+    const ids = intList(obj(params).user_ids, 'user_ids', { min: 1, max: 500 });
+    return Promise.all(ids.map((id) => this.of(id)));
+  }
+
+  async of(userId: number): Promise<PresenceView> {
+    const all = await this.cache.hgetall(key(userId)).catch(() => ({} as Record<string, string>));
+    const live = Object.values(all).map((v) => JSON.parse(v) as DeviceEntry).filter((d) => Date.now() - d.at < TTL_MS);
+    const status: PresenceStatus = live.length === 0 ? 'offline' : live.some((d) => d.status === 'online') ? 'online' : 'away';
+    return { user_id: userId, status, devices: [...new Set(live.map((d) => d.device_type))].sort() };
+  }
+
+  /** Tells the user's one-to-one partners (and the user's own devices). */
+  private async announce(userId: number): Promise<void> {
+    const recipients = new Set<number>([userId]);
+    for (const { conversation } of await this.store.conversations.listForUser(userId)) {
+      if (conversation.kind !== 'direct') continue;
+      for (const m of await this.store.conversations.members(conversation.id)) recipients.add(m.user_id);
+    }
+    this.events.emit({ type: 'presence.updated', presence: await this.of(userId) }, [...recipients]);
+  }
+}
