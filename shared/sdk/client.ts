@@ -440,9 +440,16 @@ export class SwitchboardClient extends Emitter<Events> {
     });
   }
 
+  /**
+   * Sends what is queued: one message in flight per conversation, so a user's
+   * messages keep their order whichever central process stores them.
+   */
   private flushOutbox(): void {
     if (this.connection !== 'online' || !this.ws) return;
+    const busy = new Set<number>();
     for (const o of this.outbox) {
+      if (busy.has(o.convId)) continue;
+      busy.add(o.convId);
       if (o.inFlight) continue;
       o.inFlight = true;
       const id = `s${++this.frameSeq}`;
@@ -452,6 +459,7 @@ export class SwitchboardClient extends Emitter<Events> {
         this.insert(m);
         this.emit('changed');
         o.resolve(m);
+        this.flushOutbox();
       }, (e: AppError) => {
         o.inFlight = false;
         if (RETRYABLE.has(e.code)) {
@@ -461,6 +469,7 @@ export class SwitchboardClient extends Emitter<Events> {
         }
         this.outbox = this.outbox.filter((x) => x !== o);
         o.reject(e);
+        this.flushOutbox();
       });
     }
   }

@@ -27,3 +27,22 @@ t.test('two people chat one-to-one through the relay', async (t) => {
   const again = await a.api.call<ConversationView>('conv.direct', { user_id: bob.user.id });
   t.equal(again.id, conv.id, 'opening again returns the same conversation');
 });
+
+t.test('a burst of sends keeps its order and a lost connection loses nothing', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.stop());
+  const alice = await makeUser(server, 'Alice');
+  const bob = await makeUser(server, 'Bob');
+  const a = client(server.url, alice.token);
+  const b = client(server.url, bob.token);
+  t.teardown(() => { a.stop(); b.stop(); });
+  await Promise.all([a.start(), b.start()]);
+  const conv = await a.openDirect(bob.user.id);
+  const sends = Array.from({ length: 40 }, (_, i) => a.send(conv.id, `#${i}`));
+  a.dropConnection(); // mid-burst: queued sends go again after reconnecting, same cmids
+  const acked = await Promise.all(sends);
+  t.same(acked.map((m) => (m.body as { text: string }).text), Array.from({ length: 40 }, (_, i) => `#${i}`), 'stored in the order sent');
+  t.same(acked.map((m) => m.seq), Array.from({ length: 40 }, (_, i) => i + 1), 'gap-free seqs, each stored once');
+  await waitFor(() => b.messages(conv.id).length === 40, 5000, 'bob has all 40');
+  t.same(b.messages(conv.id).map((m) => m.seq), acked.map((m) => m.seq));
+});
