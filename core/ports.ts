@@ -83,6 +83,8 @@ export interface MemberRecord {
   user_id: number;
   role: MemberRole;
   active: boolean;
+  /** Do not disturb: no notification for this conversation (the member's own setting). */
+  muted: boolean;
   joined_seq: number;
   read_seq: number;
   pos: number;
@@ -152,6 +154,8 @@ export interface ConversationStore {
   append(input: AppendInput): Promise<AppendResult>;
   /** Moves the read cursor forward only; returns the cursor after the call. */
   markRead(convId: number, userId: number, seq: number): Promise<{ readSeq: number; changed: boolean }>;
+  /** A member's own do-not-disturb setting; bumps the member's position so their devices sync it. */
+  setMuted(convId: number, userId: number, muted: boolean): Promise<{ changed: boolean }>;
   get(id: number): Promise<ConversationRecord | null>;
   byDirectKey(key: string): Promise<ConversationRecord | null>;
   members(convId: number): Promise<MemberRecord[]>;

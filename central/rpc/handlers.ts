@@ -38,6 +38,7 @@ export function rpcHandlers(s: Services): Record<Method | (typeof INTERNAL)[keyo
     'conv.rename': u((a, p) => s.messaging.rename(a, p)),
     'conv.addMembers': u((a, p) => s.messaging.addMembers(a, p)),
     'conv.removeMember': u((a, p) => s.messaging.removeMember(a, p)),
+    'conv.mute': u((a, p) => s.messaging.setMuted(a, p)),
     'conv.leave': u((a, p) => s.messaging.leave(a, p)),
     'msg.history': u((a, p) => s.messaging.history(a, p)),
     'msg.send': u((a, p) => s.messaging.send(a, p)),

@@ -26,6 +26,8 @@ export interface Migration {
   version: number;
   description: string;
   tables: Table[];
+  /** Columns added to existing tables. */
+  addColumns?: { table: string; column: Column }[];
 }
 
 const c = (name: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({ name, type, ...extra });
@@ -115,6 +117,12 @@ export const MIGRATIONS: Migration[] = [
       },
     ],
   },
+  {
+    version: 4,
+    description: 'per-member settings: muted (do not disturb for one conversation)',
+    tables: [],
+    addColumns: [{ table: 'members', column: c('muted', 'bool', { default: 0 }) }],
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -150,5 +158,13 @@ export function tableSql(t: Table, dialect: Dialect): string[] {
       ? `CREATE INDEX ${name} ON ${t.name} (${idx.join(', ')})`
       : `CREATE INDEX IF NOT EXISTS ${name} ON ${t.name} (${idx.join(', ')})`);
   }
+  return out;
+}
+
+/** Every statement of one migration, in order, for one dialect. */
+export function migrationSql(m: Migration, dialect: Dialect): string[] {
+  const out = m.tables.flatMap((t) => tableSql(t, dialect));
+  for (const { table, column } of m.addColumns ?? []) out.push(`ALTER TABLE ${table} ADD COLUMN ${columnSql(column, dialect)}`);
+  if (m.version === 1) out.push(dialect === 'mysql' ? 'INSERT IGNORE INTO stream (id, pos) VALUES (1, 0)' : 'INSERT OR IGNORE INTO stream (id, pos) VALUES (1, 0)');
   return out;
 }

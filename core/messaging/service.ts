@@ -8,7 +8,7 @@ import type { Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects
 import { messageView } from '../presenters.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { FilesService } from '../files/service.js';
-import { CMID, int, intList, obj, optInt, optStr, str } from '../validate.js';
+import { bool, CMID, int, intList, obj, optInt, optStr, str } from '../validate.js';
 
 export interface MessagingLimits {
   maxTextChars: number;
@@ -167,6 +167,18 @@ export class MessagingService {
     return { conv_id: convId, read_seq: readSeq };
   }
 
+  /** Do not disturb for one conversation; all my devices learn it. */
+  async setMuted(actor: Actor, params: unknown): Promise<ConversationView> {
+    const p = obj(params);
+    const convId = int(p.conv_id, 'conv_id', { min: 1 });
+    const muted = bool(p.muted, 'muted');
+    await this.requireMember(actor.userId, convId);
+    const { changed } = await this.store.conversations.setMuted(convId, actor.userId, muted);
+    if (changed) this.events.emit({ type: 'member.settings', conv_id: convId, muted }, [actor.userId]);
+    const conversation = (await this.store.conversations.get(convId))!;
+    return this.viewFor(conversation, actor.userId);
+  }
+
   async addMembers(actor: Actor, params: unknown): Promise<ConversationView> {
     const p = obj(params);
     const convId = int(p.conv_id, 'conv_id', { min: 1 });
@@ -300,7 +312,7 @@ export class MessagingService {
   private async view(c: ConversationRecord, member: MemberRecord): Promise<ConversationView> {
     const shared = await this.shared(c);
     const unread = await this.store.conversations.unreadCount(c.id, member.user_id, member.read_seq);
-    return { ...shared, read_seq: member.read_seq, unread };
+    return { ...shared, read_seq: member.read_seq, unread, muted: member.muted };
   }
 }
 

@@ -42,6 +42,8 @@ export const API = {
     { user_ids: '[integer[]]', cmid: '[string]' }),
   'conv.removeMember': op(['DELETE', '/api/v1/conversations/:conv_id/members/:user_id'], 'user', 'Remove a member (owner or group admin)', 'Conversation',
     { cmid: '[string]' }),
+  'conv.mute': op(['POST', '/api/v1/conversations/:conv_id/mute'], 'user', 'Mute or unmute a conversation for me (do not disturb); syncs to my devices', 'Conversation',
+    { muted: '[boolean]' }),
   'conv.leave': op(['POST', '/api/v1/conversations/:conv_id/leave'], 'user', 'Leave a group; ownership passes on', 'ConvId', { cmid: '[string]' }),
   'msg.history': op(['GET', '/api/v1/conversations/:conv_id/messages'], 'user', 'A page of history, ascending by seq', 'HistoryPage',
     { after: '[integer] messages with seq > after', before: '[integer] the newest messages with seq < before', limit: '[integer] at most 200' }),

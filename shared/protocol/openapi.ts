@@ -74,7 +74,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         Member: obj({ user_id: int, name: text, role: { type: 'string', enum: ['owner', 'admin', 'member'] }, read_seq: int }),
         Conversation: obj({
           id: int, kind: { type: 'string', enum: ['direct', 'group'] }, title: text, owner_id: { type: ['integer', 'null'] }, last_seq: int,
-          last_message: { oneOf: [ref('Message'), { type: 'null' }] }, created_at: int, members: list('Member'), read_seq: int, unread: int,
+          last_message: { oneOf: [ref('Message'), { type: 'null' }] }, created_at: int, members: list('Member'), read_seq: int, unread: int, muted: { type: 'boolean' },
         }),
         ConversationList: list('Conversation'),
         ConvId: obj({ conv_id: int }),

@@ -87,6 +87,8 @@ export interface ConversationShared {
 export interface ConversationView extends ConversationShared {
   read_seq: number;
   unread: number;
+  /** My do-not-disturb setting for this conversation. */
+  muted: boolean;
 }
 
 export interface SyncResult {
@@ -109,6 +111,8 @@ export type ServerEvent =
   | { type: 'conversation.updated'; conversation: ConversationShared }
   | { type: 'conversation.removed'; conv_id: number; user_id: number }
   | { type: 'read.updated'; conv_id: number; user_id: number; read_seq: number }
+  /** My own per-conversation settings changed (sent to my devices only). */
+  | { type: 'member.settings'; conv_id: number; muted: boolean }
   | { type: 'user.updated'; user: UserView }
   | { type: 'presence.updated'; presence: PresenceView };
 

@@ -71,7 +71,7 @@ function applyShared(state: ClientState, shared: ConversationShared): void {
   const mine = shared.members.find((m) => m.user_id === state.me);
   if (!mine) { removeConversation(state, shared.id); return; }
   const old = state.conversations[shared.id];
-  const view: ConversationView = { ...structuredClone(shared), read_seq: mine.read_seq, unread: old?.unread ?? 0 };
+  const view: ConversationView = { ...structuredClone(shared), read_seq: mine.read_seq, unread: old?.unread ?? 0, muted: old?.muted ?? false };
   // Keep the newest last message we know of (a push may have overtaken this snapshot).
   if (old && old.last_seq > view.last_seq) { view.last_seq = old.last_seq; view.last_message = old.last_message; }
   state.conversations[shared.id] = view;
@@ -103,6 +103,12 @@ export function applyEvent(state: ClientState, event: ServerEvent): boolean {
         changed = true;
       }
       return changed;
+    }
+    case 'member.settings': {
+      const conv = state.conversations[event.conv_id];
+      if (!conv || conv.muted === event.muted) return false;
+      conv.muted = event.muted;
+      return true;
     }
     case 'user.updated':
       for (const conv of Object.values(state.conversations)) {

@@ -46,3 +46,30 @@ t.test('a burst of sends keeps its order and a lost connection loses nothing', a
   await waitFor(() => b.messages(conv.id).length === 40, 5000, 'bob has all 40');
   t.same(b.messages(conv.id).map((m) => m.seq), acked.map((m) => m.seq));
 });
+
+t.test('muting a conversation reaches all my devices, live and by sync', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.stop());
+  const alice = await makeUser(server, 'Alice');
+  const bob = await makeUser(server, 'Bob');
+  const phone = client(server.url, alice.token);
+  t.teardown(() => phone.stop());
+  await phone.start();
+  const conv = await phone.openDirect(bob.user.id);
+  t.equal(conv.muted, false);
+  const before = phone.pos;
+
+  const desktopToken = (await alice.api.call<{ token: string }>('auth.login', { account: alice.user.account, password: alice.password, device_type: 'desktop' })).token;
+  const desktop = client(server.url, desktopToken);
+  t.teardown(() => desktop.stop());
+  await desktop.start();
+  const view = await desktop.api.call<ConversationView>('conv.mute', { conv_id: conv.id, muted: true });
+  t.equal(view.muted, true);
+  await waitFor(() => phone.state.conversations[conv.id]!.muted === true, 3000, 'the phone learns it live');
+
+  const sync = await phone.api.call<{ conversations: ConversationView[] }>('sync', { since: before });
+  t.equal(sync.conversations.find((c) => c.id === conv.id)?.muted, true, 'and by sync from an older position');
+  await t.rejects(bob.api.call('conv.mute', { conv_id: conv.id, muted: 'yes' }), { code: 'SB_VALIDATION' });
+  const bobView = await bob.api.call<ConversationView>('conv.get', { conv_id: conv.id });
+  t.equal(bobView.muted, false, 'muting is per member');
+});

@@ -7,21 +7,21 @@ import type {
   AppendInput, AppendResult, AuditStore, ChangedMembership, FileStore, ConversationRecord, ConversationStore, MemberRecord,
   MessageRecord, NewConversation, NewUser, SessionRecord, SessionStore, Store, UserPatch, UserRecord, UserStore,
 } from '../../../core/ports.js';
-import { MIGRATIONS, tableSql } from '../schema.js';
+import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteFileStore } from './files.js';
 
 type Row = Record<string, any>;
 
 const toUser = (r: Row): UserRecord => ({ ...r, is_admin: r.is_admin === 1, disabled: r.disabled === 1 } as UserRecord);
-const toMember = (r: Row): MemberRecord => ({ ...r, active: r.active === 1 } as MemberRecord);
+const toMember = (r: Row): MemberRecord => ({ ...r, active: r.active === 1, muted: r.muted === 1 } as MemberRecord);
 const CONV_COLS = 'c.id, c.kind, c.title, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos';
-const MEMBER_COLS = 'm.conv_id, m.user_id, m.role, m.active, m.joined_seq, m.read_seq, m.pos';
+const MEMBER_COLS = 'm.conv_id, m.user_id, m.role, m.active, m.muted, m.joined_seq, m.read_seq, m.pos';
 
 function splitJoined(r: Row): ChangedMembership {
   return {
     conversation: { id: r.id, kind: r.kind, title: r.title, owner_id: r.owner_id, direct_key: r.direct_key, last_seq: r.last_seq, created_at: r.created_at, pos: r.pos },
-    member: { conv_id: r.conv_id, user_id: r.user_id, role: r.role, active: r.active === 1, joined_seq: r.joined_seq, read_seq: r.read_seq, pos: r.m_pos },
+    member: { conv_id: r.conv_id, user_id: r.user_id, role: r.role, active: r.active === 1, muted: r.muted === 1, joined_seq: r.joined_seq, read_seq: r.read_seq, pos: r.m_pos },
   };
 }
 
@@ -70,8 +70,7 @@ export class SqliteStore implements Store {
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
       this.db.transaction(() => {
-        for (const t of m.tables) for (const sql of tableSql(t, 'sqlite')) this.db.exec(sql);
-        if (m.version === 1) this.db.prepare('INSERT OR IGNORE INTO stream (id, pos) VALUES (1, 0)').run();
+        for (const sql of migrationSql(m, 'sqlite')) this.db.exec(sql);
         this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
       })();
     }
@@ -229,8 +228,16 @@ export class SqliteStore implements Store {
       return { readSeq: seq, changed: true };
     });
 
+    const setMuted = (convId: number, userId: number, muted: boolean) => this.writes.run(() => {
+      const m = getMember(convId, userId);
+      if (!m || !m.active) throw new AppError('SB_NOT_MEMBER');
+      if (m.muted === muted) return { changed: false };
+      this.stmt('UPDATE members SET muted = ?, pos = ? WHERE conv_id = ? AND user_id = ?').run(muted ? 1 : 0, this.nextPos(), convId, userId);
+      return { changed: true };
+    });
+
     return {
-      create, append, markRead,
+      create, append, markRead, setMuted,
       get: async (id) => getConv(id),
       byDirectKey: async (key) => (this.stmt('SELECT * FROM conversations WHERE direct_key = ?').get(key) as ConversationRecord | undefined) ?? null,
       members: async (convId) => (this.stmt('SELECT * FROM members WHERE conv_id = ? ORDER BY user_id').all(convId) as Row[]).map(toMember),
