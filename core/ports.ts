@@ -71,6 +71,8 @@ export interface ConversationRecord {
   id: number;
   kind: ConversationKind;
   title: string;
+  /** The group's notice board (群公告). */
+  notice: string;
   owner_id: number | null;
   direct_key: string | null;
   last_seq: number;
@@ -109,6 +111,9 @@ export interface MessageEffects {
   removeMembers?: number[];
   setTitle?: string;
   setOwner?: number;
+  /** Role changes of active members (applied before setOwner). */
+  setRoles?: { userId: number; role: MemberRole }[];
+  setNotice?: string;
 }
 
 export interface AppendInput {

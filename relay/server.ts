@@ -146,7 +146,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
       return;
     }
     const { route, pathParams } = match;
-    const hasBody = httpMethod === 'POST' || httpMethod === 'PATCH' || httpMethod === 'DELETE';
+    const hasBody = httpMethod !== 'GET';
     const bodyPromise = hasBody ? readBody(res, limits.maxBodyBytes) : Promise.resolve(Buffer.alloc(0));
     void (async () => {
       try {

@@ -119,9 +119,12 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 4,
-    description: 'per-member settings: muted (do not disturb for one conversation)',
+    description: 'per-member settings (muted: do not disturb for one conversation); group notice board',
     tables: [],
-    addColumns: [{ table: 'members', column: c('muted', 'bool', { default: 0 }) }],
+    addColumns: [
+      { table: 'members', column: c('muted', 'bool', { default: 0 }) },
+      { table: 'conversations', column: c('notice', 'string', { length: 2000, default: '' }) },
+    ],
   },
 ];
 

@@ -8,7 +8,7 @@ import type { Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects
 import { messageView } from '../presenters.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { FilesService } from '../files/service.js';
-import { bool, CMID, int, intList, obj, optInt, optStr, str } from '../validate.js';
+import { bool, CMID, int, intList, obj, oneOf, optInt, optStr, str } from '../validate.js';
 
 export interface MessagingLimits {
   maxTextChars: number;
@@ -237,6 +237,50 @@ export class MessagingService {
     return this.viewFor(conversation, actor.userId);
   }
 
+  /** The owner makes a member a group admin, or an admin a member again. */
+  async setRole(actor: Actor, params: unknown): Promise<ConversationView> {
+    const p = obj(params);
+    const convId = int(p.conv_id, 'conv_id', { min: 1 });
+    const userId = int(p.user_id, 'user_id', { min: 1 });
+    const role = oneOf(p.role, 'role', ['admin', 'member'] as const);
+    const { conversation, member } = await this.requireGroupMember(actor.userId, convId);
+    if (member.role !== 'owner') throw new AppError('SB_FORBIDDEN', 'Only the owner can appoint group admins');
+    const target = await this.store.conversations.membership(convId, userId);
+    if (!target || !target.active) throw new AppError('SB_NOT_FOUND', 'That user is not a member');
+    if (target.role === 'owner') throw new AppError('SB_VALIDATION', 'user_id: use transfer to change the owner');
+    if (target.role !== role) {
+      await this.systemChange(actor, p, convId, { event: 'role_changed', actor_id: actor.userId, user_ids: [userId], role },
+        { setRoles: [{ userId, role }] }, ['owner']);
+    }
+    return this.viewFor(conversation, actor.userId);
+  }
+
+  /** The owner hands the group to another member and becomes an admin. */
+  async transfer(actor: Actor, params: unknown): Promise<ConversationView> {
+    const p = obj(params);
+    const convId = int(p.conv_id, 'conv_id', { min: 1 });
+    const userId = int(p.user_id, 'user_id', { min: 1 });
+    const { conversation, member } = await this.requireGroupMember(actor.userId, convId);
+    if (member.role !== 'owner') throw new AppError('SB_FORBIDDEN', 'Only the owner can transfer the group');
+    if (userId === actor.userId) throw new AppError('SB_VALIDATION', 'user_id: already the owner');
+    const target = await this.store.conversations.membership(convId, userId);
+    if (!target || !target.active) throw new AppError('SB_NOT_FOUND', 'That user is not a member');
+    await this.systemChange(actor, p, convId, { event: 'owner_changed', actor_id: actor.userId, user_ids: [userId] },
+      { setRoles: [{ userId: actor.userId, role: 'admin' }], setOwner: userId }, ['owner']);
+    return this.viewFor(conversation, actor.userId);
+  }
+
+  /** The group notice board (群公告): owner and admins write it, everyone sees it. */
+  async setNotice(actor: Actor, params: unknown): Promise<ConversationView> {
+    const p = obj(params);
+    const convId = int(p.conv_id, 'conv_id', { min: 1 });
+    const notice = str(p.notice, 'notice', { min: 0, max: 2000 });
+    const { conversation, member } = await this.requireGroupMember(actor.userId, convId);
+    if (member.role === 'member') throw new AppError('SB_FORBIDDEN', 'Only the owner or a group admin can edit the notice');
+    await this.systemChange(actor, p, convId, { event: 'notice_changed', actor_id: actor.userId, notice }, { setNotice: notice }, ['owner', 'admin']);
+    return this.viewFor(conversation, actor.userId);
+  }
+
   // ---- helpers -------------------------------------------------------------
 
   /** A group change is a system message whose effects apply in its transaction. */
@@ -304,7 +348,7 @@ export class MessagingService {
       .map((m) => ({ user_id: m.user_id, name: names.get(m.user_id) ?? '', role: m.role, read_seq: m.read_seq }))
       .sort((a, b) => a.user_id - b.user_id);
     return {
-      id: c.id, kind: c.kind, title: c.title, owner_id: c.owner_id, last_seq: c.last_seq,
+      id: c.id, kind: c.kind, title: c.title, notice: c.notice ?? '', owner_id: c.owner_id, last_seq: c.last_seq,
       last_message: last ? messageView(last) : null, created_at: c.created_at, members: memberViews,
     };
   }

@@ -3,7 +3,7 @@
  * each method over the bus, the SDK calls by it and the OpenAPI document is
  * generated from it. Params = path params + query string + JSON body, merged.
  */
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type AuthLevel = 'none' | 'user' | 'admin';
 
 export interface Operation {
@@ -42,6 +42,12 @@ export const API = {
     { user_ids: '[integer[]]', cmid: '[string]' }),
   'conv.removeMember': op(['DELETE', '/api/v1/conversations/:conv_id/members/:user_id'], 'user', 'Remove a member (owner or group admin)', 'Conversation',
     { cmid: '[string]' }),
+  'conv.setRole': op(['POST', '/api/v1/conversations/:conv_id/members/:user_id/role'], 'user', 'Make a member a group admin or a member again (owner only)', 'Conversation',
+    { role: '[string] admin|member', cmid: '[string]' }),
+  'conv.transfer': op(['POST', '/api/v1/conversations/:conv_id/owner'], 'user', 'Hand the group to another member (owner only); the old owner becomes an admin', 'Conversation',
+    { user_id: '[integer]', cmid: '[string]' }),
+  'conv.notice': op(['PUT', '/api/v1/conversations/:conv_id/notice'], 'user', 'Set the group notice board (owner or group admin)', 'Conversation',
+    { notice: '[string] up to 2000 characters; empty clears it', cmid: '[string]' }),
   'conv.mute': op(['POST', '/api/v1/conversations/:conv_id/mute'], 'user', 'Mute or unmute a conversation for me (do not disturb); syncs to my devices', 'Conversation',
     { muted: '[boolean]' }),
   'conv.leave': op(['POST', '/api/v1/conversations/:conv_id/leave'], 'user', 'Leave a group; ownership passes on', 'ConvId', { cmid: '[string]' }),

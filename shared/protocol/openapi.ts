@@ -73,7 +73,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         Message: obj({ id: int, conv_id: int, seq: int, sender_id: int, cmid: text, kind: { type: 'string', enum: ['text', 'system'] }, body: { type: 'object' }, created_at: int }),
         Member: obj({ user_id: int, name: text, role: { type: 'string', enum: ['owner', 'admin', 'member'] }, read_seq: int }),
         Conversation: obj({
-          id: int, kind: { type: 'string', enum: ['direct', 'group'] }, title: text, owner_id: { type: ['integer', 'null'] }, last_seq: int,
+          id: int, kind: { type: 'string', enum: ['direct', 'group'] }, title: text, notice: text, owner_id: { type: ['integer', 'null'] }, last_seq: int,
           last_message: { oneOf: [ref('Message'), { type: 'null' }] }, created_at: int, members: list('Member'), read_seq: int, unread: int, muted: { type: 'boolean' },
         }),
         ConversationList: list('Conversation'),

@@ -44,10 +44,12 @@ export interface FileView {
 export interface FileBody { file: Omit<FileView, 'created_at'> }
 /** System messages record conversation changes inside the history itself. */
 export interface SystemBody {
-  event: 'created' | 'members_added' | 'member_removed' | 'member_left' | 'renamed';
+  event: 'created' | 'members_added' | 'member_removed' | 'member_left' | 'renamed' | 'role_changed' | 'owner_changed' | 'notice_changed';
   actor_id: number;
   user_ids?: number[];
   title?: string;
+  role?: MemberRole;
+  notice?: string;
 }
 
 export interface MessageView {
@@ -76,6 +78,8 @@ export interface ConversationShared {
   id: number;
   kind: ConversationKind;
   title: string;
+  /** The group's notice board (群公告); empty for none. */
+  notice: string;
   owner_id: number | null;
   last_seq: number;
   last_message: MessageView | null;

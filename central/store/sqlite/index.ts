@@ -15,12 +15,12 @@ type Row = Record<string, any>;
 
 const toUser = (r: Row): UserRecord => ({ ...r, is_admin: r.is_admin === 1, disabled: r.disabled === 1 } as UserRecord);
 const toMember = (r: Row): MemberRecord => ({ ...r, active: r.active === 1, muted: r.muted === 1 } as MemberRecord);
-const CONV_COLS = 'c.id, c.kind, c.title, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos';
+const CONV_COLS = 'c.id, c.kind, c.title, c.notice, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos';
 const MEMBER_COLS = 'm.conv_id, m.user_id, m.role, m.active, m.muted, m.joined_seq, m.read_seq, m.pos';
 
 function splitJoined(r: Row): ChangedMembership {
   return {
-    conversation: { id: r.id, kind: r.kind, title: r.title, owner_id: r.owner_id, direct_key: r.direct_key, last_seq: r.last_seq, created_at: r.created_at, pos: r.pos },
+    conversation: { id: r.id, kind: r.kind, title: r.title, notice: r.notice, owner_id: r.owner_id, direct_key: r.direct_key, last_seq: r.last_seq, created_at: r.created_at, pos: r.pos },
     member: { conv_id: r.conv_id, user_id: r.user_id, role: r.role, active: r.active === 1, muted: r.muted === 1, joined_seq: r.joined_seq, read_seq: r.read_seq, pos: r.m_pos },
   };
 }
@@ -207,11 +207,14 @@ export class SqliteStore implements Store {
       for (const userId of fx?.removeMembers ?? []) {
         this.stmt('UPDATE members SET active = 0, role = ?, pos = ? WHERE conv_id = ? AND user_id = ?').run('member', pos, conv.id, userId);
       }
+      for (const r of fx?.setRoles ?? []) {
+        this.stmt('UPDATE members SET role = ?, pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1').run(r.role, pos, conv.id, r.userId);
+      }
       if (fx?.setOwner !== undefined) {
         this.stmt('UPDATE members SET role = ?, pos = ? WHERE conv_id = ? AND user_id = ?').run('owner', pos, conv.id, fx.setOwner);
       }
-      this.stmt('UPDATE conversations SET last_seq = ?, pos = ?, title = COALESCE(?, title), owner_id = COALESCE(?, owner_id) WHERE id = ?')
-        .run(seq, pos, fx?.setTitle ?? null, fx?.setOwner ?? null, conv.id);
+      this.stmt('UPDATE conversations SET last_seq = ?, pos = ?, title = COALESCE(?, title), owner_id = COALESCE(?, owner_id), notice = COALESCE(?, notice) WHERE id = ?')
+        .run(seq, pos, fx?.setTitle ?? null, fx?.setOwner ?? null, fx?.setNotice ?? null, conv.id);
       // Whoever writes has read everything up to their own message.
       this.stmt('UPDATE members SET read_seq = MAX(read_seq, ?), pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1')
         .run(seq, pos, conv.id, input.senderId);
