@@ -1,8 +1,9 @@
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { client, makeUser, startServer, waitFor } from '../helpers/server.js';
 import type { ConversationView } from '../../shared/protocol/types.js';
 
-t.test('two people chat one-to-one through the relay', async (t) => {
+/** A server with Alice and Bob signed in and connected through the SDK. */
+async function pair(t: Test) {
   const server = await startServer();
   t.teardown(() => server.stop());
   const alice = await makeUser(server, 'Alice');
@@ -11,6 +12,11 @@ t.test('two people chat one-to-one through the relay', async (t) => {
   const b = client(server.url, bob.token);
   t.teardown(() => { a.stop(); b.stop(); });
   await Promise.all([a.start(), b.start()]);
+  return { server, alice, bob, a, b };
+}
+
+t.test('two people chat one-to-one through the relay', async (t) => {
+  const { server, alice, bob, a, b } = await pair(t);
 
   const conv = await a.openDirect(bob.user.id);
   t.equal(conv.kind, 'direct');
@@ -29,14 +35,7 @@ t.test('two people chat one-to-one through the relay', async (t) => {
 });
 
 t.test('a burst of sends keeps its order and a lost connection loses nothing', async (t) => {
-  const server = await startServer();
-  t.teardown(() => server.stop());
-  const alice = await makeUser(server, 'Alice');
-  const bob = await makeUser(server, 'Bob');
-  const a = client(server.url, alice.token);
-  const b = client(server.url, bob.token);
-  t.teardown(() => { a.stop(); b.stop(); });
-  await Promise.all([a.start(), b.start()]);
+  const { server, alice, bob, a, b } = await pair(t);
   const conv = await a.openDirect(bob.user.id);
   const sends = Array.from({ length: 40 }, (_, i) => a.send(conv.id, `#${i}`));
   a.dropConnection(); // mid-burst: queued sends go again after reconnecting, same cmids
