@@ -1,0 +1,40 @@
+import { log } from './common.js';
+import { runMessaging } from './messaging.js';
+
+/**
+ * `npm run bench -- <name> [--json] [--duration S] …`: prints one JSON object
+ * on stdout (progress goes to stderr).
+ */
+function flag(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+}
+
+const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown>>> = {
+  messaging: (args) => runMessaging({
+    pairs: flag(args, '--pairs', 50),
+    durationMs: flag(args, '--duration', 10) * 1000,
+    window: flag(args, '--window', 16),
+    ratePerS: flag(args, '--rate', 2000),
+    idle: flag(args, '--idle', 10_000),
+  }),
+};
+
+export function registerBench(name: string, run: (args: string[]) => Promise<Record<string, unknown>>): void {
+  BENCHES[name] = run;
+}
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const bench = name ? BENCHES[name] : undefined;
+  if (!bench) {
+    log(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [--json] [--duration S]`);
+    process.exitCode = 2;
+    return;
+  }
+  const result = await bench(args);
+  process.stdout.write(args.includes('--json') ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
+  process.exit(0);
+}
+
+main().catch((e: unknown) => { log(`bench failed: ${(e as Error).stack ?? String(e)}`); process.exit(1); });
