@@ -56,6 +56,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
 
   async function resolveToken(token: string): Promise<Resolved> {
     const hit = tokens.get(token);
+    if (hit && hit.r.expiresAt <= Date.now()) { tokens.delete(token); throw new AppError('SB_TOKEN_EXPIRED'); }
     if (hit && hit.until > Date.now()) return hit.r;
     let r: Resolved;
     try {
