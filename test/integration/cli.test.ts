@@ -1,0 +1,62 @@
+import t from 'tap';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAdmin } from '../../scripts/admin-cli.js';
+import { ApiClient } from '../../shared/sdk/api.js';
+import type { AuditEntry, ConversationView, LoginResult, SessionView, UserView } from '../../shared/protocol/types.js';
+import { ADMIN_PASSWORD, rawSocket, startServer } from '../helpers/server.js';
+
+t.test('the admin CLI manages users, groups and sessions through the audited API', async (t) => {
+  const server = await startServer();
+  const dir = mkdtempSync(join(tmpdir(), 'sb-cli-'));
+  t.teardown(async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); });
+  process.env.SWITCHBOARD_CREDENTIALS = join(dir, 'credentials.json');
+  const run = async (...args: string[]) => {
+    const lines: string[] = [];
+    const code = await runAdmin(args, (s) => lines.push(s));
+    return { code, out: lines.join('\n') };
+  };
+  const json = async <T>(...args: string[]) => JSON.parse((await run(...args, '--json')).out) as T;
+
+  t.equal((await run('user', 'list')).code, 1, 'refuses before login');
+  const login = await run('login', '--server', server.url, '--account', 'admin', '--password', ADMIN_PASSWORD);
+  t.equal(login.code, 0, login.out);
+  t.equal(statSync(process.env.SWITCHBOARD_CREDENTIALS).mode & 0o777, 0o600, 'credentials are private to the user');
+
+  const zs = await json<UserView>('user', 'add', 'zhangsan', '--name', '张三', '--password', 'initial-pass');
+  t.equal(zs.name, '张三');
+  await json<UserView>('user', 'add', 'lisi', '--name', '李四', '--password', 'initial-pass');
+  t.equal((await run('user', 'add', 'lisi', '--password', 'initial-pass')).code, 1, 'a duplicate account is refused');
+  const list = await json<UserView[]>('user', 'list');
+  t.same(list.map((u) => u.account).sort(), ['admin', 'lisi', 'zhangsan']);
+  t.match((await run('user', 'list')).out, /zhangsan\s+张三/, 'a readable table');
+
+  const group = await json<ConversationView>('group', 'create', '--title', '项目组', '--owner', 'zhangsan', '--members', 'lisi');
+  t.equal(group.title, '项目组');
+  t.equal(group.owner_id, zs.id, 'owned by zhangsan, not by the admin');
+
+  const zsLogin = await new ApiClient(server.url).call<LoginResult>('auth.login', { account: 'zhangsan', password: 'initial-pass' });
+  const sock = await rawSocket(server.url);
+  sock.ws.send(JSON.stringify({ t: 'auth', token: zsLogin.token }));
+  await sock.next((f) => f.t === 'ready');
+  const sessions = await json<SessionView[]>('sessions', '--user', 'zhangsan');
+  t.equal(sessions.length, 1, 'lists the user\'s sessions');
+  t.equal((await run('user', 'disable', 'zhangsan')).code, 0);
+  t.equal((await sock.closed).code, 4003, 'disabling ends the user\'s live session');
+  t.equal((await run('user', 'enable', 'zhangsan')).code, 0);
+  t.equal((await run('user', 'passwd', 'zhangsan', '--password', 'second-pass')).code, 0);
+  t.ok(await new ApiClient(server.url).call('auth.login', { account: 'zhangsan', password: 'second-pass' }), 'the new password works');
+  const again = await json<SessionView[]>('sessions', '--user', 'zhangsan');
+  t.equal((await run('session', 'revoke', again[0]!.id)).code, 0);
+  t.equal((await json<SessionView[]>('sessions', '--user', 'zhangsan')).length, 0, 'revoked');
+
+  const audit = await json<AuditEntry[]>('audit');
+  const actions = audit.map((e) => e.action);
+  for (const action of ['user.create', 'group.create', 'user.disable', 'user.enable', 'user.reset_password', 'session.revoke']) {
+    t.ok(actions.includes(action), `audited: ${action}`);
+  }
+  t.ok(audit.filter((e) => e.action !== 'user.create' || (e.details as { bootstrap?: boolean }).bootstrap !== true).every((e) => e.actor_id === 1), 'each entry names the acting admin');
+  t.equal((await run('frobnicate')).code, 2, 'unknown commands print help and fail');
+  delete process.env.SWITCHBOARD_CREDENTIALS;
+});
