@@ -434,6 +434,7 @@ export class SwitchboardClient extends Emitter<Events> {
 
   private request(f: ClientFrame & { id: string }): Promise<ServerFrame> {
     return new Promise((resolve, reject) => {
+      if (!this.ws || this.ws.readyState !== 1) { reject(new AppError('SB_CENTRAL_UNAVAILABLE', 'not connected')); return; }
       const timer = setTimeout(() => { this.waiting.delete(f.id); reject(new AppError('SB_CENTRAL_UNAVAILABLE', 'request timed out')); }, REQUEST_TIMEOUT_MS);
       this.waiting.set(f.id, { resolve, reject, timer });
       this.raw(f);
@@ -463,8 +464,8 @@ export class SwitchboardClient extends Emitter<Events> {
       }, (e: AppError) => {
         o.inFlight = false;
         if (RETRYABLE.has(e.code)) {
-          // Kept in the queue; goes again on the next reconnect or link-up.
-          if (e.code === 'SB_RATE_LIMITED' || e.code === 'SB_INTERNAL') setTimeout(() => this.flushOutbox(), 500);
+          // Kept in the queue: tried again shortly, and on every reconnect or link-up.
+          setTimeout(() => this.flushOutbox(), 250 + Math.random() * 500);
           return;
         }
         this.outbox = this.outbox.filter((x) => x !== o);

@@ -90,7 +90,7 @@ t.test('disabling a user closes their sockets and stops their tokens at once', a
 });
 
 t.test('sign-out, revocation, wrong and expired tokens', async (t) => {
-  const server = await startServer({ sessions: { ttlHours: 1.5 / 3600 } });
+  const server = await startServer({ sessions: { ttlHours: 5 / 3600 } });
   t.teardown(() => server.stop());
   const bob = await makeUser(server);
   await t.rejects(new ApiClient(server.url, 'not-a-real-token-at-all-xxxxxxxx').call('users.me'), { code: 'SB_UNAUTHENTICATED' });

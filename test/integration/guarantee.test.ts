@@ -101,6 +101,10 @@ t.test('no message is lost or duplicated across drops and a server crash', async
   await Promise.all([...senders, dropper]);
 
   // Every queued send goes through once the devices are back.
+  const watchdog = setInterval(() => {
+    t.comment(`waiting: ${devices.map((d) => `${d.user.name}:${d.sdk!.connection}/${d.sdk!.pendingCount}`).join(' ')}; unsettled ${sends.filter((s) => !s.acked).length}`);
+  }, 5_000);
+  t.teardown(() => clearInterval(watchdog));
   const settled = await Promise.allSettled(sends.map((s) => s.promise));
   const rejected = settled.filter((r) => r.status === 'rejected');
   t.equal(rejected.length, 0, 'no send was refused');
