@@ -137,13 +137,15 @@ export class Traffic {
       t.comment(`waiting: ${this.devices.map((d) => `${d.user.name}@${d.sdk.relayUrl.split(':').pop()}:${d.sdk.connection}/${d.sdk.pendingCount}`).join(' ')}; unsettled ${this.sends.filter((s) => !s.acked).length}`);
     }, 5_000);
     let settled: PromiseSettledResult<MessageView>[];
+    let timer: NodeJS.Timeout | undefined;
     try {
       settled = await Promise.race([
         Promise.allSettled(this.sends.map((s) => s.promise)),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('sends did not settle')), timeoutMs)),
+        new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('sends did not settle')), timeoutMs); }),
       ]);
     } finally {
       clearInterval(watchdog);
+      clearTimeout(timer);
     }
     const rejected = settled.filter((r) => r.status === 'rejected');
     t.equal(rejected.length, 0, `no send was refused${rejected.length ? `: ${String((rejected[0] as PromiseRejectedResult).reason)}` : ''}`);
