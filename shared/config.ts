@@ -3,6 +3,15 @@ import { resolve } from 'node:path';
 
 export type Role = 'all-in-one' | 'central' | 'relay';
 
+/** PEM files for a TLS client hop (MySQL, NATS, Redis): `caFile` verifies the server, cert + key identify this process. */
+export interface TlsFiles {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  /** Defaults to true; set false only for testing. */
+  rejectUnauthorized?: boolean;
+}
+
 export interface Config {
   role: Role;
   host: string;
@@ -11,7 +20,7 @@ export interface Config {
   publicUrl: string;
   /** PEM files; when set, the relay serves HTTPS and WSS only. */
   tls: { certFile: string; keyFile: string; passphrase?: string } | null;
-  store: { kind: 'sqlite'; synchronous: 'FULL' | 'NORMAL' } | { kind: 'mysql'; url: string; poolSize: number };
+  store: { kind: 'sqlite'; synchronous: 'FULL' | 'NORMAL' } | { kind: 'mysql'; url: string; poolSize: number; ssl?: TlsFiles | null };
   bus: { kind: 'memory' } | { kind: 'nats'; servers: string[]; requestTimeoutMs: number };
   cache: { kind: 'memory' } | { kind: 'redis'; url: string; cluster: boolean };
   admin: { account: string; password: string | null };
