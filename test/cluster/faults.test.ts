@@ -11,7 +11,7 @@ import { waitFor } from '../helpers/server.js';
  */
 const cluster = await Cluster.start({ centrals: 2, relays: 3 });
 t.teardown(() => cluster.stop());
-t.comment(`store ${cluster.store}, centrals ${cluster.centrals.length}, relays ${cluster.relays.length}, nats :${cluster.natsPort}, redis :${cluster.redisPort}`);
+t.comment(`MariaDB ${cluster.database}, centrals ${cluster.centrals.length}, relays ${cluster.relays.length}, nats :${cluster.natsPort}, redis :${cluster.redisPort}`);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Users' devices and the relays they start on: every relay has users, some users have two devices. */

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,11 +95,6 @@ async function waitPort(port: number, timeoutMs = 10_000): Promise<void> {
   }
 }
 
-/** True when the MySQL store is part of this build (central/store/mysql). */
-export function mysqlAvailable(): boolean {
-  return existsSync(join(process.cwd(), 'dist', 'central', 'store', 'mysql', 'index.js'));
-}
-
 async function mysqlExec(sql: string): Promise<void> {
   const mysql = await import('mysql2/promise');
   const conn = await mysql.createConnection(MYSQL_ROOT);
@@ -116,7 +111,6 @@ export class Cluster {
   redis: Proc | null = null;
   centrals: (Proc | null)[] = [];
   relays: RelayHandle[] = [];
-  readonly store: 'mysql' | 'sqlite';
   private configFile: string;
   private stopped = false;
 
@@ -125,7 +119,6 @@ export class Cluster {
     this.originDir = join(this.dir, 'origin');
     mkdirSync(this.originDir, { recursive: true });
     this.database = `sb_cluster_${process.pid}_${randomBytes(3).toString('hex')}`;
-    this.store = mysqlAvailable() ? 'mysql' : 'sqlite';
     this.configFile = join(this.dir, 'cluster.json');
   }
 
@@ -149,14 +142,12 @@ export class Cluster {
   get urls(): string[] { return this.relays.map((r) => r.url); }
 
   private async boot(): Promise<void> {
-    // SQLite cannot be shared by several processes' stores: without the MySQL store, one central.
-    if (this.store === 'sqlite') this.opts.centrals = 1;
     writeFileSync(this.configFile, JSON.stringify(this.nodeConfig()));
     this.natsPort = await freePort();
     this.redisPort = await freePort();
     await Promise.all([this.startNats(), this.startRedis()]);
     await this.redisCommand(['-n', String(REDIS_DB), 'FLUSHDB']);
-    if (this.store === 'mysql') await mysqlExec(`CREATE DATABASE \`${this.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await mysqlExec(`CREATE DATABASE \`${this.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     // Centrals one after another: the first one creates the schema and the first administrator.
     for (let i = 0; i < this.opts.centrals; i++) this.centrals.push(await this.spawnCentral(i));
     for (let i = 0; i < this.opts.relays; i++) {
@@ -178,8 +169,7 @@ export class Cluster {
       SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
       SWITCHBOARD_LOG_LEVEL: kind === 'central' ? 'info' : this.opts.logLevel,
     };
-    if (this.store === 'mysql') env.SWITCHBOARD_MYSQL_URL = this.mysqlUrl;
-    else if (kind === 'central') env.SWITCHBOARD_DATA_DIR = join(this.dir, 'central-sqlite');
+    if (kind === 'central') env.SWITCHBOARD_MYSQL_URL = this.mysqlUrl;
     return env;
   }
 
@@ -306,7 +296,7 @@ export class Cluster {
     for (const p of procs) p.kill('SIGKILL');
     await Promise.all(procs.map((p) => exited(p)));
     await Promise.all(this.relays.map((r) => r.proxy?.stop()));
-    if (this.store === 'mysql') await mysqlExec(`DROP DATABASE IF EXISTS \`${this.database}\``).catch(() => {});
+    await mysqlExec(`DROP DATABASE IF EXISTS \`${this.database}\``).catch(() => {});
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
