@@ -240,7 +240,8 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
       const body = toErrorBody(e);
       if (f.t === 'auth') {
         frame(ws, { t: 'error', id, error: body });
-        if (!d.closed) ws.end(CLOSE.AUTH_FAILED, body.code);
+        // "Could not check" is not "refused": the client retries (here or at another relay) instead of giving up.
+        if (!d.closed) ws.end(body.code === 'SB_CENTRAL_UNAVAILABLE' ? CLOSE.CENTRAL_UNAVAILABLE : CLOSE.AUTH_FAILED, body.code);
         return;
       }
       frame(ws, { t: 'error', id, error: body });
@@ -319,7 +320,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     if (up === centralUp) return;
     centralUp = up;
     log.warn({ central: up ? 'up' : 'down' }, 'central link changed');
-    const text = JSON.stringify({ t: 'link', central: up ? 'up' : 'down' } satisfies ServerFrame);
+    const text = JSON.stringify((up ? { t: 'link', central: 'up' } : { t: 'link', central: 'down', code: 'SB_CENTRAL_UNAVAILABLE' }) satisfies ServerFrame);
     for (const ws of sockets.every()) if (!ws.getUserData().closed && ws.getUserData().userId !== null) ws.send(text, false);
   };
   const unstatus = bus.onStatus((up) => setCentral(up));

@@ -21,6 +21,13 @@ export type WebSocketCtor = new (url: string) => WebSocketLike;
 
 export interface ClientOptions {
   baseUrl: string;
+  /**
+   * Further relays to fail over to (the organisation's other branches or a
+   * standby). When a relay cannot be reached or drops the connection
+   * abnormally, the client tries the next one in turn and resumes there from
+   * its sync position; `baseUrl` is tried first.
+   */
+  fallbackUrls?: string[];
   token: string;
   WebSocket?: WebSocketCtor;
   /** Backoff bounds for reconnecting. */
@@ -43,6 +50,8 @@ type Events = {
   /** The session was ended by the server (signed out elsewhere, disabled, revoked). */
   ended: [string];
   presence: [PresenceView];
+  /** Failed over to another relay (its base URL). */
+  relay: [string];
 };
 
 interface Outgoing {
@@ -91,9 +100,14 @@ export class SwitchboardClient extends Emitter<Events> {
   private syncAgain = false;
   private fills = new Map<number, Promise<void>>();
   private stopped = false;
+  private readonly relays: string[];
+  private relayIndex = 0;
+  /** The current socket reached `ready`: a later drop retries the same relay once before moving on. */
+  private wasReady = false;
 
   constructor(private readonly opts: ClientOptions) {
     super();
+    this.relays = [opts.baseUrl, ...(opts.fallbackUrls ?? []).filter((u) => u !== opts.baseUrl)];
     this.api = new ApiClient(opts.baseUrl, opts.token);
     this.state = emptyState(0);
     const WS = opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
@@ -107,9 +121,30 @@ export class SwitchboardClient extends Emitter<Events> {
 
   get token(): string { return this.opts.token; }
 
+  /** The relay currently in use (changes on failover). */
+  get relayUrl(): string { return this.relays[this.relayIndex]!; }
+
+  /** Moves to the next relay in the list; HTTP calls follow at once. */
+  private nextRelay(): void {
+    if (this.relays.length < 2) return;
+    this.relayIndex = (this.relayIndex + 1) % this.relays.length;
+    this.api.baseUrl = this.relayUrl;
+    this.emit('relay', this.relayUrl);
+  }
+
   /** Loads who I am, connects, and resolves after the first full sync. */
   async start(): Promise<void> {
-    this.user = await this.api.call<UserView>('users.me');
+    for (let tried = 0; ; tried++) {
+      try {
+        this.user = await this.api.call<UserView>('users.me');
+        break;
+      } catch (e) {
+        // This relay (or its link to central) is down: start at the next one.
+        if (!(e instanceof AppError) || e.code !== 'SB_CENTRAL_UNAVAILABLE' || tried + 1 >= this.relays.length) throw e;
+        this.nextRelay();
+      }
+    }
+    if (!this.user) throw new AppError('SB_INTERNAL');
     this.state = emptyState(this.user.id);
     this.stopped = false;
     if (this.opts.resyncIntervalMs !== 0) {
@@ -345,7 +380,7 @@ export class SwitchboardClient extends Emitter<Events> {
   // ---- socket -----------------------------------------------------------------
 
   private wsUrl(): string {
-    return this.opts.baseUrl.replace(/^http/, 'ws').replace(/\/$/, '') + '/ws';
+    return this.relayUrl.replace(/^http/, 'ws').replace(/\/$/, '') + '/ws';
   }
 
   private setConnection(s: ConnectionState): void {
@@ -359,6 +394,7 @@ export class SwitchboardClient extends Emitter<Events> {
     this.setConnection(this.attempt === 0 ? 'connecting' : 'reconnecting');
     const ws = new this.WS(this.wsUrl());
     this.ws = ws;
+    this.wasReady = false;
     ws.onopen = () => {
       ws.send(JSON.stringify({ t: 'auth', token: this.opts.token } satisfies ClientFrame));
     };
@@ -382,6 +418,9 @@ export class SwitchboardClient extends Emitter<Events> {
         return;
       }
       if (this.stopped) return;
+      // A relay that could not be reached, or that went away (abnormal close, shutting down): try the next one.
+      // A deliberate drop of a working connection retries the same relay first.
+      if (!this.wasReady || ev.code === 1006 || ev.code === 4099) this.nextRelay();
       this.attempt += 1;
       this.setConnection('reconnecting');
       const min = this.opts.reconnectMinMs ?? 250;
@@ -398,6 +437,7 @@ export class SwitchboardClient extends Emitter<Events> {
         this.sessionId = f.session_id;
         this.central = f.central;
         this.attempt = 0;
+        this.wasReady = true;
         if (this.heartbeat) clearInterval(this.heartbeat);
         this.heartbeat = setInterval(() => this.raw({ t: 'ping' }), f.heartbeat_ms);
         this.setConnection('online');
