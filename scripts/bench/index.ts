@@ -1,5 +1,6 @@
 import { log } from './common.js';
 import { runMessaging } from './messaging.js';
+import { runDirectory } from './directory.js';
 
 /**
  * `npm run bench -- <name> [--json] [--duration S] …`: prints one JSON object
@@ -17,6 +18,14 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     window: flag(args, '--window', 16),
     ratePerS: flag(args, '--rate', 2000),
     idle: flag(args, '--idle', 10_000),
+  }),
+  directory: (args) => runDirectory({
+    people: flag(args, '--people', 100_000),
+    depts: flag(args, '--depts', 10_000),
+    store: args.includes('mysql') ? 'mysql' : 'sqlite',
+    clients: flag(args, '--clients', 5_000),
+    searches: flag(args, '--searches', 600),
+    changes: flag(args, '--changes', 5),
   }),
 };
 

@@ -2,6 +2,8 @@ import { AppError, type ErrorBody } from '../errors.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import type { ConversationView, HistoryPage, LoginResult, MessageView, PresenceView, ServerEvent, SyncResult, UserView } from '../protocol/types.js';
 import { ApiClient } from './api.js';
+import { DirectoryMirror } from './directory.js';
+import type { DirChange } from '../protocol/directory.js';
 import { Emitter } from './emitter.js';
 import { addMessage, applyEvent, emptyState, removeConversation, sortedMessages, upsertConversation, type ClientState } from './state.js';
 
@@ -52,6 +54,8 @@ type Events = {
   presence: [PresenceView];
   /** Failed over to another relay (its base URL). */
   relay: [string];
+  /** The directory copy changed: the changes applied, or null after a (re)loaded snapshot. */
+  directory: [DirChange[] | null];
 };
 
 interface Outgoing {
@@ -86,6 +90,8 @@ export class SwitchboardClient extends Emitter<Events> {
   central: 'up' | 'down' = 'up';
   /** Presence of users learned from pushes and queries (not part of the synced state). */
   presence: Record<number, PresenceView> = {};
+  /** The organisation directory, once loadDirectory() was called; kept current by pushes. */
+  readonly directory: DirectoryMirror;
 
   private ws: WebSocketLike | null = null;
   private readonly WS: WebSocketCtor;
@@ -109,6 +115,7 @@ export class SwitchboardClient extends Emitter<Events> {
     super();
     this.relays = [opts.baseUrl, ...(opts.fallbackUrls ?? []).filter((u) => u !== opts.baseUrl)];
     this.api = new ApiClient(opts.baseUrl, opts.token);
+    this.directory = new DirectoryMirror(this.api, { isAdmin: () => this.user?.is_admin === true, changed: (c) => this.emit('directory', c) });
     this.state = emptyState(0);
     const WS = opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
     if (!WS) throw new Error('No WebSocket implementation: pass one in ClientOptions.WebSocket');
@@ -343,8 +350,17 @@ export class SwitchboardClient extends Emitter<Events> {
     this.raw({ t: 'presence', status: away ? 'away' : 'online' });
   }
 
+  /** Downloads the directory snapshot once; deltas keep it current from then on. */
+  loadDirectory(): Promise<void> {
+    return this.directory.load();
+  }
+
   private onEvent(event: ServerEvent): void {
     this.emit('event', event);
+    if (event.type === 'directory.changed') {
+      this.directory.onEvent(event);
+      return;
+    }
     if (event.type === 'presence.updated') {
       this.presence[event.presence.user_id] = event.presence;
       this.emit('presence', event.presence);
@@ -443,6 +459,7 @@ export class SwitchboardClient extends Emitter<Events> {
         this.setConnection('online');
         // Resume: pull what was missed while away, then re-send the queue.
         void this.resync().catch(() => {});
+        if (this.directory.state) void this.directory.pull().catch(() => {});
         this.flushOutbox();
         return;
       case 'event':
