@@ -285,8 +285,9 @@ const onChanged = frameThrottle(() => {
   if (!directoryPanel) renderChatList();
   const tab = document.querySelector('.tabs a[href="#/chats"]');
   if (tab) { tab.querySelector('.badge')?.remove(); const b = totalUnreadBadge(); if (b) tab.appendChild(b); }
+  chatView?.updateHeader();
   chatView?.update();
-  if (route.name === 'info' && !document.querySelector('.group-info :focus')) replace(mainPane, groupInfo(route.id));
+  if (route.name === 'info' && !document.querySelector('.group-info input:focus, .group-info details[open]')) replace(mainPane, groupInfo(route.id));
   if (route.name === 'chat' && !conv(route.id) && client.connection === 'online') location.hash = '#/chats';
 });
 
