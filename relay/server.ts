@@ -130,6 +130,16 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
 
   app.get('/api/v1/branding', (res) => sendJson(res, watchAbort(res), 200, config.branding));
 
+  // The installed app's manifest carries the organisation's branding.
+  const manifest = JSON.stringify({
+    name: config.branding.productName, short_name: config.branding.productName, start_url: '/', scope: '/', display: 'standalone',
+    background_color: '#ffffff', theme_color: config.branding.themeColor, lang: 'zh-CN',
+    icons: [{ src: config.branding.logoUrl ?? '/icon.svg', sizes: 'any', type: config.branding.logoUrl?.endsWith('.png') ? 'image/png' : 'image/svg+xml', purpose: 'any' }],
+  });
+  app.get('/manifest.webmanifest', (res) => {
+    send(res, watchAbort(res), 200, manifest, { 'content-type': 'application/manifest+json; charset=utf-8', 'cache-control': 'no-cache' });
+  });
+
   const fileRoutes = registerFileRoutes(app, {
     rpc, authenticate, maxBytes: config.files.maxBytes, cacheMaxBytes: config.files.relayCacheMaxBytes,
     cacheDir: config.files.relayCacheDir ?? join(config.dataDir, 'relay-cache'),

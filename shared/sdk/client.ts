@@ -39,6 +39,12 @@ export interface ClientOptions {
   initialPage?: number;
   /** A periodic resync catches anything a lost push hint missed. */
   resyncIntervalMs?: number;
+  /**
+   * State saved earlier (e.g. from IndexedDB) with the sync position it was
+   * complete up to. Kept when it belongs to the signed-in user, so start()
+   * only pulls what changed since; otherwise discarded.
+   */
+  restore?: { state: ClientState; pos: number };
 }
 
 type Events = {
@@ -70,8 +76,15 @@ interface Outgoing {
 const RETRYABLE = new Set(['SB_CENTRAL_UNAVAILABLE', 'SB_RATE_LIMITED', 'SB_INTERNAL', 'SB_NOT_READY']);
 const REQUEST_TIMEOUT_MS = 15_000;
 
-function newCmid(): string {
-  return globalThis.crypto.randomUUID();
+/** A client message id; pages served over plain HTTP (not a secure context) have no randomUUID. */
+export function newCmid(): string {
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /**
@@ -152,7 +165,14 @@ export class SwitchboardClient extends Emitter<Events> {
       }
     }
     if (!this.user) throw new AppError('SB_INTERNAL');
-    this.state = emptyState(this.user.id);
+    const saved = this.opts.restore;
+    if (saved && saved.state.me === this.user.id) {
+      this.state = saved.state;
+      this.pos = saved.pos;
+    } else {
+      this.state = emptyState(this.user.id);
+      this.pos = 0;
+    }
     this.stopped = false;
     if (this.opts.resyncIntervalMs !== 0) {
       this.resyncTimer = setInterval(() => { if (this.connection === 'online') void this.resync(); }, this.opts.resyncIntervalMs ?? 30_000);
@@ -174,6 +194,22 @@ export class SwitchboardClient extends Emitter<Events> {
     this.ws?.close(1000, 'bye');
     this.ws = null;
     this.setConnection('closed');
+  }
+
+  /**
+   * Reconnects now instead of waiting out the backoff (the network came back,
+   * the machine woke up). A connected client just resyncs.
+   */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.ws) { if (this.connection === 'online') void this.resync().catch(() => {}); return; }
+    if (this.reconnectTimer) { clearTimeout(this.reconnectTimer); this.reconnectTimer = null; }
+    this.open();
+  }
+
+  /** Messages queued and not yet acknowledged, oldest first. */
+  queued(convId?: number): { convId: number; cmid: string; body: { text: string } | { file_id: number } }[] {
+    return this.outbox.filter((o) => convId === undefined || o.convId === convId).map(({ convId: c, cmid, body }) => ({ convId: c, cmid, body }));
   }
 
   /** Drops the socket as a network failure would; the client reconnects by itself. */
@@ -442,7 +478,7 @@ export class SwitchboardClient extends Emitter<Events> {
       const min = this.opts.reconnectMinMs ?? 250;
       const max = this.opts.reconnectMaxMs ?? 10_000;
       const delay = Math.min(max, min * 2 ** Math.min(this.attempt - 1, 10)) * (0.5 + Math.random() / 2);
-      this.reconnectTimer = setTimeout(() => this.open(), delay);
+      this.reconnectTimer = setTimeout(() => { this.reconnectTimer = null; this.open(); }, delay);
     };
   }
 
