@@ -1,4 +1,5 @@
 import { log } from './common.js';
+import { runCluster } from './cluster.js';
 import { runMessaging } from './messaging.js';
 
 /**
@@ -17,6 +18,15 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     window: flag(args, '--window', 16),
     ratePerS: flag(args, '--rate', 2000),
     idle: flag(args, '--idle', 10_000),
+  }),
+  cluster: (args) => runCluster({
+    pairs: flag(args, '--pairs', 50),
+    durationMs: flag(args, '--duration', 10) * 1000,
+    window: flag(args, '--window', 16),
+    ratePerS: flag(args, '--rate', 2000),
+    centrals: flag(args, '--centrals', 2),
+    relays: flag(args, '--relays', 2),
+    withMysqlAllInOne: !args.includes('--no-mysql-all-in-one'),
   }),
 };
 
