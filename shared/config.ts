@@ -20,9 +20,12 @@ export interface Config {
   publicUrl: string;
   /** PEM files; when set, the relay serves HTTPS and WSS only. */
   tls: { certFile: string; keyFile: string; passphrase?: string } | null;
+  /** MySQL: `ssl` turns on TLS to the server (an empty object: TLS verified against the system CAs). */
   store: { kind: 'sqlite'; synchronous: 'FULL' | 'NORMAL' } | { kind: 'mysql'; url: string; poolSize: number; ssl?: TlsFiles | null };
-  bus: { kind: 'memory' } | { kind: 'nats'; servers: string[]; requestTimeoutMs: number };
-  cache: { kind: 'memory' } | { kind: 'redis'; url: string; cluster: boolean };
+  /** NATS: `tls` (or tls:// servers) encrypts the hop; with certFile + keyFile the process presents a client certificate. */
+  bus: { kind: 'memory' } | { kind: 'nats'; servers: string[]; requestTimeoutMs: number; tls?: TlsFiles | null };
+  /** Redis: rediss:// URLs use TLS; `tls` adds a CA or client certificate. `cluster`: the URL lists seed nodes, comma-separated. */
+  cache: { kind: 'memory' } | { kind: 'redis'; url: string; cluster: boolean; keyPrefix?: string; tls?: TlsFiles | null };
   admin: { account: string; password: string | null };
   sessions: { ttlHours: number };
   limits: {

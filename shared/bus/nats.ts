@@ -19,9 +19,11 @@ export class NatsBus implements Bus {
     void this.watch();
   }
 
-  static async connect(servers: string[], opts: { requestTimeoutMs?: number; name?: string } = {}): Promise<NatsBus> {
+  static async connect(servers: string[], opts: { requestTimeoutMs?: number; name?: string; tls?: { caFile?: string; certFile?: string; keyFile?: string } | null } = {}): Promise<NatsBus> {
+    // tls: {} requires TLS verified against the system CAs; caFile / certFile + keyFile as given.
+    const tls = opts.tls ? { ...(opts.tls.caFile ? { caFile: opts.tls.caFile } : {}), ...(opts.tls.certFile ? { certFile: opts.tls.certFile } : {}), ...(opts.tls.keyFile ? { keyFile: opts.tls.keyFile } : {}) } : undefined;
     const nc = await connect({
-      servers, name: opts.name ?? 'switchboard', maxReconnectAttempts: -1, reconnectTimeWait: 250,
+      servers, name: opts.name ?? 'switchboard', maxReconnectAttempts: -1, reconnectTimeWait: 250, ...(tls ? { tls } : {}),
       pingInterval: 5_000, maxPingOut: 2, waitOnFirstConnect: true,
     });
     return new NatsBus(nc, opts.requestTimeoutMs ?? 5_000);
