@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, log, rssMib, runGenerator, spawnSwitchboard, waitHealthy } from './common.js';
+import { freePort, log, rssMib, runGenerator, waitHealthy } from './common.js';
 import type { LoadResult, Pair } from './generator.js';
 import { BENCH_LIMITS, seedPairs, verifyStored } from './messaging.js';
 
@@ -65,6 +65,13 @@ function spawnCentral(env: Record<string, string>): Promise<ChildProcess> {
   });
 }
 
+/** `switchboard <role>` whose output goes to stderr, so stdout carries only the result. */
+function spawnQuiet(role: string, env: Record<string, string>): ChildProcess {
+  return spawn('bash', ['-c', `ulimit -n 65536 2>/dev/null || ulimit -n 20000; exec "${process.execPath}" dist/scripts/switchboard.js ${role}`], {
+    env: { ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 2, 2],
+  });
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
@@ -121,7 +128,7 @@ export async function runCluster(opts: ClusterBenchOptions): Promise<Record<stri
     const relays: ChildProcess[] = [];
     for (let i = 0; i < opts.relays; i++) {
       const port = await freePort();
-      const r = spawnSwitchboard('relay', { ...common, SWITCHBOARD_DATA_DIR: join(dir, `relay-${i}`), SWITCHBOARD_PORT: String(port) });
+      const r = spawnQuiet('relay', { ...common, SWITCHBOARD_DATA_DIR: join(dir, `relay-${i}`), SWITCHBOARD_PORT: String(port) });
       relays.push(r);
       children.push(r);
       relayUrls.push(`http://127.0.0.1:${port}`);
@@ -147,7 +154,7 @@ export async function runCluster(opts: ClusterBenchOptions): Promise<Record<stri
     // ---- all-in-one, same generator, same run -------------------------------
     const aioPort = await freePort();
     const aioUrl = `http://127.0.0.1:${aioPort}`;
-    const aio = spawnSwitchboard('all-in-one', {
+    const aio = spawnQuiet('all-in-one', {
       SWITCHBOARD_DATA_DIR: join(dir, 'aio'), SWITCHBOARD_PORT: String(aioPort), SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD, SWITCHBOARD_CONFIG: configFileFor(dir),
     });
     children.push(aio);
@@ -163,7 +170,7 @@ export async function runCluster(opts: ClusterBenchOptions): Promise<Record<stri
       await mysqlExec(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
-      const node = spawnSwitchboard('all-in-one', {
+      const node = spawnQuiet('all-in-one', {
         SWITCHBOARD_DATA_DIR: join(dir, 'aio-mysql'), SWITCHBOARD_PORT: String(port), SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
         SWITCHBOARD_CONFIG: configFileFor(dir), SWITCHBOARD_MYSQL_URL: `${MYSQL_ROOT}/${database}`,
       });
