@@ -130,6 +130,16 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
 
   app.get('/api/v1/branding', (res) => sendJson(res, watchAbort(res), 200, config.branding));
 
+  // The installed app's manifest carries the organisation's branding.
+  const manifest = JSON.stringify({
+    name: config.branding.productName, short_name: config.branding.productName, start_url: '/', scope: '/', display: 'standalone',
+    background_color: '#ffffff', theme_color: config.branding.themeColor, lang: 'zh-CN',
+    icons: [{ src: config.branding.logoUrl ?? '/icon.svg', sizes: 'any', type: config.branding.logoUrl?.endsWith('.png') ? 'image/png' : 'image/svg+xml', purpose: 'any' }],
+  });
+  app.get('/manifest.webmanifest', (res) => {
+    send(res, watchAbort(res), 200, manifest, { 'content-type': 'application/manifest+json; charset=utf-8', 'cache-control': 'no-cache' });
+  });
+
   const fileRoutes = registerFileRoutes(app, {
     rpc, authenticate, maxBytes: config.files.maxBytes, cacheMaxBytes: config.files.relayCacheMaxBytes,
     cacheDir: config.files.relayCacheDir ?? join(config.dataDir, 'relay-cache'),
@@ -243,7 +253,8 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
       const body = toErrorBody(e);
       if (f.t === 'auth') {
         frame(ws, { t: 'error', id, error: body });
-        if (!d.closed) ws.end(CLOSE.AUTH_FAILED, body.code);
+        // "Could not check" is not "refused": the client retries (here or at another relay) instead of giving up.
+        if (!d.closed) ws.end(body.code === 'SB_CENTRAL_UNAVAILABLE' ? CLOSE.CENTRAL_UNAVAILABLE : CLOSE.AUTH_FAILED, body.code);
         return;
       }
       frame(ws, { t: 'error', id, error: body });
@@ -329,7 +340,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     if (up === centralUp) return;
     centralUp = up;
     log.warn({ central: up ? 'up' : 'down' }, 'central link changed');
-    const text = JSON.stringify({ t: 'link', central: up ? 'up' : 'down' } satisfies ServerFrame);
+    const text = JSON.stringify((up ? { t: 'link', central: 'up' } : { t: 'link', central: 'down', code: 'SB_CENTRAL_UNAVAILABLE' }) satisfies ServerFrame);
     for (const ws of sockets.every()) if (!ws.getUserData().closed && ws.getUserData().userId !== null) ws.send(text, false);
   };
   const unstatus = bus.onStatus((up) => setCentral(up));

@@ -5,7 +5,8 @@ import type { DirSnapshot } from '../protocol/directory.js';
 
 /** Thin HTTP client over the operation table: `call('msg.history', { conv_id: 3, after: 10 })`. */
 export class ApiClient {
-  constructor(public readonly baseUrl: string, public token: string | null = null, private readonly fetchFn: typeof fetch = globalThis.fetch.bind(globalThis)) {}
+  /** The relay this client talks to; the SDK moves it when it fails over to another relay. */
+  constructor(public baseUrl: string, public token: string | null = null, private readonly fetchFn: typeof fetch = globalThis.fetch.bind(globalThis)) {}
 
   async call<T = any>(method: Method, params: Record<string, unknown> = {}): Promise<T> {
     const [verb, template] = API[method].http;
