@@ -27,6 +27,11 @@ interface Entry {
 }
 
 const SEP = '\u0001';
+const END = '\u0002';
+/** Changed entries are scanned one by one until this many, then everything is packed again. */
+const REPACK_AFTER = 5_000;
+
+interface Packed { text: string; starts: Int32Array; entries: Entry[] }
 
 export interface SearchHit { id: number; score: number; field: SearchField | 'dept' }
 
@@ -37,6 +42,9 @@ export interface SearchHit { id: number; score: number; field: SearchField | 'de
  */
 export class SearchIndex {
   private entries = new Map<number, Entry>();
+  /** Every entry's keys in one string per audience, for one indexOf pass; rebuilt lazily after changes. */
+  private packed: { all: Packed; public: Packed } | null = null;
+  private fresh: Entry[] = [];
   private pinyinCache = new Map<string, { full: string; initials: string }>();
 
   constructor(private readonly hiddenOf: (p: DirPerson) => ReadonlySet<string>) {}
@@ -51,33 +59,76 @@ export class SearchIndex {
       ['english_name', p.english_name.toLowerCase()], ['mobile', p.mobile], ['email', p.email.toLowerCase()],
     ];
     const live = keys.filter(([, v]) => v !== '');
-    const entry: Entry = { id: p.id, keys: live, all: live.map(([, v]) => v).join(SEP), public: '', hidden: new Set(), nameLength: p.name.length };
-    this.entries.set(p.id, entry);
-    this.rehide(p);
+    this.install(p, { id: p.id, keys: live, all: live.map(([, v]) => v).join(SEP), public: '', hidden: new Set(), nameLength: p.name.length });
   }
 
   /** Recomputes which keys the public may search (after a policy or department change). */
   rehide(p: DirPerson): void {
     const e = this.entries.get(p.id);
-    if (!e) return;
+    if (e) this.install(p, { ...e });
+  }
+
+  /**
+   * Entries are immutable once installed: a change installs a new one (scanned from
+   * the `fresh` list until the next repack) and the packed copy of the old one is
+   * skipped because it is no longer the current entry for its id.
+   */
+  private install(p: DirPerson, e: Entry): void {
     const hidden = this.hiddenOf(p);
     e.hidden = new Set(e.keys.map(([f]) => f).filter((f) => HIDEABLE[f] !== undefined && hidden.has(HIDEABLE[f]!)));
     e.public = e.hidden.size === 0 ? e.all : e.keys.filter(([f]) => !e.hidden.has(f)).map(([, v]) => v).join(SEP);
+    this.entries.set(p.id, e);
+    this.fresh.push(e);
   }
 
   remove(id: number): void { this.entries.delete(id); }
+
+  private pack(): { all: Packed; public: Packed } {
+    if (this.packed && this.fresh.length <= REPACK_AFTER) return this.packed;
+    const list = [...this.entries.values()];
+    const build = (pick: (e: Entry) => string): Packed => {
+      const starts = new Int32Array(list.length + 1);
+      const parts: string[] = [];
+      let at = 0;
+      list.forEach((e, i) => { starts[i] = at; const s = pick(e); parts.push(s); at += s.length + 1; });
+      starts[list.length] = at;
+      return { text: parts.join(END), starts, entries: list };
+    };
+    this.packed = { all: build((e) => e.all), public: build((e) => e.public) };
+    this.fresh = [];
+    return this.packed;
+  }
+
+  /** Entries whose (audience's) keys contain q: one indexOf pass over the packed string. */
+  private *candidates(q: string, packed: Packed): Generator<Entry> {
+    const { text, starts, entries } = packed;
+    let from = 0;
+    for (;;) {
+      const at = text.indexOf(q, from);
+      if (at < 0) return;
+      let lo = 0, hi = entries.length - 1;
+      while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid]! <= at) lo = mid; else hi = mid - 1; }
+      if (this.entries.get(entries[lo]!.id) === entries[lo]) yield entries[lo]!;
+      from = starts[lo + 1]!;
+    }
+  }
+
+  private *candidatesAll(q: string, full: boolean): Generator<Entry> {
+    const packed = this.pack();
+    yield* this.candidates(q, full ? packed.all : packed.public);
+    for (const e of this.fresh) if (this.entries.get(e.id) === e && (full ? e.all : e.public).includes(q)) yield e;
+  }
 
   /**
    * Best matches first. `full(id)` says whether the viewer may match this person's
    * hidden fields; `deptHits` are people found through a department name.
    */
   search(query: string, opts: { limit: number; full: (id: number) => boolean; anyFull: boolean; deptHits?: Iterable<number> }): SearchHit[] {
-    const q = query.trim().toLowerCase();
+    const q = query.trim().toLowerCase().replace(/[\u0001\u0002]/g, '');
     if (!q) return [];
     const hits: SearchHit[] = [];
     const seen = new Set<number>();
-    for (const e of this.entries.values()) {
-      if (!(opts.anyFull ? e.all : e.public).includes(q)) continue;
+    for (const e of this.candidatesAll(q, opts.anyFull)) {
       const full = opts.anyFull && opts.full(e.id);
       if (!full && !e.public.includes(q)) continue;
       let best = 0;

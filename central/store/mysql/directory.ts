@@ -125,7 +125,7 @@ export function mysqlDirectoryStore(pool: Pool): DirectoryStore {
       }
     },
     async changesSince(version, limit) {
-      const rows = await q(pool, 'SELECT version, data FROM dir_changes WHERE version > ? ORDER BY id LIMIT ?', [version, limit + 1]);
+      const rows = await q(pool, 'SELECT version, data FROM dir_changes WHERE version > ? ORDER BY version, id LIMIT ?', [version, limit + 1]);
       return { changes: rows.slice(0, limit).map((r) => ({ version: Number(r.version), change: JSON.parse(r.data as string) as DirStoredChange })), more: rows.length > limit };
     },
   };

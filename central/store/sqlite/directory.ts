@@ -117,7 +117,7 @@ export function sqliteDirectoryStore(db: Database.Database, writes: WriteBatcher
       return { version, changes: ordered };
     }),
     changesSince: async (version, limit) => {
-      const rows = stmt('SELECT version, data FROM dir_changes WHERE version > ? ORDER BY id LIMIT ?').all(version, limit + 1) as Row[];
+      const rows = stmt('SELECT version, data FROM dir_changes WHERE version > ? ORDER BY version, id LIMIT ?').all(version, limit + 1) as Row[];
       return { changes: rows.slice(0, limit).map((r) => ({ version: Number(r.version), change: JSON.parse(r.data as string) as DirStoredChange })), more: rows.length > limit };
     },
   };
