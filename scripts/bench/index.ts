@@ -1,5 +1,6 @@
 import { log } from './common.js';
 import { runMessaging } from './messaging.js';
+import { runWeb } from './web.js';
 
 /**
  * `npm run bench -- <name> [--json] [--duration S] …`: prints one JSON object
@@ -18,6 +19,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     ratePerS: flag(args, '--rate', 2000),
     idle: flag(args, '--idle', 10_000),
   }),
+  web: (args) => runWeb({ runs: flag(args, '--runs', 5) }),
 };
 
 export function registerBench(name: string, run: (args: string[]) => Promise<Record<string, unknown>>): void {
