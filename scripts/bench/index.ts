@@ -2,6 +2,7 @@ import { log } from './common.js';
 import { runCluster } from './cluster.js';
 import { runMessaging } from './messaging.js';
 import { runDirectory } from './directory.js';
+import { runWeb } from './web.js';
 
 /**
  * `npm run bench -- <name> [--json] [--duration S] …`: prints one JSON object
@@ -38,6 +39,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     relays: flag(args, '--relays', 2),
     withMysqlAllInOne: !args.includes('--no-mysql-all-in-one'),
   }),
+  web: (args) => runWeb({ runs: flag(args, '--runs', 5) }),
 };
 
 export function registerBench(name: string, run: (args: string[]) => Promise<Record<string, unknown>>): void {
