@@ -9,6 +9,7 @@ import type {
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { isDuplicate, MysqlWriteBatcher, type Row, type Tx } from './batcher.js';
 import { mysqlFileStore } from './files.js';
+import { AppendCoalescer } from './appends.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -271,7 +272,7 @@ export class MysqlStore implements Store {
       return { conversation: (await txConv(tx, convId))!, message, created: true };
     });
 
-    const append = (input: AppendInput) => this.writes.run(async (tx): Promise<AppendResult> => {
+    const appendOne = async (tx: Tx, input: AppendInput): Promise<AppendResult> => {
       // One round trip for the checks (the conversation row is locked), one for the writes.
       const [priorRows, convRows] = await tx.q(
         `SELECT * FROM messages WHERE sender_id = ? AND cmid = ?;
@@ -326,7 +327,9 @@ export class MysqlStore implements Store {
         id: Number(inserted.insertId), conv_id: convId, seq, sender_id: input.senderId, cmid: input.cmid, kind: input.kind, body: input.body, created_at: input.at, pos,
       };
       return { message, created: true };
-    });
+    };
+    const coalescer = new AppendCoalescer(this.writes, appendOne);
+    const append = (input: AppendInput) => coalescer.append(input);
 
     const markRead = (convId: number, userId: number, seq: number) => this.writes.run(async (tx) => {
       const m = await txMember(tx, convId, userId);
