@@ -62,7 +62,7 @@ function sslOptions(ssl: MysqlSsl | null | undefined): PoolOptions['ssl'] {
 
 const MIGRATION_LOCK = 'switchboard_migrations';
 /** Re-running a half-applied migration (DDL is not transactional in MySQL) meets what already exists. */
-const ALREADY_DONE = new Set([1050 /* table exists */, 1060 /* duplicate column */, 1061 /* duplicate key name */]);
+const ALREADY_DONE = new Set([1050 /* table exists */, 1060 /* duplicate column */, 1061 /* duplicate key name */, 1062 /* seed row present */]);
 
 /**
  * Store on MySQL 8 / MariaDB 10.6+ (mysql2 pool). Reads go straight to the
@@ -115,6 +115,11 @@ export class MysqlStore implements Store {
       throw e;
     }
     return store;
+  }
+
+  /** Write batches committed and batches run again after a deadlock or lock-wait timeout. */
+  writeStats(): { batches: number; retries: number } {
+    return this.writes.stats();
   }
 
   async close(): Promise<void> {
