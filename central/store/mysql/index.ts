@@ -84,7 +84,7 @@ export class MysqlStore implements Store {
     this.sessions = this.sessionStore();
     this.conversations = this.conversationStore();
     this.audit = this.auditStore();
-    this.files = mysqlFileStore(pool, this.writes);
+    this.files = mysqlFileStore((sql, params) => this.rows(sql, params), this.writes);
   }
 
   static async open(opts: MysqlOptions): Promise<MysqlStore> {
@@ -101,7 +101,7 @@ export class MysqlStore implements Store {
     }
     const pool = mysql.createPool({
       ...base, database: target.database, connectionLimit: opts.poolSize ?? 10, waitForConnections: true,
-      enableKeepAlive: true, dateStrings: true, multipleStatements: true, supportBigNumbers: true, bigNumberStrings: false,
+      enableKeepAlive: true, dateStrings: true, multipleStatements: true, connectTimeout: 5_000, supportBigNumbers: true, bigNumberStrings: false,
     });
     // Every statement reads the latest committed data; the stream-row lock does the ordering.
     pool.pool.on('connection', (conn: { query(sql: string): unknown }) => {
@@ -156,9 +156,16 @@ export class MysqlStore implements Store {
     }
   }
 
+  /** Reads: a connection the server dropped (restart, idle timeout) fails once and is replaced. */
   private async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
-    const [rows] = await this.pool.query(sql, params);
-    return rows as Row[];
+    try {
+      const [rows] = await this.pool.query(sql, params);
+      return rows as Row[];
+    } catch (e) {
+      if ((e as { fatal?: boolean }).fatal !== true) throw e;
+      const [rows] = await this.pool.query(sql, params);
+      return rows as Row[];
+    }
   }
 
   private async one(sql: string, params: unknown[] = []): Promise<Row | null> {
