@@ -28,6 +28,8 @@ export interface Migration {
   tables: Table[];
   /** Columns added to existing tables. */
   addColumns?: { table: string; column: Column }[];
+  /** Rows the migration inserts: plain INSERT statements valid in both dialects, run after the DDL. */
+  seed?: string[];
 }
 
 const c = (name: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({ name, type, ...extra });
@@ -169,5 +171,6 @@ export function migrationSql(m: Migration, dialect: Dialect): string[] {
   const out = m.tables.flatMap((t) => tableSql(t, dialect));
   for (const { table, column } of m.addColumns ?? []) out.push(`ALTER TABLE ${table} ADD COLUMN ${columnSql(column, dialect)}`);
   if (m.version === 1) out.push(dialect === 'mysql' ? 'INSERT IGNORE INTO stream (id, pos) VALUES (1, 0)' : 'INSERT OR IGNORE INTO stream (id, pos) VALUES (1, 0)');
+  out.push(...(m.seed ?? []));
   return out;
 }

@@ -234,6 +234,19 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
     t.same((await s.conversations.history(g.id, { afterSeq: 0, limit: 20 })).map((m) => m.seq), [1, 2, 3, 4, 5, 6, 7]);
   });
 
+  t.test('a burst of large messages is stored intact', async (t) => {
+    const a = await user(); const b = await user();
+    const g = await group(a.id, [b.id]);
+    const big = (i: number) => JSON.stringify({ text: `${i}:` + '长'.repeat(100_000) + 'x'.repeat(100_000) });
+    const results = await Promise.all(Array.from({ length: 24 }, (_, i) => s.conversations.append(text(g.id, i % 2 ? a.id : b.id, { body: big(i) }))));
+    t.same(results.map((r) => r.message.seq).sort((x, y) => x - y), Array.from({ length: 24 }, (_, i) => i + 2));
+    const stored = await s.conversations.history(g.id, { afterSeq: 1, limit: 30 });
+    t.equal(stored.length, 24);
+    t.ok(stored.every((m) => m.body === results.find((r) => r.message.seq === m.seq)!.message.body), 'every body byte for byte');
+    t.same(new Set(stored.map((m) => m.body)).size, 24);
+    t.same(stored.map((m) => m.id), results.map((r) => r.message).sort((x, y) => x.seq - y.seq).map((m) => m.id), 'ids reported match the stored rows');
+  });
+
   t.test('markRead moves forward only; setMuted reports changes', async (t) => {
     const a = await user(); const b = await user(); const outsider = await user();
     const g = await group(a.id, [b.id]);

@@ -84,6 +84,10 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
   const outcomes: (Outcome | { pendingInsert: number; message: Omit<MessageRecord, 'id'> })[] = [];
   const statements: { sql: string; params: unknown[] }[] = [];
   const fresh = new Map<string, number>(); // sender:cmid → index of the append that creates it here
+  // Plain messages only (the usual case): one multi-row insert and one update per conversation and sender,
+  // the same end state as the statements of each append in turn.
+  const compact = inputs.every((i) => !i.effects || Object.keys(i.effects).length === 0);
+  const plain: (Omit<MessageRecord, 'id'>)[] = [];
   for (const input of inputs) {
     const key = `${input.senderId}:${input.cmid}`;
     const prior = priors.get(key);
@@ -100,7 +104,9 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
     const pos = tx.nextPos();
     lastSeq.set(convId, seq);
     fresh.set(key, outcomes.length);
-    outcomes.push({ pendingInsert: statements.length, message: { conv_id: convId, seq, sender_id: input.senderId, cmid: input.cmid, kind: input.kind, body: input.body, created_at: input.at, pos } });
+    const record = { conv_id: convId, seq, sender_id: input.senderId, cmid: input.cmid, kind: input.kind, body: input.body, created_at: input.at, pos };
+    outcomes.push({ pendingInsert: compact ? -1 : statements.length, message: record });
+    if (compact) { plain.push(record); continue; }
     statements.push({ sql: 'INSERT INTO messages (conv_id, seq, sender_id, cmid, kind, body, created_at, pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', params: [convId, seq, input.senderId, input.cmid, input.kind, input.body, input.at, pos] });
     const fx = input.effects;
     if (fx?.addMembers?.length) {
@@ -132,6 +138,33 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
     statements.push({ sql: 'UPDATE members SET read_seq = GREATEST(read_seq, ?), pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1', params: [seq, pos, convId, input.senderId] });
   }
 
+  let idsAt = -1;
+  if (compact && plain.length) {
+    let rows: unknown[][] = [];
+    let size = 0;
+    const flush = () => {
+      if (rows.length) statements.push({ sql: 'INSERT INTO messages (conv_id, seq, sender_id, cmid, kind, body, created_at, pos) VALUES ?', params: [rows] });
+      rows = [];
+      size = 0;
+    };
+    for (const m of plain) {
+      if (size + m.body.length * 2 > MAX_PACKET_CHARS / 2) flush();
+      rows.push([m.conv_id, m.seq, m.sender_id, m.cmid, m.kind, m.body, m.created_at, m.pos]);
+      size += m.body.length * 2 + 200;
+    }
+    flush();
+    idsAt = statements.length;
+    statements.push({ sql: `SELECT id, conv_id, seq FROM messages WHERE ${plain.map(() => '(conv_id = ? AND seq = ?)').join(' OR ')}`, params: plain.flatMap((m) => [m.conv_id, m.seq]) });
+    const lastOfConv = new Map<number, Omit<MessageRecord, 'id'>>();
+    const lastOfSender = new Map<string, Omit<MessageRecord, 'id'>>();
+    for (const m of plain) { lastOfConv.set(m.conv_id, m); lastOfSender.set(`${m.conv_id}:${m.sender_id}`, m); }
+    for (const m of lastOfConv.values()) statements.push({ sql: 'UPDATE conversations SET last_seq = ?, pos = ? WHERE id = ?', params: [m.seq, m.pos, m.conv_id] });
+    // Whoever writes has read everything up to their own message.
+    for (const m of lastOfSender.values()) {
+      statements.push({ sql: 'UPDATE members SET read_seq = GREATEST(read_seq, ?), pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1', params: [m.seq, m.pos, m.conv_id, m.sender_id] });
+    }
+  }
+
   // Write: as few packets as the sizes allow.
   const results: Row[] = [];
   for (let i = 0; i < statements.length;) {
@@ -145,8 +178,14 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
     results.push(...(chunk.length === 1 ? [r as Row] : (r as Row[])));
   }
 
+  const ids = new Map<string, number>();
+  if (idsAt >= 0) for (const r of results[idsAt] as unknown as Row[]) ids.set(`${r.conv_id}:${r.seq}`, Number(r.id));
   const done: Outcome[] = outcomes.map((o) => {
-    if ('pendingInsert' in o) return { ok: true, value: { message: { id: Number(results[o.pendingInsert]!.insertId), ...o.message }, created: true } };
+    if ('pendingInsert' in o) {
+      const id = o.pendingInsert >= 0 ? Number(results[o.pendingInsert]!.insertId) : ids.get(`${o.message.conv_id}:${o.message.seq}`);
+      if (id === undefined) throw new Error('a stored message was not read back');
+      return { ok: true, value: { message: { id, ...o.message }, created: true } };
+    }
     return o;
   });
   // Retries of a message created earlier in this same group get that message.

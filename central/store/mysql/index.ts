@@ -62,7 +62,7 @@ function sslOptions(ssl: MysqlSsl | null | undefined): PoolOptions['ssl'] {
 
 const MIGRATION_LOCK = 'switchboard_migrations';
 /** Re-running a half-applied migration (DDL is not transactional in MySQL) meets what already exists. */
-const ALREADY_DONE = new Set([1050 /* table exists */, 1060 /* duplicate column */, 1061 /* duplicate key name */]);
+const ALREADY_DONE = new Set([1050 /* table exists */, 1060 /* duplicate column */, 1061 /* duplicate key name */, 1062 /* seed row present */]);
 
 /**
  * Store on MySQL 8 / MariaDB 10.6+ (mysql2 pool). Reads go straight to the
@@ -84,7 +84,7 @@ export class MysqlStore implements Store {
     this.sessions = this.sessionStore();
     this.conversations = this.conversationStore();
     this.audit = this.auditStore();
-    this.files = mysqlFileStore(pool, this.writes);
+    this.files = mysqlFileStore((sql, params) => this.rows(sql, params), this.writes);
   }
 
   static async open(opts: MysqlOptions): Promise<MysqlStore> {
@@ -101,7 +101,7 @@ export class MysqlStore implements Store {
     }
     const pool = mysql.createPool({
       ...base, database: target.database, connectionLimit: opts.poolSize ?? 10, waitForConnections: true,
-      enableKeepAlive: true, dateStrings: true, multipleStatements: true, supportBigNumbers: true, bigNumberStrings: false,
+      enableKeepAlive: true, dateStrings: true, multipleStatements: true, connectTimeout: 5_000, supportBigNumbers: true, bigNumberStrings: false,
     });
     // Every statement reads the latest committed data; the stream-row lock does the ordering.
     pool.pool.on('connection', (conn: { query(sql: string): unknown }) => {
@@ -115,6 +115,11 @@ export class MysqlStore implements Store {
       throw e;
     }
     return store;
+  }
+
+  /** Write batches committed and batches run again after a deadlock or lock-wait timeout. */
+  writeStats(): { batches: number; retries: number } {
+    return this.writes.stats();
   }
 
   async close(): Promise<void> {
@@ -151,9 +156,16 @@ export class MysqlStore implements Store {
     }
   }
 
+  /** Reads: a connection the server dropped (restart, idle timeout) fails once and is replaced. */
   private async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
-    const [rows] = await this.pool.query(sql, params);
-    return rows as Row[];
+    try {
+      const [rows] = await this.pool.query(sql, params);
+      return rows as Row[];
+    } catch (e) {
+      if ((e as { fatal?: boolean }).fatal !== true) throw e;
+      const [rows] = await this.pool.query(sql, params);
+      return rows as Row[];
+    }
   }
 
   private async one(sql: string, params: unknown[] = []): Promise<Row | null> {
