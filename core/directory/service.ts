@@ -22,6 +22,8 @@ export const MAX_DELTA_CHANGES = 20_000;
 /** Pushes carry the (public) changes themselves up to this many; beyond, a hint to pull. */
 export const INLINE_CHANGES = 200;
 export const SNAPSHOT_PART_BYTES = 512 * 1024;
+/** Reads check the store's directory version at most this often (a round trip on MySQL). */
+export const VERSION_CHECK_MS = 50;
 
 const PERSON_FIELDS = ['name', 'english_name', 'gender', 'mobile', 'phone', 'email', 'title', 'employee_no', 'avatar'] as const;
 const FIELD_MAX: Record<(typeof PERSON_FIELDS)[number], number> = { name: 100, english_name: 100, gender: 8, mobile: 32, phone: 32, email: 200, title: 100, employee_no: 64, avatar: 500 };
@@ -46,6 +48,7 @@ export class DirectoryService {
   private model: DirectoryModel | null = null;
   private loading: Promise<DirectoryModel> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private checkedAt = Number.NEGATIVE_INFINITY;
   private snapshots = new Map<string, { version: number; key: string; gz: Promise<Buffer> }>();
 
   constructor(
@@ -70,8 +73,13 @@ export class DirectoryService {
       this.loading ??= this.store.directory.load().then((d) => (this.model = DirectoryModel.from(d)));
       await this.loading;
     }
-    const stored = await this.store.directory.version();
-    if (stored > this.model!.version) await this.exclusive(() => this.catchUp());
+    // Other central processes' commits are picked up within VERSION_CHECK_MS; this process's own at once.
+    const now = this.clock.now();
+    if (now - this.checkedAt >= VERSION_CHECK_MS || now < this.checkedAt) {
+      this.checkedAt = now;
+      const stored = await this.store.directory.version();
+      if (stored > this.model!.version) await this.exclusive(() => this.catchUp());
+    }
     return this.model!;
   }
 

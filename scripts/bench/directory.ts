@@ -8,7 +8,8 @@ import { DirectoryModel } from '../../core/directory/model.js';
 import { toCsv } from '../../core/directory/import/csv.js';
 import { TABLE_COLUMNS } from '../../core/directory/import/document.js';
 import { SqliteStore } from '../../central/store/sqlite/index.js';
-import { mysqlDirectoryStore } from '../../central/store/mysql/directory.js';
+import { MysqlStore } from '../../central/store/mysql/index.js';
+import type { Store } from '../../core/ports.js';
 import type { DirPerson } from '../../shared/protocol/directory.js';
 import type { LoginResult, UserView } from '../../shared/protocol/types.js';
 import { ApiClient } from '../../shared/sdk/api.js';
@@ -97,9 +98,9 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
   }
   const env = {
     ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_DATA_DIR: join(dataDir, 'data'), SWITCHBOARD_PORT: String(port), SWITCHBOARD_HOST: '127.0.0.1',
-    SWITCHBOARD_ADMIN_PASSWORD: adminPassword, SWITCHBOARD_CONFIG: configFile, ...(database ? { SB_BENCH_MYSQL: database } : {}),
+    SWITCHBOARD_ADMIN_PASSWORD: adminPassword, SWITCHBOARD_CONFIG: configFile, ...(database ? { SWITCHBOARD_MYSQL_URL: `mysql://root@127.0.0.1:3306/${database}` } : {}),
   };
-  const server: ChildProcess = spawn('bash', ['-c', `ulimit -n 65536 2>/dev/null || ulimit -n 20000; exec "${process.execPath}" --max-old-space-size=4096 dist/scripts/bench/directory-server.js`],
+  const server: ChildProcess = spawn('bash', ['-c', `ulimit -n 65536 2>/dev/null || ulimit -n 20000; exec "${process.execPath}" --max-old-space-size=4096 dist/scripts/switchboard.js all-in-one`],
     { env, stdio: ['ignore', 'inherit', 'inherit'] });
   let fleet: ChildProcess | null = null;
   try {
@@ -200,9 +201,9 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
     await new Promise((r) => server.once('exit', r));
 
     // ---- the search index alone, in this process, over the same data ----------------------------
-    const sqlite = new SqliteStore(join(dataDir, 'data', 'switchboard.db'));
-    let pool: mysql.Pool | null = null;
-    if (database) { pool = mysql.createPool({ host: '127.0.0.1', port: 3306, user: 'root', database }); sqlite.directory = mysqlDirectoryStore(pool); }
+    const sqlite: Store = database
+      ? await MysqlStore.open({ url: `mysql://root@127.0.0.1:3306/${database}`, createDatabase: false })
+      : new SqliteStore(join(dataDir, 'data', 'switchboard.db'));
     const l0 = performance.now();
     const model = DirectoryModel.from(await sqlite.directory.load());
     const loadMs = Math.round(performance.now() - l0);
@@ -215,7 +216,6 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
     }
     idx.sort((a, b) => a - b);
     await sqlite.close();
-    await pool?.end();
 
     return {
       bench: 'directory', store: opts.store, people: opts.people, depts: opts.depts,

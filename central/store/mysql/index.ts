@@ -3,12 +3,13 @@ import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
 import { AppError } from '../../../shared/errors.js';
 import type { AuditEntry } from '../../../shared/protocol/types.js';
 import type {
-  AppendInput, AppendResult, AuditStore, ChangedMembership, ConversationRecord, ConversationStore, FileStore, MemberRecord,
+  AppendInput, AppendResult, AuditStore, ChangedMembership, DirectoryStore, ConversationRecord, ConversationStore, FileStore, MemberRecord,
   MessageRecord, NewConversation, NewUser, SessionRecord, SessionStore, Store, UserPatch, UserRecord, UserStore,
 } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { isDuplicate, MysqlWriteBatcher, type Row, type Tx } from './batcher.js';
 import { mysqlFileStore } from './files.js';
+import { mysqlDirectoryStore } from './directory.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -75,6 +76,7 @@ export class MysqlStore implements Store {
   conversations: ConversationStore;
   audit: AuditStore;
   files: FileStore;
+  directory: DirectoryStore;
   private readonly writes: MysqlWriteBatcher;
 
   private constructor(readonly pool: Pool, readonly database: string) {
@@ -84,6 +86,7 @@ export class MysqlStore implements Store {
     this.conversations = this.conversationStore();
     this.audit = this.auditStore();
     this.files = mysqlFileStore(pool, this.writes);
+    this.directory = mysqlDirectoryStore(pool);
   }
 
   static async open(opts: MysqlOptions): Promise<MysqlStore> {
