@@ -49,6 +49,10 @@ export class DirectoryService {
   private loading: Promise<DirectoryModel> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private checkedAt = Number.NEGATIVE_INFINITY;
+  /** The latest committed versions' changes, so pulls after a push never reach the store. Covers versions > recentFrom. */
+  private recent: { version: number; changes: DirStoredChange[] }[] = [];
+  private recentFrom = 0;
+  private recentCount = 0;
   private snapshots = new Map<string, { version: number; key: string; gz: Promise<Buffer> }>();
 
   constructor(
@@ -70,7 +74,10 @@ export class DirectoryService {
   /** The model, caught up with the store. */
   async current(): Promise<DirectoryModel> {
     if (!this.model) {
-      this.loading ??= this.store.directory.load().then((d) => (this.model = DirectoryModel.from(d)));
+      this.loading ??= this.store.directory.load().then((d) => {
+        this.recentFrom = d.version;
+        return (this.model = DirectoryModel.from(d));
+      });
       await this.loading;
     }
     // Other central processes' commits are picked up within VERSION_CHECK_MS; this process's own at once.
@@ -95,6 +102,7 @@ export class DirectoryService {
         // A version split across pages is applied when complete.
         if (i === changes.length && more) break;
         m.apply(batch, v);
+        this.remember(v, batch);
       }
       if (!more) return;
     }
@@ -116,6 +124,7 @@ export class DirectoryService {
         try {
           const r = await this.store.directory.commit(from, changes, this.clock.now());
           m.apply(r.changes, r.version);
+          this.remember(r.version, r.changes);
           this.announce(m, from, r.version, r.changes);
           const ending = r.changes.filter((c): c is Extract<DirStoredChange, { op: 'person' }> => c.op === 'person' && c.person.status !== 'active' && c.person.user_id !== null);
           for (const c of ending) await this.auth.endAllSessions(c.person.user_id!, 'user_disabled').catch(() => 0);
@@ -126,6 +135,16 @@ export class DirectoryService {
         }
       }
     });
+  }
+
+  private remember(version: number, changes: DirStoredChange[]): void {
+    this.recent.push({ version, changes });
+    this.recentCount += changes.length;
+    while (this.recentCount > MAX_DELTA_CHANGES && this.recent.length > 1) {
+      const old = this.recent.shift()!;
+      this.recentCount -= old.changes.length;
+      this.recentFrom = old.version;
+    }
   }
 
   /** One event to everyone: small changes ride along (as the public sees them), large ones are pulled. */
@@ -161,6 +180,15 @@ export class DirectoryService {
     const version = m.version;
     if (since > version) throw new AppError('SB_VALIDATION', 'since: is ahead of the directory', { field: 'since', version });
     if (since === version) return { version, from: since, changes: [] };
+    if (since >= this.recentFrom) {
+      const out: DirChange[] = [];
+      for (const r of this.recent) {
+        if (r.version <= since || r.version > version) continue;
+        for (const c of r.changes) { const p = m.presentChange(v, c); if (p) out.push(p); }
+      }
+      if (out.length > MAX_DELTA_CHANGES) return { version, from: since, reset: true };
+      return { version, from: since, changes: out };
+    }
     const { changes, more } = await this.store.directory.changesSince(since, MAX_DELTA_CHANGES);
     const inRange = changes.filter((c) => c.version <= version);
     if (more && inRange.length === changes.length) return { version, from: since, reset: true };
