@@ -19,6 +19,7 @@ import { DirectoryModel, type Viewer } from './model.js';
 
 /** Deltas longer than this tell the client to fetch a snapshot instead. */
 export const MAX_DELTA_CHANGES = 20_000;
+export const MAX_DELTA_BYTES = 768 * 1024;
 /** Pushes carry the (public) changes themselves up to this many; beyond, a hint to pull. */
 export const INLINE_CHANGES = 200;
 export const SNAPSHOT_PART_BYTES = 512 * 1024;
@@ -186,15 +187,14 @@ export class DirectoryService {
         if (r.version <= since || r.version > version) continue;
         for (const c of r.changes) { const p = m.presentChange(v, c); if (p) out.push(p); }
       }
-      if (out.length > MAX_DELTA_CHANGES) return { version, from: since, reset: true };
-      return { version, from: since, changes: out };
+      return tooBig(out) ? { version, from: since, reset: true } : { version, from: since, changes: out };
     }
     const { changes, more } = await this.store.directory.changesSince(since, MAX_DELTA_CHANGES);
     const inRange = changes.filter((c) => c.version <= version);
     if (more && inRange.length === changes.length) return { version, from: since, reset: true };
     const out: DirChange[] = [];
     for (const c of inRange) { const p = m.presentChange(v, c.change); if (p) out.push(p); }
-    return { version, from: since, changes: out };
+    return tooBig(out) ? { version, from: since, reset: true } : { version, from: since, changes: out };
   }
 
   async search(actor: Actor, params: unknown): Promise<{ version: number; results: { person: DirPerson; matched: string; depts: string[] }[] }> {
@@ -628,6 +628,11 @@ export class DirectoryService {
     if (!name) throw new AppError('SB_VALIDATION', 'name: must not be blank', { field: 'name' });
     return name;
   }
+}
+
+/** A delta must fit one bus message (NATS allows 1 MiB by default); beyond that the snapshot (sent in parts) is cheaper anyway. */
+function tooBig(changes: DirChange[]): boolean {
+  return changes.length > MAX_DELTA_CHANGES || (changes.length > 1000 && JSON.stringify(changes).length > MAX_DELTA_BYTES);
 }
 
 function dedupe(changes: DirStoredChange[]): DirStoredChange[] {

@@ -1,7 +1,8 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { DirectoryModel } from '../../core/directory/model.js';
@@ -64,6 +65,13 @@ export function generateOrg(people: number, depts: number): { csv: string; names
   return { csv: toCsv(rows), names, mobiles };
 }
 
+/** A fixed piece of CPU work (gzip the generated CSV), timed: how busy the shared machine was. */
+function cpuBaseline(text: string): number {
+  const t0 = performance.now();
+  gzipSync(text, { level: 6 });
+  return Math.round(performance.now() - t0);
+}
+
 function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]! * 100) / 100;
@@ -110,6 +118,7 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
     // ---- import -----------------------------------------------------------------------
     log(`generating ${opts.people} people in ${opts.depts} departments`);
     const org = generateOrg(opts.people, opts.depts);
+    const baselineBefore = cpuBaseline(org.csv);
     const csv = Buffer.from(org.csv, 'utf8');
     log(`importing ${Math.round(csv.length / 1024 / 1024)} MiB of CSV`);
     const t0 = performance.now();
@@ -217,6 +226,7 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
     idx.sort((a, b) => a - b);
     await sqlite.close();
 
+    const baselineAfter = cpuBaseline(org.csv);
     return {
       bench: 'directory', store: opts.store, people: opts.people, depts: opts.depts,
       import_s: importS, reimport_noop_s: reimportS, csv_bytes: csv.length,
@@ -224,6 +234,7 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
       delta_clients: opts.clients, delta_changes: opts.changes, delta_p50_ms: pct(latencies, 0.5), delta_p99_ms: pct(latencies, 0.99), delta_max_ms: pct(latencies, 1), delta_pull_p50_ms: pct(pulled, 0.5), delta_pull_p99_ms: pct(pulled, 0.99),
       search_queries: queries.length, search_p50_ms: pct(e2e, 0.5), search_p99_ms: pct(e2e, 0.99),
       search_index_p50_ms: pct(idx, 0.5), search_index_p99_ms: pct(idx, 0.99), model_load_ms: loadMs, server_rss_mib: serverRss,
+      cpu_baseline_ms: [baselineBefore, baselineAfter], load_avg: loadavg().map((x) => Math.round(x * 10) / 10),
     };
   } finally {
     fleet?.kill();
