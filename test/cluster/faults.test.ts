@@ -41,8 +41,8 @@ t.test('kill -9 one relay during steady traffic', async (t) => {
   t.comment(`send→ack latency on the other relays: before p50 ${before.p50} ms p99 ${before.p99} ms (n=${before.n}); after p50 ${after.p50} ms p99 ${after.p99} ms max ${after.max} ms (n=${after.n})`);
   t.same(others.flatMap((d) => d.states.filter((s) => s.at >= killedAt).map((s) => `${d.user.name}: ${s.state}`)), [], 'users on the other relays stayed connected');
   t.same(others.flatMap((d) => d.links.filter((l) => l.at >= killedAt && l.central === 'down').map(() => d.user.name)), [], 'and never lost central');
-  // Loose on purpose (a shared 2-core machine): the point is "no stall", not a latency target.
-  t.ok(after.p99 < 3_000, `their latency stays in range (p99 ${after.p99} ms)`);
+  // Relative to the same run and loose on purpose (a shared 2-core machine): the point is "no stall".
+  t.ok(after.p99 <= 3 * before.p99 + 1_000, `their latency stays in its normal range (p99 ${after.p99} ms after, ${before.p99} ms before)`);
   const survive = traffic.ackedBy(killedAt);
   await traffic.verify(t, survive);
   await cluster.startRelay(victim);

@@ -95,10 +95,37 @@ async function waitPort(port: number, timeoutMs = 10_000): Promise<void> {
   }
 }
 
+async function waitHealthy(proc: Proc, url: string, timeoutMs = 20_000): Promise<Proc> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`exited with ${proc.exitCode}: ${proc.output()}`);
+    try { if ((await fetch(url)).ok) return proc; } catch { /* not up yet */ }
+    if (Date.now() > until) { proc.kill('SIGKILL'); throw new Error(`${url} did not become healthy: ${proc.output()}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function mysqlExec(sql: string): Promise<void> {
   const mysql = await import('mysql2/promise');
   const conn = await mysql.createConnection(MYSQL_ROOT);
   try { await conn.query(sql); } finally { await conn.end(); }
+}
+
+/** Every process a cluster started, killed if this test process ends without its teardown (timeout, signal). */
+const started = new Set<ChildProcess>();
+let guarded = false;
+function track<T extends ChildProcess>(child: T): T {
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  if (!guarded) {
+    guarded = true;
+    const killAll = () => { for (const c of started) { try { c.kill('SIGKILL'); } catch { /* gone */ } } };
+    process.once('exit', killAll);
+    for (const sig of ['SIGALRM', 'SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+      process.once(sig, () => { killAll(); process.exit(1); });
+    }
+  }
+  return child;
 }
 
 export class Cluster {
@@ -174,7 +201,7 @@ export class Cluster {
   }
 
   private async spawnCentral(index: number): Promise<Proc> {
-    const proc = await spawnNode('central', this.env('central', index, this.natsPort), null);
+    const proc = track(await spawnNode('central', this.env('central', index, this.natsPort), null));
     const until = Date.now() + 20_000;
     while (!proc.output().includes('central ready')) {
       if (proc.exitCode !== null) throw new Error(`central ${index} exited: ${proc.output()}`);
@@ -205,7 +232,9 @@ export class Cluster {
     // One config file per relay: the shared settings plus its own cache directory (kept across its restarts).
     const file = join(this.dir, `relay-${index}.json`);
     writeFileSync(file, JSON.stringify(this.nodeConfig({ relayCacheDir: r.cacheDir })));
-    r.proc = await spawnNode('relay', { ...env, SWITCHBOARD_CONFIG: file }, `${r.url}/healthz`, 20_000);
+    const proc = spawnNode('relay', { ...env, SWITCHBOARD_CONFIG: file }, null);
+    track(await proc);
+    r.proc = await waitHealthy(await proc, `${r.url}/healthz`);
   }
 
   private nodeConfig(files: Record<string, unknown> = {}): Record<string, unknown> {
@@ -235,7 +264,7 @@ export class Cluster {
     let out = '';
     p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-    this.nats = Object.assign(p, { output: () => out });
+    this.nats = track(Object.assign(p, { output: () => out }));
     await waitPort(this.natsPort).catch((e: Error) => { throw new Error(`${e.message}: ${out}`); });
   }
 
@@ -244,7 +273,7 @@ export class Cluster {
     let out = '';
     p.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     p.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-    this.redis = Object.assign(p, { output: () => out });
+    this.redis = track(Object.assign(p, { output: () => out }));
     await waitPort(this.redisPort).catch((e: Error) => { throw new Error(`${e.message}: ${out}`); });
   }
 

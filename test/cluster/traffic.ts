@@ -98,7 +98,7 @@ export class Traffic {
   membersOf(c: ConversationView): number[] { return c.members.map((m) => m.user_id); }
 
   /** Each device sends into its conversations every `minMs`–`maxMs`. */
-  start(minMs = 40, maxMs = 120): void {
+  start(minMs = 80, maxMs = 200): void {
     this.running = true;
     this.loops = this.devices.map(async (d) => {
       const mine = this.convs.filter((c) => this.membersOf(c).includes(d.user.id));

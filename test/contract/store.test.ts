@@ -19,6 +19,6 @@ const skip = why ? `MariaDB is not reachable at ${MYSQL_SERVER} (${why}); skippi
 t.test('MySQL/MariaDB store', { skip }, async (t) => {
   const url = `${MYSQL_SERVER}/switchboard_contract_${process.pid}`;
   const store = await MysqlStore.open({ url, poolSize: 6 });
-  t.teardown(async () => { await store.close(); await dropDatabase(url); });
+  t.teardown(async () => { try { await store.close(); } finally { await dropDatabase(url); } });
   storeContract(t, async () => ({ store, sibling: () => MysqlStore.open({ url, poolSize: 4 }) }));
 });

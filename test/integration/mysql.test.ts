@@ -9,7 +9,7 @@ const skip = why ? `MariaDB is not reachable at ${MYSQL_SERVER} (${why}); skippi
 t.test('all-in-one on MariaDB: the real relay and central carry a chat end to end', { skip }, async (t) => {
   const url = `${MYSQL_SERVER}/switchboard_wiring_${process.pid}`;
   const server = await startServer({ store: { kind: 'mysql', url, poolSize: 4 } });
-  t.teardown(async () => { await server.stop(); await dropDatabase(url); });
+  t.teardown(async () => { try { await server.stop(); } finally { await dropDatabase(url); } });
   t.equal(server.node.central!.store.kind, 'mysql', 'central opened the MySQL store from configuration');
 
   const alice = await makeUser(server, 'Alice');

@@ -5,7 +5,10 @@ export type Row = Record<string, any>;
 
 /** What a write sees inside the shared transaction. */
 export interface Tx {
-  /** Rows of a SELECT, or the result header of a write. */
+  /**
+   * Rows of a SELECT, or the result header of a write; several statements
+   * separated by `;` give an array with one entry per statement.
+   */
   q(sql: string, params?: unknown[]): Promise<any>;
   /** The next stream position; written to the stream row when the batch commits. */
   nextPos(): number;
@@ -89,29 +92,42 @@ export class MysqlWriteBatcher {
       try {
         conn = await this.pool.getConnection();
         const c = conn;
-        await c.query('START TRANSACTION');
-        const [rows] = await c.query('SELECT pos FROM stream WHERE id = 1 FOR UPDATE');
-        const start = Number((rows as Row[])[0]!.pos);
+        // Statements travel together where they can (multipleStatements): a round trip is the main cost.
+        const [opened] = await c.query('START TRANSACTION; SELECT pos FROM stream WHERE id = 1 FOR UPDATE');
+        const start = Number(((opened as unknown[])[1] as Row[])[0]!.pos);
         let pos = start;
-        const tx: Tx = { q: async (sql, params) => (await c.query(sql, params))[0], nextPos: () => ++pos };
-        const outcomes: Outcome[] = [];
         const single = batch.length === 1;
+        // A job's savepoint rides along with its first statement; a job that wrote nothing needs no rollback.
+        let savepointDue = false;
+        let savepointSet = false;
+        const tx: Tx = {
+          q: async (sql, params) => {
+            if (!savepointDue) return (await c.query(sql, params))[0];
+            savepointDue = false;
+            savepointSet = true;
+            const [results] = await c.query(`SAVEPOINT job; ${sql}`, params);
+            const rest = (results as unknown[]).slice(1);
+            return rest.length === 1 ? rest[0] : rest;
+          },
+          nextPos: () => ++pos,
+        };
+        const outcomes: Outcome[] = [];
         for (const job of batch) {
-          if (!single) await c.query('SAVEPOINT job');
+          savepointDue = !single;
+          savepointSet = false;
           try {
             outcomes.push({ ok: true, value: await job.fn(tx) });
           } catch (error) {
             if (isRetryable(error) || isFatal(error)) throw error;
-            if (!single) await c.query('ROLLBACK TO SAVEPOINT job');
+            if (savepointSet) await c.query('ROLLBACK TO SAVEPOINT job');
             outcomes.push({ ok: false, error });
           }
         }
         if (single && !outcomes[0]!.ok) {
           await c.query('ROLLBACK');
         } else {
-          if (pos !== start) await c.query('UPDATE stream SET pos = ? WHERE id = 1', [pos]);
           committing = true;
-          await c.query('COMMIT');
+          await c.query(pos !== start ? 'UPDATE stream SET pos = ? WHERE id = 1; COMMIT' : 'COMMIT', pos !== start ? [pos] : []);
         }
         c.release();
         batch.forEach((job, i) => {

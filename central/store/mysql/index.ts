@@ -3,13 +3,13 @@ import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
 import { AppError } from '../../../shared/errors.js';
 import type { AuditEntry } from '../../../shared/protocol/types.js';
 import type {
-  AppendInput, AppendResult, AuditStore, ChangedMembership, DirectoryStore, ConversationRecord, ConversationStore, FileStore, MemberRecord,
+  AppendInput, AppendResult, AuditStore, ChangedMembership, ConversationRecord, ConversationStore, DirectoryStore, FileStore, MemberRecord,
   MessageRecord, NewConversation, NewUser, SessionRecord, SessionStore, Store, UserPatch, UserRecord, UserStore,
 } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { isDuplicate, MysqlWriteBatcher, type Row, type Tx } from './batcher.js';
-import { mysqlFileStore } from './files.js';
 import { mysqlDirectoryStore } from './directory.js';
+import { mysqlFileStore } from './files.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -103,7 +103,7 @@ export class MysqlStore implements Store {
     }
     const pool = mysql.createPool({
       ...base, database: target.database, connectionLimit: opts.poolSize ?? 10, waitForConnections: true,
-      enableKeepAlive: true, dateStrings: true, supportBigNumbers: true, bigNumberStrings: false,
+      enableKeepAlive: true, dateStrings: true, multipleStatements: true, supportBigNumbers: true, bigNumberStrings: false,
     });
     // Every statement reads the latest committed data; the stream-row lock does the ordering.
     pool.pool.on('connection', (conn: { query(sql: string): unknown }) => {
@@ -275,31 +275,59 @@ export class MysqlStore implements Store {
     });
 
     const append = (input: AppendInput) => this.writes.run(async (tx): Promise<AppendResult> => {
-      const prior = await byCmid(tx, input.senderId, input.cmid);
-      if (prior) return { message: prior, created: false };
-      const conv = await txConv(tx, input.convId, true);
-      const member = conv ? await txMember(tx, input.convId, input.senderId) : null;
-      if (!conv || (input.requireMember && (!member || !member.active))) throw new AppError('SB_NOT_MEMBER');
-      if (input.requireRole && (!member || !input.requireRole.includes(member.role))) throw new AppError('SB_FORBIDDEN');
+      // One round trip for the checks (the conversation row is locked), one for the writes.
+      const [priorRows, convRows] = await tx.q(
+        `SELECT * FROM messages WHERE sender_id = ? AND cmid = ?;
+         SELECT c.*, m.role AS m_role, m.active AS m_active FROM conversations c
+           LEFT JOIN members m ON m.conv_id = c.id AND m.user_id = ? WHERE c.id = ? FOR UPDATE`,
+        [input.senderId, input.cmid, input.senderId, input.convId]) as [MessageRecord[], Row[]];
+      if (priorRows[0]) return { message: priorRows[0], created: false };
+      const row = convRows[0];
+      const active = row?.m_active !== null && row?.m_active !== undefined && Number(row.m_active) === 1;
+      if (!row || (input.requireMember && !active)) throw new AppError('SB_NOT_MEMBER');
+      if (input.requireRole && (row.m_role === null || !input.requireRole.includes(row.m_role))) throw new AppError('SB_FORBIDDEN');
+      const convId = Number(row.id);
       const pos = tx.nextPos();
-      const seq = Number(conv.last_seq) + 1;
-      const message = await insertMessage(tx, conv.id, seq, input.senderId, input.cmid, input.kind, input.body, input.at, pos);
+      const seq = Number(row.last_seq) + 1;
       const fx = input.effects;
-      await upsertMembers(tx, conv.id, fx?.addMembers ?? [], seq, pos);
+      const sql: string[] = ['INSERT INTO messages (conv_id, seq, sender_id, cmid, kind, body, created_at, pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'];
+      const params: unknown[] = [convId, seq, input.senderId, input.cmid, input.kind, input.body, input.at, pos];
+      if (fx?.addMembers?.length) {
+        sql.push(`INSERT INTO members (conv_id, user_id, role, active, joined_seq, read_seq, pos) VALUES ?
+          ON DUPLICATE KEY UPDATE role = VALUES(role), active = 1, joined_seq = VALUES(joined_seq), read_seq = VALUES(read_seq), pos = VALUES(pos)`);
+        params.push(fx.addMembers.map((m) => [convId, m.userId, m.role, 1, seq, seq, pos]));
+      }
       if (fx?.removeMembers?.length) {
-        await tx.q('UPDATE members SET active = 0, role = ?, pos = ? WHERE conv_id = ? AND user_id IN (?)', ['member', pos, conv.id, fx.removeMembers]);
+        sql.push('UPDATE members SET active = 0, role = ?, pos = ? WHERE conv_id = ? AND user_id IN (?)');
+        params.push('member', pos, convId, fx.removeMembers);
       }
       for (const r of fx?.setRoles ?? []) {
-        await tx.q('UPDATE members SET role = ?, pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1', [r.role, pos, conv.id, r.userId]);
+        sql.push('UPDATE members SET role = ?, pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1');
+        params.push(r.role, pos, convId, r.userId);
       }
       if (fx?.setOwner !== undefined) {
-        await tx.q('UPDATE members SET role = ?, pos = ? WHERE conv_id = ? AND user_id = ?', ['owner', pos, conv.id, fx.setOwner]);
+        sql.push('UPDATE members SET role = ?, pos = ? WHERE conv_id = ? AND user_id = ?');
+        params.push('owner', pos, convId, fx.setOwner);
       }
-      await tx.q('UPDATE conversations SET last_seq = ?, pos = ?, title = COALESCE(?, title), owner_id = COALESCE(?, owner_id), notice = COALESCE(?, notice) WHERE id = ?',
-        [seq, pos, fx?.setTitle ?? null, fx?.setOwner ?? null, fx?.setNotice ?? null, conv.id]);
+      sql.push('UPDATE conversations SET last_seq = ?, pos = ?, title = COALESCE(?, title), owner_id = COALESCE(?, owner_id), notice = COALESCE(?, notice) WHERE id = ?');
+      params.push(seq, pos, fx?.setTitle ?? null, fx?.setOwner ?? null, fx?.setNotice ?? null, convId);
       // Whoever writes has read everything up to their own message.
-      await tx.q('UPDATE members SET read_seq = GREATEST(read_seq, ?), pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1',
-        [seq, pos, conv.id, input.senderId]);
+      sql.push('UPDATE members SET read_seq = GREATEST(read_seq, ?), pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1');
+      params.push(seq, pos, convId, input.senderId);
+      let inserted: Row;
+      try {
+        const results = await tx.q(sql.join(';\n'), params);
+        inserted = (sql.length === 1 ? results : results[0]) as Row;
+      } catch (e) {
+        // Another handle stored the same (sender, cmid) first: that one is the message.
+        if (!isDuplicate(e)) throw e;
+        const prior = (await tx.q('SELECT * FROM messages WHERE sender_id = ? AND cmid = ?', [input.senderId, input.cmid]))[0] as MessageRecord | undefined;
+        if (!prior) throw e;
+        return { message: prior, created: false };
+      }
+      const message: MessageRecord = {
+        id: Number(inserted.insertId), conv_id: convId, seq, sender_id: input.senderId, cmid: input.cmid, kind: input.kind, body: input.body, created_at: input.at, pos,
+      };
       return { message, created: true };
     });
 
