@@ -104,6 +104,7 @@ export class SwitchboardClient extends Emitter<Events> {
   private syncAgain = false;
   private fills = new Map<number, Promise<void>>();
   private stopped = false;
+  private started = false;
 
   constructor(private readonly opts: ClientOptions) {
     super();
@@ -132,6 +133,7 @@ export class SwitchboardClient extends Emitter<Events> {
       this.pos = 0;
     }
     this.stopped = false;
+    this.started = true;
     if (this.opts.resyncIntervalMs !== 0) {
       this.resyncTimer = setInterval(() => { if (this.connection === 'online') void this.resync(); }, this.opts.resyncIntervalMs ?? 30_000);
     }
@@ -159,7 +161,7 @@ export class SwitchboardClient extends Emitter<Events> {
    * the machine woke up). A connected client just resyncs.
    */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.started) return;
     if (this.ws) { if (this.connection === 'online') void this.resync().catch(() => {}); return; }
     if (this.reconnectTimer) { clearTimeout(this.reconnectTimer); this.reconnectTimer = null; }
     this.open();

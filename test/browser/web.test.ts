@@ -145,6 +145,8 @@ if (!chromiumAvailable()) {
     t.teardown(() => E.context.close());
     await E.page.click('.conv');
     await E.page.waitForSelector('.messages .bubble');
+    // The service worker has the app shell once it is active.
+    await E.page.evaluate(async () => { await navigator.serviceWorker.ready; });
 
     await E.context.setOffline(true);
     await E.page.waitForSelector('.banner:not([hidden])');
@@ -154,12 +156,24 @@ if (!chromiumAvailable()) {
     await E.page.keyboard.press('Enter');
     await E.page.waitForSelector('.msg.pending');
     t.equal(await bubbles(E.page, 'missed'), 0, 'nothing arrives while offline');
+    await E.page.fill('.composer-input', 'survives a reload');
+    await E.page.keyboard.press('Enter');
+    await E.page.waitForTimeout(1_000); // the IndexedDB snapshot is written 0.8 s after a change
+
+    // Reopened while still offline: the shell comes from the service worker, history from IndexedDB,
+    // and the unsent messages from the saved queue.
+    await E.page.reload();
+    await E.page.waitForSelector('.messages .bubble');
+    t.equal(await bubbles(E.page, 'before'), 1, 'cached history shown offline');
+    await E.page.waitForFunction(() => document.querySelectorAll('.msg.pending').length === 2);
+    t.pass('both queued messages still pending after the reload');
 
     await E.context.setOffline(false);
     await E.page.waitForFunction(() => document.body.dataset.connection === 'online', undefined, { timeout: 15_000 });
-    await E.page.waitForFunction(() => document.querySelectorAll('.messages .bubble').length === 7 && !document.querySelector('.msg.pending'), undefined, { timeout: 15_000 });
+    await E.page.waitForFunction(() => document.querySelectorAll('.messages .bubble').length === 8 && !document.querySelector('.msg.pending'), undefined, { timeout: 15_000 });
     for (let i = 1; i <= 5; i++) t.equal(await bubbles(E.page, `missed ${i}`), 1, `missed ${i} shown once`);
     t.equal(await bubbles(E.page, 'written offline'), 1, 'queued message shown once');
+    t.equal(await bubbles(E.page, 'survives a reload'), 1, 'message queued across the reload shown once');
     t.ok(await E.page.isHidden('.banner'), 'banner gone when back online');
     const seqs = await E.page.$$eval('.messages .msg[data-seq]', (els) => els.map((e) => Number((e as HTMLElement).dataset.seq)));
     t.same(seqs, [...seqs].sort((a, b) => a - b), 'in order');
@@ -168,7 +182,39 @@ if (!chromiumAvailable()) {
     const page = await dan.api.call<HistoryPage>('msg.history', { conv_id: conv.id, after: 0, limit: 50 });
     const texts = page.messages.map((m: MessageView) => ('text' in m.body ? m.body.text : ''));
     t.equal(texts.filter((x) => x === 'written offline').length, 1, 'stored once at the server');
-    await waitFor(async () => (await E.page.locator('.msg.mine .receipt').count()) === 1, 5_000, 'own message has a receipt');
+    t.equal(texts.filter((x) => x === 'survives a reload').length, 1, 'the reloaded queue stored once');
+    await waitFor(async () => (await E.page.locator('.msg.mine .receipt').count()) === 2, 5_000, 'own messages have receipts');
+  });
+
+  t.test('long history: a bounded window of messages, older pages load on scroll, pinned to the newest', async (t) => {
+    const hal = await makeUser(server, 'Hal');
+    const ivy = await makeUser(server, 'Ivy');
+    const conv = await hal.api.call<ConversationView>('conv.direct', { user_id: ivy.user.id });
+    for (let i = 1; i <= 150; i++) await hal.api.call('msg.send', { conv_id: conv.id, cmid: `h${i}`, body: { text: `history ${i}` } });
+    const I = await signInPage(browser, server.url, ivy.user.account, ivy.password, { lang: 'en' });
+    t.teardown(() => I.context.close());
+    await I.page.click('.conv');
+    await I.page.waitForSelector('.messages .bubble');
+    const seqs = () => I.page.$$eval('.messages .msg[data-seq]', (els) => els.map((e) => Number((e as HTMLElement).dataset.seq)));
+    const first = await seqs();
+    t.ok(first.length <= 60, `first screen renders at most 60 messages (${first.length})`);
+    t.equal(first[first.length - 1], 150, 'newest message last');
+    t.ok(await I.page.$eval('.messages', (el) => el.scrollHeight - el.scrollTop - el.clientHeight < 4), 'pinned to the bottom');
+    for (let i = 0; i < 10 && (await seqs())[0] !== 1; i++) {
+      const before = (await seqs()).length;
+      await I.page.$eval('.messages', (el) => { el.scrollTop = 0; });
+      await I.page.waitForFunction((n) => document.querySelectorAll('.messages .msg[data-seq]').length > n, before);
+    }
+    const all = await seqs();
+    t.same(all, Array.from({ length: 150 }, (_, i) => i + 1), 'scrolling up loads every older message once, in order');
+    t.match(await I.page.textContent('.history-status'), /No earlier messages/);
+    t.ok(await I.page.$eval('.messages', (el) => el.scrollTop > 0), 'scroll position kept while prepending');
+    await I.page.$eval('.messages', (el) => { el.scrollTop = el.scrollHeight; });
+    await I.page.waitForFunction(() => document.querySelectorAll('.messages .msg[data-seq]').length <= 60);
+    t.pass('back at the newest message, the window shrinks again');
+    await hal.api.call('msg.send', { conv_id: conv.id, cmid: 'h151', body: { text: 'history 151' } });
+    await I.page.waitForFunction(() => document.querySelector('.messages .msg[data-seq]:last-of-type .bubble')?.textContent === 'history 151');
+    t.ok(await I.page.$eval('.messages', (el) => el.scrollHeight - el.scrollTop - el.clientHeight < 4), 'still pinned after a new message');
   });
 
   t.test('phone width: one pane at a time, nothing wider than the screen', async (t) => {

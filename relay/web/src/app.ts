@@ -153,6 +153,9 @@ function scheduleSave(): void {
   }, 800);
 }
 
+/** Cuts short the wait between attempts to start a session (the network came back). */
+let retryNow: (() => void) | null = null;
+
 async function startSession(base: string, token: string, uid: number): Promise<void> {
   const snap = uid ? await loadSnapshot(uid) : null;
   const c = new SwitchboardClient({ baseUrl: base, token, reconnectMaxMs: 5_000, restore: snap ? { state: snap.state, pos: snap.pos } : undefined });
@@ -161,7 +164,10 @@ async function startSession(base: string, token: string, uid: number): Promise<v
   if (snap) { c.state = snap.state; users = snap.users ?? {}; }
   for (const cv of Object.values(c.state.conversations)) for (const m of cv.members) users[m.user_id] ??= { id: m.user_id, name: m.name, account: '' };
   renderShell();
-  c.on('changed', () => { onChanged(); scheduleSave(); });
+  // Messages written earlier and not yet acknowledged (the page was closed while offline): same cmid, stored once.
+  for (const q of loadOutbox(uid)) c.send(q.convId, q.text, q.cmid).catch(() => {});
+  onChanged();
+  c.on('changed', () => { onChanged(); scheduleSave(); saveOutbox(); });
   c.on('state', () => updateBanner());
   c.on('link', () => updateBanner());
   c.on('presence', () => { chatView?.updateHeader(); personCard?.refresh(); });
@@ -175,7 +181,8 @@ async function startSession(base: string, token: string, uid: number): Promise<v
       const code = (e as { code?: string }).code;
       if (code === 'SB_UNAUTHENTICATED' || code === 'SB_TOKEN_EXPIRED' || code === 'SB_USER_DISABLED') { await signOut(false); return; }
       updateBanner();
-      await new Promise((r) => setTimeout(r, delay));
+      await new Promise<void>((r) => { retryNow = r; setTimeout(r, delay); });
+      retryNow = null;
     }
   }
   if (client !== c) return;
@@ -184,11 +191,24 @@ async function startSession(base: string, token: string, uid: number): Promise<v
   scheduleSave();
 }
 
+/** The send queue, kept in localStorage so a reload while offline loses nothing. */
+const outboxKey = (uid: number) => `sb.outbox.${uid}`;
+function loadOutbox(uid: number): { convId: number; cmid: string; text: string }[] {
+  try { return JSON.parse(localStorage.getItem(outboxKey(uid)) ?? '[]') as { convId: number; cmid: string; text: string }[]; } catch { return []; }
+}
+function saveOutbox(): void {
+  if (!client) return;
+  const uid = me();
+  if (!uid) return;
+  const items = client.queued().flatMap((q) => ('text' in q.body ? [{ convId: q.convId, cmid: q.cmid, text: q.body.text }] : []));
+  if (items.length) localStorage.setItem(outboxKey(uid), JSON.stringify(items)); else localStorage.removeItem(outboxKey(uid));
+}
+
 async function signOut(callServer = true): Promise<void> {
   const c = client;
   client = null;
   if (c) { if (callServer) await c.logout().catch(() => c.stop()); else c.stop(); }
-  for (const k of Object.keys(localStorage)) if (k.startsWith('sb.draft.')) localStorage.removeItem(k);
+  for (const k of Object.keys(localStorage)) if (k.startsWith('sb.draft.') || k.startsWith('sb.outbox.')) localStorage.removeItem(k);
   localStorage.removeItem('sb.token');
   localStorage.removeItem('sb.uid');
   users = {};
@@ -443,6 +463,7 @@ class ChatView {
       void e;
       onChanged();
     });
+    saveOutbox();
     this.input.value = '';
     localStorage.removeItem(draftKey(convId));
     this.grow();
@@ -454,7 +475,7 @@ class ChatView {
   private onScroll(): void {
     const s = this.scroller;
     this.pinned = s.scrollHeight - s.scrollTop - s.clientHeight < 40;
-    if (this.pinned) { this.markRead(); if (this.shown > 200) { this.shown = 60; this.update(); } }
+    if (this.pinned) { this.markRead(); if (this.shown > 60) { this.shown = 60; this.update(); } }
     if (s.scrollTop < 120 && !this.loading) void this.older();
   }
 
@@ -759,7 +780,7 @@ class PersonCard {
 
 // ---- live and offline ----------------------------------------------------------------
 
-window.addEventListener('online', () => client?.wake());
+window.addEventListener('online', () => { retryNow?.(); client?.wake(); });
 window.addEventListener('offline', () => { client?.dropConnection(); updateBanner(); });
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') { client?.wake(); chatView?.update(); } });
 
