@@ -12,9 +12,13 @@ import { rpcHandlers, type RpcRequest } from './rpc/handlers.js';
 import { SqliteStore } from './store/sqlite/index.js';
 import { DiskBlobStore } from './files/disk-blobs.js';
 
-export function openStore(config: Config): Store {
+export async function openStore(config: Config): Promise<Store> {
   if (config.store.kind === 'sqlite') return new SqliteStore(join(config.dataDir, 'switchboard.db'), { synchronous: config.store.synchronous });
-  throw new Error(`store kind ${config.store.kind} is not available in this build`);
+  if (config.store.kind === 'mysql') {
+    const { MysqlStore } = await import('./store/mysql/index.js');
+    return MysqlStore.open({ url: config.store.url, poolSize: config.store.poolSize, ssl: config.store.ssl ?? null });
+  }
+  throw new Error(`unknown store kind ${(config.store as { kind: string }).kind}`);
 }
 
 export interface CentralNode {
@@ -26,7 +30,7 @@ export interface CentralNode {
 /** Central: the store, the domain services, and their exposure over the bus. */
 export async function startCentral(opts: { config: Config; bus: Bus; cache: Cache; log: Logger; store?: Store }): Promise<CentralNode> {
   const { config, bus, cache, log } = opts;
-  const store = opts.store ?? openStore(config);
+  const store = opts.store ?? await openStore(config);
   const blobs = new DiskBlobStore(config.files.originDir ?? join(config.dataDir, 'files'));
   const services = createServices({ store, blobs, cache, events: new BusEventSink(bus), clock: systemClock, config });
 

@@ -24,13 +24,13 @@ export function version(): string {
 export async function openBus(config: Config): Promise<Bus> {
   if (config.bus.kind === 'memory') return new MemoryBus();
   const { NatsBus } = await import('../shared/bus/nats.js');
-  return NatsBus.connect(config.bus.servers, { requestTimeoutMs: config.bus.requestTimeoutMs });
+  return NatsBus.connect(config.bus.servers, { requestTimeoutMs: config.bus.requestTimeoutMs, tls: config.bus.tls ?? null });
 }
 
 export async function openCache(config: Config): Promise<Cache> {
   if (config.cache.kind === 'memory') return new MemoryCache();
   const { RedisCache } = await import('../shared/cache/redis.js');
-  return RedisCache.connect(config.cache.url, { cluster: config.cache.cluster });
+  return RedisCache.connect(config.cache.url, { cluster: config.cache.cluster, keyPrefix: config.cache.keyPrefix, tls: config.cache.tls ?? null });
 }
 
 export interface Running {

@@ -3,6 +3,15 @@ import { resolve } from 'node:path';
 
 export type Role = 'all-in-one' | 'central' | 'relay';
 
+/** PEM files for a TLS client hop (MySQL, NATS, Redis): `caFile` verifies the server, cert + key identify this process. */
+export interface TlsFiles {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  /** Defaults to true; set false only for testing. */
+  rejectUnauthorized?: boolean;
+}
+
 export interface Config {
   role: Role;
   host: string;
@@ -11,9 +20,12 @@ export interface Config {
   publicUrl: string;
   /** PEM files; when set, the relay serves HTTPS and WSS only. */
   tls: { certFile: string; keyFile: string; passphrase?: string } | null;
-  store: { kind: 'sqlite'; synchronous: 'FULL' | 'NORMAL' } | { kind: 'mysql'; url: string; poolSize: number };
-  bus: { kind: 'memory' } | { kind: 'nats'; servers: string[]; requestTimeoutMs: number };
-  cache: { kind: 'memory' } | { kind: 'redis'; url: string; cluster: boolean };
+  /** MySQL: `ssl` turns on TLS to the server (an empty object: TLS verified against the system CAs). */
+  store: { kind: 'sqlite'; synchronous: 'FULL' | 'NORMAL' } | { kind: 'mysql'; url: string; poolSize: number; ssl?: TlsFiles | null };
+  /** NATS: `tls` (or tls:// servers) encrypts the hop; with certFile + keyFile the process presents a client certificate. */
+  bus: { kind: 'memory' } | { kind: 'nats'; servers: string[]; requestTimeoutMs: number; tls?: TlsFiles | null };
+  /** Redis: rediss:// URLs use TLS; `tls` adds a CA or client certificate. `cluster`: the URL lists seed nodes, comma-separated. */
+  cache: { kind: 'memory' } | { kind: 'redis'; url: string; cluster: boolean; keyPrefix?: string; tls?: TlsFiles | null };
   admin: { account: string; password: string | null };
   sessions: { ttlHours: number };
   limits: {

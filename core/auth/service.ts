@@ -20,6 +20,13 @@ const cacheKey = (tokenHash: string) => `sess:${tokenHash}`;
 
 /** Sign-in, token resolution and session revocation. */
 export class AuthService {
+  /**
+   * Cache keys of ended sessions that could not be removed because the cache
+   * was away. Until they are removed this process does not trust cached
+   * sessions, so a Redis that comes back with old entries cannot revive them.
+   */
+  private readonly unforgotten = new Set<string>();
+
   constructor(
     private readonly store: Store,
     private readonly cache: Cache,
@@ -58,7 +65,7 @@ export class AuthService {
     if (typeof token !== 'string' || token.length < 16 || token.length > 128) throw new AppError('SB_UNAUTHENTICATED');
     const tokenHash = hashToken(token);
     const now = this.clock.now();
-    const cached = await this.cache.get(cacheKey(tokenHash)).catch(() => null);
+    const cached = (await this.forgetPending()) ? await this.cache.get(cacheKey(tokenHash)).catch(() => null) : null;
     let resolved: ResolvedSession | null = cached ? (JSON.parse(cached) as ResolvedSession) : null;
     if (!resolved) {
       const s = await this.store.sessions.byTokenHash(tokenHash);
@@ -109,8 +116,21 @@ export class AuthService {
     return s !== null;
   }
 
+  /** Retries removals that failed; true when none is left. */
+  private async forgetPending(): Promise<boolean> {
+    for (const key of this.unforgotten) {
+      try {
+        await this.cache.del(key);
+        this.unforgotten.delete(key);
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private async forget(sessions: SessionRecord[], reason: string): Promise<void> {
-    await Promise.all(sessions.map((s) => this.cache.del(cacheKey(s.token_hash)).catch(() => {})));
+    await Promise.all(sessions.map((s) => this.cache.del(cacheKey(s.token_hash)).catch(() => { this.unforgotten.add(cacheKey(s.token_hash)); })));
     if (sessions.length) this.events.sessionsEnded(sessions.map((s) => s.id), reason);
   }
 }

@@ -1,49 +1,117 @@
-import { Redis, Cluster } from 'ioredis';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { Redis, Cluster, type RedisOptions } from 'ioredis';
 import type { Cache } from './cache.js';
 
+export interface RedisCacheOptions {
+  /** Redis Cluster: `url` lists one or more seed nodes, comma-separated. */
+  cluster?: boolean;
+  /** Prepended to every key, so several deployments (or tests) can share one Redis. */
+  keyPrefix?: string;
+  /** A command that gets no answer within this time fails (default 500 ms). */
+  commandTimeoutMs?: number;
+  /** TLS for redis:// URLs too (rediss:// turns TLS on by itself); PEM files. */
+  tls?: { caFile?: string; certFile?: string; keyFile?: string; rejectUnauthorized?: boolean } | null;
+}
+
+/** Raised instead of waiting while Redis is unreachable; callers fall back to the store. */
+export class CacheUnavailableError extends Error {
+  constructor(reason: string) {
+    super(`cache unavailable: ${reason}`);
+  }
+}
+
+function tlsOptions(url: string, tls: RedisCacheOptions['tls']): ConnectionOptions | undefined {
+  const wanted = url.startsWith('rediss://') || !!tls;
+  if (!wanted) return undefined;
+  return {
+    ...(tls?.caFile ? { ca: readFileSync(tls.caFile) } : {}),
+    ...(tls?.certFile ? { cert: readFileSync(tls.certFile) } : {}),
+    ...(tls?.keyFile ? { key: readFileSync(tls.keyFile) } : {}),
+    rejectUnauthorized: tls?.rejectUnauthorized ?? true,
+  };
+}
+
 /**
- * Cache on Redis or Redis Cluster. Commands fail fast while Redis is away
- * (no offline queue), so callers fall back to the store instead of waiting.
+ * Cache on Redis or Redis Cluster. Nothing here is authoritative, so the
+ * client never waits for Redis: no offline queue (commands fail at once while
+ * disconnected), a per-command timeout (a Redis that stops answering), and a
+ * short circuit breaker after a timeout so a stalled Redis costs one timeout,
+ * not one per request. Reconnection is automatic and unbounded.
  */
 export class RedisCache implements Cache {
-  private constructor(private readonly client: Redis | Cluster) {}
+  private downUntil = 0;
 
-  static async connect(url: string, opts: { cluster?: boolean } = {}): Promise<RedisCache> {
-    const common = { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true };
+  private constructor(private readonly client: Redis | Cluster, private readonly breakMs: number) {}
+
+  static async connect(url: string, opts: RedisCacheOptions = {}): Promise<RedisCache> {
+    const tls = tlsOptions(url, opts.tls);
+    const base: RedisOptions = {
+      enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: opts.commandTimeoutMs ?? 500, connectTimeout: 2_000,
+      retryStrategy: (n: number) => Math.min(n * 100, 1_000),
+      ...(opts.keyPrefix ? { keyPrefix: opts.keyPrefix } : {}),
+      ...(tls ? { tls } : {}),
+    };
     let client: Redis | Cluster;
     if (opts.cluster) {
-      const nodes = url.split(',').map((u) => { const x = new URL(u); return { host: x.hostname, port: Number(x.port || 6379) }; });
-      client = new Cluster(nodes, { enableOfflineQueue: false, redisOptions: { maxRetriesPerRequest: 1 } });
+      const seeds = url.split(',').map((u) => u.trim());
+      const first = new URL(seeds[0]!);
+      const nodes = seeds.map((u) => { const x = new URL(u); return { host: x.hostname, port: Number(x.port || 6379) }; });
+      client = new Cluster(nodes, {
+        enableOfflineQueue: false, lazyConnect: true, clusterRetryStrategy: (n: number) => Math.min(n * 100, 1_000),
+        ...(opts.keyPrefix ? { keyPrefix: opts.keyPrefix } : {}),
+        redisOptions: {
+          ...base, keyPrefix: undefined,
+          ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+          ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+        },
+      });
     } else {
-      client = new Redis(url, { ...common, retryStrategy: (n: number) => Math.min(n * 100, 1_000) });
+      client = new Redis(url, { ...base, lazyConnect: true });
     }
     client.on('error', () => { /* reported through failed commands; reconnect is automatic */ });
-    if (client instanceof Redis) await client.connect().catch(() => {});
-    return new RedisCache(client);
+    // Start without Redis if need be: the cache is optional for correctness.
+    const ready = client.connect().catch(() => {});
+    await Promise.race([ready, new Promise((r) => setTimeout(r, 3_000).unref())]);
+    return new RedisCache(client, Math.max(1_000, (opts.commandTimeoutMs ?? 500) * 4));
   }
 
-  async get(key: string): Promise<string | null> { return this.client.get(key); }
+  /** Runs a command unless Redis recently timed out; a timeout opens the breaker for a moment. */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.client.status !== 'ready') throw new CacheUnavailableError(this.client.status);
+    if (Date.now() < this.downUntil) throw new CacheUnavailableError('not answering');
+    try {
+      return await fn();
+    } catch (e) {
+      if (/timed out/i.test((e as Error).message)) this.downUntil = Date.now() + this.breakMs;
+      throw e;
+    }
+  }
+
+  async get(key: string): Promise<string | null> { return this.call(() => this.client.get(key)); }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
-    await this.client.set(key, value, 'PX', ttlMs);
+    await this.call(() => this.client.set(key, value, 'PX', ttlMs));
   }
 
-  async del(key: string): Promise<void> { await this.client.del(key); }
+  async del(key: string): Promise<void> { await this.call(() => this.client.del(key)); }
 
   async incr(key: string, ttlMs: number): Promise<number> {
-    const results = await this.client.multi().incr(key).pexpire(key, ttlMs, 'NX').exec();
+    const results = await this.call(() => this.client.multi().incr(key).pexpire(key, ttlMs, 'NX').exec());
     const [err, n] = results?.[0] ?? [new Error('redis transaction aborted'), 0];
     if (err) throw err;
     return Number(n);
   }
 
   async hset(key: string, field: string, value: string, ttlMs: number): Promise<void> {
-    await this.client.multi().hset(key, field, value).pexpire(key, ttlMs).exec();
+    const results = await this.call(() => this.client.multi().hset(key, field, value).pexpire(key, ttlMs).exec());
+    const err = results?.find(([e]) => e)?.[0];
+    if (err) throw err;
   }
 
-  async hdel(key: string, field: string): Promise<void> { await this.client.hdel(key, field); }
+  async hdel(key: string, field: string): Promise<void> { await this.call(() => this.client.hdel(key, field)); }
 
-  async hgetall(key: string): Promise<Record<string, string>> { return this.client.hgetall(key); }
+  async hgetall(key: string): Promise<Record<string, string>> { return this.call(() => this.client.hgetall(key)); }
 
   async close(): Promise<void> { this.client.disconnect(); }
 }
