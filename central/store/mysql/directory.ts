@@ -75,6 +75,8 @@ export function mysqlDirectoryStore(pool: Pool): DirectoryStore {
     async load(): Promise<DirectoryData> {
       const conn = await pool.getConnection();
       try {
+        // One snapshot for every table, whatever the session's isolation level.
+        await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
         await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
         const [state] = await q(conn, 'SELECT version FROM dir_state WHERE id = 1');
         const orgs = await q(conn, 'SELECT id, name, sort FROM dir_orgs');
