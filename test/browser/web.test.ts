@@ -217,6 +217,57 @@ if (!chromiumAvailable()) {
     t.ok(await I.page.$eval('.messages', (el) => el.scrollHeight - el.scrollTop - el.clientHeight < 4), 'still pinned after a new message');
   });
 
+  t.test('directory: department tree, pinyin search, masked fields, send message from the card, live admin changes', async (t) => {
+    // Its own server: once the directory has people, the web client lists them instead of plain users.
+    const dir = await startServer();
+    t.teardown(() => dir.stop());
+    const viewer = await makeUser(dir, 'Viewer');
+    const dept = await dir.admin.call<{ id: number }>('admin.dir.dept.create', { name: 'Engineering' });
+    const sub = await dir.admin.call<{ id: number }>('admin.dir.dept.create', { name: 'Platform', parent_id: dept.id });
+    const zhang = await dir.admin.call<{ id: number; user_id: number }>('admin.dir.person.create', {
+      account: 'zhangwei', name: '张伟', english_name: 'Wei Zhang', title: 'Engineer', mobile: '13800000001', email: 'zw@example.com', depts: [{ dept_id: sub.id, title: 'Engineer', sort: 1 }] });
+    await dir.admin.call('admin.dir.person.create', { account: 'kim', name: 'Kim Lee', title: 'Designer', depts: [{ dept_id: dept.id, title: 'Designer', sort: 2 }] });
+    await dir.admin.call('admin.dir.policy.set', { target: 'person', target_id: zhang.id, fields: ['mobile'] });
+
+    const V = await signInPage(browser, dir.url, viewer.user.account, viewer.password, { lang: 'en' });
+    t.teardown(() => V.context.close());
+    await V.page.click('.tabs a[href="#/directory"]');
+    await V.page.waitForSelector('.dept-tree button.dept');
+    t.same(await V.page.$$eval('.dept-tree button.dept', (els) => els.map((e) => e.textContent)), ['Engineering', 'Platform'], 'department tree');
+    await V.page.waitForFunction(() => document.querySelectorAll('.people .person-row').length === 2);
+
+    // Pinyin search finds 张伟; a department narrows the list to it and below.
+    await V.page.fill('.dir-search', 'zhangw');
+    await V.page.waitForFunction(() => document.querySelectorAll('.people .person-row').length === 1);
+    t.equal(await V.page.getAttribute('.people .person-row', 'data-person'), String(zhang.id), 'found by pinyin');
+    await V.page.fill('.dir-search', '');
+    await V.page.click('.dept-tree button.dept:text("Platform")');
+    await V.page.waitForFunction(() => document.querySelectorAll('.people .person-row').length === 1);
+    await V.page.click('.dept-tree button.dept:text("Platform")');
+    await V.page.waitForFunction(() => document.querySelectorAll('.people .person-row').length === 2);
+
+    // The card masks the confidential field and opens a chat.
+    await V.page.click(`.people .person-row[data-person="${zhang.id}"]`);
+    await V.page.waitForSelector('.person-card .card-name');
+    const fields = await V.page.$$eval('.person-card dl .field', (els) => els.map((e) => [e.querySelector('dt')!.textContent, e.querySelector('dd')!.textContent]));
+    t.same(Object.fromEntries(fields as [string, string][]).Mobile, '***', 'confidential mobile masked');
+    t.same(Object.fromEntries(fields as [string, string][]).Department, 'Engineering / Platform');
+    t.match(await V.page.getAttribute('.person-card dd.masked', 'aria-label'), /confidential/);
+
+    // An administrator's changes appear in the open views without a reload.
+    await dir.admin.call('admin.dir.person.update', { person_id: zhang.id, title: 'Staff Engineer' });
+    await V.page.waitForFunction(() => Array.from(document.querySelectorAll('.person-card dd')).some((e) => e.textContent === 'Staff Engineer'));
+    await dir.admin.call('admin.dir.person.create', { account: 'newhire', name: 'New Hire', depts: [{ dept_id: sub.id, title: '', sort: 3 }] });
+    await V.page.waitForSelector('.people .person-row:has-text("New Hire")');
+    await dir.admin.call('admin.dir.dept.update', { dept_id: sub.id, name: 'Platform Team' });
+    await V.page.waitForSelector('.dept-tree button.dept:text("Platform Team")');
+    t.pass('person change, new person and department rename shown live');
+
+    await V.page.click('.person-card button.primary');
+    await V.page.waitForSelector('.chat .composer-input');
+    t.equal(await V.page.textContent('.chat-head h2'), '张伟', 'send message opens the 1:1');
+  });
+
   t.test('phone width: one pane at a time, nothing wider than the screen', async (t) => {
     const fay = await makeUser(server, 'Fay');
     const gus = await makeUser(server, 'Gus');
