@@ -35,6 +35,8 @@ if (!chromiumAvailable()) {
     await A.page.click(`a.person-row[data-user="${bob.user.id}"]`);
     await A.page.click('.person-card button.primary');
     await A.page.waitForSelector('.chat .composer-input');
+    await A.page.waitForFunction(() => document.querySelector('.chat-head .sub')?.textContent === '在线');
+    t.pass('Bob shown online in the chat header');
     await A.page.fill('.composer-input', 'Hello Bob\nsecond line');
     t.equal(await A.page.inputValue('.composer-input'), 'Hello Bob\nsecond line', 'multi-line composer');
     await A.page.keyboard.press('Enter');
@@ -44,6 +46,7 @@ if (!chromiumAvailable()) {
     // Bob sees the conversation with an unread badge, opens it, and Alice sees "read".
     await B.page.waitForSelector('.conv.has-unread .badge');
     t.equal((await B.page.textContent('.conv .badge'))?.trim(), '1');
+    t.equal(await B.page.title(), '(1) Switchboard', 'unread count in the title');
     await B.page.click('.conv');
     await B.page.waitForSelector('.messages .bubble');
     t.equal(await bubbles(B.page, 'Hello Bob'), 1);

@@ -312,6 +312,8 @@ window.addEventListener('hashchange', () => {
 const onChanged = frameThrottle(() => {
   if (!client) return;
   if (!directoryPanel) renderChatList();
+  const unread = Object.values(client.state.conversations).filter((c) => !c.muted).reduce((a, c) => a + c.unread, 0);
+  document.title = unread ? `(${unread > 99 ? '99+' : unread}) ${branding.productName}` : branding.productName;
   const tab = document.querySelector('.tabs a[href="#/chats"]');
   if (tab) { tab.querySelector('.badge')?.remove(); const b = totalUnreadBadge(); if (b) tab.appendChild(b); }
   chatView?.updateHeader();
