@@ -6,7 +6,16 @@ import { performance } from 'node:perf_hooks';
  * speaks protocol v1 over raw WebSockets, to Switchboard or to the bare
  * baseline relay alike, and reports counts and latencies over IPC.
  */
-export interface Pair { senderToken: string; receiverToken: string; convId: number }
+export interface Pair {
+  senderToken: string;
+  receiverToken: string;
+  convId: number;
+  /** Where each side connects, when not the task's url (cluster: different relays). */
+  senderUrl?: string;
+  receiverUrl?: string;
+  /** Latencies are also reported per tag (e.g. same-relay vs cross-relay pairs). */
+  tag?: string;
+}
 
 export type GeneratorTask =
   | { kind: 'load'; url: string; pairs: Pair[]; mode: 'max'; durationMs: number; window: number }
@@ -22,6 +31,7 @@ export interface LoadResult {
   errors: number;
   elapsed_s: number;
   latencies_ms: { p50: number; p90: number; p99: number; max: number };
+  by_tag?: Record<string, { n: number; p50: number; p99: number }>;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -47,13 +57,15 @@ async function load(task: Extract<GeneratorTask, { kind: 'load' }>): Promise<Loa
   const acked = new Set<string>();
   const seen = new Map<string, number>();
   const latencies: number[] = [];
+  const tagged = new Map<string, number[]>();
+  const tagOf = new Map<string, string>();
   let sent = 0;
   let errors = 0;
   let measuring = true;
-  const senders: { ws: WebSocket; convId: number; inFlight: number; n: number; idx: number }[] = [];
+  const senders: { ws: WebSocket; convId: number; inFlight: number; n: number; idx: number; tag?: string }[] = [];
 
   for (const [idx, p] of task.pairs.entries()) {
-    const receiver = await openSocket(task.url, p.receiverToken);
+    const receiver = await openSocket(p.receiverUrl ?? task.url, p.receiverToken);
     receiver.on('message', (data) => {
       const f = JSON.parse(data.toString()) as { t: string; event?: { type: string; message?: { cmid: string; sender_id: number } } };
       if (f.t !== 'event' || f.event?.type !== 'message.new') return;
@@ -61,15 +73,21 @@ async function load(task: Extract<GeneratorTask, { kind: 'load' }>): Promise<Loa
       const count = (seen.get(cmid) ?? 0) + 1;
       seen.set(cmid, count);
       const t0 = sentAt.get(cmid);
-      if (count === 1 && t0 !== undefined && measuring) latencies.push(performance.now() - t0);
+      if (count === 1 && t0 !== undefined && measuring) {
+        const ms = performance.now() - t0;
+        latencies.push(ms);
+        const tag = tagOf.get(cmid);
+        if (tag !== undefined) { if (!tagged.has(tag)) tagged.set(tag, []); tagged.get(tag)!.push(ms); }
+      }
     });
-    const ws = await openSocket(task.url, p.senderToken);
-    senders.push({ ws, convId: p.convId, inFlight: 0, n: 0, idx });
+    const ws = await openSocket(p.senderUrl ?? task.url, p.senderToken);
+    senders.push({ ws, convId: p.convId, inFlight: 0, n: 0, idx, tag: p.tag });
   }
 
   const send = (s: (typeof senders)[number]) => {
     const cmid = `b${process.pid}-${s.idx}-${s.n++}`;
     sentAt.set(cmid, performance.now());
+    if (s.tag !== undefined) tagOf.set(cmid, s.tag);
     s.inFlight += 1;
     sent += 1;
     s.ws.send(JSON.stringify({ t: 'send', id: cmid, conv_id: s.convId, cmid, body: { text: `bench ${cmid}` } }));
@@ -113,7 +131,10 @@ async function load(task: Extract<GeneratorTask, { kind: 'load' }>): Promise<Loa
   const delivered = [...acked].filter((c) => seen.has(c)).length;
   for (const s of senders) s.ws.close();
   latencies.sort((a, b) => a - b);
+  const byTag: Record<string, { n: number; p50: number; p99: number }> = {};
+  for (const [tag, list] of tagged) { list.sort((a, b) => a - b); byTag[tag] = { n: list.length, p50: percentile(list, 50), p99: percentile(list, 99) }; }
   return {
+    by_tag: byTag,
     sent, acked: acked.size, delivered, errors, elapsed_s: elapsed,
     lost: [...acked].filter((c) => !seen.has(c)).length,
     duplicated: [...seen.values()].filter((n) => n > 1).length,

@@ -15,7 +15,7 @@ export interface MessagingOptions {
   idle: number;
 }
 
-const BENCH_LIMITS = { limits: { framesPerSecond: 1_000_000, frameBurst: 1_000_000, sendsPerUserPer10s: 100_000_000, loginAttemptsPerMinute: 100_000 } };
+export const BENCH_LIMITS = { limits: { framesPerSecond: 1_000_000, frameBurst: 1_000_000, sendsPerUserPer10s: 100_000_000, loginAttemptsPerMinute: 100_000 } };
 
 /** Creates users in pairs, signs each in and opens their one-to-one conversation. */
 export async function seedPairs(url: string, adminPassword: string, count: number, prefix: string): Promise<Pair[]> {
@@ -32,7 +32,7 @@ export async function seedPairs(url: string, adminPassword: string, count: numbe
 }
 
 /** Checks the generator's view against the server: every acknowledged message stored once, gap-free. */
-async function verifyStored(url: string, pairs: Pair[]): Promise<{ stored: number; gaps: number }> {
+export async function verifyStored(url: string, pairs: Pair[]): Promise<{ stored: number; gaps: number }> {
   let stored = 0;
   let gaps = 0;
   for (const p of pairs) {

@@ -12,6 +12,8 @@ const codec = JSONCodec<unknown>();
 export class NatsBus implements Bus {
   private up = true;
   private listeners = new Set<(connected: boolean) => void>();
+  /** Requests waiting for a reply; failed at once when the link drops (their replies could not arrive). */
+  private pending = new Set<(e: AppError) => void>();
 
   private constructor(private readonly nc: NatsConnection, private readonly requestTimeoutMs: number) {
     void this.watch();
@@ -37,19 +39,34 @@ export class NatsBus implements Bus {
   private setUp(up: boolean): void {
     if (this.up === up) return;
     this.up = up;
+    if (!up) {
+      // Callers retry (sends carry their cmid), so failing now beats waiting out the timeout.
+      const waiting = [...this.pending];
+      this.pending.clear();
+      for (const fail of waiting) fail(new AppError('SB_CENTRAL_UNAVAILABLE', 'bus link lost'));
+    }
     for (const l of this.listeners) l(up);
   }
 
   async request<T>(subject: string, payload: unknown, opts?: RequestOptions): Promise<T> {
-    if (this.nc.isClosed()) throw new AppError('SB_CENTRAL_UNAVAILABLE');
+    // While the link is down a request would only sit in the client's buffer: fail fast instead.
+    if (this.nc.isClosed() || !this.up) throw new AppError('SB_CENTRAL_UNAVAILABLE');
     let msg;
+    let fail: ((e: AppError) => void) | undefined;
     try {
-      msg = await this.nc.request(subject, codec.encode(payload ?? null), { timeout: opts?.timeoutMs ?? this.requestTimeoutMs, noMux: false });
+      const dropped = new Promise<never>((_, reject) => { fail = reject; this.pending.add(reject); });
+      msg = await Promise.race([
+        this.nc.request(subject, codec.encode(payload ?? null), { timeout: opts?.timeoutMs ?? this.requestTimeoutMs, noMux: false }),
+        dropped,
+      ]);
     } catch (e) {
+      if (e instanceof AppError) throw e;
       if (e instanceof NatsError && (e.code === NatsErrorCode.NoResponders || e.code === NatsErrorCode.Timeout || e.code === NatsErrorCode.Disconnect)) {
         throw new AppError('SB_CENTRAL_UNAVAILABLE');
       }
       throw new AppError('SB_CENTRAL_UNAVAILABLE', (e as Error).message);
+    } finally {
+      if (fail) this.pending.delete(fail);
     }
     const reply = codec.decode(msg.data) as Reply;
     if (!reply.ok) throw AppError.fromBody(reply.error as ErrorBody);

@@ -22,7 +22,8 @@ export type ServerFrame =
   | { t: 'ack'; id: string; message?: MessageView; read_seq?: number }
   | { t: 'error'; id?: string; error: ErrorBody }
   | { t: 'event'; event: ServerEvent }
-  | { t: 'link'; central: 'up' | 'down' };
+  /** The relay lost (`down`, with `code` SB_CENTRAL_UNAVAILABLE) or regained (`up`) its link to central. */
+  | { t: 'link'; central: 'up' | 'down'; code?: 'SB_CENTRAL_UNAVAILABLE' };
 
 /** WebSocket close codes (4000-4999 are ours). */
 export const CLOSE = {
@@ -32,4 +33,6 @@ export const CLOSE = {
   RATE_LIMITED: 4029,
   SLOW_CONSUMER: 4050,
   SHUTDOWN: 4099,
+  /** Authentication could not be checked because the relay cannot reach central: try again or another relay. */
+  CENTRAL_UNAVAILABLE: 4503,
 } as const;
