@@ -5,15 +5,15 @@ import { SUBJECTS } from '../shared/subjects.js';
 
 /** What travels on `sb.events`: relays deliver `event` to local sockets of `recipients`. */
 export type EventEnvelope =
-  | { kind: 'event'; recipients: number[]; event: ServerEvent }
+  | { kind: 'event'; recipients: number[] | '*'; event: ServerEvent }
   | { kind: 'sessions_ended'; session_ids: string[]; reason: string };
 
 /** Central's emit point: publishes after commit; relays fan out. */
 export class BusEventSink implements EventSink {
   constructor(private readonly bus: Bus) {}
 
-  emit(event: ServerEvent, recipients: number[]): void {
-    if (recipients.length === 0) return;
+  emit(event: ServerEvent, recipients: number[] | '*'): void {
+    if (recipients !== '*' && recipients.length === 0) return;
     this.bus.publish(SUBJECTS.events, { kind: 'event', recipients, event } satisfies EventEnvelope);
   }
 

@@ -3,6 +3,7 @@
  * every store passes the same contract suite (test/contract/store.ts).
  * Store methods are intention-named and atomic: each one is one transaction.
  */
+import type { DirChange, DirDept, DirOrg, DirPerson, DirPolicy } from '../shared/protocol/directory.js';
 import type { AuditEntry, ConversationKind, DeviceType, MemberRole, MessageKind, ServerEvent } from '../shared/protocol/types.js';
 
 export interface UserRecord {
@@ -212,8 +213,44 @@ export interface BlobStore {
   read(sha256: string, offset: number, length: number): Promise<Buffer | null>;
 }
 
+/** A directory change as stored: what clients see, plus policy and admin-scope changes they never see. */
+export type DirStoredChange =
+  | DirChange
+  | { op: 'policy'; policy: DirPolicy }
+  | { op: 'policy.delete'; id: number }
+  | { op: 'scope'; user_id: number; dept_ids: number[] };
+
+export interface DirectoryData {
+  version: number;
+  orgs: DirOrg[];
+  depts: DirDept[];
+  people: DirPerson[];
+  policies: DirPolicy[];
+  scopes: { user_id: number; dept_ids: number[] }[];
+}
+
+/**
+ * The organisation directory. The domain decides every change against its copy
+ * at version V and commits the final records; the store applies them in one
+ * transaction only if the directory is still at V (else SB_CONFLICT, and the
+ * domain refreshes and decides again), bumps the version and logs the changes.
+ */
+export interface DirectoryStore {
+  load(): Promise<DirectoryData>;
+  version(): Promise<number>;
+  /**
+   * Applies `changes` (at most one per entity) and returns the new version. Person
+   * records with user_id null get the id of the user with their account, created
+   * (without a password) if missing; users' name and disabled follow the person.
+   */
+  commit(expectVersion: number, changes: DirStoredChange[], at: number): Promise<{ version: number; changes: DirStoredChange[] }>;
+  /** Changes after `version`, oldest first, at most `limit` (then `more`). */
+  changesSince(version: number, limit: number): Promise<{ changes: { version: number; change: DirStoredChange }[]; more: boolean }>;
+}
+
 export interface Store {
   readonly kind: string;
+  directory: DirectoryStore;
   users: UserStore;
   sessions: SessionStore;
   conversations: ConversationStore;
@@ -224,7 +261,8 @@ export interface Store {
 
 /** Zulip's single emit point: every state change ends here, after commit. */
 export interface EventSink {
-  emit(event: ServerEvent, recipients: number[]): void;
+  /** `'*'`: everyone connected to any relay. */
+  emit(event: ServerEvent, recipients: number[] | '*'): void;
   /** Tell relays to drop sockets of ended sessions. */
   sessionsEnded(sessionIds: string[], reason: string): void;
 }

@@ -8,6 +8,7 @@ import { FilesService } from './files/service.js';
 import { PresenceService } from './presence/service.js';
 import { RateLimiter } from './rate-limit.js';
 import { UserService } from './users/service.js';
+import { DirectoryService } from './directory/service.js';
 
 export interface Services {
   auth: AuthService;
@@ -16,6 +17,7 @@ export interface Services {
   admin: AdminService;
   files: FilesService;
   presence: PresenceService;
+  directory: DirectoryService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -31,5 +33,6 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const users = new UserService(store);
   const admin = new AdminService(store, auth, messaging, events, clock);
   const presence = new PresenceService(store, cache, events);
-  return { auth, users, messaging, admin, files, presence };
+  const directory = new DirectoryService(store, blobs, auth, events, clock);
+  return { auth, users, messaging, admin, files, presence, directory };
 }

@@ -14,6 +14,7 @@ import { compileRoutes, matchRoute } from './routes.js';
 import { SocketRegistry, takeToken, type Socket, type SocketData } from './sessions.js';
 import { StaticFiles } from './static.js';
 import { registerFileRoutes } from './files.js';
+import { registerDirectoryRoutes } from './directory.js';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { PRESENCE_HEARTBEAT_MS } from '../shared/protocol/frames.js';
@@ -21,7 +22,7 @@ import { PRESENCE_HEARTBEAT_MS } from '../shared/protocol/frames.js';
 interface Resolved { userId: number; sessionId: string; expiresAt: number }
 /** The event envelope central publishes on `sb.events` (see central/events.ts). */
 type Envelope =
-  | { kind: 'event'; recipients: number[]; event: unknown }
+  | { kind: 'event'; recipients: number[] | '*'; event: unknown }
   | { kind: 'sessions_ended'; session_ids: string[]; reason: string };
 
 const AUTH_TIMEOUT_MS = 10_000;
@@ -129,10 +130,22 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
 
   app.get('/api/v1/branding', (res) => sendJson(res, watchAbort(res), 200, config.branding));
 
+  // The installed app's manifest carries the organisation's branding.
+  const manifest = JSON.stringify({
+    name: config.branding.productName, short_name: config.branding.productName, start_url: '/', scope: '/', display: 'standalone',
+    background_color: '#ffffff', theme_color: config.branding.themeColor, lang: 'zh-CN',
+    icons: [{ src: config.branding.logoUrl ?? '/icon.svg', sizes: 'any', type: config.branding.logoUrl?.endsWith('.png') ? 'image/png' : 'image/svg+xml', purpose: 'any' }],
+  });
+  app.get('/manifest.webmanifest', (res) => {
+    send(res, watchAbort(res), 200, manifest, { 'content-type': 'application/manifest+json; charset=utf-8', 'cache-control': 'no-cache' });
+  });
+
   const fileRoutes = registerFileRoutes(app, {
     rpc, authenticate, maxBytes: config.files.maxBytes, cacheMaxBytes: config.files.relayCacheMaxBytes,
     cacheDir: config.files.relayCacheDir ?? join(config.dataDir, 'relay-cache'),
   });
+
+  registerDirectoryRoutes(app, { rpc, authenticate });
 
   app.any('/api/*', (res, req) => {
     const state = watchAbort(res);
@@ -299,9 +312,16 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
 
   // ---- events from central --------------------------------------------------
   const unsubscribe = bus.subscribe(SUBJECTS.events, (env: Envelope) => {
-    if (env.kind === 'event') {
+    if (env.kind === 'event' && env.recipients === '*') {
+      // To everyone signed in here: serialised once, the same bytes to every socket.
+      const text = JSON.stringify({ t: 'event', event: env.event });
+      for (const ws of sockets.every()) {
+        const d = ws.getUserData();
+        if (!d.closed && d.userId !== null) ws.send(text, false);
+      }
+    } else if (env.kind === 'event') {
       let text: string | null = null;
-      for (const userId of env.recipients) {
+      for (const userId of env.recipients as number[]) {
         for (const ws of sockets.ofUser(userId)) {
           text ??= JSON.stringify({ t: 'event', event: env.event });
           if (!ws.getUserData().closed) ws.send(text, false);

@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import { AppError } from '../shared/errors.js';
 import type { AuditEntry, ConversationView, LoginResult, SessionView, UserView } from '../shared/protocol/types.js';
 import { ApiClient } from '../shared/sdk/api.js';
+import type { DirDept, DirPerson, DirPolicy } from '../shared/protocol/directory.js';
+import { extname } from 'node:path';
 
 /**
  * The admin CLI. It speaks to a relay's authenticated admin API like any
@@ -24,6 +26,27 @@ const HELP = `Usage: switchboard admin <command> [options]
   session revoke SESSION_ID
   audit [--limit N]
 
+  dept list [--org N]                         the department tree with member counts
+  dept add NAME [--parent DEPT_ID] [--org N] [--sort N]
+  dept rename DEPT_ID NAME
+  dept move DEPT_ID --parent DEPT_ID|top
+  dept sort DEPT_ID N
+  dept delete DEPT_ID [--move-to DEPT_ID]     only when empty, or moving members and sub-departments
+  person add ACCOUNT --name NAME [--mobile M] [--email E] [--title T] [--dept ID[:TITLE[:SORT]],...] [field options]
+  person set ACCOUNT [--name N] [--mobile M] [--email E] [--status active|disabled|left] [--dept ...] [field options]
+  person show ACCOUNT
+  person delete ACCOUNT
+  person search TEXT [--limit N]              by name, account, pinyin (zhangsan / zs), mobile, email, department
+  org create NAME                             another org structure over the same people
+  org import FILE [--dry-run] [--format csv|xlsx|rtx] [--org N]
+  org export FILE [--format csv|xlsx] [--org N]
+  policy list
+  policy set person|dept ID --fields mobile,email,...   confidential fields (others see ***)
+  policy delete POLICY_ID
+  scope set ACCOUNT --depts ID,ID             an administrator sees confidential fields only there (empty: everywhere)
+
+Field options: --english-name --gender male|female --phone --employee-no --avatar URL.
+
 Options: --json prints JSON; --server URL overrides the saved server.
 Credentials are kept in $SWITCHBOARD_CREDENTIALS or ~/.config/switchboard/credentials.json (mode 600).`;
 
@@ -41,7 +64,7 @@ function flag(args: string[], name: string): string | undefined {
 function positional(args: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if (args[i]!.startsWith('--')) { if (!['--admin', '--json'].includes(args[i]!)) i++; continue; }
+    if (args[i]!.startsWith('--')) { if (!['--admin', '--json', '--dry-run'].includes(args[i]!)) i++; continue; }
     out.push(args[i]!);
   }
   return out;
@@ -144,6 +167,131 @@ export async function runAdmin(args: string[], out: (s: string) => void = (s) =>
         print(list, () => table(list.map((e) => ({ ...e, at: new Date(e.at).toISOString(), details: JSON.stringify(e.details) })), ['id', 'at', 'actor_id', 'action', 'target', 'details']));
         return 0;
       }
+      case 'dept list': {
+        const snap = await api.directorySnapshot();
+        const orgId = Number(flag(args, '--org') ?? 1);
+        const counts = new Map<number, number>();
+        for (const p of snap.people) for (const d of p.depts) counts.set(d.dept_id, (counts.get(d.dept_id) ?? 0) + 1);
+        const kids = new Map<number | null, DirDept[]>();
+        for (const d of snap.depts.filter((x) => x.org_id === orgId)) kids.set(d.parent_id, [...(kids.get(d.parent_id) ?? []), d]);
+        const lines: string[] = [];
+        const walk = (parent: number | null, depth: number) => {
+          for (const d of (kids.get(parent) ?? []).sort((a, b) => a.sort - b.sort || a.id - b.id)) {
+            lines.push(`${'  '.repeat(depth)}${d.name} (#${d.id}) ${counts.get(d.id) ?? 0} people`);
+            walk(d.id, depth + 1);
+          }
+        };
+        walk(null, 0);
+        print(snap.depts.filter((x) => x.org_id === orgId), () => lines.join('\n') || '(no departments)');
+        return 0;
+      }
+      case 'dept add': {
+        const d = await api.call<DirDept>('admin.dir.dept.create', { name: rest[0], parent_id: flag(args, '--parent'), org_id: flag(args, '--org'), sort: flag(args, '--sort') });
+        print(d, () => `Created department ${d.name} (#${d.id})`);
+        return 0;
+      }
+      case 'dept rename':
+      case 'dept move':
+      case 'dept sort': {
+        const params: Record<string, unknown> = { dept_id: rest[0] };
+        if (action === 'rename') params.name = rest[1];
+        if (action === 'sort') params.sort = rest[1];
+        if (action === 'move') { const parent = flag(args, '--parent') ?? rest[1]; params.parent_id = parent === 'top' ? null : parent; }
+        const d = await api.call<DirDept>('admin.dir.dept.update', params);
+        print(d, () => `Department ${d.name} (#${d.id}) parent ${d.parent_id ?? 'top'} sort ${d.sort}`);
+        return 0;
+      }
+      case 'dept delete': {
+        const r = await api.call<{ moved_people: number; moved_depts: number }>('admin.dir.dept.delete', { dept_id: rest[0], move_to: flag(args, '--move-to') });
+        print(r, () => `Deleted department #${rest[0]}${r.moved_people || r.moved_depts ? ` (moved ${r.moved_people} people, ${r.moved_depts} sub-departments)` : ''}`);
+        return 0;
+      }
+      case 'person add':
+      case 'person set': {
+        const params = personParams(args);
+        const p = action === 'add'
+          ? await api.call<DirPerson>('admin.dir.person.create', { account: rest[0], ...params })
+          : await api.call<DirPerson>('admin.dir.person.update', { person_id: await personId(api, rest[0]), ...params });
+        print(p, () => `${action === 'add' ? 'Created' : 'Updated'} ${personLine(p)}`);
+        return 0;
+      }
+      case 'person show': {
+        const p = await api.call<DirPerson & { paths: string[] }>('dir.person', { person_id: await personId(api, rest[0]) });
+        print(p, () => [personLine(p), ...(['english_name', 'gender', 'mobile', 'phone', 'email', 'title', 'employee_no', 'avatar'] as const).filter((f) => p[f]).map((f) => `  ${f}: ${p[f]}`),
+          ...p.paths.map((path, i) => `  dept: ${path}${p.depts[i]?.title ? ` (${p.depts[i]!.title})` : ''}`)].join('\n'));
+        return 0;
+      }
+      case 'person delete': {
+        const r = await api.call('admin.dir.person.delete', { person_id: await personId(api, rest[0]) });
+        print(r, () => `Removed ${rest[0]} from the directory`);
+        return 0;
+      }
+      case 'person search': {
+        const r = await api.call<{ results: { person: DirPerson; matched: string; depts: string[] }[] }>('dir.search', { q: rest.join(' '), limit: flag(args, '--limit') ?? 20 });
+        print(r.results, () => table(r.results.map((x) => ({ id: x.person.id, account: x.person.account, name: x.person.name, mobile: x.person.mobile, matched: x.matched, dept: x.depts[0] ?? '' })),
+          ['id', 'account', 'name', 'mobile', 'matched', 'dept']));
+        return 0;
+      }
+      case 'org create': {
+        const o = await api.call<{ id: number; name: string }>('admin.dir.org.create', { name: rest[0] });
+        print(o, () => `Created org ${o.name} (#${o.id})`);
+        return 0;
+      }
+      case 'org import': {
+        const file = rest[0];
+        if (!file) throw new AppError('SB_VALIDATION', 'FILE: required');
+        const ext = extname(file).toLowerCase();
+        const format = flag(args, '--format') ?? (ext === '.xlsx' ? 'xlsx' : ext === '.xml' ? 'rtx' : 'csv');
+        const uploaded = await api.upload(file.split('/').pop()!, 'application/octet-stream', readFileSync(file));
+        const dryRun = args.includes('--dry-run');
+        try {
+          const r = await api.call<{ ok: boolean; issues: { line: number; reason: string }[]; summary: Record<string, number>; version: number }>('admin.dir.import',
+            { file_id: uploaded.id, format, dry_run: dryRun, org_id: flag(args, '--org') });
+          print(r, () => [
+            `${dryRun ? 'Dry run' : 'Imported'}: ${Object.entries(r.summary).map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`).join(', ')}`,
+            ...r.issues.map((i) => `  line ${i.line}: ${i.reason}`),
+            r.ok ? (dryRun ? 'No problems found; nothing was changed (dry run)' : `Directory version ${r.version}`) : `${r.issues.length} problem(s); nothing would be changed`,
+          ].join('\n'));
+          return r.ok ? 0 : 1;
+        } catch (e) {
+          const issues = e instanceof AppError ? (e.details as { issues?: { line: number; reason: string }[] } | undefined)?.issues : undefined;
+          if (!issues) throw e;
+          print({ ok: false, issues }, () => [...issues.map((i) => `  line ${i.line}: ${i.reason}`), `${issues.length} problem(s); nothing was changed`].join('\n'));
+          return 1;
+        }
+      }
+      case 'org export': {
+        const file = rest[0];
+        if (!file) throw new AppError('SB_VALIDATION', 'FILE: required');
+        const format = flag(args, '--format') ?? (extname(file).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv');
+        const f = await api.call<{ id: number; size: number; version: number }>('admin.dir.export', { format, org_id: flag(args, '--org') });
+        writeFileSync(file, await api.download(f.id));
+        print(f, () => `Exported directory version ${f.version} to ${file} (${f.size} bytes)`);
+        return 0;
+      }
+      case 'policy list': {
+        const list = await api.call<DirPolicy[]>('admin.dir.policy.list');
+        print(list, () => table(list.map((p) => ({ ...p, fields: p.fields.join(',') })), ['id', 'target', 'target_id', 'fields']));
+        return 0;
+      }
+      case 'policy set': {
+        const target = rest[0];
+        const targetId = target === 'person' && rest[1] && !/^\d+$/.test(rest[1]) ? await personId(api, rest[1]) : rest[1];
+        const p = await api.call<DirPolicy>('admin.dir.policy.set', { target, target_id: targetId, fields: (flag(args, '--fields') ?? '').split(',').map((s) => s.trim()).filter(Boolean) });
+        print(p, () => `Policy #${p.id}: ${p.fields.join(', ')} of ${p.target} #${p.target_id} are confidential`);
+        return 0;
+      }
+      case 'policy delete': {
+        const r = await api.call('admin.dir.policy.delete', { policy_id: rest[0] });
+        print(r, () => `Removed policy #${rest[0]}`);
+        return 0;
+      }
+      case 'scope set': {
+        const depts = (flag(args, '--depts') ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+        const r = await api.call<{ user_id: number; dept_ids: number[] }>('admin.dir.scope.set', { user_id: await userId(rest[0]), dept_ids: depts });
+        print(r, () => `Scope of ${rest[0]}: ${r.dept_ids.length ? r.dept_ids.map((d) => `#${d}`).join(', ') : 'the whole directory'}`);
+        return 0;
+      }
       default:
         out(HELP);
         return 2;
@@ -153,4 +301,36 @@ export async function runAdmin(args: string[], out: (s: string) => void = (s) =>
     process.stderr.write(`error ${body.code}: ${body.message}\n`);
     return 1;
   }
+}
+
+const PERSON_FLAGS: Record<string, string> = {
+  '--name': 'name', '--english-name': 'english_name', '--gender': 'gender', '--mobile': 'mobile', '--phone': 'phone', '--email': 'email',
+  '--title': 'title', '--employee-no': 'employee_no', '--avatar': 'avatar', '--status': 'status',
+};
+
+function personParams(args: string[]): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const [f, field] of Object.entries(PERSON_FLAGS)) { const v = flag(args, f); if (v !== undefined) params[field] = v; }
+  const depts = flag(args, '--dept');
+  if (depts !== undefined) {
+    params.depts = depts.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
+      const [id, title, sort] = s.split(':');
+      return { dept_id: Number(id), title: title ?? '', sort: Number(sort ?? 0) };
+    });
+  }
+  return params;
+}
+
+/** "#12" is a person id; anything else an account, found through search. */
+async function personId(api: ApiClient, ref: string | undefined): Promise<number> {
+  if (!ref) throw new AppError('SB_VALIDATION', 'account: required');
+  if (/^#\d+$/.test(ref)) return Number(ref.slice(1));
+  const r = await api.call<{ results: { person: DirPerson }[] }>('dir.search', { q: ref, limit: 200 });
+  const found = r.results.find((x) => x.person.account === ref);
+  if (!found) throw new AppError('SB_NOT_FOUND', `No person with account ${ref}`);
+  return found.person.id;
+}
+
+function personLine(p: DirPerson): string {
+  return `${p.account} (#${p.id}) ${p.name}${p.status !== 'active' ? ` [${p.status}]` : ''}${p.depts.length ? ` in ${p.depts.map((d) => `#${d.dept_id}`).join(', ')}` : ''}`;
 }

@@ -20,6 +20,9 @@ export const ERRORS = {
   SB_CENTRAL_UNAVAILABLE: { status: 503, message: 'Central cannot be reached; retry later' },
   SB_NOT_READY: { status: 409, message: 'Authenticate first' },
   SB_INTERNAL: { status: 500, message: 'Internal error' },
+  SB_DEPT_NOT_EMPTY: { status: 409, message: 'The department still has members or sub-departments' },
+  SB_DEPT_CYCLE: { status: 400, message: 'A department cannot be its own ancestor' },
+  SB_IMPORT_INVALID: { status: 422, message: 'The import file has problems; nothing was changed' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -28,7 +28,7 @@ export interface Migration {
   tables: Table[];
   /** Columns added to existing tables. */
   addColumns?: { table: string; column: Column }[];
-  /** Rows the migration inserts: plain INSERT statements valid in both dialects, run after the DDL. */
+  /** Rows the migration inserts (plain INSERT statements valid in both dialects). */
   seed?: string[];
 }
 
@@ -128,6 +128,56 @@ export const MIGRATIONS: Migration[] = [
       { table: 'conversations', column: c('notice', 'string', { length: 2000, default: '' }) },
     ],
   },
+  {
+    version: 5,
+    description: 'organisation directory: orgs, departments, people, memberships, confidentiality policies, admin scopes, versioned change log',
+    tables: [
+      // One row: the directory version (MySQL locks it to serialise directory commits).
+      { name: 'dir_state', columns: [c('id', 'int'), c('version', 'bigint')], primaryKey: ['id'] },
+      { name: 'dir_orgs', columns: [c('id', 'bigint'), c('name', 'string', { length: 100 }), c('sort', 'int')], primaryKey: ['id'] },
+      {
+        name: 'dir_depts',
+        columns: [
+          c('id', 'bigint'), c('org_id', 'bigint'), c('parent_id', 'bigint', { nullable: true }), c('name', 'string', { length: 100 }),
+          c('sort', 'int'), c('ext_id', 'string', { length: 200, nullable: true }),
+        ],
+        primaryKey: ['id'],
+        indexes: [['org_id', 'parent_id']],
+      },
+      {
+        name: 'dir_people',
+        columns: [
+          c('id', 'bigint'), c('user_id', 'bigint', { nullable: true }), c('account', 'string', { length: 64 }), c('name', 'string', { length: 100 }),
+          c('english_name', 'string', { length: 100 }), c('gender', 'string', { length: 8 }), c('mobile', 'string', { length: 32 }),
+          c('phone', 'string', { length: 32 }), c('email', 'string', { length: 200 }), c('title', 'string', { length: 100 }),
+          c('employee_no', 'string', { length: 64 }), c('avatar', 'string', { length: 500 }), c('status', 'string', { length: 16 }),
+        ],
+        primaryKey: ['id'],
+        unique: [['account']],
+      },
+      {
+        name: 'dir_members',
+        columns: [c('person_id', 'bigint'), c('dept_id', 'bigint'), c('title', 'string', { length: 100 }), c('sort', 'int')],
+        primaryKey: ['person_id', 'dept_id'],
+        indexes: [['dept_id']],
+      },
+      {
+        name: 'dir_policies',
+        columns: [c('id', 'bigint'), c('target', 'string', { length: 8 }), c('target_id', 'bigint'), c('fields', 'json')],
+        primaryKey: ['id'],
+      },
+      { name: 'dir_scopes', columns: [c('user_id', 'bigint'), c('dept_ids', 'json')], primaryKey: ['user_id'] },
+      {
+        name: 'dir_changes',
+        columns: [c('id', 'id'), c('version', 'bigint'), c('data', 'json'), c('at', 'bigint')],
+        indexes: [['version']],
+      },
+    ],
+    seed: [
+      'INSERT INTO dir_state (id, version) VALUES (1, 0)',
+      "INSERT INTO dir_orgs (id, name, sort) VALUES (1, 'Organisation', 0)",
+    ],
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -170,7 +220,7 @@ export function tableSql(t: Table, dialect: Dialect): string[] {
 export function migrationSql(m: Migration, dialect: Dialect): string[] {
   const out = m.tables.flatMap((t) => tableSql(t, dialect));
   for (const { table, column } of m.addColumns ?? []) out.push(`ALTER TABLE ${table} ADD COLUMN ${columnSql(column, dialect)}`);
-  if (m.version === 1) out.push(dialect === 'mysql' ? 'INSERT IGNORE INTO stream (id, pos) VALUES (1, 0)' : 'INSERT OR IGNORE INTO stream (id, pos) VALUES (1, 0)');
   out.push(...(m.seed ?? []));
+  if (m.version === 1) out.push(dialect === 'mysql' ? 'INSERT IGNORE INTO stream (id, pos) VALUES (1, 0)' : 'INSERT OR IGNORE INTO stream (id, pos) VALUES (1, 0)');
   return out;
 }

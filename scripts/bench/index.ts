@@ -1,6 +1,8 @@
 import { log } from './common.js';
 import { runCluster } from './cluster.js';
 import { runMessaging } from './messaging.js';
+import { runDirectory } from './directory.js';
+import { runWeb } from './web.js';
 
 /**
  * `npm run bench -- <name> [--json] [--duration S] …`: prints one JSON object
@@ -19,6 +21,14 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     ratePerS: flag(args, '--rate', 2000),
     idle: flag(args, '--idle', 10_000),
   }),
+  directory: (args) => runDirectory({
+    people: flag(args, '--people', 100_000),
+    depts: flag(args, '--depts', 10_000),
+    store: args.includes('mysql') ? 'mysql' : 'sqlite',
+    clients: flag(args, '--clients', 5_000),
+    searches: flag(args, '--searches', 600),
+    changes: flag(args, '--changes', 5),
+  }),
   // Window and offered rate sized to the MariaDB store's capacity on the reference machine (see docs/benchmarks.md).
   cluster: (args) => runCluster({
     pairs: flag(args, '--pairs', 50),
@@ -29,6 +39,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     relays: flag(args, '--relays', 2),
     withMysqlAllInOne: !args.includes('--no-mysql-all-in-one'),
   }),
+  web: (args) => runWeb({ runs: flag(args, '--runs', 5) }),
 };
 
 export function registerBench(name: string, run: (args: string[]) => Promise<Record<string, unknown>>): void {

@@ -49,6 +49,14 @@ export function openApiDocument(version: string): Record<string, unknown> {
       responses: { 200: { description: 'The bytes', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } }, default: { description: 'Coded error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
     },
   };
+  paths['/api/v1/directory/snapshot'] = {
+    get: {
+      operationId: 'dir.snapshot', summary: 'The whole directory as I may see it, at one version (sent gzip-compressed; ETag = version and view); then follow with dir.changes', tags: ['dir'],
+      security: [{ bearer: [] }],
+      parameters: [],
+      responses: { 200: { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/DirSnapshot' } } } }, default: { description: 'Coded error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+    },
+  };
   const obj = (properties: Record<string, unknown>) => ({ type: 'object', properties });
   const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
   const list = (name: string) => ({ type: 'array', items: ref(name) });
@@ -86,6 +94,30 @@ export function openApiDocument(version: string): Record<string, unknown> {
         Revoked: obj({ revoked: { type: 'boolean' } }),
         AuditEntry: obj({ id: int, actor_id: { type: ['integer', 'null'] }, action: text, target: text, details: {}, at: int }),
         AuditList: list('AuditEntry'),
+        Deleted: obj({ deleted: { type: 'boolean' } }),
+        DeptDeleted: obj({ deleted: { type: 'boolean' }, moved_people: int, moved_depts: int }),
+        DirOrg: obj({ id: int, name: text, sort: int }),
+        DirOrgList: obj({ version: int, orgs: { type: 'array', items: obj({ id: int, name: text, sort: int, roots: list('DirDept') }) } }),
+        DirDept: obj({ id: int, org_id: int, parent_id: { type: ['integer', 'null'] }, name: text, sort: int, ext_id: { type: ['string', 'null'] } }),
+        DirPerson: obj({
+          id: int, user_id: { type: ['integer', 'null'] }, account: text, name: text, english_name: text, gender: text, mobile: text, phone: text, email: text,
+          title: text, employee_no: text, avatar: text, status: { type: 'string', enum: ['active', 'disabled', 'left'] },
+          depts: { type: 'array', items: obj({ dept_id: int, title: text, sort: int }) },
+        }),
+        DirDeptView: obj({ dept: ref('DirDept'), path: text, children: list('DirDept'), members: list('DirPerson') }),
+        DirSnapshot: obj({ version: int, orgs: list('DirOrg'), depts: list('DirDept'), people: list('DirPerson') }),
+        DirChange: obj({ op: { type: 'string', enum: ['org', 'org.delete', 'dept', 'dept.delete', 'person', 'person.delete'] }, id: int, org: ref('DirOrg'), dept: ref('DirDept'), person: ref('DirPerson') }),
+        DirDelta: obj({ version: int, from: int, reset: { type: 'boolean' }, changes: list('DirChange') }),
+        DirSearch: obj({ version: int, results: { type: 'array', items: obj({ person: ref('DirPerson'), matched: text, depts: { type: 'array', items: text } }) } }),
+        DirPolicy: obj({ id: int, target: { type: 'string', enum: ['person', 'dept'] }, target_id: int, fields: { type: 'array', items: text } }),
+        DirPolicyList: list('DirPolicy'),
+        DirScope: obj({ user_id: int, dept_ids: { type: 'array', items: int } }),
+        ImportReport: obj({
+          dry_run: { type: 'boolean' }, ok: { type: 'boolean' }, format: text, version: int,
+          issues: { type: 'array', items: obj({ line: int, reason: text }) },
+          summary: obj({ depts_created: int, depts_updated: int, depts_deleted: int, people_created: int, people_updated: int, unchanged: int }),
+        }),
+        ExportFile: obj({ id: int, name: text, size: int, mime: text, sha256: text, created_at: int, version: int }),
       },
     },
   };

@@ -1,4 +1,5 @@
 /** Wire shapes of protocol v1: what clients, relays and central exchange as JSON. */
+import type { DirChange } from './directory.js';
 
 export type DeviceType = 'web' | 'desktop' | 'mobile' | 'cli' | 'bot';
 export const DEVICE_TYPES: readonly DeviceType[] = ['web', 'desktop', 'mobile', 'cli', 'bot'];
@@ -118,7 +119,12 @@ export type ServerEvent =
   /** My own per-conversation settings changed (sent to my devices only). */
   | { type: 'member.settings'; conv_id: number; muted: boolean }
   | { type: 'user.updated'; user: UserView }
-  | { type: 'presence.updated'; presence: PresenceView };
+  | { type: 'presence.updated'; presence: PresenceView }
+  /**
+   * The directory moved from version `from` to `version` (sent to everyone). `changes`, when present,
+   * are the changes as non-administrators see them; otherwise pull them with dir.changes.
+   */
+  | { type: 'directory.changed'; version: number; from: number; changes?: DirChange[] };
 
 export type PresenceStatus = 'online' | 'away' | 'offline';
 

@@ -1,6 +1,7 @@
 import { AppError, type ErrorBody } from '../errors.js';
 import { API, type Method } from '../protocol/api.js';
 import type { FileView } from '../protocol/types.js';
+import type { DirSnapshot } from '../protocol/directory.js';
 
 /** Thin HTTP client over the operation table: `call('msg.history', { conv_id: 3, after: 10 })`. */
 export class ApiClient {
@@ -49,6 +50,12 @@ export class ApiClient {
   async upload(name: string, mime: string, bytes: Uint8Array | Blob): Promise<FileView> {
     const res = await this.raw(`/api/v1/files?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { 'content-type': mime }, body: bytes as BodyInit });
     return (await res.json()) as FileView;
+  }
+
+  /** The directory snapshot as I may see it (sent gzip-compressed; fetch decompresses it). */
+  async directorySnapshot(): Promise<DirSnapshot> {
+    const res = await this.raw('/api/v1/directory/snapshot', { method: 'GET', headers: { 'accept-encoding': 'gzip' } });
+    return (await res.json()) as DirSnapshot;
   }
 
   async download(fileId: number): Promise<Uint8Array> {

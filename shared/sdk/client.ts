@@ -2,6 +2,8 @@ import { AppError, type ErrorBody } from '../errors.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import type { ConversationView, HistoryPage, LoginResult, MessageView, PresenceView, ServerEvent, SyncResult, UserView } from '../protocol/types.js';
 import { ApiClient } from './api.js';
+import { DirectoryMirror } from './directory.js';
+import type { DirChange } from '../protocol/directory.js';
 import { Emitter } from './emitter.js';
 import { addMessage, applyEvent, emptyState, removeConversation, sortedMessages, upsertConversation, type ClientState } from './state.js';
 
@@ -37,6 +39,12 @@ export interface ClientOptions {
   initialPage?: number;
   /** A periodic resync catches anything a lost push hint missed. */
   resyncIntervalMs?: number;
+  /**
+   * State saved earlier (e.g. from IndexedDB) with the sync position it was
+   * complete up to. Kept when it belongs to the signed-in user, so start()
+   * only pulls what changed since; otherwise discarded.
+   */
+  restore?: { state: ClientState; pos: number };
 }
 
 type Events = {
@@ -52,6 +60,8 @@ type Events = {
   presence: [PresenceView];
   /** Failed over to another relay (its base URL). */
   relay: [string];
+  /** The directory copy changed: the changes applied, or null after a (re)loaded snapshot. */
+  directory: [DirChange[] | null];
 };
 
 interface Outgoing {
@@ -66,8 +76,15 @@ interface Outgoing {
 const RETRYABLE = new Set(['SB_CENTRAL_UNAVAILABLE', 'SB_RATE_LIMITED', 'SB_INTERNAL', 'SB_NOT_READY']);
 const REQUEST_TIMEOUT_MS = 15_000;
 
-function newCmid(): string {
-  return globalThis.crypto.randomUUID();
+/** A client message id; pages served over plain HTTP (not a secure context) have no randomUUID. */
+export function newCmid(): string {
+  const c = globalThis.crypto;
+  if (typeof c.randomUUID === 'function') return c.randomUUID();
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /**
@@ -86,6 +103,8 @@ export class SwitchboardClient extends Emitter<Events> {
   central: 'up' | 'down' = 'up';
   /** Presence of users learned from pushes and queries (not part of the synced state). */
   presence: Record<number, PresenceView> = {};
+  /** The organisation directory, once loadDirectory() was called; kept current by pushes. */
+  readonly directory: DirectoryMirror;
 
   private ws: WebSocketLike | null = null;
   private readonly WS: WebSocketCtor;
@@ -109,6 +128,7 @@ export class SwitchboardClient extends Emitter<Events> {
     super();
     this.relays = [opts.baseUrl, ...(opts.fallbackUrls ?? []).filter((u) => u !== opts.baseUrl)];
     this.api = new ApiClient(opts.baseUrl, opts.token);
+    this.directory = new DirectoryMirror(this.api, { isAdmin: () => this.user?.is_admin === true, changed: (c) => this.emit('directory', c) });
     this.state = emptyState(0);
     const WS = opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
     if (!WS) throw new Error('No WebSocket implementation: pass one in ClientOptions.WebSocket');
@@ -145,7 +165,14 @@ export class SwitchboardClient extends Emitter<Events> {
       }
     }
     if (!this.user) throw new AppError('SB_INTERNAL');
-    this.state = emptyState(this.user.id);
+    const saved = this.opts.restore;
+    if (saved && saved.state.me === this.user.id) {
+      this.state = saved.state;
+      this.pos = saved.pos;
+    } else {
+      this.state = emptyState(this.user.id);
+      this.pos = 0;
+    }
     this.stopped = false;
     if (this.opts.resyncIntervalMs !== 0) {
       this.resyncTimer = setInterval(() => { if (this.connection === 'online') void this.resync(); }, this.opts.resyncIntervalMs ?? 30_000);
@@ -167,6 +194,22 @@ export class SwitchboardClient extends Emitter<Events> {
     this.ws?.close(1000, 'bye');
     this.ws = null;
     this.setConnection('closed');
+  }
+
+  /**
+   * Reconnects now instead of waiting out the backoff (the network came back,
+   * the machine woke up). A connected client just resyncs.
+   */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.ws) { if (this.connection === 'online') void this.resync().catch(() => {}); return; }
+    if (this.reconnectTimer) { clearTimeout(this.reconnectTimer); this.reconnectTimer = null; }
+    this.open();
+  }
+
+  /** Messages queued and not yet acknowledged, oldest first. */
+  queued(convId?: number): { convId: number; cmid: string; body: { text: string } | { file_id: number } }[] {
+    return this.outbox.filter((o) => convId === undefined || o.convId === convId).map(({ convId: c, cmid, body }) => ({ convId: c, cmid, body }));
   }
 
   /** Drops the socket as a network failure would; the client reconnects by itself. */
@@ -343,8 +386,17 @@ export class SwitchboardClient extends Emitter<Events> {
     this.raw({ t: 'presence', status: away ? 'away' : 'online' });
   }
 
+  /** Downloads the directory snapshot once; deltas keep it current from then on. */
+  loadDirectory(): Promise<void> {
+    return this.directory.load();
+  }
+
   private onEvent(event: ServerEvent): void {
     this.emit('event', event);
+    if (event.type === 'directory.changed') {
+      this.directory.onEvent(event);
+      return;
+    }
     if (event.type === 'presence.updated') {
       this.presence[event.presence.user_id] = event.presence;
       this.emit('presence', event.presence);
@@ -426,7 +478,7 @@ export class SwitchboardClient extends Emitter<Events> {
       const min = this.opts.reconnectMinMs ?? 250;
       const max = this.opts.reconnectMaxMs ?? 10_000;
       const delay = Math.min(max, min * 2 ** Math.min(this.attempt - 1, 10)) * (0.5 + Math.random() / 2);
-      this.reconnectTimer = setTimeout(() => this.open(), delay);
+      this.reconnectTimer = setTimeout(() => { this.reconnectTimer = null; this.open(); }, delay);
     };
   }
 
@@ -443,6 +495,7 @@ export class SwitchboardClient extends Emitter<Events> {
         this.setConnection('online');
         // Resume: pull what was missed while away, then re-send the queue.
         void this.resync().catch(() => {});
+        if (this.directory.state) void this.directory.pull().catch(() => {});
         this.flushOutbox();
         return;
       case 'event':

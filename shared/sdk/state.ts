@@ -43,6 +43,9 @@ export function addMessage(state: ClientState, m: MessageView): boolean {
   bucket[m.seq] = m;
   const conv = state.conversations[m.conv_id];
   if (!conv) return true;
+  // A message at or below last_seq was already counted by the server's snapshot
+  // (or is a gap being filled): recount instead of adding it a second time.
+  const known = m.seq <= conv.last_seq;
   if (m.seq > conv.last_seq) {
     conv.last_seq = m.seq;
     conv.last_message = m;
@@ -52,6 +55,8 @@ export function addMessage(state: ClientState, m: MessageView): boolean {
   if (m.sender_id === state.me && conv.read_seq < m.seq) {
     conv.read_seq = m.seq;
     conv.unread = recount(state, conv, 0);
+  } else if (known) {
+    conv.unread = recount(state, conv, conv.unread);
   } else if (countsAsUnread(m, state.me, conv.read_seq)) {
     conv.unread += 1;
   }

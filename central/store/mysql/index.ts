@@ -3,11 +3,12 @@ import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
 import { AppError } from '../../../shared/errors.js';
 import type { AuditEntry } from '../../../shared/protocol/types.js';
 import type {
-  AppendInput, AppendResult, AuditStore, ChangedMembership, ConversationRecord, ConversationStore, FileStore, MemberRecord,
+  AppendInput, AppendResult, AuditStore, ChangedMembership, ConversationRecord, ConversationStore, DirectoryStore, FileStore, MemberRecord,
   MessageRecord, NewConversation, NewUser, SessionRecord, SessionStore, Store, UserPatch, UserRecord, UserStore,
 } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { isDuplicate, MysqlWriteBatcher, type Row, type Tx } from './batcher.js';
+import { mysqlDirectoryStore } from './directory.js';
 import { mysqlFileStore } from './files.js';
 import { AppendCoalescer } from './appends.js';
 
@@ -76,6 +77,7 @@ export class MysqlStore implements Store {
   conversations: ConversationStore;
   audit: AuditStore;
   files: FileStore;
+  directory: DirectoryStore;
   private readonly writes: MysqlWriteBatcher;
 
   private constructor(readonly pool: Pool, readonly database: string) {
@@ -85,6 +87,7 @@ export class MysqlStore implements Store {
     this.conversations = this.conversationStore();
     this.audit = this.auditStore();
     this.files = mysqlFileStore((sql, params) => this.rows(sql, params), this.writes);
+    this.directory = mysqlDirectoryStore(pool);
   }
 
   static async open(opts: MysqlOptions): Promise<MysqlStore> {

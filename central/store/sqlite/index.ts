@@ -4,12 +4,13 @@ import { dirname } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
 import type { AuditEntry } from '../../../shared/protocol/types.js';
 import type {
-  AppendInput, AppendResult, AuditStore, ChangedMembership, FileStore, ConversationRecord, ConversationStore, MemberRecord,
+  AppendInput, AppendResult, AuditStore, DirectoryStore, ChangedMembership, FileStore, ConversationRecord, ConversationStore, MemberRecord,
   MessageRecord, NewConversation, NewUser, SessionRecord, SessionStore, Store, UserPatch, UserRecord, UserStore,
 } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteFileStore } from './files.js';
+import { sqliteDirectoryStore } from './directory.js';
 
 type Row = Record<string, any>;
 
@@ -42,6 +43,7 @@ export class SqliteStore implements Store {
   conversations: ConversationStore;
   audit: AuditStore;
   files: FileStore;
+  directory: DirectoryStore;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -57,6 +59,7 @@ export class SqliteStore implements Store {
     this.conversations = this.conversationStore();
     this.audit = this.auditStore();
     this.files = sqliteFileStore(this.db, this.writes);
+    this.directory = sqliteDirectoryStore(this.db, this.writes);
   }
 
   async close(): Promise<void> {

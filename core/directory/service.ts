@@ -1,0 +1,634 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { AppError } from '../../shared/errors.js';
+import { randomId } from '../../shared/ids.js';
+import {
+  CONFIDENTIAL_FIELDS, PERSON_STATUSES, type ConfidentialField, type DirChange, type DirDelta, type DirDept, type DirOrg, type DirPerson, type DirPolicy,
+} from '../../shared/protocol/directory.js';
+import type { AuditEntry, FileView } from '../../shared/protocol/types.js';
+import type { Actor } from '../actor.js';
+import type { AuthService } from '../auth/service.js';
+import type { BlobStore, Clock, DirStoredChange, EventSink, Store } from '../ports.js';
+import { ACCOUNT, int, obj, oneOf, optInt, optStr, str } from '../validate.js';
+import { decodeUtf8, parseCsv, toCsv } from './import/csv.js';
+import { documentFromTable, tableFromDocument, type ImportIssue, type OrgDocument } from './import/document.js';
+import { deptKey, planImport, type ImportSummary } from './import/plan.js';
+import { decodeRtx, parseRtx } from './import/rtx.js';
+import { readXlsx, writeXlsx } from './import/xlsx.js';
+import { DirectoryModel, type Viewer } from './model.js';
+
+/** Deltas longer than this tell the client to fetch a snapshot instead. */
+export const MAX_DELTA_CHANGES = 20_000;
+/** Pushes carry the (public) changes themselves up to this many; beyond, a hint to pull. */
+export const INLINE_CHANGES = 200;
+export const SNAPSHOT_PART_BYTES = 512 * 1024;
+
+const PERSON_FIELDS = ['name', 'english_name', 'gender', 'mobile', 'phone', 'email', 'title', 'employee_no', 'avatar'] as const;
+const FIELD_MAX: Record<(typeof PERSON_FIELDS)[number], number> = { name: 100, english_name: 100, gender: 8, mobile: 32, phone: 32, email: 200, title: 100, employee_no: 64, avatar: 500 };
+
+export interface ImportReport {
+  dry_run: boolean;
+  ok: boolean;
+  format: string;
+  issues: ImportIssue[];
+  summary: ImportSummary;
+  /** Directory version after the import (unchanged for a dry run, a failed run or a no-op). */
+  version: number;
+}
+
+/**
+ * The organisation directory: departments in a tree per org, people in one or
+ * more departments, confidentiality, search, snapshots and deltas, import and
+ * export. Central keeps the whole directory in memory (DirectoryModel) and
+ * catches up from the store's change log whenever another process committed.
+ */
+export class DirectoryService {
+  private model: DirectoryModel | null = null;
+  private loading: Promise<DirectoryModel> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private snapshots = new Map<string, { version: number; key: string; gz: Promise<Buffer> }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly blobs: BlobStore,
+    private readonly auth: AuthService,
+    private readonly events: EventSink,
+    private readonly clock: Clock,
+  ) {}
+
+  // ---- the in-memory copy ----------------------------------------------------------
+
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  /** The model, caught up with the store. */
+  async current(): Promise<DirectoryModel> {
+    if (!this.model) {
+      this.loading ??= this.store.directory.load().then((d) => (this.model = DirectoryModel.from(d)));
+      await this.loading;
+    }
+    const stored = await this.store.directory.version();
+    if (stored > this.model!.version) await this.exclusive(() => this.catchUp());
+    return this.model!;
+  }
+
+  private async catchUp(): Promise<void> {
+    const m = this.model!;
+    for (;;) {
+      const { changes, more } = await this.store.directory.changesSince(m.version, 50_000);
+      let i = 0;
+      while (i < changes.length) {
+        const v = changes[i]!.version;
+        const batch: DirStoredChange[] = [];
+        while (i < changes.length && changes[i]!.version === v) batch.push(changes[i++]!.change);
+        // A version split across pages is applied when complete.
+        if (i === changes.length && more) break;
+        m.apply(batch, v);
+      }
+      if (!more) return;
+    }
+  }
+
+  /**
+   * Decides changes against the current model and commits them; if another
+   * central process committed first, catches up and decides again.
+   */
+  private commit(build: (m: DirectoryModel) => DirStoredChange[]): Promise<{ version: number; changes: DirStoredChange[] }> {
+    return this.exclusive(async () => {
+      for (let attempt = 0; ; attempt++) {
+        if (!this.model) await this.current();
+        await this.catchUp();
+        const m = this.model!;
+        const changes = build(m);
+        if (changes.length === 0) return { version: m.version, changes: [] };
+        const from = m.version;
+        try {
+          const r = await this.store.directory.commit(from, changes, this.clock.now());
+          m.apply(r.changes, r.version);
+          this.announce(m, from, r.version, r.changes);
+          const ending = r.changes.filter((c): c is Extract<DirStoredChange, { op: 'person' }> => c.op === 'person' && c.person.status !== 'active' && c.person.user_id !== null);
+          for (const c of ending) await this.auth.endAllSessions(c.person.user_id!, 'user_disabled').catch(() => 0);
+          return r;
+        } catch (e) {
+          if (e instanceof AppError && e.code === 'SB_CONFLICT' && (e.details as { version?: number } | undefined)?.version !== undefined && attempt < 5) continue;
+          throw e;
+        }
+      }
+    });
+  }
+
+  /** One event to everyone: small changes ride along (as the public sees them), large ones are pulled. */
+  private announce(m: DirectoryModel, from: number, version: number, changes: DirStoredChange[]): void {
+    const pub: Viewer = { userId: 0, isAdmin: false, scope: null };
+    const visible = changes.map((c) => m.presentChange(pub, c)).filter((c): c is DirChange => c !== null);
+    this.events.emit({ type: 'directory.changed', version, from, changes: visible.length <= INLINE_CHANGES ? visible : undefined }, '*');
+  }
+
+  private async viewer(actor: Actor, m: DirectoryModel): Promise<Viewer> {
+    const user = await this.store.users.byId(actor.userId);
+    if (!user || user.disabled) throw new AppError('SB_UNAUTHENTICATED');
+    return m.viewer(user.id, user.is_admin);
+  }
+
+  private async admin(actor: Actor): Promise<{ m: DirectoryModel; v: Viewer }> {
+    const m = await this.current();
+    const v = await this.viewer(actor, m);
+    if (!v.isAdmin) throw new AppError('SB_FORBIDDEN', 'Administrator rights required');
+    return { m, v };
+  }
+
+  private async audit(actor: Actor, action: string, target: string, details: unknown): Promise<void> {
+    await this.store.audit.append({ actor_id: actor.userId, action, target, details, at: this.clock.now() } satisfies Omit<AuditEntry, 'id'>);
+  }
+
+  // ---- what every employee may read ---------------------------------------------------
+
+  async changes(actor: Actor, params: unknown): Promise<DirDelta> {
+    const since = int(obj(params).since, 'since', { min: 0 });
+    const m = await this.current();
+    const v = await this.viewer(actor, m);
+    const version = m.version;
+    if (since > version) throw new AppError('SB_VALIDATION', 'since: is ahead of the directory', { field: 'since', version });
+    if (since === version) return { version, from: since, changes: [] };
+    const { changes, more } = await this.store.directory.changesSince(since, MAX_DELTA_CHANGES);
+    const inRange = changes.filter((c) => c.version <= version);
+    if (more && inRange.length === changes.length) return { version, from: since, reset: true };
+    const out: DirChange[] = [];
+    for (const c of inRange) { const p = m.presentChange(v, c.change); if (p) out.push(p); }
+    return { version, from: since, changes: out };
+  }
+
+  async search(actor: Actor, params: unknown): Promise<{ version: number; results: { person: DirPerson; matched: string; depts: string[] }[] }> {
+    const p = obj(params);
+    const q = str(p.q, 'q', { max: 100 });
+    const limit = optInt(p.limit, 'limit', { min: 1, max: 200 }) ?? 20;
+    const m = await this.current();
+    const v = await this.viewer(actor, m);
+    const needle = q.trim().toLowerCase();
+    const deptHits: number[] = [];
+    if (needle.length >= 2) {
+      for (const d of m.depts.values()) {
+        if (!d.name.toLowerCase().includes(needle)) continue;
+        for (const id of m.membersOf(d.id)) { deptHits.push(id); if (deptHits.length >= limit) break; }
+        if (deptHits.length >= limit) break;
+      }
+    }
+    const hits = m.searchIndex().search(q, {
+      limit, anyFull: v.isAdmin, deptHits,
+      full: (id) => { const person = m.people.get(id); return person !== undefined && m.covers(v, person); },
+    });
+    return {
+      version: m.version,
+      results: hits.map((h) => {
+        const person = m.present(v, m.people.get(h.id)!);
+        return { person, matched: h.field, depts: person.depts.map((d) => m.path(d.dept_id)) };
+      }),
+    };
+  }
+
+  async person(actor: Actor, params: unknown): Promise<DirPerson & { paths: string[] }> {
+    const id = int(obj(params).person_id, 'person_id', { min: 1 });
+    const m = await this.current();
+    const v = await this.viewer(actor, m);
+    const p = m.people.get(id);
+    if (!p) throw new AppError('SB_NOT_FOUND', 'No such person');
+    // Everyone sees their own real profile.
+    const shown = p.user_id === actor.userId ? p : m.present(v, p);
+    return { ...shown, paths: p.depts.map((d) => m.path(d.dept_id)) };
+  }
+
+  async dept(actor: Actor, params: unknown): Promise<{ dept: DirDept; path: string; children: DirDept[]; members: DirPerson[] }> {
+    const id = int(obj(params).dept_id, 'dept_id', { min: 1 });
+    const m = await this.current();
+    const v = await this.viewer(actor, m);
+    const d = m.depts.get(id);
+    if (!d) throw new AppError('SB_NOT_FOUND', 'No such department');
+    const members = m.membersOf(id).map((pid) => m.people.get(pid)!);
+    const sortIn = (p: DirPerson) => p.depts.find((x) => x.dept_id === id)?.sort ?? 0;
+    members.sort((a, b) => sortIn(a) - sortIn(b) || a.id - b.id);
+    return { dept: d, path: m.path(id), children: m.childrenOf(id).map((c) => m.depts.get(c)!), members: members.map((p) => m.present(v, p)) };
+  }
+
+  async orgs(actor: Actor): Promise<{ version: number; orgs: (DirOrg & { roots: DirDept[] })[] }> {
+    const m = await this.current();
+    await this.viewer(actor, m);
+    const orgs = [...m.orgs.values()].sort((a, b) => a.sort - b.sort || a.id - b.id);
+    return { version: m.version, orgs: orgs.map((o) => ({ ...o, roots: m.rootsOf(o.id).map((id) => m.depts.get(id)!) })) };
+  }
+
+  /** Starts a snapshot download: the gzipped JSON is built once per version and view, then read in parts. */
+  async snapshotMeta(actor: Actor): Promise<{ key: string; version: number; size: number; part_bytes: number }> {
+    const m = await this.current();
+    const v = await this.viewer(actor, m);
+    const entry = this.snapshotFor(m, v);
+    const gz = await entry.gz;
+    return { key: entry.key, version: entry.version, size: gz.length, part_bytes: SNAPSHOT_PART_BYTES };
+  }
+
+  async snapshotPart(actor: Actor, params: unknown): Promise<{ data: string }> {
+    const p = obj(params);
+    const key = str(p.key, 'key', { max: 200 });
+    const offset = int(p.offset, 'offset', { min: 0 });
+    const m = await this.current();
+    const v = await this.viewer(actor, m);
+    const entry = [...this.snapshots.values()].find((e) => e.key === key);
+    // The key names the view: a viewer may only read the snapshot built for their own view.
+    if (!entry || !key.endsWith(`:${m.viewKey(v)}`)) throw new AppError('SB_CONFLICT', 'The snapshot moved on; start again', { field: 'key' });
+    const gz = await entry.gz;
+    return { data: gz.subarray(offset, offset + SNAPSHOT_PART_BYTES).toString('base64') };
+  }
+
+  private snapshotFor(m: DirectoryModel, v: Viewer): { version: number; key: string; gz: Promise<Buffer> } {
+    const view = m.viewKey(v);
+    const hit = this.snapshots.get(view);
+    if (hit && hit.version === m.version) return hit;
+    const version = m.version;
+    const json = JSON.stringify(m.snapshot(v));
+    const entry = { version, key: `${version}:${createHash('sha256').update(json).digest('base64url').slice(0, 16)}:${view}`, gz: Promise.resolve(gzipSync(json, { level: 6 })) };
+    this.snapshots.set(view, entry);
+    if (this.snapshots.size > 50) this.snapshots.delete(this.snapshots.keys().next().value!);
+    return entry;
+  }
+
+  // ---- administration ----------------------------------------------------------------
+
+  async createOrg(actor: Actor, params: unknown): Promise<DirOrg> {
+    await this.admin(actor);
+    const p = obj(params);
+    const name = str(p.name, 'name', { max: 100 }).trim();
+    const sort = optInt(p.sort, 'sort') ?? 0;
+    let org!: DirOrg;
+    await this.commit((m) => { org = { id: m.nextId('org'), name, sort }; return [{ op: 'org', org }]; });
+    await this.audit(actor, 'dir.org.create', `org:${org.id}`, { name });
+    return org;
+  }
+
+  async updateOrg(actor: Actor, params: unknown): Promise<DirOrg> {
+    await this.admin(actor);
+    const p = obj(params);
+    const id = int(p.org_id, 'org_id', { min: 1 });
+    const name = optStr(p.name, 'name', { max: 100 });
+    const sort = optInt(p.sort, 'sort');
+    let org!: DirOrg;
+    await this.commit((m) => {
+      const old = m.orgs.get(id);
+      if (!old) throw new AppError('SB_NOT_FOUND', 'No such org');
+      org = { ...old, name: name?.trim() ?? old.name, sort: sort ?? old.sort };
+      return org.name === old.name && org.sort === old.sort ? [] : [{ op: 'org', org }];
+    });
+    await this.audit(actor, 'dir.org.update', `org:${id}`, { name, sort });
+    return org;
+  }
+
+  async deleteOrg(actor: Actor, params: unknown): Promise<{ deleted: boolean }> {
+    await this.admin(actor);
+    const id = int(obj(params).org_id, 'org_id', { min: 1 });
+    await this.commit((m) => {
+      if (!m.orgs.has(id)) throw new AppError('SB_NOT_FOUND', 'No such org');
+      if (m.rootsOf(id).length) throw new AppError('SB_DEPT_NOT_EMPTY', 'The org still has departments');
+      if (m.orgs.size === 1) throw new AppError('SB_VALIDATION', 'org_id: the last org cannot be deleted', { field: 'org_id' });
+      return [{ op: 'org.delete', id }];
+    });
+    await this.audit(actor, 'dir.org.delete', `org:${id}`, {});
+    return { deleted: true };
+  }
+
+  async createDept(actor: Actor, params: unknown): Promise<DirDept> {
+    await this.admin(actor);
+    const p = obj(params);
+    const name = this.deptName(p.name);
+    const parentId = p.parent_id === undefined || p.parent_id === null ? null : int(p.parent_id, 'parent_id', { min: 1 });
+    const sort = optInt(p.sort, 'sort') ?? 0;
+    let dept!: DirDept;
+    await this.commit((m) => {
+      const parent = parentId === null ? null : m.depts.get(parentId);
+      if (parentId !== null && !parent) throw new AppError('SB_NOT_FOUND', 'No such parent department');
+      const orgId = parent?.org_id ?? optInt(p.org_id, 'org_id', { min: 1 }) ?? 1;
+      if (!m.orgs.has(orgId)) throw new AppError('SB_NOT_FOUND', 'No such org');
+      dept = { id: m.nextId('dept'), org_id: orgId, parent_id: parentId, name, sort, ext_id: null };
+      return [{ op: 'dept', dept }];
+    });
+    await this.audit(actor, 'dir.dept.create', `dept:${dept.id}`, { name, parent_id: parentId, org_id: dept.org_id });
+    return dept;
+  }
+
+  /** Rename, move (parent_id; null = top level of its org) and reorder (sort). */
+  async updateDept(actor: Actor, params: unknown): Promise<DirDept> {
+    await this.admin(actor);
+    const p = obj(params);
+    const id = int(p.dept_id, 'dept_id', { min: 1 });
+    const name = p.name === undefined ? undefined : this.deptName(p.name);
+    const moving = 'parent_id' in p;
+    const parentId = !moving || p.parent_id === null || p.parent_id === '' ? null : int(p.parent_id, 'parent_id', { min: 1 });
+    const sort = optInt(p.sort, 'sort');
+    let dept!: DirDept;
+    await this.commit((m) => {
+      const old = m.depts.get(id);
+      if (!old) throw new AppError('SB_NOT_FOUND', 'No such department');
+      dept = { ...old, name: name ?? old.name, sort: sort ?? old.sort, parent_id: moving ? parentId : old.parent_id };
+      const changes: DirStoredChange[] = [];
+      if (moving && parentId !== old.parent_id) {
+        if (parentId !== null) {
+          const parent = m.depts.get(parentId);
+          if (!parent) throw new AppError('SB_NOT_FOUND', 'No such parent department');
+          if (parent.org_id !== old.org_id) throw new AppError('SB_VALIDATION', 'parent_id: must be in the same org', { field: 'parent_id' });
+          if (m.ancestors(parentId).includes(id)) throw new AppError('SB_DEPT_CYCLE', 'A department cannot move under itself or its descendants');
+        }
+        // Confidentiality follows the tree: everyone below is re-sent with the new view.
+        for (const d of m.subtree(id)) for (const pid of m.membersOf(d)) changes.push({ op: 'person', person: m.people.get(pid)! });
+      }
+      if (dept.name === old.name && dept.sort === old.sort && dept.parent_id === old.parent_id) return [];
+      return [{ op: 'dept', dept }, ...dedupe(changes)];
+    });
+    await this.audit(actor, 'dir.dept.update', `dept:${id}`, { name, parent_id: moving ? parentId : undefined, sort });
+    return dept;
+  }
+
+  /** Deletes an empty department; with move_to, its members and sub-departments move there first. */
+  async deleteDept(actor: Actor, params: unknown): Promise<{ deleted: boolean; moved_people: number; moved_depts: number }> {
+    await this.admin(actor);
+    const p = obj(params);
+    const id = int(p.dept_id, 'dept_id', { min: 1 });
+    const moveTo = optInt(p.move_to, 'move_to', { min: 1 });
+    let movedPeople = 0;
+    let movedDepts = 0;
+    await this.commit((m) => {
+      const d = m.depts.get(id);
+      if (!d) throw new AppError('SB_NOT_FOUND', 'No such department');
+      const children = m.childrenOf(id);
+      const members = m.membersOf(id);
+      if (moveTo === undefined) {
+        if (children.length || members.length) {
+          throw new AppError('SB_DEPT_NOT_EMPTY', `The department has ${children.length} sub-departments and ${members.length} members; pass move_to`, { children: children.length, members: members.length });
+        }
+        return [{ op: 'dept.delete', id }];
+      }
+      const target = m.depts.get(moveTo);
+      if (!target) throw new AppError('SB_NOT_FOUND', 'No such move_to department');
+      if (m.ancestors(moveTo).includes(id)) throw new AppError('SB_DEPT_CYCLE', 'move_to must not be the department itself or below it');
+      const changes: DirStoredChange[] = [{ op: 'dept.delete', id }];
+      for (const c of children) { changes.push({ op: 'dept', dept: { ...m.depts.get(c)!, parent_id: moveTo, org_id: target.org_id } }); movedDepts++; }
+      for (const d2 of m.subtree(id)) {
+        for (const pid of m.membersOf(d2)) {
+          const person = m.people.get(pid)!;
+          const has = person.depts.some((x) => x.dept_id === moveTo);
+          const depts = d2 !== id ? person.depts : person.depts.flatMap((x) => x.dept_id !== id ? [x] : has ? [] : [{ ...x, dept_id: moveTo }]).sort((a, b) => a.dept_id - b.dept_id);
+          if (d2 === id) movedPeople++;
+          changes.push({ op: 'person', person: { ...person, depts } });
+        }
+      }
+      return dedupe(changes);
+    });
+    await this.audit(actor, 'dir.dept.delete', `dept:${id}`, { move_to: moveTo, moved_people: movedPeople, moved_depts: movedDepts });
+    return { deleted: true, moved_people: movedPeople, moved_depts: movedDepts };
+  }
+
+  async createPerson(actor: Actor, params: unknown): Promise<DirPerson> {
+    await this.admin(actor);
+    const p = obj(params);
+    const account = str(p.account, 'account', { max: 64, pattern: ACCOUNT });
+    let person!: DirPerson;
+    await this.commit((m) => {
+      if (m.byAccount.has(account)) throw new AppError('SB_CONFLICT', 'A person with that account exists', { field: 'account' });
+      const base: DirPerson = {
+        id: m.nextId('person'), user_id: null, account, name: account, english_name: '', gender: '', mobile: '', phone: '', email: '', title: '',
+        employee_no: '', avatar: '', status: 'active', depts: [],
+      };
+      person = this.patchPerson(m, base, p, true);
+      return [{ op: 'person', person }];
+    });
+    await this.audit(actor, 'dir.person.create', `person:${person.id}`, { account, depts: person.depts.map((d) => d.dept_id) });
+    return person;
+  }
+
+  /** Updates fields, status and (with `depts`) the memberships, each with its own title and order. */
+  async updatePerson(actor: Actor, params: unknown): Promise<DirPerson> {
+    await this.admin(actor);
+    const p = obj(params);
+    const id = int(p.person_id, 'person_id', { min: 1 });
+    let person!: DirPerson;
+    await this.commit((m) => {
+      const old = m.people.get(id);
+      if (!old) throw new AppError('SB_NOT_FOUND', 'No such person');
+      person = this.patchPerson(m, old, p, false);
+      return JSON.stringify(person) === JSON.stringify(old) ? [] : [{ op: 'person', person }];
+    });
+    const fields = Object.keys(p).filter((k) => k !== 'person_id');
+    await this.audit(actor, 'dir.person.update', `person:${id}`, { fields });
+    return person;
+  }
+
+  async deletePerson(actor: Actor, params: unknown): Promise<{ deleted: boolean }> {
+    await this.admin(actor);
+    const id = int(obj(params).person_id, 'person_id', { min: 1 });
+    await this.commit((m) => {
+      if (!m.people.has(id)) throw new AppError('SB_NOT_FOUND', 'No such person');
+      return [{ op: 'person.delete', id }];
+    });
+    await this.audit(actor, 'dir.person.delete', `person:${id}`, {});
+    return { deleted: true };
+  }
+
+  private patchPerson(m: DirectoryModel, old: DirPerson, p: Record<string, unknown>, creating: boolean): DirPerson {
+    const next: DirPerson = { ...old };
+    for (const f of PERSON_FIELDS) {
+      if (p[f] === undefined) continue;
+      const value = str(p[f], f, { min: f === 'name' ? 1 : 0, max: FIELD_MAX[f] }).trim();
+      if (f === 'gender') next.gender = oneOf(value, 'gender', ['', 'male', 'female']);
+      else (next as unknown as Record<string, string>)[f] = value;
+    }
+    if (creating && p.name === undefined) next.name = old.account;
+    if (p.status !== undefined) next.status = oneOf(p.status, 'status', PERSON_STATUSES);
+    if (p.depts !== undefined) {
+      if (!Array.isArray(p.depts) || p.depts.length > 100) throw new AppError('SB_VALIDATION', 'depts: must be a list of at most 100', { field: 'depts' });
+      const seen = new Set<number>();
+      next.depts = p.depts.map((raw, i) => {
+        const d = typeof raw === 'number' || typeof raw === 'string' ? { dept_id: raw } : obj(raw, `depts[${i}]`);
+        const deptId = int(d.dept_id, `depts[${i}].dept_id`, { min: 1 });
+        if (!m.depts.has(deptId)) throw new AppError('SB_NOT_FOUND', `No such department ${deptId}`, { field: `depts[${i}].dept_id` });
+        if (seen.has(deptId)) throw new AppError('SB_VALIDATION', `depts[${i}]: listed twice`, { field: `depts[${i}]` });
+        seen.add(deptId);
+        return { dept_id: deptId, title: optStr(d.title, `depts[${i}].title`, { min: 0, max: 100 }) ?? '', sort: optInt(d.sort, `depts[${i}].sort`) ?? 0 };
+      }).sort((a, b) => a.dept_id - b.dept_id);
+    }
+    return next;
+  }
+
+  async listPolicies(actor: Actor): Promise<DirPolicy[]> {
+    const { m } = await this.admin(actor);
+    return [...m.policies.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** Marks fields of a person or a department (and everyone below it) confidential; one policy per target, replaced. */
+  async setPolicy(actor: Actor, params: unknown): Promise<DirPolicy> {
+    await this.admin(actor);
+    const p = obj(params);
+    const target = oneOf(p.target, 'target', ['person', 'dept'] as const);
+    const targetId = int(p.target_id, 'target_id', { min: 1 });
+    if (!Array.isArray(p.fields) || p.fields.length === 0) throw new AppError('SB_VALIDATION', 'fields: must be a non-empty list', { field: 'fields' });
+    const fields = [...new Set(p.fields.map((f, i) => oneOf(f, `fields[${i}]`, CONFIDENTIAL_FIELDS)))] as ConfidentialField[];
+    let policy!: DirPolicy;
+    await this.commit((m) => {
+      if (target === 'person' ? !m.people.has(targetId) : !m.depts.has(targetId)) throw new AppError('SB_NOT_FOUND', `No such ${target}`);
+      const existing = [...m.policies.values()].find((x) => x.target === target && x.target_id === targetId);
+      policy = { id: existing?.id ?? m.nextId('policy'), target, target_id: targetId, fields };
+      return [{ op: 'policy', policy }, ...this.affected(m, target, targetId)];
+    });
+    await this.audit(actor, 'dir.policy.set', `${target}:${targetId}`, { fields });
+    return policy;
+  }
+
+  async deletePolicy(actor: Actor, params: unknown): Promise<{ deleted: boolean }> {
+    await this.admin(actor);
+    const id = int(obj(params).policy_id, 'policy_id', { min: 1 });
+    let policy: DirPolicy | undefined;
+    await this.commit((m) => {
+      policy = m.policies.get(id);
+      if (!policy) throw new AppError('SB_NOT_FOUND', 'No such policy');
+      return [{ op: 'policy.delete', id }, ...this.affected(m, policy.target, policy.target_id)];
+    });
+    await this.audit(actor, 'dir.policy.delete', `policy:${id}`, { target: policy?.target, target_id: policy?.target_id });
+    return { deleted: true };
+  }
+
+  /** People whose masked view may change with a policy on this target: re-sent in the same version. */
+  private affected(m: DirectoryModel, target: 'person' | 'dept', targetId: number): DirStoredChange[] {
+    if (target === 'person') { const p = m.people.get(targetId); return p ? [{ op: 'person', person: p }] : []; }
+    const ids = new Set<number>();
+    for (const d of m.subtree(targetId)) for (const pid of m.membersOf(d)) ids.add(pid);
+    return [...ids].map((pid) => ({ op: 'person' as const, person: m.people.get(pid)! }));
+  }
+
+  /** Limits an administrator's sight of confidential fields to some departments (and below); empty = everything. */
+  async setScope(actor: Actor, params: unknown): Promise<{ user_id: number; dept_ids: number[] }> {
+    await this.admin(actor);
+    const p = obj(params);
+    const userId = int(p.user_id, 'user_id', { min: 1 });
+    if (!Array.isArray(p.dept_ids)) throw new AppError('SB_VALIDATION', 'dept_ids: must be a list', { field: 'dept_ids' });
+    const deptIds = [...new Set(p.dept_ids.map((x, i) => int(x, `dept_ids[${i}]`, { min: 1 })))].sort((a, b) => a - b);
+    if (!(await this.store.users.byId(userId))) throw new AppError('SB_NOT_FOUND', 'No such user');
+    await this.commit((m) => {
+      for (const d of deptIds) if (!m.depts.has(d)) throw new AppError('SB_NOT_FOUND', `No such department ${d}`);
+      return [{ op: 'scope', user_id: userId, dept_ids: deptIds }];
+    });
+    // Snapshots are cached by view; a new scope is a new view.
+    await this.audit(actor, 'dir.scope.set', `user:${userId}`, { dept_ids: deptIds });
+    return { user_id: userId, dept_ids: deptIds };
+  }
+
+  // ---- import and export ----------------------------------------------------------
+
+  /** Imports a whole org from an uploaded file; all or nothing, idempotent, with a dry run. */
+  async importOrg(actor: Actor, params: unknown): Promise<ImportReport> {
+    await this.admin(actor);
+    const p = obj(params);
+    const fileId = int(p.file_id, 'file_id', { min: 1 });
+    const format = oneOf(p.format ?? 'csv', 'format', ['csv', 'xlsx', 'rtx'] as const);
+    const dryRun = p.dry_run === true || p.dry_run === 'true';
+    const orgId = optInt(p.org_id, 'org_id', { min: 1 }) ?? 1;
+    const file = await this.store.files.get(fileId);
+    if (!file || file.uploader_id !== actor.userId) throw new AppError('SB_NOT_FOUND', 'No such file (upload it first)');
+    const bytes = await this.blobs.read(file.sha256, 0, file.size);
+    if (!bytes) throw new AppError('SB_NOT_FOUND', 'File content is missing at the origin');
+    const parsed = await parseDocument(format, bytes);
+    const empty: ImportSummary = { depts_created: 0, depts_updated: 0, depts_deleted: 0, people_created: 0, people_updated: 0, unchanged: 0 };
+    const report = (issues: ImportIssue[], summary: ImportSummary, version: number): ImportReport => ({ dry_run: dryRun, ok: issues.length === 0, format, issues, summary, version });
+    if (parsed.issues.length) {
+      if (dryRun) return report(parsed.issues, empty, (await this.current()).version);
+      await this.audit(actor, 'dir.import.rejected', `org:${orgId}`, { format, file_id: fileId, issues: parsed.issues.length });
+      throw new AppError('SB_IMPORT_INVALID', `The file has ${parsed.issues.length} problem(s); nothing was changed`, { issues: parsed.issues });
+    }
+    if (dryRun) {
+      const m = await this.current();
+      if (!m.orgs.has(orgId)) throw new AppError('SB_NOT_FOUND', 'No such org');
+      const plan = planImport(m, orgId, parsed.doc);
+      return report(plan.issues, plan.summary, m.version);
+    }
+    let summary = empty;
+    let issues: ImportIssue[] = [];
+    const r = await this.commit((m) => {
+      if (!m.orgs.has(orgId)) throw new AppError('SB_NOT_FOUND', 'No such org');
+      const plan = planImport(m, orgId, parsed.doc);
+      summary = plan.summary;
+      issues = plan.issues;
+      return plan.issues.length ? [] : plan.changes;
+    });
+    if (issues.length) {
+      await this.audit(actor, 'dir.import.rejected', `org:${orgId}`, { format, file_id: fileId, issues: issues.length });
+      throw new AppError('SB_IMPORT_INVALID', `The file has ${issues.length} problem(s); nothing was changed`, { issues });
+    }
+    await this.audit(actor, 'dir.import', `org:${orgId}`, { format, file_id: fileId, ...summary, version: r.version });
+    return report([], summary, r.version);
+  }
+
+  /** Exports one org (as this administrator may see it) to a file they can download. */
+  async exportOrg(actor: Actor, params: unknown): Promise<FileView & { version: number }> {
+    const { m, v } = await this.admin(actor);
+    const p = obj(params);
+    const format = oneOf(p.format ?? 'csv', 'format', ['csv', 'xlsx'] as const);
+    const orgId = optInt(p.org_id, 'org_id', { min: 1 }) ?? 1;
+    if (!m.orgs.has(orgId)) throw new AppError('SB_NOT_FOUND', 'No such org');
+    const doc = exportDocument(m, v, orgId);
+    const rows = tableFromDocument(doc);
+    const bytes = format === 'csv' ? Buffer.from(`\ufeff${toCsv(rows)}`, 'utf8') : await writeXlsx(rows);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (!(await this.blobs.has(sha256))) {
+      const uploadId = randomId(16);
+      await this.blobs.writePart(uploadId, 0, bytes);
+      if (!(await this.blobs.finish(uploadId, sha256, bytes.length))) throw new AppError('SB_INTERNAL', 'Export could not be stored');
+    }
+    const name = `org-${orgId}-v${m.version}.${format}`;
+    const mime = format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const rec = await this.store.files.create({ sha256, size: bytes.length, name, mime, uploader_id: actor.userId, created_at: this.clock.now() });
+    await this.audit(actor, 'dir.export', `org:${orgId}`, { format, file_id: rec.id, people: doc.people.length, depts: doc.depts.length });
+    return { id: rec.id, name, size: rec.size, mime, sha256, created_at: rec.created_at, version: m.version };
+  }
+
+  private deptName(v: unknown): string {
+    const name = str(v, 'name', { max: 100 }).trim();
+    if (!name) throw new AppError('SB_VALIDATION', 'name: must not be blank', { field: 'name' });
+    return name;
+  }
+}
+
+function dedupe(changes: DirStoredChange[]): DirStoredChange[] {
+  const key = (c: DirStoredChange) => c.op === 'person' ? `p${c.person.id}` : c.op === 'person.delete' ? `p${c.id}` : c.op === 'dept' ? `d${c.dept.id}` : c.op === 'dept.delete' ? `d${c.id}` : `${c.op}`;
+  const last = new Map<string, DirStoredChange>();
+  for (const c of changes) { const k = key(c); last.delete(k); last.set(k, c); }
+  return [...last.values()];
+}
+
+export async function parseDocument(format: 'csv' | 'xlsx' | 'rtx', bytes: Uint8Array): Promise<{ doc: OrgDocument; issues: ImportIssue[] }> {
+  const none: OrgDocument = { depts: [], people: [], members: [] };
+  if (format === 'rtx') {
+    const text = decodeRtx(bytes);
+    return 'issue' in text ? { doc: none, issues: [text.issue] } : parseRtx(text.text);
+  }
+  if (format === 'xlsx') {
+    const r = await readXlsx(bytes);
+    return 'issue' in r ? { doc: none, issues: [r.issue] } : documentFromTable(r.rows);
+  }
+  const text = decodeUtf8(bytes);
+  return 'issue' in text ? { doc: none, issues: [text.issue] } : documentFromTable(parseCsv(text.text));
+}
+
+/** One org as the shared table layout; confidential values stay masked unless the viewer covers the person. */
+export function exportDocument(m: DirectoryModel, v: Viewer, orgId: number): OrgDocument {
+  const doc: OrgDocument = { depts: [], people: [], members: [] };
+  const order: DirDept[] = [];
+  const walk = (ids: number[]) => { for (const id of ids) { order.push(m.depts.get(id)!); walk(m.childrenOf(id)); } };
+  walk(m.rootsOf(orgId));
+  const keyOf = new Map(order.map((d) => [d.id, deptKey(d)]));
+  for (const d of order) doc.depts.push({ line: 0, key: keyOf.get(d.id)!, parent: d.parent_id === null ? null : keyOf.get(d.parent_id)!, name: d.name, sort: d.sort });
+  const people = [...m.people.values()].filter((p) => p.depts.some((x) => keyOf.has(x.dept_id))).sort((a, b) => a.id - b.id);
+  for (const raw of people) {
+    const p = m.present(v, raw);
+    doc.people.push({ line: 0, account: p.account, name: p.name, english_name: p.english_name, gender: p.gender, mobile: p.mobile, phone: p.phone,
+      email: p.email, title: p.title, employee_no: p.employee_no, avatar: p.avatar, status: p.status });
+    for (const x of p.depts) if (keyOf.has(x.dept_id)) doc.members.push({ line: 0, account: p.account, dept: keyOf.get(x.dept_id)!, title: x.title, sort: x.sort });
+  }
+  return doc;
+}

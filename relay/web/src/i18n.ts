@@ -1,0 +1,76 @@
+/** Chinese by default, English as a choice stored on this device. */
+export type Lang = 'zh' | 'en';
+
+const zh = {
+  signIn: '登录', server: '服务器地址', account: '账号', password: '密码', signingIn: '正在登录…', signOut: '退出登录',
+  badCredentials: '账号或密码错误', cannotReach: '无法连接服务器', chats: '消息', directory: '通讯录', search: '搜索',
+  searchChats: '搜索会话', searchPeople: '搜索姓名、账号或拼音', noChats: '还没有会话。到通讯录里找人聊天吧。',
+  newGroup: '发起群聊', groupName: '群名称', create: '创建', cancel: '取消', selected: '已选 {0} 人', selectPeople: '选择成员',
+  send: '发送', messagePlaceholder: '输入消息，Enter 发送，Shift+Enter 换行', sending: '发送中', failed: '发送失败',
+  unread: '未读', read: '已读', nUnread: '{0} 人未读', allRead: '全部已读', readBy: '已读', notReadBy: '未读',
+  reconnecting: '连接已断开，正在重新连接…', connecting: '正在连接…', centralDown: '总部暂时无法连接，消息会在恢复后发出',
+  offline: '离线', online: '在线', away: '离开', loadingOlder: '正在加载更早的消息…', beginning: '没有更早的消息了',
+  today: '今天', yesterday: '昨天', groupInfo: '群信息', chatInfo: '聊天信息', members: '成员（{0}）', addMembers: '添加成员',
+  remove: '移出', rename: '修改群名', save: '保存', leave: '退出群聊', leaveConfirm: '确定退出这个群聊？', mute: '消息免打扰',
+  owner: '群主', admin: '管理员', notice: '群公告', back: '返回', info: '详情', sendMessage: '发消息', department: '部门',
+  departments: '组织架构', allPeople: '全部人员', email: '邮箱', phone: '电话', title: '职务', noResults: '没有找到匹配的人',
+  language: 'English', theme: '切换深色/浅色', you: '我', file: '文件', download: '下载', pending: '{0} 条消息等待发送',
+  sysCreated: '{0} 创建了群聊', sysAdded: '{0} 邀请 {1} 加入了群聊', sysRemoved: '{0} 将 {1} 移出了群聊', sysLeft: '{0} 退出了群聊',
+  sysRenamed: '{0} 将群名改为“{1}”', sysRole: '{0} 修改了 {1} 的角色', sysOwner: '{0} 将群主转让给 {1}', sysNotice: '{0} 更新了群公告',
+  muted: '已免打扰', skip: '跳到主要内容', selectChat: '选择一个会话开始聊天', me: '我的账号', close: '关闭', people: '人员',
+  newMessages: '有新消息', confidential: '***',
+};
+type Key = keyof typeof zh;
+
+const en: Record<Key, string> = {
+  signIn: 'Sign in', server: 'Server address', account: 'Account', password: 'Password', signingIn: 'Signing in…', signOut: 'Sign out',
+  badCredentials: 'Wrong account or password', cannotReach: 'Cannot reach the server', chats: 'Chats', directory: 'Directory', search: 'Search',
+  searchChats: 'Search chats', searchPeople: 'Search by name, account or pinyin', noChats: 'No chats yet. Find someone in the directory.',
+  newGroup: 'New group', groupName: 'Group name', create: 'Create', cancel: 'Cancel', selected: '{0} selected', selectPeople: 'Choose members',
+  send: 'Send', messagePlaceholder: 'Message — Enter to send, Shift+Enter for a new line', sending: 'Sending', failed: 'Not sent',
+  unread: 'Unread', read: 'Read', nUnread: '{0} unread', allRead: 'All read', readBy: 'Read', notReadBy: 'Unread',
+  reconnecting: 'Connection lost — reconnecting…', connecting: 'Connecting…', centralDown: 'Head office unreachable; messages will go out when it is back',
+  offline: 'Offline', online: 'Online', away: 'Away', loadingOlder: 'Loading earlier messages…', beginning: 'No earlier messages',
+  today: 'Today', yesterday: 'Yesterday', groupInfo: 'Group info', chatInfo: 'Chat info', members: 'Members ({0})', addMembers: 'Add members',
+  remove: 'Remove', rename: 'Rename group', save: 'Save', leave: 'Leave group', leaveConfirm: 'Leave this group?', mute: 'Mute notifications',
+  owner: 'Owner', admin: 'Admin', notice: 'Notice', back: 'Back', info: 'Details', sendMessage: 'Send message', department: 'Department',
+  departments: 'Organisation', allPeople: 'Everyone', email: 'Email', phone: 'Phone', title: 'Title', noResults: 'Nobody matches',
+  language: '中文', theme: 'Toggle dark/light', you: 'Me', file: 'File', download: 'Download', pending: '{0} waiting to send',
+  sysCreated: '{0} created the group', sysAdded: '{0} added {1}', sysRemoved: '{0} removed {1}', sysLeft: '{0} left the group',
+  sysRenamed: '{0} renamed the group to “{1}”', sysRole: '{0} changed the role of {1}', sysOwner: '{0} made {1} the owner', sysNotice: '{0} updated the notice',
+  muted: 'Muted', skip: 'Skip to main content', selectChat: 'Choose a chat to start', me: 'My account', close: 'Close', people: 'People',
+  newMessages: 'New messages', confidential: '***',
+};
+
+const DICTS: Record<Lang, Record<Key, string>> = { zh, en };
+let lang: Lang = (localStorage.getItem('sb.lang') as Lang | null) ?? 'zh';
+if (!DICTS[lang]) lang = 'zh';
+
+export function getLang(): Lang { return lang; }
+export function setLang(l: Lang): void {
+  lang = l;
+  localStorage.setItem('sb.lang', l);
+  document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
+}
+document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+
+export function t(key: Key, ...args: (string | number)[]): string {
+  return DICTS[lang][key].replace(/\{(\d)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
+}
+
+export function fmtTime(ms: number, withDay = false): string {
+  const d = new Date(ms);
+  const now = new Date();
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  if (d.toDateString() === now.toDateString()) return hm;
+  const md = lang === 'zh' ? `${d.getMonth() + 1}月${d.getDate()}日` : d.toLocaleDateString('en', { month: 'short', day: 'numeric' });
+  return withDay ? `${md} ${hm}` : md;
+}
+
+export function fmtDay(ms: number): string {
+  const d = new Date(ms);
+  const now = new Date();
+  if (d.toDateString() === now.toDateString()) return t('today');
+  if (d.toDateString() === new Date(now.getTime() - 86_400_000).toDateString()) return t('yesterday');
+  return lang === 'zh' ? `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日` : d.toLocaleDateString('en', { year: 'numeric', month: 'long', day: 'numeric' });
+}

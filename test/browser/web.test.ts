@@ -1,0 +1,198 @@
+import t from 'tap';
+import type { Browser, Page } from 'playwright-core';
+import { makeUser, startServer, waitFor, type TestServer } from '../helpers/server.js';
+import { chromiumAvailable, launch, signInPage } from '../helpers/browser.js';
+import type { ConversationView, HistoryPage, MessageView } from '../../shared/protocol/types.js';
+
+if (!chromiumAvailable()) {
+  t.fail('Chromium is missing at /usr/bin/chromium (apt-get install chromium)');
+} else {
+  let server: TestServer;
+  let browser: Browser;
+  t.before(async () => {
+    server = await startServer();
+    browser = await launch();
+  });
+  t.teardown(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const bubbles = (page: Page, text: string) => page.locator('.messages .bubble', { hasText: text }).count();
+
+  t.test('two people: sign in, start a 1:1, exchange messages, see each other\'s read receipts', async (t) => {
+    const alice = await makeUser(server, 'Alice');
+    const bob = await makeUser(server, 'Bob');
+    const A = await signInPage(browser, server.url, alice.user.account, alice.password);
+    const B = await signInPage(browser, server.url, bob.user.account, bob.password);
+    t.teardown(() => Promise.all([A.context.close(), B.context.close()]).then(() => {}));
+    t.equal(await A.page.title(), 'Switchboard', 'branded title');
+    t.equal(await A.page.getAttribute('html', 'lang'), 'zh-CN', 'Chinese by default');
+
+    // Alice finds Bob in the directory and opens the conversation from his card.
+    await A.page.click('.tabs a[href="#/directory"]');
+    await A.page.fill('.dir-search', 'Bob');
+    await A.page.click(`a.person-row[data-user="${bob.user.id}"]`);
+    await A.page.click('.person-card button.primary');
+    await A.page.waitForSelector('.chat .composer-input');
+    await A.page.fill('.composer-input', 'Hello Bob\nsecond line');
+    t.equal(await A.page.inputValue('.composer-input'), 'Hello Bob\nsecond line', 'multi-line composer');
+    await A.page.keyboard.press('Enter');
+    await A.page.waitForSelector('.msg.mine .receipt.is-unread');
+    t.equal((await A.page.textContent('.msg.mine .receipt'))?.trim(), '未读', 'unread until Bob reads');
+
+    // Bob sees the conversation with an unread badge, opens it, and Alice sees "read".
+    await B.page.waitForSelector('.conv.has-unread .badge');
+    t.equal((await B.page.textContent('.conv .badge'))?.trim(), '1');
+    await B.page.click('.conv');
+    await B.page.waitForSelector('.messages .bubble');
+    t.equal(await bubbles(B.page, 'Hello Bob'), 1);
+    t.equal(await B.page.locator('.messages .bubble', { hasText: 'Hello Bob' }).innerText(), 'Hello Bob\nsecond line', 'newline kept');
+    await A.page.waitForSelector('.msg.mine .receipt.is-read');
+    t.equal((await A.page.textContent('.msg.mine .receipt'))?.trim(), '已读');
+    await B.page.waitForSelector('.conv.has-unread', { state: 'detached' });
+
+    // Shift+Enter makes a newline; Enter sends. Bob replies, Alice reads, Bob sees it.
+    await B.page.click('.composer-input');
+    await B.page.keyboard.type('Hi Alice');
+    await B.page.keyboard.press('Shift+Enter');
+    await B.page.keyboard.type('how are you');
+    t.equal(await B.page.inputValue('.composer-input'), 'Hi Alice\nhow are you');
+    await B.page.keyboard.press('Enter');
+    await A.page.waitForFunction(() => Array.from(document.querySelectorAll('.messages .bubble')).some((e) => e.textContent === 'Hi Alice\nhow are you'));
+    await B.page.waitForSelector('.msg.mine .receipt.is-read');
+    t.equal(await bubbles(A.page, 'Hi Alice'), 1, 'reply shown once');
+
+    // A draft stays with its conversation.
+    await A.page.fill('.composer-input', 'unsent draft');
+    await A.page.click('.tabs a[href="#/directory"]');
+    await A.page.click('.tabs a[href="#/chats"]');
+    await A.page.click('.conv');
+    t.equal(await A.page.inputValue('.composer-input'), 'unsent draft', 'draft kept per conversation');
+
+    // Reopening shows the cached history; signing out clears the cache.
+    await A.page.reload();
+    await A.page.waitForSelector('.messages .bubble');
+    t.equal(await bubbles(A.page, 'Hello Bob'), 1, 'history shown after reload');
+    await A.page.click('button[aria-label="退出登录"]');
+    await A.page.waitForSelector('form.signin');
+    const left = await A.page.evaluate(async () => ({ dbs: (await indexedDB.databases()).map((d) => d.name), token: localStorage.getItem('sb.token') }));
+    t.same(left, { dbs: [], token: null }, 'sign-out clears cache and session');
+  });
+
+  t.test('a group of three: unread count falls as members read', async (t) => {
+    const [ann, ben, cat] = await Promise.all([makeUser(server, 'Ann'), makeUser(server, 'Ben'), makeUser(server, 'Cat')]);
+    const A = await signInPage(browser, server.url, ann.user.account, ann.password, { lang: 'en' });
+    const B = await signInPage(browser, server.url, ben.user.account, ben.password, { lang: 'en' });
+    const C = await signInPage(browser, server.url, cat.user.account, cat.password, { lang: 'en' });
+    t.teardown(() => Promise.all([A, B, C].map((x) => x.context.close())).then(() => {}));
+
+    // Ann makes a group from selected people.
+    await A.page.click('a[href="#/new-group"]');
+    await A.page.fill('input[name=title]', 'Project');
+    for (const u of [ben, cat]) await A.page.check(`.picker input[data-user="${u.user.id}"]`);
+    await A.page.click('form.new-group button[type=submit]');
+    await A.page.waitForSelector('.chat .composer-input');
+    t.equal(await A.page.textContent('.chat-head h2'), 'Project');
+    for (const text of ['one', 'two', 'three']) {
+      await A.page.fill('.composer-input', text);
+      await A.page.keyboard.press('Enter');
+    }
+    await A.page.waitForFunction(() => document.querySelectorAll('.msg.mine .receipt summary').length === 3);
+    t.equal((await A.page.locator('.msg.mine .receipt summary').last().textContent())?.trim(), '2 unread');
+
+    // Ben and Cat each see three unread; each opening the group makes Ann's count fall.
+    for (const P of [B, C]) {
+      await P.page.waitForFunction(() => document.querySelector('.conv .badge')?.textContent === '3');
+    }
+    await B.page.click('.conv');
+    await B.page.waitForSelector('.messages .sender');
+    t.equal(await B.page.textContent('.messages .sender'), 'Ann', 'sender name shown in groups');
+    await A.page.waitForFunction(() => document.querySelector('.msg.mine:last-child .receipt summary')?.textContent === '1 unread');
+    await A.page.click('.msg.mine:last-child .receipt summary');
+    const readers = await A.page.textContent('.msg.mine:last-child .readers');
+    t.match(readers, /Read Ben/, 'who has read');
+    t.match(readers, /Unread Cat/, 'who has not');
+    await B.page.waitForSelector('.conv .badge', { state: 'detached' });
+    t.equal(await C.page.textContent('.conv .badge'), '3', 'Cat still has three unread');
+    await C.page.click('.conv');
+    await A.page.waitForFunction(() => document.querySelector('.msg.mine:last-child .receipt summary')?.textContent === 'All read');
+    await C.page.waitForSelector('.conv .badge', { state: 'detached' });
+
+    // Group info: members with roles, rename, remove, leave.
+    await A.page.click('a[aria-label="Group info"]');
+    await A.page.waitForSelector('.group-info .member-list li');
+    t.equal(await A.page.locator('.group-info .member-list li').count(), 3);
+    await A.page.fill('.group-info input[aria-label="Group name"]', 'Project X');
+    await A.page.click('.group-info form.row button[type=submit]');
+    await C.page.waitForFunction(() => document.querySelector('.chat-head h2')?.textContent === 'Project X');
+    await A.page.click(`.group-info button[aria-label="Remove Cat"]`);
+    await C.page.waitForFunction(() => !document.querySelector('.conv'), undefined, { timeout: 5_000 });
+    await A.page.waitForFunction(() => document.querySelectorAll('.group-info .member-list li').length === 2);
+    B.page.on('dialog', (d) => void d.accept());
+    await B.page.click('a[aria-label="Group info"]');
+    await B.page.click('.group-info button.danger');
+    await B.page.waitForFunction(() => location.hash === '#/chats' && !document.querySelector('.conv'));
+    t.pass('rename, remove and leave reach every member live');
+  });
+
+  t.test('offline: messages that arrive meanwhile show exactly once; a message composed offline is sent once', async (t) => {
+    const dan = await makeUser(server, 'Dan');
+    const eve = await makeUser(server, 'Eve');
+    const conv = await dan.api.call<ConversationView>('conv.direct', { user_id: eve.user.id });
+    await dan.api.call('msg.send', { conv_id: conv.id, cmid: 'before-1', body: { text: 'before' } });
+    const E = await signInPage(browser, server.url, eve.user.account, eve.password, { lang: 'en' });
+    t.teardown(() => E.context.close());
+    await E.page.click('.conv');
+    await E.page.waitForSelector('.messages .bubble');
+
+    await E.context.setOffline(true);
+    await E.page.waitForSelector('.banner:not([hidden])');
+    t.match(await E.page.textContent('.banner'), /reconnecting/, 'visible reconnecting state');
+    for (let i = 1; i <= 5; i++) await dan.api.call('msg.send', { conv_id: conv.id, cmid: `while-${i}`, body: { text: `missed ${i}` } });
+    await E.page.fill('.composer-input', 'written offline');
+    await E.page.keyboard.press('Enter');
+    await E.page.waitForSelector('.msg.pending');
+    t.equal(await bubbles(E.page, 'missed'), 0, 'nothing arrives while offline');
+
+    await E.context.setOffline(false);
+    await E.page.waitForFunction(() => document.body.dataset.connection === 'online', undefined, { timeout: 15_000 });
+    await E.page.waitForFunction(() => document.querySelectorAll('.messages .bubble').length === 7 && !document.querySelector('.msg.pending'), undefined, { timeout: 15_000 });
+    for (let i = 1; i <= 5; i++) t.equal(await bubbles(E.page, `missed ${i}`), 1, `missed ${i} shown once`);
+    t.equal(await bubbles(E.page, 'written offline'), 1, 'queued message shown once');
+    t.ok(await E.page.isHidden('.banner'), 'banner gone when back online');
+    const seqs = await E.page.$$eval('.messages .msg[data-seq]', (els) => els.map((e) => Number((e as HTMLElement).dataset.seq)));
+    t.same(seqs, [...seqs].sort((a, b) => a - b), 'in order');
+    t.equal(new Set(seqs).size, seqs.length, 'no duplicates');
+
+    const page = await dan.api.call<HistoryPage>('msg.history', { conv_id: conv.id, after: 0, limit: 50 });
+    const texts = page.messages.map((m: MessageView) => ('text' in m.body ? m.body.text : ''));
+    t.equal(texts.filter((x) => x === 'written offline').length, 1, 'stored once at the server');
+    await waitFor(async () => (await E.page.locator('.msg.mine .receipt').count()) === 1, 5_000, 'own message has a receipt');
+  });
+
+  t.test('phone width: one pane at a time, nothing wider than the screen', async (t) => {
+    const fay = await makeUser(server, 'Fay');
+    const gus = await makeUser(server, 'Gus');
+    await fay.api.call('conv.direct', { user_id: gus.user.id });
+    const F = await signInPage(browser, server.url, fay.user.account, fay.password, { viewport: { width: 360, height: 720 } });
+    t.teardown(() => F.context.close());
+    const overflow = () => F.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    t.equal(await overflow(), 0, 'list fits 360 px');
+    await F.page.click('.conv');
+    await F.page.waitForSelector('.chat .composer-input');
+    t.ok(await F.page.isHidden('.side'), 'list hidden while chatting');
+    t.equal(await overflow(), 0, 'chat fits 360 px');
+    await F.page.click('a.back');
+    await F.page.waitForSelector('.side .conv');
+    // Keyboard: Tab reaches controls with visible focus; arrows move in the list.
+    await F.page.focus('.chat-search');
+    await F.page.keyboard.press('Tab');
+    await F.page.keyboard.press('Tab');
+    t.ok(await F.page.evaluate(() => document.activeElement?.classList.contains('conv')), 'Tab reaches the conversation');
+    const outline = await F.page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    t.not(outline, 'none', 'visible focus');
+    const unnamed = await F.page.$$eval('button, a, input, textarea', (els) => els.filter((e) => !(e.getAttribute('aria-label') || e.textContent?.trim() || e.getAttribute('placeholder') || (e as HTMLInputElement).labels?.length)).length);
+    t.equal(unnamed, 0, 'every control has an accessible name');
+  });
+}

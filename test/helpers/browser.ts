@@ -1,0 +1,28 @@
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { existsSync } from 'node:fs';
+
+/** Debian's Chromium (installed with apt); nothing downloads a browser. */
+export const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+}
+
+/** Opens the web client in a fresh context (its own storage, like another device) and signs in. */
+export async function signInPage(browser: Browser, url: string, account: string, password: string, opts: { lang?: 'zh' | 'en'; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1100, height: 760 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { process.stderr.write(`[page error] ${e.message}\n`); });
+  if (opts.lang) await context.addInitScript((l) => { if (!localStorage.getItem('sb.lang')) localStorage.setItem('sb.lang', l); }, opts.lang);
+  await page.goto(url);
+  await page.fill('input[name=account]', account);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.shell');
+  await page.waitForFunction(() => document.body.dataset.connection === 'online');
+  return { context, page };
+}
