@@ -6,6 +6,7 @@ import type { Cache } from '../shared/cache/cache.js';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/log.js';
 import { CENTRAL_QUEUE, SUBJECTS } from '../shared/subjects.js';
+import { INTERNAL } from '../shared/protocol/api.js';
 import { AppError } from '../shared/errors.js';
 import { BusEventSink } from './events.js';
 import { rpcHandlers, type RpcRequest } from './rpc/handlers.js';
@@ -20,6 +21,8 @@ export async function openStore(config: Config): Promise<Store> {
   }
   throw new Error(`unknown store kind ${(config.store as { kind: string }).kind}`);
 }
+
+const UNMETERED = new Set<string>([INTERNAL.resolve, INTERNAL.ping]);
 
 export interface CentralNode {
   services: Services;
@@ -47,16 +50,24 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
   services.directory.current().catch((e: unknown) => log.error({ err: e }, 'directory load failed'));
 
   const handlers = rpcHandlers(services);
+  let inFlight = 0;
   const prefix = SUBJECTS.rpc('');
   const unserve: Unsubscribe = bus.serve(SUBJECTS.rpcWildcard, async (payload: RpcRequest, subject: string) => {
     const method = subject.slice(prefix.length) as keyof typeof handlers;
     const handler = handlers[method];
     if (!handler) throw new AppError('SB_UNKNOWN_TYPE', `Unknown method ${method}`);
+    // Admission control: past its capacity a central says so at once, rather than queueing requests until
+    // they time out at the relay (work done for nobody). Token checks and pings are cheap and always served.
+    const admitted = !UNMETERED.has(method);
+    if (admitted && inFlight >= config.limits.centralInFlight) throw new AppError('SB_BUSY');
+    if (admitted) inFlight++;
     try {
       return await handler(payload ?? {});
     } catch (e) {
       if (!(e instanceof AppError)) log.error({ err: e, method }, 'rpc failed');
       throw e;
+    } finally {
+      if (admitted) inFlight--;
     }
   }, { queue: CENTRAL_QUEUE });
 

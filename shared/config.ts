@@ -37,6 +37,8 @@ export interface Config {
     loginAttemptsPerMinute: number;
     maxTextChars: number;
     maxGroupMembers: number;
+    /** Requests one central process works on at once; more are refused with SB_BUSY (clients retry). */
+    centralInFlight: number;
   };
   files: {
     maxBytes: number;

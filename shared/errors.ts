@@ -18,6 +18,7 @@ export const ERRORS = {
   SB_CONFLICT: { status: 409, message: 'Conflicts with existing data' },
   SB_RATE_LIMITED: { status: 429, message: 'Too many requests; slow down' },
   SB_CENTRAL_UNAVAILABLE: { status: 503, message: 'Central cannot be reached; retry later' },
+  SB_BUSY: { status: 503, message: 'Central is at capacity; retry shortly' },
   SB_NOT_READY: { status: 409, message: 'Authenticate first' },
   SB_INTERNAL: { status: 500, message: 'Internal error' },
   SB_DEPT_NOT_EMPTY: { status: 409, message: 'The department still has members or sub-departments' },

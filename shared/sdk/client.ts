@@ -79,7 +79,7 @@ interface Outgoing {
   inFlight: boolean;
 }
 
-const RETRYABLE = new Set(['SB_CENTRAL_UNAVAILABLE', 'SB_RATE_LIMITED', 'SB_INTERNAL', 'SB_NOT_READY']);
+const RETRYABLE = new Set(['SB_CENTRAL_UNAVAILABLE', 'SB_BUSY', 'SB_RATE_LIMITED', 'SB_INTERNAL', 'SB_NOT_READY']);
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /** A client message id; pages served over plain HTTP (not a secure context) have no randomUUID. */
