@@ -256,8 +256,12 @@ export class DirectoryService {
     return { ...shown, paths: p.depts.map((d) => m.path(d.dept_id)) };
   }
 
-  async dept(actor: Actor, params: unknown): Promise<{ dept: DirDept; path: string; children: DirDept[]; members: DirPerson[] }> {
-    const id = int(obj(params).dept_id, 'dept_id', { min: 1 });
+  /** A department, its sub-departments and a page of its members (in their order there). */
+  async dept(actor: Actor, params: unknown): Promise<{ dept: DirDept; path: string; children: DirDept[]; members: DirPerson[]; more: boolean }> {
+    const p = obj(params);
+    const id = int(p.dept_id, 'dept_id', { min: 1 });
+    const offset = optInt(p.offset, 'offset', { min: 0 }) ?? 0;
+    const limit = optInt(p.limit, 'limit', { min: 1, max: 2000 }) ?? 500;
     const m = await this.current();
     const v = await this.viewer(actor, m);
     const d = m.depts.get(id);
@@ -265,7 +269,8 @@ export class DirectoryService {
     const members = m.membersOf(id).map((pid) => m.people.get(pid)!);
     const sortIn = (p: DirPerson) => p.depts.find((x) => x.dept_id === id)?.sort ?? 0;
     members.sort((a, b) => sortIn(a) - sortIn(b) || a.id - b.id);
-    return { dept: d, path: m.path(id), children: m.childrenOf(id).map((c) => m.depts.get(c)!), members: members.map((p) => m.present(v, p)) };
+    const page = members.slice(offset, offset + limit);
+    return { dept: d, path: m.path(id), children: m.childrenOf(id).map((c) => m.depts.get(c)!), members: page.map((x) => m.present(v, x)), more: offset + limit < members.length };
   }
 
   async orgs(actor: Actor): Promise<{ version: number; orgs: (DirOrg & { roots: DirDept[] })[] }> {
