@@ -28,6 +28,8 @@ export const INLINE_CHANGES = 200;
 export const SNAPSHOT_PART_BYTES = 512 * 1024;
 /** Reads check the store's directory version at most this often (a round trip on MySQL). */
 export const VERSION_CHECK_MS = 50;
+/** A reader's admin flag is re-read from the store after this long. */
+export const VIEWER_TTL_MS = 1_000;
 
 const PERSON_FIELDS = ['name', 'english_name', 'gender', 'mobile', 'phone', 'email', 'title', 'employee_no', 'avatar'] as const;
 const FIELD_MAX: Record<(typeof PERSON_FIELDS)[number], number> = { name: 100, english_name: 100, gender: 8, mobile: 32, phone: 32, email: 200, title: 100, employee_no: 64, avatar: 500 };
@@ -53,6 +55,7 @@ export class DirectoryService {
   private loading: Promise<DirectoryModel> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private checkedAt = Number.NEGATIVE_INFINITY;
+  private viewers = new Map<number, { isAdmin: boolean; at: number }>();
   /** The latest committed versions' changes, so pulls after a push never reach the store. Covers versions > recentFrom. */
   private recent: { version: number; changes: DirStoredChange[] }[] = [];
   private recentFrom = 0;
@@ -162,17 +165,27 @@ export class DirectoryService {
     this.events.emit({ type: 'directory.changed', version, from, changes: visible.length <= INLINE_CHANGES ? visible : undefined }, '*');
   }
 
+  /** Who reads, with their admin flag; remembered for a second so a burst of searches costs no store reads. */
   private async viewer(actor: Actor, m: DirectoryModel): Promise<Viewer> {
-    const user = await this.store.users.byId(actor.userId);
-    if (!user || user.disabled) throw new AppError('SB_UNAUTHENTICATED');
-    return m.viewer(user.id, user.is_admin);
+    const now = this.clock.now();
+    let hit = this.viewers.get(actor.userId);
+    if (!hit || now - hit.at > VIEWER_TTL_MS || now < hit.at) {
+      const user = await this.store.users.byId(actor.userId);
+      if (!user || user.disabled) { this.viewers.delete(actor.userId); throw new AppError('SB_UNAUTHENTICATED'); }
+      if (this.viewers.size > 100_000) this.viewers.clear();
+      hit = { isAdmin: user.is_admin, at: now };
+      this.viewers.set(actor.userId, hit);
+    }
+    return m.viewer(actor.userId, hit.isAdmin);
   }
 
+  /** Administrator rights are always read fresh from the store. */
   private async admin(actor: Actor): Promise<{ m: DirectoryModel; v: Viewer }> {
     const m = await this.current();
-    const v = await this.viewer(actor, m);
-    if (!v.isAdmin) throw new AppError('SB_FORBIDDEN', 'Administrator rights required');
-    return { m, v };
+    const user = await this.store.users.byId(actor.userId);
+    if (!user || user.disabled || !user.is_admin) throw new AppError('SB_FORBIDDEN', 'Administrator rights required');
+    this.viewers.set(user.id, { isAdmin: true, at: this.clock.now() });
+    return { m, v: m.viewer(user.id, true) };
   }
 
   private async audit(actor: Actor, action: string, target: string, details: unknown): Promise<void> {
@@ -243,8 +256,12 @@ export class DirectoryService {
     return { ...shown, paths: p.depts.map((d) => m.path(d.dept_id)) };
   }
 
-  async dept(actor: Actor, params: unknown): Promise<{ dept: DirDept; path: string; children: DirDept[]; members: DirPerson[] }> {
-    const id = int(obj(params).dept_id, 'dept_id', { min: 1 });
+  /** A department, its sub-departments and a page of its members (in their order there). */
+  async dept(actor: Actor, params: unknown): Promise<{ dept: DirDept; path: string; children: DirDept[]; members: DirPerson[]; more: boolean }> {
+    const p = obj(params);
+    const id = int(p.dept_id, 'dept_id', { min: 1 });
+    const offset = optInt(p.offset, 'offset', { min: 0 }) ?? 0;
+    const limit = optInt(p.limit, 'limit', { min: 1, max: 2000 }) ?? 500;
     const m = await this.current();
     const v = await this.viewer(actor, m);
     const d = m.depts.get(id);
@@ -252,7 +269,8 @@ export class DirectoryService {
     const members = m.membersOf(id).map((pid) => m.people.get(pid)!);
     const sortIn = (p: DirPerson) => p.depts.find((x) => x.dept_id === id)?.sort ?? 0;
     members.sort((a, b) => sortIn(a) - sortIn(b) || a.id - b.id);
-    return { dept: d, path: m.path(id), children: m.childrenOf(id).map((c) => m.depts.get(c)!), members: members.map((p) => m.present(v, p)) };
+    const page = members.slice(offset, offset + limit);
+    return { dept: d, path: m.path(id), children: m.childrenOf(id).map((c) => m.depts.get(c)!), members: page.map((x) => m.present(v, x)), more: offset + limit < members.length };
   }
 
   async orgs(actor: Actor): Promise<{ version: number; orgs: (DirOrg & { roots: DirDept[] })[] }> {

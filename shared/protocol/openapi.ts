@@ -104,7 +104,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
           title: text, employee_no: text, avatar: text, status: { type: 'string', enum: ['active', 'disabled', 'left'] },
           depts: { type: 'array', items: obj({ dept_id: int, title: text, sort: int }) },
         }),
-        DirDeptView: obj({ dept: ref('DirDept'), path: text, children: list('DirDept'), members: list('DirPerson') }),
+        DirDeptView: obj({ dept: ref('DirDept'), path: text, children: list('DirDept'), members: list('DirPerson'), more: { type: 'boolean' } }),
         DirSnapshot: obj({ version: int, orgs: list('DirOrg'), depts: list('DirDept'), people: list('DirPerson') }),
         DirChange: obj({ op: { type: 'string', enum: ['org', 'org.delete', 'dept', 'dept.delete', 'person', 'person.delete'] }, id: int, org: ref('DirOrg'), dept: ref('DirDept'), person: ref('DirPerson') }),
         DirDelta: obj({ version: int, from: int, reset: { type: 'boolean' }, changes: list('DirChange') }),
