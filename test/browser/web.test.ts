@@ -271,6 +271,27 @@ if (!chromiumAvailable()) {
     t.equal(await V.page.textContent('.chat-head h2'), '张伟', 'send message opens the 1:1');
   });
 
+  t.test('branding: product name, colour and preset server address on the sign-in screen; remembered address', async (t) => {
+    const branded = await startServer({ branding: { productName: 'Acme Chat', themeColor: '#aa0000', logoUrl: null, serverUrl: 'https://chat.acme.example' } });
+    t.teardown(() => branded.stop());
+    const context = await browser.newContext();
+    t.teardown(() => context.close());
+    const page = await context.newPage();
+    await page.goto(branded.url);
+    await page.waitForSelector('form.signin');
+    t.equal(await page.title(), 'Acme Chat');
+    t.equal(await page.textContent('form.signin h1'), 'Acme Chat');
+    t.equal(await page.getAttribute('meta[name="theme-color"]', 'content'), '#aa0000');
+    t.equal(await page.evaluate(() => getComputedStyle(document.querySelector('button.primary')!).backgroundColor), 'rgb(170, 0, 0)', 'theme colour on controls');
+    t.equal(await page.inputValue('input[name=server]'), 'https://chat.acme.example', 'server address preset from the configuration');
+    // Switching to English is remembered on this device.
+    await page.click('button[aria-label="English"]');
+    t.equal(await page.textContent('form.signin button[type=submit]'), 'Sign in');
+    await page.reload();
+    await page.waitForSelector('form.signin');
+    t.equal(await page.getAttribute('html', 'lang'), 'en');
+  });
+
   t.test('phone width: one pane at a time, nothing wider than the screen', async (t) => {
     const fay = await makeUser(server, 'Fay');
     const gus = await makeUser(server, 'Gus');
