@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip) as (data: string, opts: { level: number }) => Promise<Buffer>;
 import { AppError } from '../../shared/errors.js';
 import { randomId } from '../../shared/ids.js';
 import {
@@ -72,15 +75,19 @@ export class DirectoryService {
     return run;
   }
 
+  /** The model as loaded (or since kept current); loads it on first use. */
+  private async loaded(): Promise<DirectoryModel> {
+    if (this.model) return this.model;
+    this.loading ??= this.store.directory.load().then((d) => {
+      this.recentFrom = d.version;
+      return (this.model = DirectoryModel.from(d));
+    }, (e: unknown) => { this.loading = null; throw e; });
+    return this.loading;
+  }
+
   /** The model, caught up with the store. */
   async current(): Promise<DirectoryModel> {
-    if (!this.model) {
-      this.loading ??= this.store.directory.load().then((d) => {
-        this.recentFrom = d.version;
-        return (this.model = DirectoryModel.from(d));
-      });
-      await this.loading;
-    }
+    await this.loaded();
     // Other central processes' commits are picked up within VERSION_CHECK_MS; this process's own at once.
     const now = this.clock.now();
     if (now - this.checkedAt >= VERSION_CHECK_MS || now < this.checkedAt) {
@@ -116,7 +123,7 @@ export class DirectoryService {
   private commit(build: (m: DirectoryModel) => DirStoredChange[]): Promise<{ version: number; changes: DirStoredChange[] }> {
     return this.exclusive(async () => {
       for (let attempt = 0; ; attempt++) {
-        if (!this.model) await this.current();
+        await this.loaded();
         await this.catchUp();
         const m = this.model!;
         const changes = build(m);
@@ -283,7 +290,8 @@ export class DirectoryService {
     if (hit && hit.version === m.version) return hit;
     const version = m.version;
     const json = JSON.stringify(m.snapshot(v));
-    const entry = { version, key: `${version}:${createHash('sha256').update(json).digest('base64url').slice(0, 16)}:${view}`, gz: Promise.resolve(gzipSync(json, { level: 6 })) };
+    // Compressed off the event loop (zlib's thread pool): a 100,000-person snapshot takes a while.
+    const entry = { version, key: `${version}:${createHash('sha256').update(json).digest('base64url').slice(0, 16)}:${view}`, gz: gzipAsync(json, { level: 6 }) };
     this.snapshots.set(view, entry);
     if (this.snapshots.size > 50) this.snapshots.delete(this.snapshots.keys().next().value!);
     return entry;

@@ -207,6 +207,46 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
     t.match(await s.conversations.get(g.id), { title: '新名字', notice: '周五放假', owner_id: b.id }, 'plain messages keep title, notice, owner');
   });
 
+  t.test('a burst of appends issued together behaves as if run one by one', async (t) => {
+    const a = await user(); const b = await user(); const c = await user();
+    const g = await group(a.id, [b.id]);
+    const first = text(g.id, b.id);
+    const settle = (p: Promise<{ message: { seq: number; id: number }; created: boolean }>) =>
+      p.then((r) => ({ seq: r.message.seq, id: r.message.id, created: r.created }), (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+    const results = await Promise.all([
+      settle(s.conversations.append(first)),
+      settle(s.conversations.append(text(g.id, c.id))),
+      settle(s.conversations.append(text(g.id, a.id, { kind: 'system', effects: { addMembers: [{ userId: c.id, role: 'member' }] } }))),
+      settle(s.conversations.append(text(g.id, c.id))),
+      settle(s.conversations.append({ ...first, body: '"retry"' })),
+      settle(s.conversations.append(text(g.id, a.id, { kind: 'system', effects: { removeMembers: [b.id], setTitle: 'burst' } }))),
+      settle(s.conversations.append(text(g.id, b.id))),
+      settle(s.conversations.append(text(g.id, c.id, { requireRole: ['owner'] }))),
+      settle(s.conversations.append(text(g.id, a.id, { kind: 'system', effects: { setRoles: [{ userId: c.id, role: 'admin' }] } }))),
+      settle(s.conversations.append(text(g.id, c.id, { requireRole: ['admin'] }))),
+    ]);
+    const r = results as ({ seq: number; id: number; created: boolean } | string)[];
+    t.same(r.map((x) => (typeof x === 'string' ? x : x.seq)), [2, 'SB_NOT_MEMBER', 3, 4, 2, 5, 'SB_NOT_MEMBER', 'SB_FORBIDDEN', 6, 7]);
+    t.same(r[4], { ...(r[0] as object), created: false }, 'the retry in the same burst gets the first message');
+    t.match(await s.conversations.get(g.id), { last_seq: 7, title: 'burst' });
+    t.match(await member(g.id, c.id), { active: true, role: 'admin', joined_seq: 3, read_seq: 7 });
+    t.match(await member(g.id, b.id), { active: false });
+    t.same((await s.conversations.history(g.id, { afterSeq: 0, limit: 20 })).map((m) => m.seq), [1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  t.test('a burst of large messages is stored intact', async (t) => {
+    const a = await user(); const b = await user();
+    const g = await group(a.id, [b.id]);
+    const big = (i: number) => JSON.stringify({ text: `${i}:` + '长'.repeat(100_000) + 'x'.repeat(100_000) });
+    const results = await Promise.all(Array.from({ length: 24 }, (_, i) => s.conversations.append(text(g.id, i % 2 ? a.id : b.id, { body: big(i) }))));
+    t.same(results.map((r) => r.message.seq).sort((x, y) => x - y), Array.from({ length: 24 }, (_, i) => i + 2));
+    const stored = await s.conversations.history(g.id, { afterSeq: 1, limit: 30 });
+    t.equal(stored.length, 24);
+    t.ok(stored.every((m) => m.body === results.find((r) => r.message.seq === m.seq)!.message.body), 'every body byte for byte');
+    t.same(new Set(stored.map((m) => m.body)).size, 24);
+    t.same(stored.map((m) => m.id), results.map((r) => r.message).sort((x, y) => x.seq - y.seq).map((m) => m.id), 'ids reported match the stored rows');
+  });
+
   t.test('markRead moves forward only; setMuted reports changes', async (t) => {
     const a = await user(); const b = await user(); const outsider = await user();
     const g = await group(a.id, [b.id]);

@@ -74,3 +74,51 @@ export async function ownRedis(): Promise<OwnRedis> {
   await r.start();
   return r;
 }
+
+async function portFree(port: number): Promise<boolean> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/** Three cluster-enabled redis-server processes joined into one Redis Cluster (no replicas). */
+export async function ownRedisCluster(): Promise<{ urls: string[]; cleanup(): Promise<void> }> {
+  const ports: number[] = [];
+  while (ports.length < 3) {
+    const p = await freePort();
+    // The cluster bus listens on port + 10000.
+    if (p + 10_000 < 65_536 && !ports.includes(p) && await portFree(p + 10_000)) ports.push(p);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'sb-redis-cluster-'));
+  const children = ports.map((port) => spawn('redis-server', [
+    '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
+    '--dir', dir, '--save', '', '--appendonly', 'no',
+  ], { stdio: 'ignore' }));
+  const cleanup = async () => {
+    await Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((res) => { c.once('exit', res); c.kill('SIGKILL'); }))));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const port of ports) {
+      const until = Date.now() + 10_000;
+      while (spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() !== 'PONG') {
+        if (Date.now() > until) throw new Error('cluster node did not start');
+        await new Promise((res) => setTimeout(res, 50));
+      }
+    }
+    const made = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
+    if (made.status !== 0) throw new Error(`redis-cli --cluster create failed: ${made.stdout?.toString()}`);
+    const until = Date.now() + 15_000;
+    while (!ports.every((p) => /cluster_state:ok/.test(spawnSync('redis-cli', ['-p', String(p), 'cluster', 'info']).stdout?.toString() ?? ''))) {
+      if (Date.now() > until) throw new Error('the cluster did not become ready');
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+  return { urls: ports.map((p) => `redis://127.0.0.1:${p}`), cleanup };
+}

@@ -54,6 +54,7 @@ export class MysqlWriteBatcher {
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => {};
+  private counts = { batches: 0, retries: 0 };
 
   constructor(private readonly pool: Pool, private readonly opts: { maxBatch?: number; maxAttempts?: number } = {}) {}
 
@@ -67,6 +68,10 @@ export class MysqlWriteBatcher {
         setImmediate(() => { void this.loop(); });
       }
     });
+  }
+
+  stats(): { batches: number; retries: number } {
+    return { ...this.counts };
   }
 
   /** Waits for queued writes to finish; later writes are refused. */
@@ -130,6 +135,7 @@ export class MysqlWriteBatcher {
           await c.query(pos !== start ? 'UPDATE stream SET pos = ? WHERE id = 1; COMMIT' : 'COMMIT', pos !== start ? [pos] : []);
         }
         c.release();
+        this.counts.batches++;
         batch.forEach((job, i) => {
           const o = outcomes[i]!;
           if (o.ok) job.resolve(o.value);
@@ -147,6 +153,7 @@ export class MysqlWriteBatcher {
         // A failure during COMMIT leaves the outcome unknown: report it, the client's retry is deduplicated.
         const again = !committing && attempt < maxAttempts && (isRetryable(error) || (isFatal(error) && attempt < 3) || conn === null && attempt < 3);
         if (again) {
+          this.counts.retries++;
           await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));
           continue;
         }

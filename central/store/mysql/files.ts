@@ -1,11 +1,10 @@
-import type { Pool } from 'mysql2/promise';
 import type { FileRecord, FileStore } from '../../../core/ports.js';
 import type { MysqlWriteBatcher, Row } from './batcher.js';
 
-export function mysqlFileStore(pool: Pool, writes: MysqlWriteBatcher): FileStore {
+export function mysqlFileStore(read: (sql: string, params: unknown[]) => Promise<Row[]>, writes: MysqlWriteBatcher): FileStore {
   const get = async (id: number): Promise<FileRecord | null> => {
-    const [rows] = await pool.query('SELECT * FROM files WHERE id = ?', [id]);
-    return ((rows as Row[])[0] as FileRecord | undefined) ?? null;
+    const rows = await read('SELECT * FROM files WHERE id = ?', [id]);
+    return (rows[0] as FileRecord | undefined) ?? null;
   };
   return {
     create: async (rec) => {
@@ -21,10 +20,10 @@ export function mysqlFileStore(pool: Pool, writes: MysqlWriteBatcher): FileStore
       await tx.q('INSERT IGNORE INTO file_refs (file_id, conv_id) VALUES (?, ?)', [fileId, convId]);
     }),
     canAccess: async (userId, fileId) => {
-      const [rows] = await pool.query(`SELECT 1 AS ok FROM files f WHERE f.id = ? AND (f.uploader_id = ? OR EXISTS (
+      const rows = await read(`SELECT 1 AS ok FROM files f WHERE f.id = ? AND (f.uploader_id = ? OR EXISTS (
         SELECT 1 FROM file_refs r JOIN members m ON m.conv_id = r.conv_id WHERE r.file_id = f.id AND m.user_id = ? AND m.active = 1))`,
       [fileId, userId, userId]);
-      return (rows as Row[]).length > 0;
+      return rows.length > 0;
     },
   };
 }

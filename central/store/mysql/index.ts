@@ -10,6 +10,7 @@ import { MIGRATIONS, migrationSql } from '../schema.js';
 import { isDuplicate, MysqlWriteBatcher, type Row, type Tx } from './batcher.js';
 import { mysqlDirectoryStore } from './directory.js';
 import { mysqlFileStore } from './files.js';
+import { AppendCoalescer } from './appends.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -62,7 +63,7 @@ function sslOptions(ssl: MysqlSsl | null | undefined): PoolOptions['ssl'] {
 
 const MIGRATION_LOCK = 'switchboard_migrations';
 /** Re-running a half-applied migration (DDL is not transactional in MySQL) meets what already exists. */
-const ALREADY_DONE = new Set([1050 /* table exists */, 1060 /* duplicate column */, 1061 /* duplicate key name */]);
+const ALREADY_DONE = new Set([1050 /* table exists */, 1060 /* duplicate column */, 1061 /* duplicate key name */, 1062 /* seed row present */]);
 
 /**
  * Store on MySQL 8 / MariaDB 10.6+ (mysql2 pool). Reads go straight to the
@@ -85,7 +86,7 @@ export class MysqlStore implements Store {
     this.sessions = this.sessionStore();
     this.conversations = this.conversationStore();
     this.audit = this.auditStore();
-    this.files = mysqlFileStore(pool, this.writes);
+    this.files = mysqlFileStore((sql, params) => this.rows(sql, params), this.writes);
     this.directory = mysqlDirectoryStore(pool);
   }
 
@@ -103,7 +104,7 @@ export class MysqlStore implements Store {
     }
     const pool = mysql.createPool({
       ...base, database: target.database, connectionLimit: opts.poolSize ?? 10, waitForConnections: true,
-      enableKeepAlive: true, dateStrings: true, multipleStatements: true, supportBigNumbers: true, bigNumberStrings: false,
+      enableKeepAlive: true, dateStrings: true, multipleStatements: true, connectTimeout: 5_000, supportBigNumbers: true, bigNumberStrings: false,
     });
     // Every statement reads the latest committed data; the stream-row lock does the ordering.
     pool.pool.on('connection', (conn: { query(sql: string): unknown }) => {
@@ -117,6 +118,11 @@ export class MysqlStore implements Store {
       throw e;
     }
     return store;
+  }
+
+  /** Write batches committed and batches run again after a deadlock or lock-wait timeout. */
+  writeStats(): { batches: number; retries: number } {
+    return this.writes.stats();
   }
 
   async close(): Promise<void> {
@@ -153,9 +159,16 @@ export class MysqlStore implements Store {
     }
   }
 
+  /** Reads: a connection the server dropped (restart, idle timeout) fails once and is replaced. */
   private async rows(sql: string, params: unknown[] = []): Promise<Row[]> {
-    const [rows] = await this.pool.query(sql, params);
-    return rows as Row[];
+    try {
+      const [rows] = await this.pool.query(sql, params);
+      return rows as Row[];
+    } catch (e) {
+      if ((e as { fatal?: boolean }).fatal !== true) throw e;
+      const [rows] = await this.pool.query(sql, params);
+      return rows as Row[];
+    }
   }
 
   private async one(sql: string, params: unknown[] = []): Promise<Row | null> {
@@ -274,7 +287,7 @@ export class MysqlStore implements Store {
       return { conversation: (await txConv(tx, convId))!, message, created: true };
     });
 
-    const append = (input: AppendInput) => this.writes.run(async (tx): Promise<AppendResult> => {
+    const appendOne = async (tx: Tx, input: AppendInput): Promise<AppendResult> => {
       // One round trip for the checks (the conversation row is locked), one for the writes.
       const [priorRows, convRows] = await tx.q(
         `SELECT * FROM messages WHERE sender_id = ? AND cmid = ?;
@@ -329,7 +342,9 @@ export class MysqlStore implements Store {
         id: Number(inserted.insertId), conv_id: convId, seq, sender_id: input.senderId, cmid: input.cmid, kind: input.kind, body: input.body, created_at: input.at, pos,
       };
       return { message, created: true };
-    });
+    };
+    const coalescer = new AppendCoalescer(this.writes, appendOne);
+    const append = (input: AppendInput) => coalescer.append(input);
 
     const markRead = (convId: number, userId: number, seq: number) => this.writes.run(async (tx) => {
       const m = await txMember(tx, convId, userId);
