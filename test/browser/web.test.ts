@@ -81,6 +81,7 @@ if (!chromiumAvailable()) {
     await A.page.waitForSelector('form.signin');
     const left = await A.page.evaluate(async () => ({ dbs: (await indexedDB.databases()).map((d) => d.name), token: localStorage.getItem('sb.token') }));
     t.same(left, { dbs: [], token: null }, 'sign-out clears cache and session');
+    t.equal(await A.page.inputValue('input[name=server]'), server.url, 'server address remembered');
   });
 
   t.test('a group of three: unread count falls as members read', async (t) => {
@@ -132,6 +133,15 @@ if (!chromiumAvailable()) {
     await A.page.click(`.group-info button[aria-label="Remove Cat"]`);
     await C.page.waitForFunction(() => !document.querySelector('.conv'), undefined, { timeout: 5_000 });
     await A.page.waitForFunction(() => document.querySelectorAll('.group-info .member-list li').length === 2);
+    await A.page.click('.group-info details.add-members summary');
+    await A.page.check(`.group-info .picker input[data-user="${cat.user.id}"]`);
+    await A.page.click('.group-info details.add-members button.primary');
+    await A.page.waitForFunction(() => document.querySelectorAll('.group-info .member-list li').length === 3);
+    await C.page.waitForSelector('.conv');
+    t.pass('a member added back sees the group again');
+    await A.page.check('.group-info .switch input');
+    await A.page.waitForSelector('.conv svg.mute-mark');
+    t.pass('muting shows the mute mark in the list');
     B.page.on('dialog', (d) => void d.accept());
     await B.page.click('a[aria-label="Group info"]');
     await B.page.click('.group-info button.danger');

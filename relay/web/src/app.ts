@@ -689,7 +689,10 @@ function groupInfo(convId: number): HTMLElement {
       : null))));
   if (c.kind === 'group') {
     const selected = new Set<number>();
-    const add = h('button', { type: 'button', class: 'primary', disabled: true, on: { click: () => void act(api().call('conv.addMembers', { conv_id: convId, user_ids: [...selected], cmid: newCmid() })) } }, t('addMembers'));
+    const add = h('button', { type: 'button', class: 'primary', disabled: true, on: { click: () => {
+      void act(api().call('conv.addMembers', { conv_id: convId, user_ids: [...selected], cmid: newCmid() })
+        .then(() => { if (route.name === 'info' && route.id === convId) replace(mainPane, groupInfo(convId)); }));
+    } } }, t('addMembers'));
     body.appendChild(h('details', { class: 'add-members' }, h('summary', null, t('addMembers')),
       peoplePicker(selected, new Set(c.members.map((m) => m.user_id)), () => { add.disabled = selected.size === 0; }), add));
     body.appendChild(h('button', { type: 'button', class: 'danger', on: { click: () => {
