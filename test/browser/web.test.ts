@@ -66,6 +66,16 @@ if (!chromiumAvailable()) {
     await B.page.waitForSelector('.msg.mine .receipt.is-read');
     t.equal(await bubbles(A.page, 'Hi Alice'), 1, 'reply shown once');
 
+    // A file goes through the relay; the other side downloads the same bytes.
+    await A.page.setInputFiles('.composer input[type=file]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('meeting notes 会议纪要') });
+    await B.page.waitForSelector('.messages button.file');
+    t.match(await B.page.textContent('.messages button.file'), /notes\.txt/);
+    const [download] = await Promise.all([B.page.waitForEvent('download'), B.page.click('.messages button.file')]);
+    t.equal(download.suggestedFilename(), 'notes.txt');
+    const path = await download.path();
+    t.equal((await import('node:fs')).readFileSync(path!, 'utf8'), 'meeting notes 会议纪要', 'downloaded bytes equal the sent ones');
+    await A.page.waitForSelector('.msg.pending', { state: 'detached' });
+
     // A draft stays with its conversation.
     await A.page.fill('.composer-input', 'unsent draft');
     await A.page.click('.tabs a[href="#/directory"]');
