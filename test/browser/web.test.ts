@@ -66,6 +66,16 @@ if (!chromiumAvailable()) {
     await B.page.waitForSelector('.msg.mine .receipt.is-read');
     t.equal(await bubbles(A.page, 'Hi Alice'), 1, 'reply shown once');
 
+    // A file goes through the relay; the other side downloads the same bytes.
+    await A.page.setInputFiles('.composer input[type=file]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('meeting notes 会议纪要') });
+    await B.page.waitForSelector('.messages button.file');
+    t.match(await B.page.textContent('.messages button.file'), /notes\.txt/);
+    const [download] = await Promise.all([B.page.waitForEvent('download'), B.page.click('.messages button.file')]);
+    t.equal(download.suggestedFilename(), 'notes.txt');
+    const path = await download.path();
+    t.equal((await import('node:fs')).readFileSync(path!, 'utf8'), 'meeting notes 会议纪要', 'downloaded bytes equal the sent ones');
+    await A.page.waitForSelector('.msg.pending', { state: 'detached' });
+
     // A draft stays with its conversation.
     await A.page.fill('.composer-input', 'unsent draft');
     await A.page.click('.tabs a[href="#/directory"]');
@@ -81,6 +91,7 @@ if (!chromiumAvailable()) {
     await A.page.waitForSelector('form.signin');
     const left = await A.page.evaluate(async () => ({ dbs: (await indexedDB.databases()).map((d) => d.name), token: localStorage.getItem('sb.token') }));
     t.same(left, { dbs: [], token: null }, 'sign-out clears cache and session');
+    t.equal(await A.page.inputValue('input[name=server]'), server.url, 'server address remembered');
   });
 
   t.test('a group of three: unread count falls as members read', async (t) => {
@@ -132,6 +143,15 @@ if (!chromiumAvailable()) {
     await A.page.click(`.group-info button[aria-label="Remove Cat"]`);
     await C.page.waitForFunction(() => !document.querySelector('.conv'), undefined, { timeout: 5_000 });
     await A.page.waitForFunction(() => document.querySelectorAll('.group-info .member-list li').length === 2);
+    await A.page.click('.group-info details.add-members summary');
+    await A.page.check(`.group-info .picker input[data-user="${cat.user.id}"]`);
+    await A.page.click('.group-info details.add-members button.primary');
+    await A.page.waitForFunction(() => document.querySelectorAll('.group-info .member-list li').length === 3);
+    await C.page.waitForSelector('.conv');
+    t.pass('a member added back sees the group again');
+    await A.page.check('.group-info .switch input');
+    await A.page.waitForSelector('.conv svg.mute-mark');
+    t.pass('muting shows the mute mark in the list');
     B.page.on('dialog', (d) => void d.accept());
     await B.page.click('a[aria-label="Group info"]');
     await B.page.click('.group-info button.danger');
@@ -269,6 +289,27 @@ if (!chromiumAvailable()) {
     await V.page.click('.person-card button.primary');
     await V.page.waitForSelector('.chat .composer-input');
     t.equal(await V.page.textContent('.chat-head h2'), '张伟', 'send message opens the 1:1');
+  });
+
+  t.test('branding: product name, colour and preset server address on the sign-in screen; remembered address', async (t) => {
+    const branded = await startServer({ branding: { productName: 'Acme Chat', themeColor: '#aa0000', logoUrl: null, serverUrl: 'https://chat.acme.example' } });
+    t.teardown(() => branded.stop());
+    const context = await browser.newContext();
+    t.teardown(() => context.close());
+    const page = await context.newPage();
+    await page.goto(branded.url);
+    await page.waitForSelector('form.signin');
+    t.equal(await page.title(), 'Acme Chat');
+    t.equal(await page.textContent('form.signin h1'), 'Acme Chat');
+    t.equal(await page.getAttribute('meta[name="theme-color"]', 'content'), '#aa0000');
+    t.equal(await page.evaluate(() => getComputedStyle(document.querySelector('button.primary')!).backgroundColor), 'rgb(170, 0, 0)', 'theme colour on controls');
+    t.equal(await page.inputValue('input[name=server]'), 'https://chat.acme.example', 'server address preset from the configuration');
+    // Switching to English is remembered on this device.
+    await page.click('button[aria-label="English"]');
+    t.equal(await page.textContent('form.signin button[type=submit]'), 'Sign in');
+    await page.reload();
+    await page.waitForSelector('form.signin');
+    t.equal(await page.getAttribute('html', 'lang'), 'en');
   });
 
   t.test('phone width: one pane at a time, nothing wider than the screen', async (t) => {

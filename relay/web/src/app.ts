@@ -391,6 +391,7 @@ function listKeys(e: KeyboardEvent): void {
 
 interface Failed { cmid: string; text: string }
 const failedSends: Record<number, Failed[]> = {};
+const uploads: Record<number, { cmid: string; name: string }[]> = {};
 
 class ChatView {
   readonly el: HTMLElement;
@@ -413,7 +414,13 @@ class ChatView {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); this.send(); }
         },
       } });
+    const picker = h('input', { type: 'file', multiple: true, hidden: true, 'aria-label': t('attach'), tabindex: '-1', on: { change: (e: Event) => {
+      const input = e.target as HTMLInputElement;
+      for (const file of [...(input.files ?? [])]) this.sendFile(file);
+      input.value = '';
+    } } });
     const form = h('form', { class: 'composer', on: { submit: (e: Event) => { e.preventDefault(); this.send(); } } },
+      h('button', { type: 'button', class: 'icon-btn attach', 'aria-label': t('attach'), title: t('attach'), on: { click: () => picker.click() } }, '+'), picker,
       this.input, h('button', { type: 'submit', class: 'primary send', 'aria-label': t('send') }, t('send')));
     this.el = h('section', { class: 'chat', 'aria-label': convTitle(conv(convId) ?? { kind: 'group', title: '', members: [] } as unknown as ConversationView) },
       this.header, this.scroller, form);
@@ -474,6 +481,23 @@ class ChatView {
     this.pinned = true;
     this.update();
     updateBanner();
+  }
+
+  /** Uploads through the relay, then sends; shown as "uploading" until the message is stored. */
+  private sendFile(file: File): void {
+    if (!client) return;
+    const convId = this.convId;
+    const cmid = newCmid();
+    const list = (uploads[convId] ??= []);
+    list.push({ cmid, name: file.name });
+    this.pinned = true;
+    this.update();
+    client.sendFile(convId, file.name, file.type || 'application/octet-stream', file, cmid).catch(() => {
+      (failedSends[convId] ??= []).push({ cmid, text: `${t('file')}: ${file.name}` });
+    }).finally(() => {
+      uploads[convId] = (uploads[convId] ?? []).filter((u) => u.cmid !== cmid);
+      onChanged();
+    });
   }
 
   private onScroll(): void {
@@ -540,6 +564,10 @@ class ChatView {
       if (delivered.has(q.cmid) || !('text' in q.body)) continue;
       nodes.push(this.node(`p${q.cmid}`, () => h('div', { class: 'msg mine pending', 'data-cmid': q.cmid },
         h('div', { class: 'bubble' }, (q.body as { text: string }).text), h('div', { class: 'meta' }, h('span', { class: 'state' }, t('sending'))))).el);
+    }
+    for (const u of uploads[this.convId] ?? []) {
+      if (delivered.has(u.cmid)) continue;
+      nodes.push(this.node(`u${u.cmid}`, () => h('div', { class: 'msg mine pending' }, h('div', { class: 'bubble' }, `📄 ${u.name}`), h('div', { class: 'meta' }, h('span', { class: 'state' }, t('uploading'))))).el);
     }
     for (const f of failedSends[this.convId] ?? []) {
       nodes.push(this.node(`f${f.cmid}`, () => h('div', { class: 'msg mine failed' }, h('div', { class: 'bubble' }, f.text), h('div', { class: 'meta' }, h('span', { class: 'state' }, t('failed'))))).el);
@@ -689,7 +717,10 @@ function groupInfo(convId: number): HTMLElement {
       : null))));
   if (c.kind === 'group') {
     const selected = new Set<number>();
-    const add = h('button', { type: 'button', class: 'primary', disabled: true, on: { click: () => void act(api().call('conv.addMembers', { conv_id: convId, user_ids: [...selected], cmid: newCmid() })) } }, t('addMembers'));
+    const add = h('button', { type: 'button', class: 'primary', disabled: true, on: { click: () => {
+      void act(api().call('conv.addMembers', { conv_id: convId, user_ids: [...selected], cmid: newCmid() })
+        .then(() => { if (route.name === 'info' && route.id === convId) replace(mainPane, groupInfo(convId)); }));
+    } } }, t('addMembers'));
     body.appendChild(h('details', { class: 'add-members' }, h('summary', null, t('addMembers')),
       peoplePicker(selected, new Set(c.members.map((m) => m.user_id)), () => { add.disabled = selected.size === 0; }), add));
     body.appendChild(h('button', { type: 'button', class: 'danger', on: { click: () => {
