@@ -98,6 +98,9 @@ export class MysqlStore implements Store {
       const admin = await mysql.createConnection(base);
       try {
         await admin.query(`CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+      } catch (e) {
+        // An account limited to its own (existing) database may not create one; a missing database fails below.
+        if ((e as { errno?: number }).errno !== 1044) throw e;
       } finally {
         await admin.end();
       }
