@@ -43,6 +43,9 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
     }
   }
 
+  // The directory (and its search index) loads in the background, not on the first request.
+  services.directory.current().catch((e: unknown) => log.error({ err: e }, 'directory load failed'));
+
   const handlers = rpcHandlers(services);
   const prefix = SUBJECTS.rpc('');
   const unserve: Unsubscribe = bus.serve(SUBJECTS.rpcWildcard, async (payload: RpcRequest, subject: string) => {

@@ -1,4 +1,4 @@
-import { API, type AuthLevel, type HttpMethod, type Method } from '../shared/protocol/api.js';
+import { API, type AuthLevel, type HttpMethod, type Method, type Operation } from '../shared/protocol/api.js';
 
 export interface Route {
   method: Method;
@@ -6,6 +6,7 @@ export interface Route {
   auth: AuthLevel;
   pattern: RegExp;
   names: string[];
+  timeoutMs?: number;
 }
 
 /** Compiles the API table into matchers once, at start-up. */
@@ -16,7 +17,7 @@ export function compileRoutes(): Route[] {
       names.push(name);
       return '([^/]+)';
     });
-    return { method, http: op.http[0], auth: op.auth, pattern: new RegExp(`^${source}$`), names };
+    return { method, http: op.http[0], auth: op.auth, pattern: new RegExp(`^${source}$`), names, timeoutMs: (op as Operation).timeoutMs };
   });
 }
 

@@ -175,7 +175,9 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
         const params = { ...Object.fromEntries(new URLSearchParams(query)), ...body, ...pathParams };
         let actor: { userId: number; sessionId: string } | undefined;
         if (route.auth !== 'none') actor = await authenticate(authz);
-        const result = await rpc(route.method, { actor, ip, params });
+        const result = route.timeoutMs
+          ? await bus.request(SUBJECTS.rpc(route.method), { actor, ip, params }, { timeoutMs: route.timeoutMs })
+          : await rpc(route.method, { actor, ip, params });
         sendJson(res, state, 200, result ?? {});
       } catch (e) {
         sendError(res, state, e);

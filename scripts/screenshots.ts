@@ -40,7 +40,7 @@ try {
     await goto(page, `#/chat/${demo.group.id}/info`, '.group-info .member-list li');
     await shot('group-info');
     await goto(page, '#/directory', '.people .person-row');
-    if (size === 'desktop') await goto(page, `#/directory/${demo.people.zhangmin!.id}`, '.person-card .card-name');
+    if (size === 'desktop') await goto(page, `#/directory/user/${demo.people.zhaolei!.id}`, '.person-card .card-name');
     await shot('directory');
     if (size === 'desktop') {
       await page.evaluate(() => { localStorage.setItem('sb.theme', 'dark'); document.documentElement.dataset.theme = 'dark'; });

@@ -29,10 +29,28 @@ export async function startDemo(overrides: Record<string, unknown> = {}): Promis
   const admin = new ApiClient(url, await login('admin', adminPassword));
   const password = 'demo-password';
   const people: Demo['people'] = {};
-  for (const [account, name] of [['liwei', 'Li Wei'], ['zhangmin', 'Zhang Min'], ['wangfang', 'Wang Fang'], ['chenjie', 'Chen Jie'], ['zhaolei', 'Zhao Lei'], ['sunli', 'Sun Li']] as const) {
-    const user = await admin.call<UserView>('admin.users.create', { account, name, password });
+  // The organisation directory: every person is a sign-in user; passwords are set by the administrator.
+  const dept = async (name: string, parent_id?: number) => (await admin.call<{ id: number }>('admin.dir.dept.create', { name, parent_id })).id;
+  const eng = await dept('Engineering');
+  const platform = await dept('Platform', eng);
+  const clients = await dept('Clients', eng);
+  const operations = await dept('Operations');
+  await dept('Finance');
+  const staff = [
+    ['liwei', 'Li Wei', 'Tech Lead', platform, '13800000001'], ['zhangmin', 'Zhang Min', 'Engineer', platform, '13800000002'],
+    ['wangfang', 'Wang Fang', 'Engineer', clients, '13800000003'], ['chenjie', 'Chen Jie', 'Product Manager', eng, '13800000004'],
+    ['zhaolei', 'Zhao Lei', 'SRE', operations, '13800000005'], ['sunli', 'Sun Li', 'Operations Manager', operations, '13800000006'],
+  ] as const;
+  let sort = 0;
+  for (const [account, name, title, deptId, mobile] of staff) {
+    const person = await admin.call<{ id: number; user_id: number }>('admin.dir.person.create', {
+      account, name, english_name: name, title, mobile, email: `${account}@example.com`, depts: [{ dept_id: deptId, title, sort: ++sort }] });
+    await admin.call('admin.users.password', { user_id: person.user_id, password });
+    const user = await admin.call<UserView[]>('admin.users.list', { q: account }).then((l) => l.find((u) => u.account === account)!);
     people[account] = { ...user, api: new ApiClient(url, await login(account, password)) };
   }
+  // Mobile numbers in Operations are confidential (shown as *** to everyone else).
+  await admin.call('admin.dir.policy.set', { target: 'dept', target_id: operations, fields: ['mobile'] });
   const p = people;
   const send = (api: ApiClient, conv: number, text: string) => api.call('msg.send', { conv_id: conv, cmid: `${conv}-${Math.random()}`, body: { text } });
   const direct = await p.liwei!.api.call<ConversationView>('conv.direct', { user_id: p.zhangmin!.id });

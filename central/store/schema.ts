@@ -28,7 +28,7 @@ export interface Migration {
   tables: Table[];
   /** Columns added to existing tables. */
   addColumns?: { table: string; column: Column }[];
-  /** Rows the migration inserts (plain INSERT statements valid in both dialects). */
+  /** Rows the migration inserts: plain INSERT statements valid in both dialects, run after the DDL. */
   seed?: string[];
 }
 
@@ -220,7 +220,7 @@ export function tableSql(t: Table, dialect: Dialect): string[] {
 export function migrationSql(m: Migration, dialect: Dialect): string[] {
   const out = m.tables.flatMap((t) => tableSql(t, dialect));
   for (const { table, column } of m.addColumns ?? []) out.push(`ALTER TABLE ${table} ADD COLUMN ${columnSql(column, dialect)}`);
-  out.push(...(m.seed ?? []));
   if (m.version === 1) out.push(dialect === 'mysql' ? 'INSERT IGNORE INTO stream (id, pos) VALUES (1, 0)' : 'INSERT OR IGNORE INTO stream (id, pos) VALUES (1, 0)');
+  out.push(...(m.seed ?? []));
   return out;
 }

@@ -60,11 +60,17 @@ export class DirectoryModel {
         case 'org.delete': this.orgs.delete(c.id); break;
         case 'dept': this.depts.set(c.dept.id, c.dept); structural = true; break;
         case 'dept.delete': this.depts.delete(c.id); structural = true; break;
-        case 'person': this.setPerson(c.person); this.hiddenCache.delete(c.person.id); this.search.put(c.person); this.derived = null; break;
+        case 'person': {
+          this.unlist(this.people.get(c.person.id));
+          this.setPerson(c.person); this.hiddenCache.delete(c.person.id); this.search.put(c.person);
+          this.list(c.person);
+          break;
+        }
         case 'person.delete': {
           const old = this.people.get(c.id);
           if (old) { this.byAccount.delete(old.account); if (old.user_id !== null) this.byUser.delete(old.user_id); }
-          this.people.delete(c.id); this.search.remove(c.id); this.derived = null;
+          this.unlist(old);
+          this.people.delete(c.id); this.search.remove(c.id);
           break;
         }
         case 'policy': this.policies.set(c.policy.id, c.policy); structural = true; break;
@@ -81,6 +87,25 @@ export class DirectoryModel {
   searchIndex(): SearchIndex {
     if (this.searchStale) { this.searchStale = false; for (const p of this.people.values()) this.search.rehide(p); }
     return this.search;
+  }
+
+  /** Keeps the members index current person by person (the tree index is rebuilt only after department changes). */
+  private unlist(p: DirPerson | undefined): void {
+    if (!p || !this.derived) return;
+    for (const m of p.depts) {
+      const list = this.derived.members.get(m.dept_id);
+      const i = list ? list.indexOf(p.id) : -1;
+      if (i >= 0) list!.splice(i, 1);
+    }
+  }
+
+  private list(p: DirPerson): void {
+    if (!this.derived) return;
+    for (const m of p.depts) {
+      let list = this.derived.members.get(m.dept_id);
+      if (!list) this.derived.members.set(m.dept_id, (list = []));
+      list.push(p.id);
+    }
   }
 
   // ---- tree ---------------------------------------------------------------------

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip) as (data: string, opts: { level: number }) => Promise<Buffer>;
 import { AppError } from '../../shared/errors.js';
 import { randomId } from '../../shared/ids.js';
 import {
@@ -19,9 +22,12 @@ import { DirectoryModel, type Viewer } from './model.js';
 
 /** Deltas longer than this tell the client to fetch a snapshot instead. */
 export const MAX_DELTA_CHANGES = 20_000;
+export const MAX_DELTA_BYTES = 768 * 1024;
 /** Pushes carry the (public) changes themselves up to this many; beyond, a hint to pull. */
 export const INLINE_CHANGES = 200;
 export const SNAPSHOT_PART_BYTES = 512 * 1024;
+/** Reads check the store's directory version at most this often (a round trip on MySQL). */
+export const VERSION_CHECK_MS = 50;
 
 const PERSON_FIELDS = ['name', 'english_name', 'gender', 'mobile', 'phone', 'email', 'title', 'employee_no', 'avatar'] as const;
 const FIELD_MAX: Record<(typeof PERSON_FIELDS)[number], number> = { name: 100, english_name: 100, gender: 8, mobile: 32, phone: 32, email: 200, title: 100, employee_no: 64, avatar: 500 };
@@ -46,6 +52,11 @@ export class DirectoryService {
   private model: DirectoryModel | null = null;
   private loading: Promise<DirectoryModel> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  private checkedAt = Number.NEGATIVE_INFINITY;
+  /** The latest committed versions' changes, so pulls after a push never reach the store. Covers versions > recentFrom. */
+  private recent: { version: number; changes: DirStoredChange[] }[] = [];
+  private recentFrom = 0;
+  private recentCount = 0;
   private snapshots = new Map<string, { version: number; key: string; gz: Promise<Buffer> }>();
 
   constructor(
@@ -64,14 +75,26 @@ export class DirectoryService {
     return run;
   }
 
+  /** The model as loaded (or since kept current); loads it on first use. */
+  private async loaded(): Promise<DirectoryModel> {
+    if (this.model) return this.model;
+    this.loading ??= this.store.directory.load().then((d) => {
+      this.recentFrom = d.version;
+      return (this.model = DirectoryModel.from(d));
+    }, (e: unknown) => { this.loading = null; throw e; });
+    return this.loading;
+  }
+
   /** The model, caught up with the store. */
   async current(): Promise<DirectoryModel> {
-    if (!this.model) {
-      this.loading ??= this.store.directory.load().then((d) => (this.model = DirectoryModel.from(d)));
-      await this.loading;
+    await this.loaded();
+    // Other central processes' commits are picked up within VERSION_CHECK_MS; this process's own at once.
+    const now = this.clock.now();
+    if (now - this.checkedAt >= VERSION_CHECK_MS || now < this.checkedAt) {
+      this.checkedAt = now;
+      const stored = await this.store.directory.version();
+      if (stored > this.model!.version) await this.exclusive(() => this.catchUp());
     }
-    const stored = await this.store.directory.version();
-    if (stored > this.model!.version) await this.exclusive(() => this.catchUp());
     return this.model!;
   }
 
@@ -87,6 +110,7 @@ export class DirectoryService {
         // A version split across pages is applied when complete.
         if (i === changes.length && more) break;
         m.apply(batch, v);
+        this.remember(v, batch);
       }
       if (!more) return;
     }
@@ -99,7 +123,7 @@ export class DirectoryService {
   private commit(build: (m: DirectoryModel) => DirStoredChange[]): Promise<{ version: number; changes: DirStoredChange[] }> {
     return this.exclusive(async () => {
       for (let attempt = 0; ; attempt++) {
-        if (!this.model) await this.current();
+        await this.loaded();
         await this.catchUp();
         const m = this.model!;
         const changes = build(m);
@@ -108,6 +132,7 @@ export class DirectoryService {
         try {
           const r = await this.store.directory.commit(from, changes, this.clock.now());
           m.apply(r.changes, r.version);
+          this.remember(r.version, r.changes);
           this.announce(m, from, r.version, r.changes);
           const ending = r.changes.filter((c): c is Extract<DirStoredChange, { op: 'person' }> => c.op === 'person' && c.person.status !== 'active' && c.person.user_id !== null);
           for (const c of ending) await this.auth.endAllSessions(c.person.user_id!, 'user_disabled').catch(() => 0);
@@ -118,6 +143,16 @@ export class DirectoryService {
         }
       }
     });
+  }
+
+  private remember(version: number, changes: DirStoredChange[]): void {
+    this.recent.push({ version, changes });
+    this.recentCount += changes.length;
+    while (this.recentCount > MAX_DELTA_CHANGES && this.recent.length > 1) {
+      const old = this.recent.shift()!;
+      this.recentCount -= old.changes.length;
+      this.recentFrom = old.version;
+    }
   }
 
   /** One event to everyone: small changes ride along (as the public sees them), large ones are pulled. */
@@ -153,12 +188,20 @@ export class DirectoryService {
     const version = m.version;
     if (since > version) throw new AppError('SB_VALIDATION', 'since: is ahead of the directory', { field: 'since', version });
     if (since === version) return { version, from: since, changes: [] };
+    if (since >= this.recentFrom) {
+      const out: DirChange[] = [];
+      for (const r of this.recent) {
+        if (r.version <= since || r.version > version) continue;
+        for (const c of r.changes) { const p = m.presentChange(v, c); if (p) out.push(p); }
+      }
+      return tooBig(out) ? { version, from: since, reset: true } : { version, from: since, changes: out };
+    }
     const { changes, more } = await this.store.directory.changesSince(since, MAX_DELTA_CHANGES);
     const inRange = changes.filter((c) => c.version <= version);
     if (more && inRange.length === changes.length) return { version, from: since, reset: true };
     const out: DirChange[] = [];
     for (const c of inRange) { const p = m.presentChange(v, c.change); if (p) out.push(p); }
-    return { version, from: since, changes: out };
+    return tooBig(out) ? { version, from: since, reset: true } : { version, from: since, changes: out };
   }
 
   async search(actor: Actor, params: unknown): Promise<{ version: number; results: { person: DirPerson; matched: string; depts: string[] }[] }> {
@@ -247,7 +290,8 @@ export class DirectoryService {
     if (hit && hit.version === m.version) return hit;
     const version = m.version;
     const json = JSON.stringify(m.snapshot(v));
-    const entry = { version, key: `${version}:${createHash('sha256').update(json).digest('base64url').slice(0, 16)}:${view}`, gz: Promise.resolve(gzipSync(json, { level: 6 })) };
+    // Compressed off the event loop (zlib's thread pool): a 100,000-person snapshot takes a while.
+    const entry = { version, key: `${version}:${createHash('sha256').update(json).digest('base64url').slice(0, 16)}:${view}`, gz: gzipAsync(json, { level: 6 }) };
     this.snapshots.set(view, entry);
     if (this.snapshots.size > 50) this.snapshots.delete(this.snapshots.keys().next().value!);
     return entry;
@@ -592,6 +636,11 @@ export class DirectoryService {
     if (!name) throw new AppError('SB_VALIDATION', 'name: must not be blank', { field: 'name' });
     return name;
   }
+}
+
+/** A delta must fit one bus message (NATS allows 1 MiB by default); beyond that the snapshot (sent in parts) is cheaper anyway. */
+function tooBig(changes: DirChange[]): boolean {
+  return changes.length > MAX_DELTA_CHANGES || (changes.length > 1000 && JSON.stringify(changes).length > MAX_DELTA_BYTES);
 }
 
 function dedupe(changes: DirStoredChange[]): DirStoredChange[] {

@@ -4,7 +4,14 @@
 const CACHE = 'switchboard-shell-v1';
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((c) => c.addAll(['/', '/app.css', '/icon.svg', '/dist/relay/web/src/main.js'])).then(() => self.skipWaiting()));
+  // The shell plus every module index.html preloads, so the app opens offline.
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    const html = await (await fetch('/', { cache: 'no-cache' })).text();
+    const assets = [...html.matchAll(/(?:href|src)="(\/[^"]+\.(?:js|css|svg))"/g)].map((m) => m[1]);
+    await cache.addAll(['/', '/manifest.webmanifest', ...new Set(assets)]);
+    await self.skipWaiting();
+  })());
 });
 
 self.addEventListener('activate', (event) => {

@@ -1,14 +1,16 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import { DirectoryModel } from '../../core/directory/model.js';
 import { toCsv } from '../../core/directory/import/csv.js';
 import { TABLE_COLUMNS } from '../../core/directory/import/document.js';
 import { SqliteStore } from '../../central/store/sqlite/index.js';
-import { mysqlDirectoryStore } from '../../central/store/mysql/directory.js';
+import { MysqlStore } from '../../central/store/mysql/index.js';
+import type { Store } from '../../core/ports.js';
 import type { DirPerson } from '../../shared/protocol/directory.js';
 import type { LoginResult, UserView } from '../../shared/protocol/types.js';
 import { ApiClient } from '../../shared/sdk/api.js';
@@ -63,6 +65,13 @@ export function generateOrg(people: number, depts: number): { csv: string; names
   return { csv: toCsv(rows), names, mobiles };
 }
 
+/** A fixed piece of CPU work (gzip the generated CSV), timed: how busy the shared machine was. */
+function cpuBaseline(text: string): number {
+  const t0 = performance.now();
+  gzipSync(text, { level: 6 });
+  return Math.round(performance.now() - t0);
+}
+
 function pct(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))]! * 100) / 100;
@@ -97,9 +106,9 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
   }
   const env = {
     ...process.env, SWITCHBOARD_LOG_LEVEL: 'warn', SWITCHBOARD_DATA_DIR: join(dataDir, 'data'), SWITCHBOARD_PORT: String(port), SWITCHBOARD_HOST: '127.0.0.1',
-    SWITCHBOARD_ADMIN_PASSWORD: adminPassword, SWITCHBOARD_CONFIG: configFile, ...(database ? { SB_BENCH_MYSQL: database } : {}),
+    SWITCHBOARD_ADMIN_PASSWORD: adminPassword, SWITCHBOARD_CONFIG: configFile, ...(database ? { SWITCHBOARD_MYSQL_URL: `mysql://root@127.0.0.1:3306/${database}` } : {}),
   };
-  const server: ChildProcess = spawn('bash', ['-c', `ulimit -n 65536 2>/dev/null || ulimit -n 20000; exec "${process.execPath}" --max-old-space-size=4096 dist/scripts/bench/directory-server.js`],
+  const server: ChildProcess = spawn('bash', ['-c', `ulimit -n 65536 2>/dev/null || ulimit -n 20000; exec "${process.execPath}" --max-old-space-size=4096 dist/scripts/switchboard.js all-in-one`],
     { env, stdio: ['ignore', 'inherit', 'inherit'] });
   let fleet: ChildProcess | null = null;
   try {
@@ -109,6 +118,7 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
     // ---- import -----------------------------------------------------------------------
     log(`generating ${opts.people} people in ${opts.depts} departments`);
     const org = generateOrg(opts.people, opts.depts);
+    const baselineBefore = cpuBaseline(org.csv);
     const csv = Buffer.from(org.csv, 'utf8');
     log(`importing ${Math.round(csv.length / 1024 / 1024)} MiB of CSV`);
     const t0 = performance.now();
@@ -200,9 +210,9 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
     await new Promise((r) => server.once('exit', r));
 
     // ---- the search index alone, in this process, over the same data ----------------------------
-    const sqlite = new SqliteStore(join(dataDir, 'data', 'switchboard.db'));
-    let pool: mysql.Pool | null = null;
-    if (database) { pool = mysql.createPool({ host: '127.0.0.1', port: 3306, user: 'root', database }); sqlite.directory = mysqlDirectoryStore(pool); }
+    const sqlite: Store = database
+      ? await MysqlStore.open({ url: `mysql://root@127.0.0.1:3306/${database}`, createDatabase: false })
+      : new SqliteStore(join(dataDir, 'data', 'switchboard.db'));
     const l0 = performance.now();
     const model = DirectoryModel.from(await sqlite.directory.load());
     const loadMs = Math.round(performance.now() - l0);
@@ -215,8 +225,8 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
     }
     idx.sort((a, b) => a - b);
     await sqlite.close();
-    await pool?.end();
 
+    const baselineAfter = cpuBaseline(org.csv);
     return {
       bench: 'directory', store: opts.store, people: opts.people, depts: opts.depts,
       import_s: importS, reimport_noop_s: reimportS, csv_bytes: csv.length,
@@ -224,6 +234,7 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
       delta_clients: opts.clients, delta_changes: opts.changes, delta_p50_ms: pct(latencies, 0.5), delta_p99_ms: pct(latencies, 0.99), delta_max_ms: pct(latencies, 1), delta_pull_p50_ms: pct(pulled, 0.5), delta_pull_p99_ms: pct(pulled, 0.99),
       search_queries: queries.length, search_p50_ms: pct(e2e, 0.5), search_p99_ms: pct(e2e, 0.99),
       search_index_p50_ms: pct(idx, 0.5), search_index_p99_ms: pct(idx, 0.99), model_load_ms: loadMs, server_rss_mib: serverRss,
+      cpu_baseline_ms: [baselineBefore, baselineAfter], load_avg: loadavg().map((x) => Math.round(x * 10) / 10),
     };
   } finally {
     fleet?.kill();

@@ -14,10 +14,14 @@ export interface Operation {
   params?: Record<string, string>;
   /** Name of the response schema in the OpenAPI document. */
   returns: string;
+  /** How long the relay waits for central (default: the bus's request timeout); for long operations such as imports. */
+  timeoutMs?: number;
 }
 
 const op = (http: Operation['http'], auth: AuthLevel, summary: string, returns: string, params?: Operation['params']): Operation =>
   ({ http, auth, summary, returns, params });
+
+const long = (timeoutMs: number, ...args: Parameters<typeof op>): Operation => ({ ...op(...args), timeoutMs });
 
 export const API = {
   'auth.login': op(['POST', '/api/v1/auth/login'], 'none', 'Sign in with account and password; returns a session token', 'LoginResult',
@@ -99,9 +103,9 @@ export const API = {
   'admin.dir.policy.delete': op(['DELETE', '/api/v1/admin/directory/policies/:policy_id'], 'admin', 'Remove a confidentiality policy', 'Deleted'),
   'admin.dir.scope.set': op(['PUT', '/api/v1/admin/directory/scopes/:user_id'], 'admin', 'Limit an administrator\'s sight of confidential fields to departments (empty: all)', 'DirScope',
     { dept_ids: '[integer[]]' }),
-  'admin.dir.import': op(['POST', '/api/v1/admin/directory/import'], 'admin', 'Import a whole org from an uploaded file (all or nothing; idempotent)', 'ImportReport',
+  'admin.dir.import': long(300_000, ['POST', '/api/v1/admin/directory/import'], 'admin', 'Import a whole org from an uploaded file (all or nothing; idempotent)', 'ImportReport',
     { file_id: '[integer] uploaded with POST /api/v1/files', format: '[string] csv|xlsx|rtx', dry_run: '[boolean] only report', org_id: '[integer] default 1' }),
-  'admin.dir.export': op(['POST', '/api/v1/admin/directory/export'], 'admin', 'Export an org to a file (download it with GET /api/v1/files/:id)', 'ExportFile',
+  'admin.dir.export': long(120_000, ['POST', '/api/v1/admin/directory/export'], 'admin', 'Export an org to a file (download it with GET /api/v1/files/:id)', 'ExportFile',
     { format: '[string] csv|xlsx', org_id: '[integer] default 1' }),
   'admin.audit': op(['GET', '/api/v1/admin/audit'], 'admin', 'The audit log of admin actions, newest first', 'AuditList', { limit: '[integer]', before: '[integer] id' }),
 } as const satisfies Record<string, Operation>;

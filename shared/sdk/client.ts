@@ -45,6 +45,12 @@ export interface ClientOptions {
    * only pulls what changed since; otherwise discarded.
    */
   restore?: { state: ClientState; pos: number };
+  /**
+   * A socket that has delivered nothing (not even a pong) for this long is
+   * treated as dead and replaced: a half-open connection after a sleep or a
+   * network change. Default: two server heartbeats plus 5 s.
+   */
+  silenceMs?: number;
 }
 
 type Events = {
@@ -119,6 +125,8 @@ export class SwitchboardClient extends Emitter<Events> {
   private syncAgain = false;
   private fills = new Map<number, Promise<void>>();
   private stopped = false;
+  private started = false;
+  private lastFrameAt = 0;
   private readonly relays: string[];
   private relayIndex = 0;
   /** The current socket reached `ready`: a later drop retries the same relay once before moving on. */
@@ -174,6 +182,7 @@ export class SwitchboardClient extends Emitter<Events> {
       this.pos = 0;
     }
     this.stopped = false;
+    this.started = true;
     if (this.opts.resyncIntervalMs !== 0) {
       this.resyncTimer = setInterval(() => { if (this.connection === 'online') void this.resync(); }, this.opts.resyncIntervalMs ?? 30_000);
     }
@@ -201,7 +210,7 @@ export class SwitchboardClient extends Emitter<Events> {
    * the machine woke up). A connected client just resyncs.
    */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.started) return;
     if (this.ws) { if (this.connection === 'online') void this.resync().catch(() => {}); return; }
     if (this.reconnectTimer) { clearTimeout(this.reconnectTimer); this.reconnectTimer = null; }
     this.open();
@@ -451,6 +460,7 @@ export class SwitchboardClient extends Emitter<Events> {
       ws.send(JSON.stringify({ t: 'auth', token: this.opts.token } satisfies ClientFrame));
     };
     ws.onmessage = (ev) => {
+      this.lastFrameAt = Date.now();
       let f: ServerFrame;
       try { f = JSON.parse(typeof ev.data === 'string' ? ev.data : String(ev.data)) as ServerFrame; } catch { return; }
       this.onFrame(f);
@@ -482,6 +492,23 @@ export class SwitchboardClient extends Emitter<Events> {
     };
   }
 
+  /** Pings every heartbeat; replaces a socket that stayed silent too long (timers also catch up after a sleep). */
+  private watch(heartbeatMs: number): ReturnType<typeof setInterval> {
+    const silence = this.opts.silenceMs ?? heartbeatMs * 2 + 5_000;
+    let pingedAt = Date.now();
+    return setInterval(() => {
+      const ws = this.ws;
+      if (!ws) return;
+      if (Date.now() - this.lastFrameAt > silence) {
+        // Treat it as closed now (the browser may not notice a dead link for minutes); its real close is ignored.
+        ws.onclose?.({ code: 4000, reason: 'silent' });
+        try { ws.close(4000, 'silent'); } catch { /* already closing */ }
+        return;
+      }
+      if (Date.now() - pingedAt >= heartbeatMs) { pingedAt = Date.now(); this.raw({ t: 'ping' }); }
+    }, Math.max(50, Math.min(heartbeatMs, silence / 4)));
+  }
+
   private onFrame(f: ServerFrame): void {
     switch (f.t) {
       case 'ready':
@@ -491,7 +518,7 @@ export class SwitchboardClient extends Emitter<Events> {
         this.attempt = 0;
         this.wasReady = true;
         if (this.heartbeat) clearInterval(this.heartbeat);
-        this.heartbeat = setInterval(() => this.raw({ t: 'ping' }), f.heartbeat_ms);
+        this.heartbeat = this.watch(f.heartbeat_ms);
         this.setConnection('online');
         // Resume: pull what was missed while away, then re-send the queue.
         void this.resync().catch(() => {});

@@ -35,6 +35,8 @@ if (!chromiumAvailable()) {
     await A.page.click(`a.person-row[data-user="${bob.user.id}"]`);
     await A.page.click('.person-card button.primary');
     await A.page.waitForSelector('.chat .composer-input');
+    await A.page.waitForFunction(() => document.querySelector('.chat-head .sub')?.textContent === '在线');
+    t.pass('Bob shown online in the chat header');
     await A.page.fill('.composer-input', 'Hello Bob\nsecond line');
     t.equal(await A.page.inputValue('.composer-input'), 'Hello Bob\nsecond line', 'multi-line composer');
     await A.page.keyboard.press('Enter');
@@ -44,6 +46,7 @@ if (!chromiumAvailable()) {
     // Bob sees the conversation with an unread badge, opens it, and Alice sees "read".
     await B.page.waitForSelector('.conv.has-unread .badge');
     t.equal((await B.page.textContent('.conv .badge'))?.trim(), '1');
+    t.equal(await B.page.title(), '(1) Switchboard', 'unread count in the title');
     await B.page.click('.conv');
     await B.page.waitForSelector('.messages .bubble');
     t.equal(await bubbles(B.page, 'Hello Bob'), 1);
@@ -145,6 +148,8 @@ if (!chromiumAvailable()) {
     t.teardown(() => E.context.close());
     await E.page.click('.conv');
     await E.page.waitForSelector('.messages .bubble');
+    // The service worker has the app shell once it is active.
+    await E.page.evaluate(async () => { await navigator.serviceWorker.ready; });
 
     await E.context.setOffline(true);
     await E.page.waitForSelector('.banner:not([hidden])');
@@ -154,12 +159,24 @@ if (!chromiumAvailable()) {
     await E.page.keyboard.press('Enter');
     await E.page.waitForSelector('.msg.pending');
     t.equal(await bubbles(E.page, 'missed'), 0, 'nothing arrives while offline');
+    await E.page.fill('.composer-input', 'survives a reload');
+    await E.page.keyboard.press('Enter');
+    await E.page.waitForTimeout(1_000); // the IndexedDB snapshot is written 0.8 s after a change
+
+    // Reopened while still offline: the shell comes from the service worker, history from IndexedDB,
+    // and the unsent messages from the saved queue.
+    await E.page.reload();
+    await E.page.waitForSelector('.messages .bubble');
+    t.equal(await bubbles(E.page, 'before'), 1, 'cached history shown offline');
+    await E.page.waitForFunction(() => document.querySelectorAll('.msg.pending').length === 2);
+    t.pass('both queued messages still pending after the reload');
 
     await E.context.setOffline(false);
     await E.page.waitForFunction(() => document.body.dataset.connection === 'online', undefined, { timeout: 15_000 });
-    await E.page.waitForFunction(() => document.querySelectorAll('.messages .bubble').length === 7 && !document.querySelector('.msg.pending'), undefined, { timeout: 15_000 });
+    await E.page.waitForFunction(() => document.querySelectorAll('.messages .bubble').length === 8 && !document.querySelector('.msg.pending'), undefined, { timeout: 15_000 });
     for (let i = 1; i <= 5; i++) t.equal(await bubbles(E.page, `missed ${i}`), 1, `missed ${i} shown once`);
     t.equal(await bubbles(E.page, 'written offline'), 1, 'queued message shown once');
+    t.equal(await bubbles(E.page, 'survives a reload'), 1, 'message queued across the reload shown once');
     t.ok(await E.page.isHidden('.banner'), 'banner gone when back online');
     const seqs = await E.page.$$eval('.messages .msg[data-seq]', (els) => els.map((e) => Number((e as HTMLElement).dataset.seq)));
     t.same(seqs, [...seqs].sort((a, b) => a - b), 'in order');
@@ -168,7 +185,90 @@ if (!chromiumAvailable()) {
     const page = await dan.api.call<HistoryPage>('msg.history', { conv_id: conv.id, after: 0, limit: 50 });
     const texts = page.messages.map((m: MessageView) => ('text' in m.body ? m.body.text : ''));
     t.equal(texts.filter((x) => x === 'written offline').length, 1, 'stored once at the server');
-    await waitFor(async () => (await E.page.locator('.msg.mine .receipt').count()) === 1, 5_000, 'own message has a receipt');
+    t.equal(texts.filter((x) => x === 'survives a reload').length, 1, 'the reloaded queue stored once');
+    await waitFor(async () => (await E.page.locator('.msg.mine .receipt').count()) === 2, 5_000, 'own messages have receipts');
+  });
+
+  t.test('long history: a bounded window of messages, older pages load on scroll, pinned to the newest', async (t) => {
+    const hal = await makeUser(server, 'Hal');
+    const ivy = await makeUser(server, 'Ivy');
+    const conv = await hal.api.call<ConversationView>('conv.direct', { user_id: ivy.user.id });
+    for (let i = 1; i <= 150; i++) await hal.api.call('msg.send', { conv_id: conv.id, cmid: `h${i}`, body: { text: `history ${i}` } });
+    const I = await signInPage(browser, server.url, ivy.user.account, ivy.password, { lang: 'en' });
+    t.teardown(() => I.context.close());
+    await I.page.click('.conv');
+    await I.page.waitForSelector('.messages .bubble');
+    const seqs = () => I.page.$$eval('.messages .msg[data-seq]', (els) => els.map((e) => Number((e as HTMLElement).dataset.seq)));
+    const first = await seqs();
+    t.ok(first.length <= 60, `first screen renders at most 60 messages (${first.length})`);
+    t.equal(first[first.length - 1], 150, 'newest message last');
+    t.ok(await I.page.$eval('.messages', (el) => el.scrollHeight - el.scrollTop - el.clientHeight < 4), 'pinned to the bottom');
+    for (let i = 0; i < 10 && (await seqs())[0] !== 1; i++) {
+      const before = (await seqs()).length;
+      await I.page.$eval('.messages', (el) => { el.scrollTop = 0; });
+      await I.page.waitForFunction((n) => document.querySelectorAll('.messages .msg[data-seq]').length > n, before);
+    }
+    const all = await seqs();
+    t.same(all, Array.from({ length: 150 }, (_, i) => i + 1), 'scrolling up loads every older message once, in order');
+    t.match(await I.page.textContent('.history-status'), /No earlier messages/);
+    t.ok(await I.page.$eval('.messages', (el) => el.scrollTop > 0), 'scroll position kept while prepending');
+    await I.page.$eval('.messages', (el) => { el.scrollTop = el.scrollHeight; });
+    await I.page.waitForFunction(() => document.querySelectorAll('.messages .msg[data-seq]').length <= 60);
+    t.pass('back at the newest message, the window shrinks again');
+    await hal.api.call('msg.send', { conv_id: conv.id, cmid: 'h151', body: { text: 'history 151' } });
+    await I.page.waitForFunction(() => document.querySelector('.messages .msg[data-seq]:last-of-type .bubble')?.textContent === 'history 151');
+    t.ok(await I.page.$eval('.messages', (el) => el.scrollHeight - el.scrollTop - el.clientHeight < 4), 'still pinned after a new message');
+  });
+
+  t.test('directory: department tree, pinyin search, masked fields, send message from the card, live admin changes', async (t) => {
+    // Its own server: once the directory has people, the web client lists them instead of plain users.
+    const dir = await startServer();
+    t.teardown(() => dir.stop());
+    const viewer = await makeUser(dir, 'Viewer');
+    const dept = await dir.admin.call<{ id: number }>('admin.dir.dept.create', { name: 'Engineering' });
+    const sub = await dir.admin.call<{ id: number }>('admin.dir.dept.create', { name: 'Platform', parent_id: dept.id });
+    const zhang = await dir.admin.call<{ id: number; user_id: number }>('admin.dir.person.create', {
+      account: 'zhangwei', name: '张伟', english_name: 'Wei Zhang', title: 'Engineer', mobile: '13800000001', email: 'zw@example.com', depts: [{ dept_id: sub.id, title: 'Engineer', sort: 1 }] });
+    await dir.admin.call('admin.dir.person.create', { account: 'kim', name: 'Kim Lee', title: 'Designer', depts: [{ dept_id: dept.id, title: 'Designer', sort: 2 }] });
+    await dir.admin.call('admin.dir.policy.set', { target: 'person', target_id: zhang.id, fields: ['mobile'] });
+
+    const V = await signInPage(browser, dir.url, viewer.user.account, viewer.password, { lang: 'en' });
+    t.teardown(() => V.context.close());
+    await V.page.click('.tabs a[href="#/directory"]');
+    await V.page.waitForSelector('.dept-tree button.dept');
+    t.same(await V.page.$$eval('.dept-tree button.dept', (els) => els.map((e) => e.textContent)), ['Engineering', 'Platform'], 'department tree');
+    await V.page.waitForFunction(() => document.querySelectorAll('.people .person-row').length === 2);
+
+    // Pinyin search finds 张伟; a department narrows the list to it and below.
+    await V.page.fill('.dir-search', 'zhangw');
+    await V.page.waitForFunction(() => document.querySelectorAll('.people .person-row').length === 1);
+    t.equal(await V.page.getAttribute('.people .person-row', 'data-person'), String(zhang.id), 'found by pinyin');
+    await V.page.fill('.dir-search', '');
+    await V.page.click('.dept-tree button.dept:text("Platform")');
+    await V.page.waitForFunction(() => document.querySelectorAll('.people .person-row').length === 1);
+    await V.page.click('.dept-tree button.dept:text("Platform")');
+    await V.page.waitForFunction(() => document.querySelectorAll('.people .person-row').length === 2);
+
+    // The card masks the confidential field and opens a chat.
+    await V.page.click(`.people .person-row[data-person="${zhang.id}"]`);
+    await V.page.waitForSelector('.person-card .card-name');
+    const fields = await V.page.$$eval('.person-card dl .field', (els) => els.map((e) => [e.querySelector('dt')!.textContent, e.querySelector('dd')!.textContent]));
+    t.same(Object.fromEntries(fields as [string, string][]).Mobile, '***', 'confidential mobile masked');
+    t.same(Object.fromEntries(fields as [string, string][]).Department, 'Engineering / Platform');
+    t.match(await V.page.getAttribute('.person-card dd.masked', 'aria-label'), /confidential/);
+
+    // An administrator's changes appear in the open views without a reload.
+    await dir.admin.call('admin.dir.person.update', { person_id: zhang.id, title: 'Staff Engineer' });
+    await V.page.waitForFunction(() => Array.from(document.querySelectorAll('.person-card dd')).some((e) => e.textContent === 'Staff Engineer'));
+    await dir.admin.call('admin.dir.person.create', { account: 'newhire', name: 'New Hire', depts: [{ dept_id: sub.id, title: '', sort: 3 }] });
+    await V.page.waitForSelector('.people .person-row:has-text("New Hire")');
+    await dir.admin.call('admin.dir.dept.update', { dept_id: sub.id, name: 'Platform Team' });
+    await V.page.waitForSelector('.dept-tree button.dept:text("Platform Team")');
+    t.pass('person change, new person and department rename shown live');
+
+    await V.page.click('.person-card button.primary');
+    await V.page.waitForSelector('.chat .composer-input');
+    t.equal(await V.page.textContent('.chat-head h2'), '张伟', 'send message opens the 1:1');
   });
 
   t.test('phone width: one pane at a time, nothing wider than the screen', async (t) => {

@@ -90,6 +90,11 @@ t.test('directory: tree, memberships, snapshot + deltas, live push, confidential
   const other = await dept({ name: '独立', org_id: 1 });
   await admin.call('admin.dir.dept.update', { dept_id: sales.id, parent_id: other.id });
   t.equal((await hr.call<DirPerson>('dir.person', { person_id: zs.id })).mobile, '***', 'moved out of the scope: masked again');
+  const exported = await hr.call<{ id: number }>('admin.dir.export', { format: 'csv' });
+  const csv = Buffer.from(await hr.download(exported.id)).toString('utf8');
+  t.ok(csv.includes('zhangsan') && csv.includes('***') && !csv.includes('13800000001'), 'exports: masked outside the exporting admin\'s scope');
+  const full = await admin.call<{ id: number }>('admin.dir.export', { format: 'csv' });
+  t.ok(Buffer.from(await admin.download(full.id)).toString('utf8').includes('13800000001'), 'and real for an admin who covers the person');
   // Everyone sees their own real profile.
   t.equal((await lisiApi.call<DirPerson>('dir.person', { person_id: ls.id })).title, '', 'own profile unmasked');
 

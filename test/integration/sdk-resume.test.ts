@@ -1,6 +1,7 @@
 import t from 'tap';
 import { client, makeUser, startServer, waitFor } from '../helpers/server.js';
-import { newCmid, type SwitchboardClient } from '../../shared/sdk/client.js';
+import WebSocket from 'ws';
+import { newCmid, type SwitchboardClient, type WebSocketCtor } from '../../shared/sdk/client.js';
 import type { ClientState } from '../../shared/sdk/state.js';
 
 t.test('a client restored from a saved state resumes from its position: nothing missing, nothing twice', async (t) => {
@@ -105,4 +106,47 @@ t.test('client ids are UUIDs, also where crypto.randomUUID is missing (pages ove
   } finally {
     Object.defineProperty(globalThis.crypto, 'randomUUID', { value: original, configurable: true, writable: true });
   }
+});
+
+t.test('a silent (half-open) socket is replaced: messages sent meanwhile arrive once after the swap', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.stop());
+  const alice = await makeUser(server, 'Alice');
+  const bob = await makeUser(server, 'Bob');
+  // A socket that can go deaf and mute without closing, like a link lost during a sleep.
+  const sockets: { frozen: boolean }[] = [];
+  class Freezable {
+    readonly inner: WebSocket;
+    readonly flag = { frozen: false };
+    onopen: ((ev: any) => void) | null = null;
+    onclose: ((ev: any) => void) | null = null;
+    onerror: ((ev: any) => void) | null = null;
+    onmessage: ((ev: { data: any }) => void) | null = null;
+    constructor(url: string) {
+      sockets.push(this.flag);
+      this.inner = new WebSocket(url);
+      this.inner.onopen = (e) => this.onopen?.(e);
+      this.inner.onclose = (e) => this.onclose?.({ code: e.code, reason: e.reason });
+      this.inner.onerror = (e) => this.onerror?.(e);
+      this.inner.onmessage = (e) => { if (!this.flag.frozen) this.onmessage?.({ data: e.data }); };
+    }
+    get readyState(): number { return this.inner.readyState; }
+    send(data: string): void { if (!this.flag.frozen) this.inner.send(data); }
+    close(code?: number, reason?: string): void { this.inner.close(code, reason); }
+  }
+  const b = client(server.url, bob.token, { WebSocket: Freezable as unknown as WebSocketCtor, silenceMs: 800 });
+  t.teardown(() => b.stop());
+  await b.start();
+  const conv = await alice.api.call<{ id: number }>('conv.direct', { user_id: bob.user.id });
+  await alice.api.call('msg.send', { conv_id: conv.id, cmid: 'x1', body: { text: 'one' } });
+  await waitFor(() => b.messages(conv.id).length === 1, 3000, 'first message');
+  const states: string[] = [];
+  b.on('state', (s) => states.push(s));
+  sockets[sockets.length - 1]!.frozen = true;
+  await alice.api.call('msg.send', { conv_id: conv.id, cmid: 'x2', body: { text: 'two' } });
+  await alice.api.call('msg.send', { conv_id: conv.id, cmid: 'x3', body: { text: 'three' } });
+  await waitFor(() => b.messages(conv.id).length === 3, 5000, 'messages after the silent socket was replaced');
+  t.same(states.slice(0, 2), ['reconnecting', 'online'], 'replaced through a visible reconnect');
+  t.same(b.messages(conv.id).map((m) => m.seq), [1, 2, 3], 'each once, in order');
+  t.ok(sockets.length >= 2, 'a new socket was opened');
 });

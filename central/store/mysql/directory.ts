@@ -5,7 +5,7 @@ import type { DirectoryData, DirectoryStore, DirStoredChange } from '../../../co
 import { orderChanges, peopleFromRows, policyFromRow } from '../sqlite/directory.js';
 
 type Row = RowDataPacket & Record<string, any>;
-const CHUNK = 500;
+const CHUNK = 2000;
 
 function chunks<T>(list: T[], size = CHUNK): T[][] {
   const out: T[][] = [];
@@ -37,7 +37,7 @@ export function mysqlDirectoryStore(pool: Pool): DirectoryStore {
       part.flatMap((p) => [p.id, p.user_id, p.account, p.name, p.english_name, p.gender, p.mobile, p.phone, p.email, p.title, p.employee_no, p.avatar, p.status]));
       await q(conn, `DELETE FROM dir_members WHERE person_id IN (${part.map(() => '?').join(', ')})`, part.map((p) => p.id));
       const members = part.flatMap((p) => p.depts.map((m) => [p.id, m.dept_id, m.title, m.sort]));
-      for (const mpart of chunks(members, 1000)) {
+      for (const mpart of chunks(members, 4000)) {
         await q(conn, `INSERT INTO dir_members (person_id, dept_id, title, sort) VALUES ${mpart.map(() => '(?, ?, ?, ?)').join(', ')}`, mpart.flat());
       }
     }
@@ -75,6 +75,8 @@ export function mysqlDirectoryStore(pool: Pool): DirectoryStore {
     async load(): Promise<DirectoryData> {
       const conn = await pool.getConnection();
       try {
+        // One snapshot for every table, whatever the session's isolation level.
+        await conn.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
         await conn.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
         const [state] = await q(conn, 'SELECT version FROM dir_state WHERE id = 1');
         const orgs = await q(conn, 'SELECT id, name, sort FROM dir_orgs');
@@ -110,7 +112,7 @@ export function mysqlDirectoryStore(pool: Pool): DirectoryStore {
         const version = v + 1;
         const ordered = orderChanges(changes);
         await apply(conn, ordered, at);
-        for (const part of chunks(ordered, 1000)) {
+        for (const part of chunks(ordered, 2000)) {
           await q(conn, `INSERT INTO dir_changes (version, data, at) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`, part.flatMap((c) => [version, JSON.stringify(c), at]));
         }
         await q(conn, 'UPDATE dir_state SET version = ? WHERE id = 1', [version]);

@@ -5,15 +5,15 @@ import type { ConversationView, LoginResult, MessageView, SystemBody, UserView }
 import { h, replace, frameThrottle, avatar, muteIcon } from './dom.js';
 import { t, getLang, setLang, fmtTime, fmtDay } from './i18n.js';
 import { loadSnapshot, saveSnapshot, clearCache } from './cache.js';
-import { UserListDirectory, type DirectorySource, type Person, type Department } from './directory.js';
+import { OrgDirectory, type DirectorySource, type Person, type Department } from './directory.js';
 
 interface Branding { productName: string; themeColor: string; logoUrl: string | null; serverUrl: string | null }
 
 let branding: Branding = { productName: 'Switchboard', themeColor: '#1f6feb', logoUrl: null, serverUrl: null };
 let client: SwitchboardClient | null = null;
 let directory: DirectorySource | null = null;
-/** Names of people seen anywhere (members, directory), for senders and receipts. */
-let users: Record<number, UserView | Person> = {};
+/** Names of people seen anywhere (members, directory) by user id, for senders and receipts. */
+let users: Record<number, { id: number; name: string; account: string }> = {};
 const root = document.getElementById('app')!;
 
 // ---- small utilities -----------------------------------------------------------
@@ -153,19 +153,26 @@ function scheduleSave(): void {
   }, 800);
 }
 
+/** Cuts short the wait between attempts to start a session (the network came back). */
+let retryNow: (() => void) | null = null;
+
 async function startSession(base: string, token: string, uid: number): Promise<void> {
   const snap = uid ? await loadSnapshot(uid) : null;
   const c = new SwitchboardClient({ baseUrl: base, token, reconnectMaxMs: 5_000, restore: snap ? { state: snap.state, pos: snap.pos } : undefined });
   client = c;
-  directory = new UserListDirectory(c.api);
+  directory = new OrgDirectory(c);
   if (snap) { c.state = snap.state; users = snap.users ?? {}; }
   for (const cv of Object.values(c.state.conversations)) for (const m of cv.members) users[m.user_id] ??= { id: m.user_id, name: m.name, account: '' };
   renderShell();
-  c.on('changed', () => { onChanged(); scheduleSave(); });
+  // Messages written earlier and not yet acknowledged (the page was closed while offline): same cmid, stored once.
+  for (const q of loadOutbox(uid)) c.send(q.convId, q.text, q.cmid).catch(() => {});
+  onChanged();
+  c.on('changed', () => { onChanged(); scheduleSave(); saveOutbox(); });
   c.on('state', () => updateBanner());
   c.on('link', () => updateBanner());
   c.on('presence', () => { chatView?.updateHeader(); personCard?.refresh(); });
   c.on('ended', () => { void signOut(false); });
+  c.on('directory', () => { void directoryPanel?.loadTree(); void directoryPanel?.refresh(); void personCard?.refresh(); });
   c.on('event', (ev) => { if (ev.type === 'user.updated') { users[ev.user.id] = ev.user; directoryPanel?.refresh(); personCard?.refresh(); } });
   for (let delay = 1000; client === c; delay = Math.min(delay * 2, 15_000)) {
     try {
@@ -175,7 +182,8 @@ async function startSession(base: string, token: string, uid: number): Promise<v
       const code = (e as { code?: string }).code;
       if (code === 'SB_UNAUTHENTICATED' || code === 'SB_TOKEN_EXPIRED' || code === 'SB_USER_DISABLED') { await signOut(false); return; }
       updateBanner();
-      await new Promise((r) => setTimeout(r, delay));
+      await new Promise<void>((r) => { retryNow = r; setTimeout(r, delay); });
+      retryNow = null;
     }
   }
   if (client !== c) return;
@@ -184,11 +192,24 @@ async function startSession(base: string, token: string, uid: number): Promise<v
   scheduleSave();
 }
 
+/** The send queue, kept in localStorage so a reload while offline loses nothing. */
+const outboxKey = (uid: number) => `sb.outbox.${uid}`;
+function loadOutbox(uid: number): { convId: number; cmid: string; text: string }[] {
+  try { return JSON.parse(localStorage.getItem(outboxKey(uid)) ?? '[]') as { convId: number; cmid: string; text: string }[]; } catch { return []; }
+}
+function saveOutbox(): void {
+  if (!client) return;
+  const uid = me();
+  if (!uid) return;
+  const items = client.queued().flatMap((q) => ('text' in q.body ? [{ convId: q.convId, cmid: q.cmid, text: q.body.text }] : []));
+  if (items.length) localStorage.setItem(outboxKey(uid), JSON.stringify(items)); else localStorage.removeItem(outboxKey(uid));
+}
+
 async function signOut(callServer = true): Promise<void> {
   const c = client;
   client = null;
   if (c) { if (callServer) await c.logout().catch(() => c.stop()); else c.stop(); }
-  for (const k of Object.keys(localStorage)) if (k.startsWith('sb.draft.')) localStorage.removeItem(k);
+  for (const k of Object.keys(localStorage)) if (k.startsWith('sb.draft.') || k.startsWith('sb.outbox.')) localStorage.removeItem(k);
   localStorage.removeItem('sb.token');
   localStorage.removeItem('sb.uid');
   users = {};
@@ -202,14 +223,15 @@ async function signOut(callServer = true): Promise<void> {
 
 type Route =
   | { name: 'chats' } | { name: 'chat'; id: number } | { name: 'info'; id: number } | { name: 'newGroup' }
-  | { name: 'directory' } | { name: 'person'; id: number };
+  | { name: 'directory' } | { name: 'person'; id: number; byUser: boolean };
 
 function parseRoute(): Route {
   const parts = location.hash.replace(/^#\/?/, '').split('/');
   const id = Number(parts[1]);
   if (parts[0] === 'chat' && id) return parts[2] === 'info' ? { name: 'info', id } : { name: 'chat', id };
   if (parts[0] === 'new-group') return { name: 'newGroup' };
-  if (parts[0] === 'directory') return id ? { name: 'person', id } : { name: 'directory' };
+  if (parts[0] === 'directory' && parts[1] === 'user' && Number(parts[2])) return { name: 'person', id: Number(parts[2]), byUser: true };
+  if (parts[0] === 'directory') return id ? { name: 'person', id, byUser: false } : { name: 'directory' };
   return { name: 'chats' };
 }
 
@@ -266,7 +288,7 @@ function renderMain(): void {
     case 'chat': chatView = new ChatView(route.id); replace(mainPane, chatView.el); chatView.update(true); chatView.focusComposer(); break;
     case 'info': replace(mainPane, groupInfo(route.id)); break;
     case 'newGroup': replace(mainPane, newGroupView()); break;
-    case 'person': personCard = new PersonCard(route.id); replace(mainPane, personCard.el); break;
+    case 'person': personCard = new PersonCard(route.id, route.byUser); replace(mainPane, personCard.el); break;
     default: replace(mainPane, h('div', { class: 'empty' }, logo(64), h('p', null, route.name === 'directory' ? t('searchPeople') : t('selectChat'))));
   }
 }
@@ -290,6 +312,8 @@ window.addEventListener('hashchange', () => {
 const onChanged = frameThrottle(() => {
   if (!client) return;
   if (!directoryPanel) renderChatList();
+  const unread = Object.values(client.state.conversations).filter((c) => !c.muted).reduce((a, c) => a + c.unread, 0);
+  document.title = unread ? `(${unread > 99 ? '99+' : unread}) ${branding.productName}` : branding.productName;
   const tab = document.querySelector('.tabs a[href="#/chats"]');
   if (tab) { tab.querySelector('.badge')?.remove(); const b = totalUnreadBadge(); if (b) tab.appendChild(b); }
   chatView?.updateHeader();
@@ -443,6 +467,7 @@ class ChatView {
       void e;
       onChanged();
     });
+    saveOutbox();
     this.input.value = '';
     localStorage.removeItem(draftKey(convId));
     this.grow();
@@ -454,7 +479,7 @@ class ChatView {
   private onScroll(): void {
     const s = this.scroller;
     this.pinned = s.scrollHeight - s.scrollTop - s.clientHeight < 40;
-    if (this.pinned) { this.markRead(); if (this.shown > 200) { this.shown = 60; this.update(); } }
+    if (this.pinned) { this.markRead(); if (this.shown > 60) { this.shown = 60; this.update(); } }
     if (s.scrollTop < 120 && !this.loading) void this.older();
   }
 
@@ -599,11 +624,12 @@ function peoplePicker(selected: Set<number>, exclude: Set<number>, onChange: () 
     if (!directory) return;
     let people: Person[] = [];
     try { people = await directory.search(q); } catch { /* offline */ }
-    replace(list, people.filter((p) => !exclude.has(p.id) && p.id !== me()).map((p) => {
-      users[p.id] = { ...users[p.id], ...p };
+    replace(list, people.filter((p) => p.userId !== null && !exclude.has(p.userId) && p.userId !== me()).map((p) => {
+      const uid = p.userId!;
+      users[uid] = { id: uid, name: p.name, account: p.account };
       return h('li', null, h('label', { class: 'pick' },
-        h('input', { type: 'checkbox', checked: selected.has(p.id), 'data-user': p.id, on: { change: (e: Event) => {
-          if ((e.target as HTMLInputElement).checked) selected.add(p.id); else selected.delete(p.id);
+        h('input', { type: 'checkbox', checked: selected.has(uid), 'data-user': uid, on: { change: (e: Event) => {
+          if ((e.target as HTMLInputElement).checked) selected.add(uid); else selected.delete(uid);
           onChange();
         } } }),
         avatar(p.name, 'sm'), h('span', null, p.name), h('span', { class: 'muted-text' }, p.account)));
@@ -657,7 +683,7 @@ function groupInfo(convId: number): HTMLElement {
   body.appendChild(h('h3', null, t('members', c.members.length)));
   const roleName = (r: string) => (r === 'owner' ? t('owner') : r === 'admin' ? t('admin') : '');
   body.appendChild(h('ul', { class: 'member-list' }, c.members.map((m) => h('li', null, avatar(m.name, 'sm'),
-    h('a', { href: `#/directory/${m.user_id}` }, m.name), roleName(m.role) ? h('span', { class: 'tag' }, roleName(m.role)) : null,
+    h('a', { href: `#/directory/user/${m.user_id}` }, m.name), roleName(m.role) ? h('span', { class: 'tag' }, roleName(m.role)) : null,
     c.kind === 'group' && canManage && m.user_id !== me() && m.role !== 'owner'
       ? h('button', { type: 'button', class: 'small', 'aria-label': `${t('remove')} ${m.name}`, on: { click: () => void act(api().call('conv.removeMember', { conv_id: convId, user_id: m.user_id, cmid: newCmid() })) } }, t('remove'))
       : null))));
@@ -696,7 +722,7 @@ class DirectoryPanel {
     void this.refresh();
   }
 
-  private async loadTree(): Promise<void> {
+  async loadTree(): Promise<void> {
     if (!directory) return;
     let tree: Department[] = [];
     try { tree = await directory.tree(); } catch { /* none */ }
@@ -704,7 +730,7 @@ class DirectoryPanel {
     const render = (d: Department): HTMLElement => h('li', null,
       h('button', { type: 'button', class: `dept${this.dept === d.id ? ' on' : ''}`, 'aria-pressed': String(this.dept === d.id), on: { click: () => { this.dept = this.dept === d.id ? undefined : d.id; void this.loadTree(); void this.refresh(); } } }, d.name),
       d.children.length ? h('ul', null, d.children.map(render)) : null);
-    replace(this.treeEl, h('h3', null, t('departments')), h('ul', { role: 'tree' === 'tree' ? undefined : undefined }, tree.map(render)));
+    replace(this.treeEl, h('h3', null, t('departments')), h('ul', null, tree.map(render)));
     this.treeEl.hidden = false;
   }
 
@@ -714,8 +740,8 @@ class DirectoryPanel {
     try { people = await directory.search(this.query, this.dept); } catch { return; }
     const focused = (document.activeElement as HTMLElement | null)?.dataset?.key;
     replace(this.results, people.map((p) => {
-      users[p.id] = { ...users[p.id], ...p };
-      return h('li', null, h('a', { class: 'person-row', href: `#/directory/${p.id}`, 'data-key': `p${p.id}`, 'data-user': p.id },
+      if (p.userId !== null) users[p.userId] = { id: p.userId, name: p.name, account: p.account };
+      return h('li', null, h('a', { class: 'person-row', href: `#/directory/${p.id}`, 'data-key': `p${p.id}`, 'data-person': p.id, 'data-user': p.userId ?? undefined },
         avatar(p.name, 'sm'), h('span', { class: 'person-name' }, p.name), h('span', { class: 'muted-text' }, p.title ?? p.department ?? p.account)));
     }));
     if (!people.length) this.results.appendChild(h('li', { class: 'empty-note' }, t('noResults')));
@@ -726,7 +752,7 @@ class DirectoryPanel {
   markCurrent(): void {
     const id = route.name === 'person' ? route.id : 0;
     for (const a of this.results.querySelectorAll<HTMLElement>('a.person-row')) {
-      const on = Number(a.dataset.user) === id;
+      const on = route.name === 'person' && (route.byUser ? Number(a.dataset.user) === id : Number(a.dataset.person) === id);
       a.classList.toggle('current', on);
       if (on) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     }
@@ -735,31 +761,33 @@ class DirectoryPanel {
 
 class PersonCard {
   readonly el = h('section', { class: 'panel person-card', 'aria-live': 'polite' });
-  constructor(readonly id: number) { void this.refresh(); }
+  constructor(readonly id: number, readonly byUser: boolean) { void this.refresh(); }
 
   async refresh(): Promise<void> {
     if (!directory || !client) return;
     let p: Person;
-    try { p = await directory.person(this.id); } catch (e) { replace(this.el, h('p', { class: 'form-error' }, errorText(e))); return; }
-    users[p.id] = { ...users[p.id], ...p };
-    if (client.connection === 'online' && !client.presence[p.id]) void client.queryPresence([p.id]).then(() => this.refresh(), () => {});
-    const presence = client.presence[p.id];
+    try { p = this.byUser ? await directory.personOfUser(this.id) : await directory.person(this.id); } catch (e) { replace(this.el, h('p', { class: 'form-error' }, errorText(e))); return; }
+    const uid = p.userId;
+    if (uid !== null) users[uid] = { id: uid, name: p.name, account: p.account };
+    if (uid !== null && client.connection === 'online' && !client.presence[uid]) void client.queryPresence([uid]).then(() => this.refresh(), () => {});
+    const presence = uid !== null ? client.presence[uid] : undefined;
     const field = (label: string, v?: string) => v === undefined ? null : h('div', { class: 'field' }, h('dt', null, label),
-      h('dd', v === '***' ? { 'aria-label': `${label}: confidential`, class: 'masked' } : null, v));
+      h('dd', v === '***' ? { 'aria-label': `${label}: ${t('confidential')}`, class: 'masked' } : null, v));
     replace(this.el,
       h('header', { class: 'chat-head' }, h('a', { class: 'icon-btn back', href: '#/directory', 'aria-label': t('back') }, '‹'), h('h2', null, t('directory'))),
       h('div', { class: 'card' }, avatar(p.name),
         h('h3', { class: 'card-name' }, p.name), presence ? h('span', { class: `presence ${presence.status}` }, t(presence.status)) : null,
-        h('dl', null, field(t('account'), p.account), field(t('department'), p.department), field(t('title'), p.title), field(t('email'), p.email), field(t('phone'), p.phone)),
-        p.id !== me() ? h('button', { type: 'button', class: 'primary', on: { click: () => {
-          client!.openDirect(p.id).then((c) => { location.hash = `#/chat/${c.id}`; }, (e: unknown) => alert(errorText(e)));
+        h('dl', null, field(t('account'), p.account), field(t('englishName'), p.englishName), field(t('department'), p.department),
+          field(t('title'), p.title), field(t('mobile'), p.mobile), field(t('phone'), p.phone), field(t('email'), p.email), field(t('employeeNo'), p.employeeNo)),
+        uid !== null && uid !== me() ? h('button', { type: 'button', class: 'primary', on: { click: () => {
+          client!.openDirect(uid).then((c) => { location.hash = `#/chat/${c.id}`; }, (e: unknown) => alert(errorText(e)));
         } } }, t('sendMessage')) : null));
   }
 }
 
 // ---- live and offline ----------------------------------------------------------------
 
-window.addEventListener('online', () => client?.wake());
+window.addEventListener('online', () => { retryNow?.(); client?.wake(); });
 window.addEventListener('offline', () => { client?.dropConnection(); updateBanner(); });
 document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') { client?.wake(); chatView?.update(); } });
 
