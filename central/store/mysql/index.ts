@@ -98,6 +98,9 @@ export class MysqlStore implements Store {
       const admin = await mysql.createConnection(base);
       try {
         await admin.query(`CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+      } catch (e) {
+        // An account limited to its own (existing) database may not create one; a missing database fails below.
+        if ((e as { errno?: number }).errno !== 1044) throw e;
       } finally {
         await admin.end();
       }
@@ -351,8 +354,8 @@ export class MysqlStore implements Store {
       if (!m || !m.active) throw new AppError('SB_NOT_MEMBER');
       if (seq <= m.read_seq) return { readSeq: m.read_seq, changed: false };
       const pos = tx.nextPos();
-      await tx.q('UPDATE members SET read_seq = ?, pos = ? WHERE conv_id = ? AND user_id = ?', [seq, pos, convId, userId]);
-      await tx.q('UPDATE conversations SET pos = ? WHERE id = ?', [pos, convId]);
+      await tx.q('UPDATE members SET read_seq = ?, pos = ? WHERE conv_id = ? AND user_id = ?; UPDATE conversations SET pos = ? WHERE id = ?',
+        [seq, pos, convId, userId, pos, convId]);
       return { readSeq: seq, changed: true };
     });
 
