@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, log, rssMib, runGenerator, waitHealthy } from './common.js';
+import { freePort, log, rssMib, runGenerator, waitHealthy, waitPort } from './common.js';
 import type { LoadResult, Pair } from './generator.js';
 import { BENCH_LIMITS, seedPairs, verifyStored } from './messaging.js';
 
@@ -30,18 +29,6 @@ const REDIS_BIN = process.env.SWITCHBOARD_REDIS_SERVER ?? 'redis-server';
 const MYSQL_ROOT = process.env.SWITCHBOARD_BENCH_MYSQL ?? 'mysql://root@127.0.0.1:3306';
 const ADMIN_PASSWORD = 'bench-admin-password';
 
-async function waitPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = createConnection({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`nothing listens on ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function mysqlExec(sql: string): Promise<void> {
   const mysql = await import('mysql2/promise');

@@ -1,6 +1,6 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import type { GeneratorTask } from './generator.js';
 
@@ -48,4 +48,18 @@ export function runGenerator<T>(task: GeneratorTask): Promise<{ result: T; child
     child.once('exit', (code) => reject(new Error(`generator exited with ${code}`)));
     child.send(task);
   });
+}
+
+/** Resolves once something accepts TCP connections on the port. */
+export async function waitPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = createConnection({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`nothing listens on ${port}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiClient } from '../../shared/sdk/api.js';
 import type { LoginResult } from '../../shared/protocol/types.js';
 import { exited, freePort, spawnNode } from '../helpers/process.js';
+import { waitPort } from '../../scripts/bench/common.js';
 
 /**
  * A real cluster on this machine: central ×N (one MariaDB database, one shared
@@ -82,18 +83,6 @@ export interface ClusterOptions {
   logLevel?: string;
 }
 
-async function waitPort(port: number, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = createConnection({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`nothing listens on ${port}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function waitHealthy(proc: Proc, url: string, timeoutMs = 20_000): Promise<Proc> {
   const until = Date.now() + timeoutMs;

@@ -3,7 +3,7 @@ import { RedisCache } from '../../shared/cache/redis.js';
 import { hashToken } from '../../shared/crypto.js';
 import { ApiClient } from '../../shared/sdk/api.js';
 import type { LoginResult } from '../../shared/protocol/types.js';
-import { client, makeUser, startServer, waitFor } from '../helpers/server.js';
+import { client, connectedPair, makeUser, startServer, waitFor } from '../helpers/server.js';
 import { freePort } from '../helpers/process.js';
 import { ownRedis, redisServerAvailable } from '../helpers/redis-server.js';
 
@@ -54,12 +54,7 @@ t.test('a chat on a Redis cache stays correct through flush, freeze, loss and a 
   const server = await startServer({ cache: { kind: 'redis', url: redis.url, cluster: false } });
   t.teardown(() => server.stop());
   const inspect = redis.admin();
-  const alice = await makeUser(server, 'Alice');
-  const bob = await makeUser(server, 'Bob');
-  const a = client(server.url, alice.token);
-  const b = client(server.url, bob.token);
-  t.teardown(() => { a.stop(); b.stop(); });
-  await Promise.all([a.start(), b.start()]);
+  const { alice, bob, a, b } = await connectedPair(t, server);
   const conv = await a.openDirect(bob.user.id);
 
   // A second device of Alice's, used over HTTP so every call resolves its token.

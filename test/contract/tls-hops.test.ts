@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { RedisCache } from '../../shared/cache/redis.js';
-import { client, makeUser, startServer, waitFor } from '../helpers/server.js';
+import { client, connectedPair, makeUser, startServer, waitFor } from '../helpers/server.js';
 import { freePort } from '../helpers/process.js';
 
 /**
@@ -63,12 +63,7 @@ t.test('an all-in-one node reaches NATS and Redis over TLS verified with a priva
     cache: { kind: 'redis', url: `rediss://127.0.0.1:${redisPort}`, cluster: false, tls: { caFile: certs.ca } },
   });
   t.teardown(() => server.stop());
-  const alice = await makeUser(server, 'Alice');
-  const bob = await makeUser(server, 'Bob');
-  const a = client(server.url, alice.token);
-  const b = client(server.url, bob.token);
-  t.teardown(() => { a.stop(); b.stop(); });
-  await Promise.all([a.start(), b.start()]);
+  const { alice, bob, a, b } = await connectedPair(t, server);
   const conv = await a.openDirect(bob.user.id);
   await a.send(conv.id, 'over TLS');
   await waitFor(() => b.messages(conv.id).length === 1, 5_000, 'bob receives through NATS over TLS');

@@ -57,6 +57,17 @@ export async function signIn(url: string, account: string, password: string, dev
   return r.token;
 }
 
+/** Alice and Bob on `server`, each signed in and connected through the SDK; both stop at teardown. */
+export async function connectedPair(t: { teardown(fn: () => unknown): void }, server: { url: string; admin: ApiClient }) {
+  const alice = await makeUser(server, 'Alice');
+  const bob = await makeUser(server, 'Bob');
+  const a = client(server.url, alice.token);
+  const b = client(server.url, bob.token);
+  t.teardown(() => { a.stop(); b.stop(); });
+  await Promise.all([a.start(), b.start()]);
+  return { alice, bob, a, b };
+}
+
 export function client(url: string, token: string, opts: Partial<ConstructorParameters<typeof SwitchboardClient>[0]> = {}): SwitchboardClient {
   return new SwitchboardClient({ baseUrl: url, token, WebSocket: WebSocket as unknown as WebSocketCtor, reconnectMinMs: 50, reconnectMaxMs: 500, resyncIntervalMs: 0, ...opts });
 }

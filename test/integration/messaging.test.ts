@@ -1,17 +1,12 @@
 import t, { type Test } from 'tap';
-import { client, makeUser, startServer, waitFor } from '../helpers/server.js';
+import { client, connectedPair, makeUser, startServer, waitFor } from '../helpers/server.js';
 import type { ConversationView } from '../../shared/protocol/types.js';
 
 /** A server with Alice and Bob signed in and connected through the SDK. */
 async function pair(t: Test) {
   const server = await startServer();
   t.teardown(() => server.stop());
-  const alice = await makeUser(server, 'Alice');
-  const bob = await makeUser(server, 'Bob');
-  const a = client(server.url, alice.token);
-  const b = client(server.url, bob.token);
-  t.teardown(() => { a.stop(); b.stop(); });
-  await Promise.all([a.start(), b.start()]);
+  const { alice, bob, a, b } = await connectedPair(t, server);
   return { server, alice, bob, a, b };
 }
 

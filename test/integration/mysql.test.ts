@@ -1,5 +1,5 @@
 import t from 'tap';
-import { client, makeUser, startServer, waitFor } from '../helpers/server.js';
+import { client, connectedPair, makeUser, startServer, waitFor } from '../helpers/server.js';
 import { dropDatabase, mysqlReachable, MYSQL_SERVER } from '../helpers/services.js';
 import type { ConversationView } from '../../shared/protocol/types.js';
 
@@ -12,12 +12,7 @@ t.test('all-in-one on MariaDB: the real relay and central carry a chat end to en
   t.teardown(async () => { try { await server.stop(); } finally { await dropDatabase(url); } });
   t.equal(server.node.central!.store.kind, 'mysql', 'central opened the MySQL store from configuration');
 
-  const alice = await makeUser(server, 'Alice');
-  const bob = await makeUser(server, 'Bob');
-  const a = client(server.url, alice.token);
-  const b = client(server.url, bob.token);
-  t.teardown(() => { a.stop(); b.stop(); });
-  await Promise.all([a.start(), b.start()]);
+  const { alice, bob, a, b } = await connectedPair(t, server);
 
   const conv = await a.openDirect(bob.user.id);
   const sends = Array.from({ length: 20 }, (_, i) => a.send(conv.id, `消息 ${i}`));
