@@ -10,6 +10,7 @@ import {
 } from '../../shared/protocol/directory.js';
 import type { AuditEntry, FileView } from '../../shared/protocol/types.js';
 import type { Actor } from '../actor.js';
+import type { Cache } from '../../shared/cache/cache.js';
 import type { AuthService } from '../auth/service.js';
 import type { BlobStore, Clock, DirStoredChange, EventSink, Store } from '../ports.js';
 import { ACCOUNT, int, obj, oneOf, optInt, optStr, str } from '../validate.js';
@@ -26,6 +27,17 @@ export const MAX_DELTA_BYTES = 768 * 1024;
 /** Pushes carry the (public) changes themselves up to this many; beyond, a hint to pull. */
 export const INLINE_CHANGES = 200;
 export const SNAPSHOT_PART_BYTES = 512 * 1024;
+/** Long enough for a relay to fetch every part after asking for the snapshot; short, since each is large. */
+const SHARED_SNAPSHOT_TTL_MS = 120_000;
+const snapshotPartKey = (key: string, offset: number) => `dir:snap:${key}:${offset}`;
+
+interface SnapshotEntry {
+  version: number;
+  key: string;
+  gz: Promise<Buffer>;
+  /** Settles once the parts are in the shared cache (or that failed). */
+  shared: Promise<void>;
+}
 /** Reads check the store's directory version at most this often (a round trip on MySQL). */
 export const VERSION_CHECK_MS = 50;
 /** A reader's admin flag is re-read from the store after this long. */
@@ -60,7 +72,7 @@ export class DirectoryService {
   private recent: { version: number; changes: DirStoredChange[] }[] = [];
   private recentFrom = 0;
   private recentCount = 0;
-  private snapshots = new Map<string, { version: number; key: string; gz: Promise<Buffer> }>();
+  private snapshots = new Map<string, SnapshotEntry>();
 
   constructor(
     private readonly store: Store,
@@ -68,6 +80,7 @@ export class DirectoryService {
     private readonly auth: AuthService,
     private readonly events: EventSink,
     private readonly clock: Clock,
+    private readonly cache: Cache,
   ) {}
 
   // ---- the in-memory copy ----------------------------------------------------------
@@ -286,6 +299,7 @@ export class DirectoryService {
     const v = await this.viewer(actor, m);
     const entry = this.snapshotFor(m, v);
     const gz = await entry.gz;
+    await entry.shared;
     return { key: entry.key, version: entry.version, size: gz.length, part_bytes: SNAPSHOT_PART_BYTES };
   }
 
@@ -295,24 +309,40 @@ export class DirectoryService {
     const offset = int(p.offset, 'offset', { min: 0 });
     const m = await this.current();
     const v = await this.viewer(actor, m);
-    const entry = [...this.snapshots.values()].find((e) => e.key === key);
     // The key names the view: a viewer may only read the snapshot built for their own view.
-    if (!entry || !key.endsWith(`:${m.viewKey(v)}`)) throw new AppError('SB_CONFLICT', 'The snapshot moved on; start again', { field: 'key' });
-    const gz = await entry.gz;
-    return { data: gz.subarray(offset, offset + SNAPSHOT_PART_BYTES).toString('base64') };
+    if (!key.endsWith(`:${m.viewKey(v)}`)) throw new AppError('SB_CONFLICT', 'The snapshot moved on; start again', { field: 'key' });
+    const entry = [...this.snapshots.values()].find((e) => e.key === key);
+    if (entry) return { data: (await entry.gz).subarray(offset, offset + SNAPSHOT_PART_BYTES).toString('base64') };
+    // Built by another central process (a relay's part requests go to any member of the queue group).
+    const shared = await this.cache.get(snapshotPartKey(key, offset)).catch(() => null);
+    if (shared === null) throw new AppError('SB_CONFLICT', 'The snapshot moved on; start again', { field: 'key' });
+    return { data: shared };
   }
 
-  private snapshotFor(m: DirectoryModel, v: Viewer): { version: number; key: string; gz: Promise<Buffer> } {
+  private snapshotFor(m: DirectoryModel, v: Viewer): SnapshotEntry {
     const view = m.viewKey(v);
     const hit = this.snapshots.get(view);
     if (hit && hit.version === m.version) return hit;
     const version = m.version;
     const json = JSON.stringify(m.snapshot(v));
     // Compressed off the event loop (zlib's thread pool): a 100,000-person snapshot takes a while.
-    const entry = { version, key: `${version}:${createHash('sha256').update(json).digest('base64url').slice(0, 16)}:${view}`, gz: gzipAsync(json, { level: 6 }) };
+    const key = `${version}:${createHash('sha256').update(json).digest('base64url').slice(0, 16)}:${view}`;
+    const gz = gzipAsync(json, { level: 6 });
+    // Parts go to the shared cache briefly, for the other central processes; without it they answer SB_CONFLICT
+    // and the relay starts over, so a cache outage costs retries, never a wrong snapshot.
+    const shared = gz.then((bytes) => this.shareSnapshot(key, bytes)).catch(() => {});
+    const entry: SnapshotEntry = { version, key, gz, shared };
     this.snapshots.set(view, entry);
     if (this.snapshots.size > 50) this.snapshots.delete(this.snapshots.keys().next().value!);
     return entry;
+  }
+
+  private async shareSnapshot(key: string, gz: Buffer): Promise<void> {
+    const writes: Promise<void>[] = [];
+    for (let offset = 0; offset < gz.length; offset += SNAPSHOT_PART_BYTES) {
+      writes.push(this.cache.set(snapshotPartKey(key, offset), gz.subarray(offset, offset + SNAPSHOT_PART_BYTES).toString('base64'), SHARED_SNAPSHOT_TTL_MS));
+    }
+    await Promise.all(writes);
   }
 
   // ---- administration ----------------------------------------------------------------
