@@ -5,6 +5,7 @@ import { SwitchboardClient, type ConnectionState, type WebSocketCtor } from '../
 import type { ConversationView, HistoryPage, LoginResult, MessageView, UserView } from '../../shared/protocol/types.js';
 import { waitFor } from '../helpers/server.js';
 import type { Cluster } from './harness.js';
+import { readAllHistory } from '../helpers/history.js';
 
 /**
  * Steady traffic over a cluster, and the foundation's exactly-once check at
@@ -154,14 +155,7 @@ export class Traffic {
     const stored = new Map<number, MessageView[]>();
     for (const c of this.convs) {
       const api = new ApiClient(live, this.tokens.get(this.membersOf(c)[0]!)!);
-      const all: MessageView[] = [];
-      for (let after = 0; ;) {
-        const page = await api.call<HistoryPage>('msg.history', { conv_id: c.id, after, limit: 200 });
-        all.push(...page.messages);
-        after = page.messages.at(-1)?.seq ?? after;
-        if (!page.more || page.messages.length === 0) break;
-      }
-      stored.set(c.id, all);
+      stored.set(c.id, await readAllHistory(api, c.id));
     }
     await Promise.all(this.devices.map((d) => d.sdk.resync().catch(() => {})));
     await waitFor(() => this.devices.every((d) => this.convs.filter((c) => this.membersOf(c).includes(d.user.id))

@@ -7,6 +7,7 @@ import type { SwitchboardClient } from '../../shared/sdk/client.js';
 import type { ConversationView, HistoryPage, LoginResult, MessageView, UserView } from '../../shared/protocol/types.js';
 import { client, waitFor } from '../helpers/server.js';
 import { exited, freePort, spawnNode } from '../helpers/process.js';
+import { readAllHistory } from '../helpers/history.js';
 
 /**
  * The delivery guarantee as a property: many devices send concurrently into
@@ -114,14 +115,7 @@ t.test('no message is lost or duplicated across drops and a server crash', async
   const stored = new Map<number, MessageView[]>();
   for (const c of convs) {
     const api = apiOf(users.find((u) => u.id === membersOf(c)[0])!);
-    const all: MessageView[] = [];
-    for (let after = 0; ;) {
-      const page = await api.call<HistoryPage>('msg.history', { conv_id: c.id, after, limit: 200 });
-      all.push(...page.messages);
-      after = page.messages.at(-1)?.seq ?? after;
-      if (!page.more || page.messages.length === 0) break;
-    }
-    stored.set(c.id, all);
+    stored.set(c.id, await readAllHistory(api, c.id));
   }
   await Promise.all(devices.map((d) => d.sdk!.resync()));
   await waitFor(() => devices.every((d) => convs.filter((c) => membersOf(c).includes(d.user.id))
