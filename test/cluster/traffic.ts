@@ -6,6 +6,7 @@ import type { ConversationView, HistoryPage, LoginResult, MessageView, UserView 
 import { waitFor } from '../helpers/server.js';
 import type { Cluster } from './harness.js';
 import { readAllHistory } from '../helpers/history.js';
+import { prng } from '../helpers/prng.js';
 
 /**
  * Steady traffic over a cluster, and the foundation's exactly-once check at
@@ -29,15 +30,6 @@ export interface Send { cmid: string; convId: number; device: Device; promise: P
 
 let runCounter = 0;
 
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return 0;

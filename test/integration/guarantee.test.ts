@@ -8,6 +8,7 @@ import type { ConversationView, HistoryPage, LoginResult, MessageView, UserView 
 import { client, waitFor } from '../helpers/server.js';
 import { exited, freePort, spawnNode } from '../helpers/process.js';
 import { readAllHistory } from '../helpers/history.js';
+import { prng } from '../helpers/prng.js';
 
 /**
  * The delivery guarantee as a property: many devices send concurrently into
@@ -17,15 +18,6 @@ import { readAllHistory } from '../helpers/history.js';
  * seq order with no gap, each surfaced exactly once, and every send is stored
  * exactly once.
  */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 t.test('no message is lost or duplicated across drops and a server crash', async (t) => {
   const seed = Number(process.env.SWITCHBOARD_SEED ?? Date.now() % 1_000_000);
