@@ -2,7 +2,7 @@ import type { Test } from 'tap';
 import WebSocket from 'ws';
 import { ApiClient } from '../../shared/sdk/api.js';
 import { SwitchboardClient, type ConnectionState, type WebSocketCtor } from '../../shared/sdk/client.js';
-import type { ConversationView, HistoryPage, LoginResult, MessageView, UserView } from '../../shared/protocol/types.js';
+import type { ConversationView, LoginResult, MessageView, UserView } from '../../shared/protocol/types.js';
 import { waitFor } from '../helpers/server.js';
 import type { Cluster } from './harness.js';
 import { readAllHistory } from '../helpers/history.js';

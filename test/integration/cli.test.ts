@@ -1,28 +1,19 @@
 import t from 'tap';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runAdmin } from '../../scripts/admin-cli.js';
+import { statSync } from 'node:fs';
 import { ApiClient } from '../../shared/sdk/api.js';
 import type { AuditEntry, ConversationView, LoginResult, SessionView, UserView } from '../../shared/protocol/types.js';
+import { adminCli } from '../helpers/cli.js';
 import { ADMIN_PASSWORD, rawSocket, startServer } from '../helpers/server.js';
 
 t.test('the admin CLI manages users, groups and sessions through the audited API', async (t) => {
   const server = await startServer();
-  const dir = mkdtempSync(join(tmpdir(), 'sb-cli-'));
-  t.teardown(async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); });
-  process.env.SWITCHBOARD_CREDENTIALS = join(dir, 'credentials.json');
-  const run = async (...args: string[]) => {
-    const lines: string[] = [];
-    const code = await runAdmin(args, (s) => lines.push(s));
-    return { code, out: lines.join('\n') };
-  };
-  const json = async <T>(...args: string[]) => JSON.parse((await run(...args, '--json')).out) as T;
+  t.teardown(() => server.stop());
+  const { run, json } = adminCli(t, 'sb-cli-');
 
   t.equal((await run('user', 'list')).code, 1, 'refuses before login');
   const login = await run('login', '--server', server.url, '--account', 'admin', '--password', ADMIN_PASSWORD);
   t.equal(login.code, 0, login.out);
-  t.equal(statSync(process.env.SWITCHBOARD_CREDENTIALS).mode & 0o777, 0o600, 'credentials are private to the user');
+  t.equal(statSync(process.env.SWITCHBOARD_CREDENTIALS!).mode & 0o777, 0o600, 'credentials are private to the user');
 
   const zs = await json<UserView>('user', 'add', 'zhangsan', '--name', '张三', '--password', 'initial-pass');
   t.equal(zs.name, '张三');

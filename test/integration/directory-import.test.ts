@@ -1,11 +1,10 @@
 import t from 'tap';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
-import { runAdmin } from '../../scripts/admin-cli.js';
 import type { DirDept, DirPerson, DirSnapshot } from '../../shared/protocol/directory.js';
 import type { AuditEntry, FileView } from '../../shared/protocol/types.js';
+import { adminCli } from '../helpers/cli.js';
 import { ADMIN_PASSWORD, makeUser, startServer } from '../helpers/server.js';
 
 const HEADER = 'type,key,parent,name,sort,account,english_name,gender,mobile,phone,email,title,employee_no,avatar,status';
@@ -22,15 +21,8 @@ function shape(s: DirSnapshot) {
 
 t.test('imports and exports through the relay and the admin CLI', async (t) => {
   const server = await startServer();
-  const dir = mkdtempSync(join(tmpdir(), 'sb-dir-cli-'));
-  t.teardown(async () => { await server.stop(); rmSync(dir, { recursive: true, force: true }); delete process.env.SWITCHBOARD_CREDENTIALS; });
-  process.env.SWITCHBOARD_CREDENTIALS = join(dir, 'credentials.json');
-  const run = async (...args: string[]) => {
-    const lines: string[] = [];
-    const code = await runAdmin(args, (s) => lines.push(s));
-    return { code, out: lines.join('\n') };
-  };
-  const json = async <T>(...args: string[]) => JSON.parse((await run(...args, '--json')).out) as T;
+  t.teardown(() => server.stop());
+  const { dir, run, json } = adminCli(t, 'sb-dir-cli-');
   t.equal((await run('login', '--server', server.url, '--account', 'admin', '--password', ADMIN_PASSWORD)).code, 0);
   const snap = () => server.admin.directorySnapshot();
 

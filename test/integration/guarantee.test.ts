@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../shared/sdk/api.js';
 import type { SwitchboardClient } from '../../shared/sdk/client.js';
-import type { ConversationView, HistoryPage, LoginResult, MessageView, UserView } from '../../shared/protocol/types.js';
+import type { ConversationView, LoginResult, MessageView, UserView } from '../../shared/protocol/types.js';
 import { client, waitFor } from '../helpers/server.js';
 import { exited, freePort, spawnNode } from '../helpers/process.js';
 import { readAllHistory } from '../helpers/history.js';
