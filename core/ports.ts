@@ -135,6 +135,11 @@ export interface AppendResult {
   message: MessageRecord;
   /** False when (sender, cmid) existed: a retry got the original message. */
   created: boolean;
+  /**
+   * The conversation's active members once the message is stored: who receives it. Read in the same
+   * transaction, so nobody is missed or added by a concurrent change; empty when `created` is false.
+   */
+  recipients: number[];
 }
 
 export interface NewConversation {

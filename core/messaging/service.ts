@@ -139,16 +139,13 @@ export class MessagingService {
       stored = JSON.stringify({ text });
     }
     await this.limiter.check(`send:${actor.userId}`, this.limits.sendsPerUserPer10s, 10_000);
-    const { message, created } = await this.store.conversations.append({
+    const { message, created, recipients } = await this.store.conversations.append({
       convId, senderId: actor.userId, cmid, kind, body: stored, at: this.clock.now(), requireMember: true,
     });
     // Members may fetch the file once the message that shares it exists (idempotent, so retries repeat it safely).
     if (fileId !== null && message.kind === 'file') await this.store.files.attach(fileId, message.conv_id);
     const view = messageView(message);
-    if (created) {
-      const members = await this.store.conversations.members(convId);
-      this.events.emit({ type: 'message.new', conv_id: convId, message: view }, members.filter((m) => m.active).map((m) => m.user_id));
-    }
+    if (created) this.events.emit({ type: 'message.new', conv_id: convId, message: view }, recipients);
     return view;
   }
 

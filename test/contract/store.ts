@@ -158,10 +158,12 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
     const g = await group(a.id, [b.id]);
     const m2 = await s.conversations.append(text(g.id, b.id, { cmid: `x-${tag()}`, at: 7_000 }));
     t.equal(m2.created, true);
+    t.same([...m2.recipients].sort((x, y) => x - y), [a.id, b.id].sort((x, y) => x - y), 'the recipients are the active members');
     t.match(m2.message, { conv_id: g.id, seq: 2, sender_id: b.id, kind: 'text', created_at: 7_000 });
     t.ok(m2.message.pos > g.pos, 'position moves forward');
     const retry = await s.conversations.append(text(g.id, b.id, { cmid: m2.message.cmid, body: '"different"' }));
     t.equal(retry.created, false, 'same (sender, cmid) is a retry');
+    t.same(retry.recipients, [], 'a retry is delivered to nobody again');
     t.same(retry.message, m2.message, 'and returns the original message');
     t.equal((await s.conversations.get(g.id))!.last_seq, 2, 'a retry assigns no seq');
     const other = await group(b.id, [a.id]);
@@ -191,6 +193,9 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
     const removed = await s.conversations.append(text(g.id, a.id, { kind: 'system', effects: { removeMembers: [c.id, d.id] } }));
     t.match(await member(g.id, c.id), { active: false, role: 'member', pos: removed.message.pos });
     t.match(await member(g.id, d.id), { active: false, role: 'member' });
+    const sorted = (ids: number[]) => [...ids].sort((x, y) => x - y);
+    t.same(sorted(added.recipients), sorted([a.id, b.id, c.id, d.id]), 'added members receive the message that adds them');
+    t.same(sorted(removed.recipients), sorted([a.id, b.id]), 'removed members do not receive the message that removes them');
     t.equal(await code(s.conversations.append(text(g.id, c.id))), 'SB_NOT_MEMBER', 'a removed member cannot send');
     const back = await s.conversations.append(text(g.id, a.id, { kind: 'system', effects: { addMembers: [{ userId: c.id, role: 'member' }] } }));
     t.match(await member(g.id, c.id), { active: true, joined_seq: back.message.seq }, 'rejoining starts from the new seq');
@@ -211,8 +216,12 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
     const a = await user(); const b = await user(); const c = await user();
     const g = await group(a.id, [b.id]);
     const first = text(g.id, b.id);
-    const settle = (p: Promise<{ message: { seq: number; id: number }; created: boolean }>) =>
-      p.then((r) => ({ seq: r.message.seq, id: r.message.id, created: r.created }), (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+    const recipientsOf = new Map<number, number[]>();
+    const settle = (p: Promise<{ message: { seq: number; id: number }; created: boolean; recipients: number[] }>) =>
+      p.then((r) => {
+        if (r.created) recipientsOf.set(r.message.seq, [...r.recipients].sort((x, y) => x - y));
+        return { seq: r.message.seq, id: r.message.id, created: r.created };
+      }, (e: unknown) => (e instanceof AppError ? e.code : String(e)));
     const results = await Promise.all([
       settle(s.conversations.append(first)),
       settle(s.conversations.append(text(g.id, c.id))),
@@ -232,6 +241,10 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
     t.match(await member(g.id, c.id), { active: true, role: 'admin', joined_seq: 3, read_seq: 7 });
     t.match(await member(g.id, b.id), { active: false });
     t.same((await s.conversations.history(g.id, { afterSeq: 0, limit: 20 })).map((m) => m.seq), [1, 2, 3, 4, 5, 6, 7]);
+    const ab = [a.id, b.id].sort((x, y) => x - y);
+    const abc = [a.id, b.id, c.id].sort((x, y) => x - y);
+    const ac = [a.id, c.id].sort((x, y) => x - y);
+    t.same(Object.fromEntries(recipientsOf), { 2: ab, 3: abc, 4: abc, 5: ac, 6: ac, 7: ac }, 'each message goes to the members as of its seq');
   });
 
   t.test('a burst of large messages is stored intact', async (t) => {

@@ -69,19 +69,23 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
   const convIds = [...new Set(inputs.map((i) => i.convId))];
   const pairs = [...new Map(inputs.map((i) => [`${i.convId}:${i.senderId}`, i])).values()];
   const cmids = [...new Map(inputs.map((i) => [`${i.senderId}:${i.cmid}`, i])).values()];
-  const [priorRows, convRows, memberRows] = await tx.q(
+  const [priorRows, convRows, memberRows, activeRows] = await tx.q(
     `SELECT * FROM messages WHERE ${cmids.map(() => '(sender_id = ? AND cmid = ?)').join(' OR ')};
      SELECT id, last_seq FROM conversations WHERE id IN (?) FOR UPDATE;
-     SELECT conv_id, user_id, role, active FROM members WHERE ${pairs.map(() => '(conv_id = ? AND user_id = ?)').join(' OR ')} FOR UPDATE`,
-    [...cmids.flatMap((i) => [i.senderId, i.cmid]), convIds, ...pairs.flatMap((i) => [i.convId, i.senderId])],
-  ) as [MessageRecord[], Row[], Row[]];
+     SELECT conv_id, user_id, role, active FROM members WHERE ${pairs.map(() => '(conv_id = ? AND user_id = ?)').join(' OR ')} FOR UPDATE;
+     SELECT conv_id, user_id FROM members WHERE conv_id IN (?) AND active = 1`,
+    [...cmids.flatMap((i) => [i.senderId, i.cmid]), convIds, ...pairs.flatMap((i) => [i.convId, i.senderId]), convIds],
+  ) as [MessageRecord[], Row[], Row[], Row[]];
 
   const priors = new Map<string, MessageRecord>(priorRows.map((m) => [`${m.sender_id}:${m.cmid}`, m]));
   const lastSeq = new Map<number, number>(convRows.map((c) => [Number(c.id), Number(c.last_seq)]));
   const members = new Map<string, { role: MemberRole; active: boolean }>(
     memberRows.map((m) => [`${m.conv_id}:${m.user_id}`, { role: m.role as MemberRole, active: Number(m.active) === 1 }]));
+  // Who receives each message: the active members as of that message (effects earlier in the group applied).
+  const activeOf = new Map<number, Set<number>>(convIds.map((id) => [id, new Set<number>()]));
+  for (const r of activeRows) activeOf.get(Number(r.conv_id))!.add(Number(r.user_id));
 
-  const outcomes: (Outcome | { pendingInsert: number; message: Omit<MessageRecord, 'id'> })[] = [];
+  const outcomes: (Outcome | { pendingInsert: number; message: Omit<MessageRecord, 'id'>; recipients: number[] | null })[] = [];
   const statements: { sql: string; params: unknown[] }[] = [];
   const fresh = new Map<string, number>(); // sender:cmid → index of the append that creates it here
   // Plain messages only (the usual case): one multi-row insert and one update per conversation and sender,
@@ -91,9 +95,9 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
   for (const input of inputs) {
     const key = `${input.senderId}:${input.cmid}`;
     const prior = priors.get(key);
-    if (prior) { outcomes.push({ ok: true, value: { message: prior, created: false } }); continue; }
+    if (prior) { outcomes.push({ ok: true, value: { message: prior, created: false, recipients: [] } }); continue; }
     const earlier = fresh.get(key);
-    if (earlier !== undefined) { outcomes.push({ ok: true, value: { message: null as unknown as MessageRecord, created: false }, earlier } as Outcome); continue; }
+    if (earlier !== undefined) { outcomes.push({ ok: true, value: { message: null as unknown as MessageRecord, created: false, recipients: [] }, earlier } as Outcome); continue; }
     const last = lastSeq.get(input.convId);
     const sender = members.get(`${input.convId}:${input.senderId}`);
     if (last === undefined || (input.requireMember && !sender?.active)) { outcomes.push({ ok: false, error: new AppError('SB_NOT_MEMBER') }); continue; }
@@ -105,8 +109,14 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
     lastSeq.set(convId, seq);
     fresh.set(key, outcomes.length);
     const record = { conv_id: convId, seq, sender_id: input.senderId, cmid: input.cmid, kind: input.kind, body: input.body, created_at: input.at, pos };
-    outcomes.push({ pendingInsert: compact ? -1 : statements.length, message: record });
-    if (compact) { plain.push(record); continue; }
+    if (compact) {
+      // No effects in the group: every message of a conversation goes to the same members (filled in below).
+      outcomes.push({ pendingInsert: -1, message: record, recipients: null });
+      plain.push(record);
+      continue;
+    }
+    const pendingAt = outcomes.length;
+    outcomes.push({ pendingInsert: statements.length, message: record, recipients: null });
     statements.push({ sql: 'INSERT INTO messages (conv_id, seq, sender_id, cmid, kind, body, created_at, pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', params: [convId, seq, input.senderId, input.cmid, input.kind, input.body, input.at, pos] });
     const fx = input.effects;
     if (fx?.addMembers?.length) {
@@ -115,11 +125,11 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
           ON DUPLICATE KEY UPDATE role = VALUES(role), active = 1, joined_seq = VALUES(joined_seq), read_seq = VALUES(read_seq), pos = VALUES(pos)`,
         params: [fx.addMembers.map((m) => [convId, m.userId, m.role, 1, seq, seq, pos])],
       });
-      for (const m of fx.addMembers) members.set(`${convId}:${m.userId}`, { role: m.role, active: true });
+      for (const m of fx.addMembers) { members.set(`${convId}:${m.userId}`, { role: m.role, active: true }); activeOf.get(convId)!.add(m.userId); }
     }
     if (fx?.removeMembers?.length) {
       statements.push({ sql: 'UPDATE members SET active = 0, role = ?, pos = ? WHERE conv_id = ? AND user_id IN (?)', params: ['member', pos, convId, fx.removeMembers] });
-      for (const id of fx.removeMembers) { const m = members.get(`${convId}:${id}`); if (m) { m.active = false; m.role = 'member'; } }
+      for (const id of fx.removeMembers) { const m = members.get(`${convId}:${id}`); if (m) { m.active = false; m.role = 'member'; } activeOf.get(convId)!.delete(id); }
     }
     for (const r of fx?.setRoles ?? []) {
       statements.push({ sql: 'UPDATE members SET role = ?, pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1', params: [r.role, pos, convId, r.userId] });
@@ -136,6 +146,7 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
       params: [seq, pos, fx?.setTitle ?? null, fx?.setOwner ?? null, fx?.setNotice ?? null, convId],
     });
     statements.push({ sql: 'UPDATE members SET read_seq = GREATEST(read_seq, ?), pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1', params: [seq, pos, convId, input.senderId] });
+    (outcomes[pendingAt] as { recipients: number[] | null }).recipients = [...activeOf.get(convId)!];
   }
 
   let idsAt = -1;
@@ -178,13 +189,19 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
     results.push(...(chunk.length === 1 ? [r as Row] : (r as Row[])));
   }
 
+  const recipientsOf = new Map<number, number[]>();
+  const recipientsFor = (convId: number) => {
+    let list = recipientsOf.get(convId);
+    if (!list) recipientsOf.set(convId, list = [...activeOf.get(convId)!]);
+    return list;
+  };
   const ids = new Map<string, number>();
   if (idsAt >= 0) for (const r of results[idsAt] as unknown as Row[]) ids.set(`${r.conv_id}:${r.seq}`, Number(r.id));
   const done: Outcome[] = outcomes.map((o) => {
     if ('pendingInsert' in o) {
       const id = o.pendingInsert >= 0 ? Number(results[o.pendingInsert]!.insertId) : ids.get(`${o.message.conv_id}:${o.message.seq}`);
       if (id === undefined) throw new Error('a stored message was not read back');
-      return { ok: true, value: { message: { id, ...o.message }, created: true } };
+      return { ok: true, value: { message: { id, ...o.message }, created: true, recipients: o.recipients ?? recipientsFor(o.message.conv_id) } };
     }
     return o;
   });
@@ -193,7 +210,7 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
     const earlier = (o as { earlier?: number }).earlier;
     if (earlier === undefined) return o;
     const first = done[earlier]!;
-    return first.ok ? { ok: true, value: { message: first.value.message, created: false } } : first;
+    return first.ok ? { ok: true, value: { message: first.value.message, created: false, recipients: [] } } : first;
   });
 }
 

@@ -297,7 +297,7 @@ export class MysqlStore implements Store {
          SELECT c.*, m.role AS m_role, m.active AS m_active FROM conversations c
            LEFT JOIN members m ON m.conv_id = c.id AND m.user_id = ? WHERE c.id = ? FOR UPDATE`,
         [input.senderId, input.cmid, input.senderId, input.convId]) as [MessageRecord[], Row[]];
-      if (priorRows[0]) return { message: priorRows[0], created: false };
+      if (priorRows[0]) return { message: priorRows[0], created: false, recipients: [] };
       const row = convRows[0];
       const active = row?.m_active !== null && row?.m_active !== undefined && Number(row.m_active) === 1;
       if (!row || (input.requireMember && !active)) throw new AppError('SB_NOT_MEMBER');
@@ -330,21 +330,26 @@ export class MysqlStore implements Store {
       // Whoever writes has read everything up to their own message.
       sql.push('UPDATE members SET read_seq = GREATEST(read_seq, ?), pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1');
       params.push(seq, pos, convId, input.senderId);
+      // Who receives it: read after the membership effects, under the conversation's lock.
+      sql.push('SELECT user_id FROM members WHERE conv_id = ? AND active = 1');
+      params.push(convId);
       let inserted: Row;
+      let recipients: number[];
       try {
-        const results = await tx.q(sql.join(';\n'), params);
-        inserted = (sql.length === 1 ? results : results[0]) as Row;
+        const results = await tx.q(sql.join(';\n'), params) as Row[];
+        inserted = results[0]!;
+        recipients = (results[results.length - 1] as unknown as Row[]).map((r) => Number(r.user_id));
       } catch (e) {
         // Another handle stored the same (sender, cmid) first: that one is the message.
         if (!isDuplicate(e)) throw e;
         const prior = (await tx.q('SELECT * FROM messages WHERE sender_id = ? AND cmid = ?', [input.senderId, input.cmid]))[0] as MessageRecord | undefined;
         if (!prior) throw e;
-        return { message: prior, created: false };
+        return { message: prior, created: false, recipients: [] };
       }
       const message: MessageRecord = {
         id: Number(inserted.insertId), conv_id: convId, seq, sender_id: input.senderId, cmid: input.cmid, kind: input.kind, body: input.body, created_at: input.at, pos,
       };
-      return { message, created: true };
+      return { message, created: true, recipients };
     };
     const coalescer = new AppendCoalescer(this.writes, appendOne);
     const append = (input: AppendInput) => coalescer.append(input);

@@ -197,7 +197,7 @@ export class SqliteStore implements Store {
 
     const append = (input: AppendInput) => this.writes.run((): AppendResult => {
       const prior = byCmid(input.senderId, input.cmid);
-      if (prior) return { message: prior, created: false };
+      if (prior) return { message: prior, created: false, recipients: [] };
       const conv = getConv(input.convId);
       const member = getMember(input.convId, input.senderId);
       if (!conv || (input.requireMember && (!member || !member.active))) throw new AppError('SB_NOT_MEMBER');
@@ -221,7 +221,8 @@ export class SqliteStore implements Store {
       // Whoever writes has read everything up to their own message.
       this.stmt('UPDATE members SET read_seq = MAX(read_seq, ?), pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1')
         .run(seq, pos, conv.id, input.senderId);
-      return { message, created: true };
+      const recipients = (this.stmt('SELECT user_id FROM members WHERE conv_id = ? AND active = 1').all(conv.id) as { user_id: number }[]).map((r) => r.user_id);
+      return { message, created: true, recipients };
     });
 
     const markRead = (convId: number, userId: number, seq: number) => this.writes.run(() => {
