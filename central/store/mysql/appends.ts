@@ -185,7 +185,7 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
       size += statementSize(statements[i]!);
       chunk.push(statements[i++]!);
     }
-    const r = await tx.q(chunk.map((s) => s.sql).join(';\n'), chunk.flatMap((s) => s.params));
+    const r = await tx.q(chunk.map((s) => s.sql).join(';\n'), chunk.flatMap((s) => s.params), { last: i === statements.length });
     results.push(...(chunk.length === 1 ? [r as Row] : (r as Row[])));
   }
 

@@ -7,10 +7,12 @@ export type Row = Record<string, any>;
 export interface Tx {
   /**
    * Rows of a SELECT, or the result header of a write; several statements
-   * separated by `;` give an array with one entry per statement.
+   * separated by `;` give an array with one entry per statement. `last`: the
+   * job writes nothing after this, so a batch of one job may commit in the
+   * same round trip.
    */
-  q(sql: string, params?: unknown[]): Promise<any>;
-  /** The next stream position; written to the stream row when the batch commits. */
+  q(sql: string, params?: unknown[], opts?: { last?: boolean }): Promise<any>;
+  /** The next stream position (after the job's first statement); written to the stream row when the batch commits. */
   nextPos(): number;
 }
 
@@ -47,6 +49,11 @@ export function isDuplicate(e: unknown): boolean {
  * it (gap-free), and since it is always the first lock taken, batches cannot
  * deadlock with each other. Deadlocks and lock-wait timeouts that do happen
  * (e.g. with an operator's own statements) roll the batch back and run it again.
+ *
+ * The lock is held for as few round trips as possible, since all central
+ * processes wait for it: the transaction opens in the packet of the first
+ * job's first statement, and a batch of one job commits in the packet of its
+ * last statement. A plain group of appends is then two round trips.
  */
 export class MysqlWriteBatcher {
   private queue: Job[] = [];
@@ -97,24 +104,42 @@ export class MysqlWriteBatcher {
       try {
         conn = await this.pool.getConnection();
         const c = conn;
-        // Statements travel together where they can (multipleStatements): a round trip is the main cost.
-        const [opened] = await c.query('START TRANSACTION; SELECT pos FROM stream WHERE id = 1 FOR UPDATE');
-        const start = Number(((opened as unknown[])[1] as Row[])[0]!.pos);
-        let pos = start;
         const single = batch.length === 1;
+        let opened = false;
+        let start = 0;
+        let pos = 0;
+        let committed = false;
         // A job's savepoint rides along with its first statement; a job that wrote nothing needs no rollback.
         let savepointDue = false;
         let savepointSet = false;
         const tx: Tx = {
-          q: async (sql, params) => {
-            if (!savepointDue) return (await c.query(sql, params))[0];
-            savepointDue = false;
-            savepointSet = true;
-            const [results] = await c.query(`SAVEPOINT job; ${sql}`, params);
-            const rest = (results as unknown[]).slice(1);
+          q: async (sql, params, opts) => {
+            const before: string[] = [];
+            if (!opened) before.push('START TRANSACTION', 'SELECT pos FROM stream WHERE id = 1 FOR UPDATE');
+            if (savepointDue) before.push('SAVEPOINT job');
+            const after: string[] = [];
+            const afterParams: unknown[] = [];
+            if (opts?.last && single) {
+              if (opened && pos !== start) { after.push('UPDATE stream SET pos = ? WHERE id = 1'); afterParams.push(pos); }
+              after.push('COMMIT');
+              committing = true;
+            }
+            if (!before.length && !after.length) return (await c.query(sql, params))[0];
+            const [results] = await c.query([...before, sql, ...after].join(';\n'), [...(params ?? []), ...afterParams]);
+            const list = results as unknown[];
+            if (!opened) {
+              opened = true;
+              start = pos = Number((list[1] as Row[])[0]!.pos);
+            }
+            if (savepointDue) { savepointDue = false; savepointSet = true; }
+            if (after.length) committed = true;
+            const rest = list.slice(before.length, list.length - after.length);
             return rest.length === 1 ? rest[0] : rest;
           },
-          nextPos: () => ++pos,
+          nextPos: () => {
+            if (!opened) throw new Error('nextPos() before the first statement: the stream row is not locked yet');
+            return ++pos;
+          },
         };
         const outcomes: Outcome[] = [];
         for (const job of batch) {
@@ -128,7 +153,11 @@ export class MysqlWriteBatcher {
             outcomes.push({ ok: false, error });
           }
         }
-        if (single && !outcomes[0]!.ok) {
+        if (committed) {
+          // Committed with the job's last statement.
+        } else if (!opened) {
+          // Nothing was read or written.
+        } else if (single && !outcomes[0]!.ok) {
           await c.query('ROLLBACK');
         } else {
           committing = true;
@@ -151,7 +180,8 @@ export class MysqlWriteBatcher {
           }
         }
         // A failure during COMMIT leaves the outcome unknown: report it, the client's retry is deduplicated.
-        const again = !committing && attempt < maxAttempts && (isRetryable(error) || (isFatal(error) && attempt < 3) || conn === null && attempt < 3);
+        // (A deadlock or lock-wait timeout stops a packet before its COMMIT, so that is safe to run again.)
+        const again = (!committing || isRetryable(error)) && attempt < maxAttempts && (isRetryable(error) || (isFatal(error) && attempt < 3) || conn === null && attempt < 3);
         if (again) {
           this.counts.retries++;
           await new Promise((r) => setTimeout(r, Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random())));

@@ -336,7 +336,7 @@ export class MysqlStore implements Store {
       let inserted: Row;
       let recipients: number[];
       try {
-        const results = await tx.q(sql.join(';\n'), params) as Row[];
+        const results = await tx.q(sql.join(';\n'), params, { last: true }) as Row[];
         inserted = results[0]!;
         recipients = (results[results.length - 1] as unknown as Row[]).map((r) => Number(r.user_id));
       } catch (e) {
