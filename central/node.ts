@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createServices, type Services } from '../core/services.js';
-import { systemClock, type Store } from '../core/ports.js';
+import { systemClock, type BlobStore, type Store } from '../core/ports.js';
 import type { Bus, Unsubscribe } from '../shared/bus/bus.js';
 import type { Cache } from '../shared/cache/cache.js';
 import type { Config } from '../shared/config.js';
@@ -22,6 +22,17 @@ export async function openStore(config: Config): Promise<Store> {
   throw new Error(`unknown store kind ${(config.store as { kind: string }).kind}`);
 }
 
+/** The file origin: a directory (shared by central processes), or an S3-compatible bucket checked at start. */
+export async function openBlobs(config: Config): Promise<BlobStore> {
+  const origin = config.files.origin;
+  if (origin.kind === 'disk') return new DiskBlobStore(config.files.originDir ?? join(config.dataDir, 'files'));
+  if (origin.kind === 's3') {
+    const { S3BlobStore } = await import('./files/s3-blobs.js');
+    return S3BlobStore.open(origin);
+  }
+  throw new Error(`unknown files.origin kind ${(origin as { kind: string }).kind}`);
+}
+
 const UNMETERED = new Set<string>([INTERNAL.resolve, INTERNAL.ping]);
 
 export interface CentralNode {
@@ -33,8 +44,8 @@ export interface CentralNode {
 /** Central: the store, the domain services, and their exposure over the bus. */
 export async function startCentral(opts: { config: Config; bus: Bus; cache: Cache; log: Logger; store?: Store }): Promise<CentralNode> {
   const { config, bus, cache, log } = opts;
+  const blobs = await openBlobs(config); // first: a bad origin setting then leaves no store open
   const store = opts.store ?? await openStore(config);
-  const blobs = new DiskBlobStore(config.files.originDir ?? join(config.dataDir, 'files'));
   const services = createServices({ store, blobs, cache, events: new BusEventSink(bus), clock: systemClock, config });
 
   const boot = await services.admin.ensureInitialAdmin(config.admin.account, config.admin.password);

@@ -208,7 +208,7 @@ export interface FileStore {
   canAccess(userId: number, fileId: number): Promise<boolean>;
 }
 
-/** Content-addressed bytes at central: a directory on disk (shared by central processes). */
+/** Content-addressed bytes at central: a directory shared by central processes, or an S3-compatible bucket. */
 export interface BlobStore {
   has(sha256: string): Promise<boolean>;
   /** Uploads arrive in parts, possibly at different central processes. */

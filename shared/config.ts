@@ -12,6 +12,24 @@ export interface TlsFiles {
   rejectUnauthorized?: boolean;
 }
 
+/** Central's file origin in an S3-compatible bucket (AWS S3, MinIO, Ceph RGW, …). */
+export interface S3Origin {
+  kind: 's3';
+  /** e.g. "https://s3.eu-central-1.amazonaws.com" or "http://minio.hq:9000" */
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  /** Better given as SWITCHBOARD_S3_SECRET_ACCESS_KEY than written in a file. */
+  secretAccessKey: string | null;
+  /** Key prefix, e.g. "switchboard/", to share a bucket. */
+  prefix?: string;
+  /** Default true (endpoint/bucket/key); false addresses bucket.endpoint/key (virtual-host style). */
+  forcePathStyle?: boolean;
+  /** Per S3 request; default 30000. */
+  requestTimeoutMs?: number;
+}
+
 export interface Config {
   role: Role;
   host: string;
@@ -43,7 +61,9 @@ export interface Config {
   files: {
     maxBytes: number;
     blockedExtensions: string[];
-    /** Central's content-addressed origin; default <dataDir>/files. */
+    /** Where central keeps the content-addressed origin: a directory (originDir) or an S3-compatible bucket. */
+    origin: { kind: 'disk' } | S3Origin;
+    /** The origin directory when origin.kind is "disk"; default <dataDir>/files. */
     originDir: string | null;
     /** The relay's local cache; default <dataDir>/relay-cache. */
     relayCacheDir: string | null;
@@ -99,6 +119,7 @@ export function loadConfig(opts: { role?: Role; file?: string; env?: NodeJS.Proc
   if (env.SWITCHBOARD_NATS_URL) fromEnv.bus = { kind: 'nats', servers: env.SWITCHBOARD_NATS_URL.split(',') };
   if (env.SWITCHBOARD_REDIS_URL) fromEnv.cache = { kind: 'redis', url: env.SWITCHBOARD_REDIS_URL };
   if (env.SWITCHBOARD_SQLITE_SYNC) fromEnv.store = { kind: 'sqlite', synchronous: env.SWITCHBOARD_SQLITE_SYNC };
+  if (env.SWITCHBOARD_S3_SECRET_ACCESS_KEY) fromEnv.files = { origin: { secretAccessKey: env.SWITCHBOARD_S3_SECRET_ACCESS_KEY } };
   if (env.SWITCHBOARD_SENDS_PER_USER_PER_10S) fromEnv.limits = { sendsPerUserPer10s: Number(env.SWITCHBOARD_SENDS_PER_USER_PER_10S) };
   cfg = merge(cfg, fromEnv);
   if (opts.overrides) cfg = merge(cfg, opts.overrides);

@@ -35,12 +35,14 @@ export class DiskBlobStore implements BlobStore {
     const parts = (await readdir(dir).catch(() => [] as string[])).sort();
     const target = this.pathOf(sha256);
     const assembling = join(dir, 'assembled');
+    await mkdir(dir, { recursive: true }); // an upload without parts (e.g. one already finished) gets an answer, not ENOENT
     const out = await open(assembling, 'w');
     const hash = createHash('sha256');
     let total = 0;
+    let contiguous = true;
     try {
       for (const name of parts) {
-        if (Number(name) !== total) return false; // a missing or overlapping part
+        if (Number(name) !== total) { contiguous = false; break; } // a missing or overlapping part
         for await (const chunk of createReadStream(join(dir, name))) {
           hash.update(chunk as Buffer);
           await out.write(chunk as Buffer);
@@ -51,7 +53,7 @@ export class DiskBlobStore implements BlobStore {
     } finally {
       await out.close();
     }
-    const ok = total === size && hash.digest('hex') === sha256;
+    const ok = contiguous && total === size && hash.digest('hex') === sha256;
     if (ok) {
       await mkdir(join(target, '..'), { recursive: true });
       await rename(assembling, target);

@@ -28,7 +28,7 @@ export async function startServer(overrides: Record<string, unknown> = {}): Prom
     env: {},
     overrides: { port: 0, host: '127.0.0.1', dataDir, logLevel: 'warn', admin: { account: 'admin', password: ADMIN_PASSWORD }, ...overrides },
   });
-  const node = await startRole(config);
+  const node = await startRole(config).catch((e: unknown) => { rmSync(dataDir, { recursive: true, force: true }); throw e; });
   const url = `http://127.0.0.1:${node.port}`;
   const login = await new ApiClient(url).call<LoginResult>('auth.login', { account: 'admin', password: ADMIN_PASSWORD, device_type: 'cli' });
   return {

@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import type { BlobStore } from '../../core/ports.js';
+import { S3Client } from './s3-client.js';
+import { EMPTY_SHA256 } from './sigv4.js';
+
+export interface S3BlobStoreOptions {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string | null;
+  /** Keys start with this (e.g. "switchboard/"), so one bucket can serve several installations. */
+  prefix?: string;
+  /** Default true: endpoint/bucket/key, what self-hosted servers expect; false: bucket.endpoint/key. */
+  forcePathStyle?: boolean;
+  /** Per request; default 30 s. */
+  requestTimeoutMs?: number;
+  /** Size of multipart parts; S3 wants at least 5 MiB for all but the last, so only tests go lower. */
+  partBytes?: number;
+}
+
+const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
+const MAX_PARTS = 10_000; // S3's limit per multipart upload
+
+/**
+ * The file origin in an S3-compatible bucket: the bytes under `blobs/ab/cd/<sha256>`,
+ * so the same file uploaded twice is stored once. Upload parts are objects under
+ * `uploads/<uploadId>/<offset>`, so any central process can take any part and any can finish.
+ */
+export class S3BlobStore implements BlobStore {
+  private readonly s3: S3Client;
+  private readonly prefix: string;
+  private readonly partBytes: number;
+
+  constructor(opts: S3BlobStoreOptions) {
+    for (const field of ['endpoint', 'bucket', 'region', 'accessKeyId', 'secretAccessKey'] as const) {
+      if (!opts[field]) {
+        throw new Error(`files.origin (s3): ${field} is not set${field === 'secretAccessKey' ? ' (set it in the config file or SWITCHBOARD_S3_SECRET_ACCESS_KEY)' : ''}`);
+      }
+    }
+    this.s3 = new S3Client({
+      endpoint: opts.endpoint, bucket: opts.bucket, region: opts.region,
+      accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey!,
+      forcePathStyle: opts.forcePathStyle ?? true,
+      requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
+    });
+    const prefix = (opts.prefix ?? '').replace(/^\/+/, '');
+    this.prefix = prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix;
+    this.partBytes = opts.partBytes ?? DEFAULT_PART_BYTES;
+  }
+
+  /** A store whose bucket has answered a listing with these credentials: a wrong setting stops central at start. */
+  static async open(opts: S3BlobStoreOptions): Promise<S3BlobStore> {
+    const store = new S3BlobStore(opts);
+    await store.s3.list(`${store.prefix}blobs/`, 1);
+    return store;
+  }
+
+  private blobKey(sha256: string): string {
+    return `${this.prefix}blobs/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+  }
+
+  private partPrefix(uploadId: string): string {
+    return `${this.prefix}uploads/${uploadId.replace(/[^A-Za-z0-9_-]/g, '')}/`;
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    return (await this.s3.head(this.blobKey(sha256))) !== null;
+  }
+
+  async writePart(uploadId: string, offset: number, data: Buffer): Promise<void> {
+    // Zero-padded offsets list in byte order.
+    await this.s3.put(this.partPrefix(uploadId) + String(offset).padStart(16, '0'), data);
+  }
+
+  async finish(uploadId: string, sha256: string, size: number): Promise<boolean> {
+    const prefix = this.partPrefix(uploadId);
+    const parts = await this.s3.list(prefix);
+    let expected = 0;
+    let contiguous = true;
+    for (const p of parts) {
+      if (Number(p.key.slice(prefix.length)) !== expected) { contiguous = false; break; } // a missing or overlapping part
+      expected += p.size;
+    }
+    let ok = false;
+    if (contiguous && expected === size) {
+      const target = this.blobKey(sha256);
+      // Content already stored: the parts are still checked, but nothing is written again.
+      const out = (await this.s3.head(target)) ? null : new Assembler(this.s3, target, Math.max(this.partBytes, Math.ceil(size / MAX_PARTS)));
+      try {
+        const hash = createHash('sha256');
+        let total = 0;
+        for (const p of parts) {
+          const bytes = await this.s3.get(p.key);
+          if (!bytes) throw new Error(`upload ${uploadId}: part ${p.key} disappeared while finishing`);
+          hash.update(bytes);
+          total += bytes.length;
+          await out?.write(bytes);
+        }
+        ok = total === size && hash.digest('hex') === sha256;
+        if (ok) await out?.commit();
+        else await out?.abandon();
+      } catch (e) {
+        await out?.abandon();
+        throw e; // the parts stay, so finishing can be tried again
+      }
+    }
+    await this.s3.deleteMany(parts.map((p) => p.key));
+    return ok;
+  }
+
+  async read(sha256: string, offset: number, length: number): Promise<Buffer | null> {
+    // Nothing to fetch from the empty file (whose hash is known), and servers answer ranges of it differently.
+    if (length <= 0 || sha256 === EMPTY_SHA256) return (await this.has(sha256)) ? Buffer.alloc(0) : null;
+    return this.s3.getRange(this.blobKey(sha256), offset, offset + length - 1);
+  }
+}
+
+/**
+ * Writes verified bytes to the blob's key as they stream past. A file that fits in one
+ * part goes up as one PUT once it is verified. A larger one goes up as a multipart
+ * upload, which S3 shows under the key only when completed, i.e. after the hash matched.
+ * Either way at most one part is held in memory: a single PUT could carry up to 5 GiB,
+ * but files.maxBytes may be large and several uploads may finish at once.
+ */
+class Assembler {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private uploadId: string | null = null;
+  private readonly etags: string[] = [];
+
+  constructor(private readonly s3: S3Client, private readonly key: string, private readonly partBytes: number) {}
+
+  async write(bytes: Buffer): Promise<void> {
+    this.chunks.push(bytes);
+    this.buffered += bytes.length;
+    if (this.buffered >= this.partBytes) await this.flushPart();
+  }
+
+  private async flushPart(): Promise<void> {
+    const body = Buffer.concat(this.chunks);
+    this.chunks = [];
+    this.buffered = 0;
+    this.uploadId ??= await this.s3.createMultipart(this.key);
+    this.etags.push(await this.s3.uploadPart(this.key, this.uploadId, this.etags.length + 1, body));
+  }
+
+  async commit(): Promise<void> {
+    if (!this.uploadId) return this.s3.put(this.key, Buffer.concat(this.chunks));
+    if (this.buffered > 0) await this.flushPart();
+    await this.s3.completeMultipart(this.key, this.uploadId, this.etags);
+  }
+
+  /**
+   * Best effort: an uncompleted multipart upload is invisible and does not block a later one
+   * for the same key; a bucket lifecycle rule (AbortIncompleteMultipartUpload) reclaims what
+   * an abort could not (some servers, e.g. s3rver, do not implement abort).
+   */
+  async abandon(): Promise<void> {
+    if (this.uploadId) await this.s3.abortMultipart(this.key, this.uploadId).catch(() => {});
+    this.chunks = [];
+  }
+}
