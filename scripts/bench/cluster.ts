@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, log, rssMib, runGenerator, waitHealthy, waitPort } from './common.js';
+import { cpuDuring, freePort, log, rssMib, runGenerator, waitHealthy, waitPort } from './common.js';
 import type { LoadResult, Pair } from './generator.js';
 import { BENCH_LIMITS, seedPairs, verifyStored } from './messaging.js';
 
@@ -72,15 +72,42 @@ async function stopAll(children: ChildProcess[], signal: NodeJS.Signals): Promis
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-async function measure(url: string, pairs: Pair[], opts: ClusterBenchOptions, label: string): Promise<{ max: LoadResult; fixed: LoadResult }> {
+/** The MariaDB server's pid when it runs on this machine (its CPU counts against the cluster), else null. */
+async function mysqlServerPid(): Promise<number | null> {
+  try {
+    const mysql = await import('mysql2/promise');
+    const conn = await mysql.createConnection(MYSQL_ROOT);
+    try {
+      const [rows] = await conn.query('SELECT @@pid_file AS f');
+      return Number(readFileSync((rows as { f: string }[])[0]!.f, 'utf8').trim()) || null;
+    } finally { await conn.end(); }
+  } catch {
+    return null;
+  }
+}
+
+type Measured = { max: LoadResult; fixed: LoadResult; cpuMsPerMsg: Record<string, number> };
+
+/**
+ * Max throughput, then latency at a fixed rate. During the max run the CPU
+ * time of every server process is read from /proc, per delivered message: on
+ * a shared machine that is steadier than throughput, and it shows where the
+ * cluster's extra work goes.
+ */
+async function measure(url: string, pairs: Pair[], opts: ClusterBenchOptions, label: string, pids: Record<string, number[]>): Promise<Measured> {
   log(`${label}: max throughput…`);
-  const max = (await runGenerator<LoadResult>({ kind: 'load', url, pairs, mode: 'max', durationMs: opts.durationMs, window: opts.window })).result;
-  log(`  ${Math.round(max.delivered / max.elapsed_s)}/s delivered`);
+  const run = await cpuDuring(pids, () => runGenerator<LoadResult>({ kind: 'load', url, pairs, mode: 'max', durationMs: opts.durationMs, window: opts.window }));
+  const max = run.result.result;
+  const cpuMsPerMsg = Object.fromEntries(Object.entries(run.cpuMs).map(([role, ms]) => [role, round3(ms / Math.max(1, max.delivered))]));
+  cpuMsPerMsg.total = round3(Object.values(run.cpuMs).reduce((a, b) => a + b, 0) / Math.max(1, max.delivered));
+  log(`  ${Math.round(max.delivered / max.elapsed_s)}/s delivered; CPU ms per message ${JSON.stringify(cpuMsPerMsg)}`);
   log(`${label}: fixed ${opts.ratePerS}/s…`);
   const fixed = (await runGenerator<LoadResult>({ kind: 'load', url, pairs, mode: 'rate', durationMs: opts.durationMs, ratePerS: opts.ratePerS })).result;
   log(`  p50 ${fixed.latencies_ms.p50.toFixed(2)} ms, p99 ${fixed.latencies_ms.p99.toFixed(2)} ms`);
-  return { max, fixed };
+  return { max, fixed, cpuMsPerMsg };
 }
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 export async function runCluster(opts: ClusterBenchOptions): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-cluster-'));
@@ -131,7 +158,11 @@ export async function runCluster(opts: ClusterBenchOptions): Promise<Record<stri
       return { ...p, senderUrl: relayUrls[home], receiverUrl: relayUrls[cross ? (home + 1) % opts.relays : home], tag: cross ? 'cross' : 'same' };
     });
     const rssIdle = [...centrals, ...relays].reduce((sum, c) => sum + rssMib(c.pid!), 0);
-    const cluster = await measure(relayUrls[0]!, pairs, opts, 'cluster');
+    const mariadb = await mysqlServerPid();
+    const cluster = await measure(relayUrls[0]!, pairs, opts, 'cluster', {
+      central: centrals.map((c) => c.pid!), relay: relays.map((c) => c.pid!), nats: [infra[0]!.pid!], redis: [infra[1]!.pid!],
+      ...(mariadb ? { mariadb: [mariadb] } : {}),
+    });
     const rssCentrals = centrals.map((c) => rssMib(c.pid!));
     const rssRelays = relays.map((c) => rssMib(c.pid!));
     const check = await verifyStored(relayUrls[0]!, pairs);
@@ -147,11 +178,11 @@ export async function runCluster(opts: ClusterBenchOptions): Promise<Record<stri
     children.push(aio);
     await waitHealthy(aioUrl, aio);
     const aioPairs = await seedPairs(aioUrl, ADMIN_PASSWORD, opts.pairs, 'a');
-    const single = await measure(aioUrl, aioPairs, opts, 'all-in-one');
+    const single = await measure(aioUrl, aioPairs, opts, 'all-in-one', { node: [aio.pid!] });
     await stopAll(children.splice(0), 'SIGTERM');
 
     // ---- all-in-one on the same MariaDB store: what the store alone allows ------
-    let singleMysql: { max: LoadResult; fixed: LoadResult } | null = null;
+    let singleMysql: Measured | null = null;
     if (opts.withMysqlAllInOne) {
       await mysqlExec(`DROP DATABASE IF EXISTS \`${database}\``);
       await mysqlExec(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -163,7 +194,9 @@ export async function runCluster(opts: ClusterBenchOptions): Promise<Record<stri
       });
       children.push(node);
       await waitHealthy(url, node);
-      singleMysql = await measure(url, await seedPairs(url, ADMIN_PASSWORD, opts.pairs, 'm'), opts, 'all-in-one on MariaDB');
+      singleMysql = await measure(url, await seedPairs(url, ADMIN_PASSWORD, opts.pairs, 'm'), opts, 'all-in-one on MariaDB', {
+        node: [node.pid!], ...(mariadb ? { mariadb: [mariadb] } : {}),
+      });
       await stopAll(children.splice(0), 'SIGTERM');
     }
 
@@ -188,7 +221,9 @@ export async function runCluster(opts: ClusterBenchOptions): Promise<Record<stri
       rss_idle_mib: round(rssIdle),
       rss_centrals_mib: rssCentrals,
       rss_relays_mib: rssRelays,
+      cpu_ms_per_msg: cluster.cpuMsPerMsg,
       all_in_one_per_s: aioPerS,
+      all_in_one_cpu_ms_per_msg: single.cpuMsPerMsg,
       all_in_one_p50_ms: round(single.fixed.latencies_ms.p50),
       all_in_one_p99_ms: round(single.fixed.latencies_ms.p99),
       all_in_one_lost: single.max.lost + single.fixed.lost,
@@ -197,6 +232,7 @@ export async function runCluster(opts: ClusterBenchOptions): Promise<Record<stri
       ...(singleMysql ? {
         all_in_one_mysql_per_s: Math.round(singleMysql.max.delivered / singleMysql.max.elapsed_s),
         all_in_one_mysql_p99_ms: round(singleMysql.fixed.latencies_ms.p99),
+        all_in_one_mysql_cpu_ms_per_msg: singleMysql.cpuMsPerMsg,
         ratio_vs_mysql_all_in_one: round(delivered / (singleMysql.max.delivered / singleMysql.max.elapsed_s)),
       } : {}),
       duration_s: opts.durationMs / 1000,

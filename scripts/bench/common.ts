@@ -20,6 +20,25 @@ export function rssMib(pid: number): number {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 102.4) / 10;
 }
 
+/** CPU time (user + system) a process has used so far, in ms; null once it is gone. Linux clock ticks are 1/100 s. */
+export function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU used by named processes while `work` runs, in ms per role. */
+export async function cpuDuring<T>(pids: Record<string, number[]>, work: () => Promise<T>): Promise<{ result: T; cpuMs: Record<string, number> }> {
+  const read = () => Object.fromEntries(Object.entries(pids).map(([role, list]) => [role, list.reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0)]));
+  const before = read();
+  const result = await work();
+  const after = read();
+  return { result, cpuMs: Object.fromEntries(Object.keys(pids).map((role) => [role, after[role]! - before[role]!])) };
+}
+
 export async function waitHealthy(url: string, child: ChildProcess, timeoutMs = 20_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
