@@ -1,6 +1,6 @@
 import t from 'tap';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -36,11 +36,11 @@ function makeCa(dir: string, name: string, cn: string): Pem {
   return pem;
 }
 
-/** A certificate signed by `ca`; server certificates name localhost and 127.0.0.1. */
-function issue(dir: string, ca: Pem, name: string, cn: string, server: boolean): Pem {
+/** A certificate signed by `ca`: for a server with these subjectAltNames, or (null) a client certificate. */
+function issue(dir: string, ca: Pem, name: string, cn: string, san: string | null): Pem {
   const pem = { cert: join(dir, `${name}.pem`), key: join(dir, `${name}-key.pem`) };
   const ext = join(dir, `${name}.cnf`);
-  writeFileSync(ext, server ? 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' : 'extendedKeyUsage=clientAuth\n');
+  writeFileSync(ext, san ? `subjectAltName=${san}\n` : 'extendedKeyUsage=clientAuth\n');
   openssl(['req', ...newKey, '-subj', `/CN=${cn}`, '-keyout', pem.key, '-out', join(dir, `${name}.csr`)]);
   openssl(['x509', '-req', '-in', join(dir, `${name}.csr`), '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-days', '1',
     '-extfile', ext, '-out', pem.cert]);
@@ -50,7 +50,7 @@ function issue(dir: string, ca: Pem, name: string, cn: string, server: boolean):
 t.test('an all-in-one node reaches NATS and Redis over TLS verified with a private CA', { skip }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sb-tls-hops-'));
   const ca = makeCa(dir, 'ca', 'Switchboard Test CA');
-  const certs = { ca: ca.cert, ...issue(dir, ca, 'server', 'localhost', true) };
+  const certs = { ca: ca.cert, ...issue(dir, ca, 'server', 'localhost', 'DNS:localhost,IP:127.0.0.1') };
   const children: ChildProcess[] = [];
   t.teardown(async () => {
     await Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((res) => { c.once('exit', res); c.kill('SIGKILL'); }))));
@@ -92,9 +92,9 @@ t.test('central reaches MySQL (MariaDB) only over TLS, verified with a private C
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const ca = makeCa(dir, 'ca', 'Switchboard Test CA');
   const other = makeCa(dir, 'other-ca', 'Some Other CA');
-  const serverPem = issue(dir, ca, 'db', 'localhost', true);
-  const clientPem = issue(dir, ca, 'central', 'switchboard-central', false);
-  const strangerPem = issue(dir, other, 'stranger', 'switchboard-central', false);
+  const serverPem = issue(dir, ca, 'db', 'localhost', 'DNS:localhost,IP:127.0.0.1');
+  const clientPem = issue(dir, ca, 'central', 'switchboard-central', null);
+  const strangerPem = issue(dir, other, 'stranger', 'switchboard-central', null);
 
   const db = await ownMariadb({ tls: { caFile: ca.cert, certFile: serverPem.cert, keyFile: serverPem.key } });
   t.teardown(() => db.stop());
@@ -167,4 +167,21 @@ t.test('central reaches MySQL (MariaDB) only over TLS, verified with a private C
   t.not(await cipher(withCert.pool), '', 'with certFile + keyFile the store opens (and migrates) over TLS');
   const made = await withCert.users.create({ account: 'x509', name: 'X509', passwordHash: 'h', isAdmin: false, at: 1 });
   t.same(await withCert.users.byAccount('x509'), made, 'and reads back what it wrote');
+
+  // The certificate must name the host in store.url, an IP address included (the server reloads its files on FLUSH SSL).
+  const serve = async (pem: Pem) => {
+    copyFileSync(pem.cert, serverPem.cert);
+    copyFileSync(pem.key, serverPem.key);
+    await admin.query('FLUSH SSL');
+  };
+  const via = (host: string, ssl: { caFile: string; rejectUnauthorized?: boolean }) =>
+    refusal(MysqlStore.open({ url: `mysql://switchboard:pw-ssl@${host}:${db.port}/switchboard`, poolSize: 1, ssl }));
+  await serve(issue(dir, ca, 'elsewhere', 'db.elsewhere.test', 'DNS:db.elsewhere.test'));
+  t.match(await via('127.0.0.1', { caFile: ca.cert }), /^HANDSHAKE_SSL_ERROR: Hostname\/IP does not match certificate's altnames: IP: 127\.0\.0\.1/,
+    'a certificate from the right CA for another host is refused');
+  t.equal(await via('127.0.0.1', { caFile: ca.cert, rejectUnauthorized: false }), 'opened', 'unless rejectUnauthorized is false');
+  await serve(issue(dir, ca, 'named', 'localhost', 'DNS:localhost'));
+  t.match(await via('127.0.0.1', { caFile: ca.cert }), /IP: 127\.0\.0\.1 is not in the cert's list/,
+    'a certificate naming only localhost does not pass for 127.0.0.1');
+  t.equal(await via('localhost', { caFile: ca.cert }), 'opened', 'but does when store.url says localhost');
 });
