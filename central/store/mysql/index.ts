@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
 import { AppError } from '../../../shared/errors.js';
 import type { AuditEntry } from '../../../shared/protocol/types.js';
@@ -17,7 +18,7 @@ export interface MysqlSsl {
   caFile?: string;
   certFile?: string;
   keyFile?: string;
-  /** Defaults to true. */
+  /** Defaults to true: the certificate must chain to a trusted CA and name the host in the URL. */
   rejectUnauthorized?: boolean;
 }
 
@@ -51,13 +52,32 @@ export function parseMysqlUrl(url: string): { host: string; port: number; user: 
   return { host: u.hostname || '127.0.0.1', port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password), database };
 }
 
+/** mysql2 checks that the certificate names the server only when asked to (`verifyIdentity`). */
 function sslOptions(ssl: MysqlSsl | null | undefined): PoolOptions['ssl'] {
   if (!ssl) return undefined;
+  const verify = ssl.rejectUnauthorized ?? true;
   return {
     ...(ssl.caFile ? { ca: readFileSync(ssl.caFile, 'utf8') } : {}),
     ...(ssl.certFile ? { cert: readFileSync(ssl.certFile, 'utf8') } : {}),
     ...(ssl.keyFile ? { key: readFileSync(ssl.keyFile, 'utf8') } : {}),
-    rejectUnauthorized: ssl.rejectUnauthorized ?? true,
+    rejectUnauthorized: verify,
+    verifyIdentity: verify,
+  };
+}
+
+/**
+ * For a server named by IP address mysql2 upgrades its socket to TLS without
+ * saying which host it is, and Node then checks the certificate against
+ * "localhost". A socket that carries its host (as Node's own DNS-name sockets
+ * do) gets the address checked against the certificate's IP entries instead.
+ */
+function ipSocket(host: string, port: number, keepAlive: boolean): () => Socket {
+  return () => {
+    const socket = connect({ host, port });
+    (socket as Socket & { _host?: string })._host = host;
+    socket.setNoDelay(true);
+    if (keepAlive) socket.once('connect', () => socket.setKeepAlive(true, 0));
+    return socket;
   };
 }
 
@@ -94,8 +114,10 @@ export class MysqlStore implements Store {
     const target = parseMysqlUrl(opts.url);
     const ssl = sslOptions(opts.ssl);
     const base = { host: target.host, port: target.port, user: target.user, password: target.password, ssl, charset: 'utf8mb4_bin' };
+    const checkIp = ssl !== undefined && (opts.ssl?.rejectUnauthorized ?? true) && isIP(target.host) !== 0;
+    const tcp = (keepAlive: boolean) => (checkIp ? { stream: ipSocket(target.host, target.port, keepAlive) } : {});
     if (opts.createDatabase ?? true) {
-      const admin = await mysql.createConnection(base);
+      const admin = await mysql.createConnection({ ...base, ...tcp(false) });
       try {
         await admin.query(`CREATE DATABASE IF NOT EXISTS \`${target.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
       } catch (e) {
@@ -106,7 +128,7 @@ export class MysqlStore implements Store {
       }
     }
     const pool = mysql.createPool({
-      ...base, database: target.database, connectionLimit: opts.poolSize ?? 10, waitForConnections: true,
+      ...base, ...tcp(true), database: target.database, connectionLimit: opts.poolSize ?? 10, waitForConnections: true,
       enableKeepAlive: true, dateStrings: true, multipleStatements: true, connectTimeout: 5_000, supportBigNumbers: true, bigNumberStrings: false,
     });
     // Every statement reads the latest committed data; the stream-row lock does the ordering.
