@@ -240,7 +240,11 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
     t.match(await s.conversations.get(g.id), { last_seq: 7, title: 'burst' });
     t.match(await member(g.id, c.id), { active: true, role: 'admin', joined_seq: 3, read_seq: 7 });
     t.match(await member(g.id, b.id), { active: false });
-    t.same((await s.conversations.history(g.id, { afterSeq: 0, limit: 20 })).map((m) => m.seq), [1, 2, 3, 4, 5, 6, 7]);
+    const stored = await s.conversations.history(g.id, { afterSeq: 0, limit: 20 });
+    t.same(stored.map((m) => m.seq), [1, 2, 3, 4, 5, 6, 7]);
+    const idOf = new Map(stored.map((m) => [m.seq, m.id]));
+    t.same(r.filter((x) => typeof x !== 'string').map((x) => [x.seq, x.id]), r.filter((x) => typeof x !== 'string').map((x) => [x.seq, idOf.get(x.seq)]),
+      'every id returned is the stored id');
     const ab = [a.id, b.id].sort((x, y) => x - y);
     const abc = [a.id, b.id, c.id].sort((x, y) => x - y);
     const ac = [a.id, c.id].sort((x, y) => x - y);

@@ -53,7 +53,7 @@ const asRoot = process.getuid?.() === 0;
 // The server dies with this process even when the test runner kills it outright (setpriv is util-linux).
 const setpriv = process.platform === 'linux' && spawnSync('setpriv', ['--version']).status === 0;
 
-export async function ownMariadb(opts: { tls?: MariadbTls } = {}): Promise<OwnMariadb> {
+export async function ownMariadb(opts: { tls?: MariadbTls; serverArgs?: string[] } = {}): Promise<OwnMariadb> {
   const why = mariadbMissing();
   if (why) throw new Error(why);
   const dir = mkdtempSync(join(tmpdir(), 'sb-mariadb-'));
@@ -100,7 +100,7 @@ export async function ownMariadb(opts: { tls?: MariadbTls } = {}): Promise<OwnMa
     const args = [
       '--no-defaults', `--datadir=${datadir}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${socket}`,
       `--pid-file=${join(dir, 'mariadbd.pid')}`, `--log-error=${errorLog}`, ...user, ...small,
-      '--performance-schema=OFF', '--innodb-flush-log-at-trx-commit=2', '--max-connections=100', ...tls,
+      '--performance-schema=OFF', '--innodb-flush-log-at-trx-commit=2', '--max-connections=100', ...tls, ...(opts.serverArgs ?? []),
     ];
     const bin = findExecutable('mariadbd')!;
     const started = setpriv ? spawn('setpriv', ['--pdeathsig', 'KILL', '--', bin, ...args], { stdio: 'ignore' })

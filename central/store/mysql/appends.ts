@@ -149,31 +149,47 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
     (outcomes[pendingAt] as { recipients: number[] | null }).recipients = [...activeOf.get(convId)!];
   }
 
-  let idsAt = -1;
+  // A multi-row insert reports the id of its first row. The others follow it one by one unless the server
+  // is set to step auto-increments (e.g. Galera): the id of each insert's last row tells which, and only
+  // then are the ids read back.
+  const inserts: { at: number; lastAt: number; rows: Omit<MessageRecord, 'id'>[] }[] = [];
   if (compact && plain.length) {
-    let rows: unknown[][] = [];
+    let rows: Omit<MessageRecord, 'id'>[] = [];
     let size = 0;
     const flush = () => {
-      if (rows.length) statements.push({ sql: 'INSERT INTO messages (conv_id, seq, sender_id, cmid, kind, body, created_at, pos) VALUES ?', params: [rows] });
+      if (!rows.length) return;
+      const last = rows[rows.length - 1]!;
+      inserts.push({ at: statements.length, lastAt: statements.length + 1, rows });
+      statements.push({ sql: 'INSERT INTO messages (conv_id, seq, sender_id, cmid, kind, body, created_at, pos) VALUES ?',
+        params: [rows.map((m) => [m.conv_id, m.seq, m.sender_id, m.cmid, m.kind, m.body, m.created_at, m.pos])] });
+      statements.push({ sql: 'SELECT id FROM messages WHERE conv_id = ? AND seq = ?', params: [last.conv_id, last.seq] });
       rows = [];
       size = 0;
     };
     for (const m of plain) {
       if (size + m.body.length * 2 > MAX_PACKET_CHARS / 2) flush();
-      rows.push([m.conv_id, m.seq, m.sender_id, m.cmid, m.kind, m.body, m.created_at, m.pos]);
+      rows.push(m);
       size += m.body.length * 2 + 200;
     }
     flush();
-    idsAt = statements.length;
-    statements.push({ sql: `SELECT id, conv_id, seq FROM messages WHERE ${plain.map(() => '(conv_id = ? AND seq = ?)').join(' OR ')}`, params: plain.flatMap((m) => [m.conv_id, m.seq]) });
     const lastOfConv = new Map<number, Omit<MessageRecord, 'id'>>();
     const lastOfSender = new Map<string, Omit<MessageRecord, 'id'>>();
     for (const m of plain) { lastOfConv.set(m.conv_id, m); lastOfSender.set(`${m.conv_id}:${m.sender_id}`, m); }
-    for (const m of lastOfConv.values()) statements.push({ sql: 'UPDATE conversations SET last_seq = ?, pos = ? WHERE id = ?', params: [m.seq, m.pos, m.conv_id] });
+    // One statement per table, whatever the number of conversations and senders in the group.
+    const convs = [...lastOfConv.values()];
+    statements.push({
+      sql: `UPDATE conversations SET last_seq = CASE id ${convs.map(() => 'WHEN ? THEN ?').join(' ')} END,
+        pos = CASE id ${convs.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE id IN (?)`,
+      params: [...convs.flatMap((m) => [m.conv_id, m.seq]), ...convs.flatMap((m) => [m.conv_id, m.pos]), convs.map((m) => m.conv_id)],
+    });
     // Whoever writes has read everything up to their own message.
-    for (const m of lastOfSender.values()) {
-      statements.push({ sql: 'UPDATE members SET read_seq = GREATEST(read_seq, ?), pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1', params: [m.seq, m.pos, m.conv_id, m.sender_id] });
-    }
+    const senders = [...lastOfSender.values()];
+    statements.push({
+      sql: `UPDATE members m JOIN (${senders.map((_, i) => (i === 0 ? 'SELECT ? AS conv_id, ? AS user_id, ? AS seq, ? AS pos' : 'SELECT ?, ?, ?, ?')).join(' UNION ALL ')}) w
+        ON m.conv_id = w.conv_id AND m.user_id = w.user_id
+        SET m.read_seq = GREATEST(m.read_seq, w.seq), m.pos = w.pos WHERE m.active = 1`,
+      params: senders.flatMap((m) => [m.conv_id, m.sender_id, m.seq, m.pos]),
+    });
   }
 
   // Write: as few packets as the sizes allow.
@@ -196,7 +212,18 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
     return list;
   };
   const ids = new Map<string, number>();
-  if (idsAt >= 0) for (const r of results[idsAt] as unknown as Row[]) ids.set(`${r.conv_id}:${r.seq}`, Number(r.id));
+  const unknownIds: Omit<MessageRecord, 'id'>[] = [];
+  for (const ins of inserts) {
+    const first = Number(results[ins.at]!.insertId);
+    const last = Number((results[ins.lastAt] as unknown as Row[])[0]?.id);
+    if (last - first === ins.rows.length - 1) ins.rows.forEach((m, i) => ids.set(`${m.conv_id}:${m.seq}`, first + i));
+    else unknownIds.push(...ins.rows);
+  }
+  if (unknownIds.length) {
+    const rows = await tx.q(`SELECT id, conv_id, seq FROM messages WHERE ${unknownIds.map(() => '(conv_id = ? AND seq = ?)').join(' OR ')}`,
+      unknownIds.flatMap((m) => [m.conv_id, m.seq])) as Row[];
+    for (const r of rows) ids.set(`${r.conv_id}:${r.seq}`, Number(r.id));
+  }
   const done: Outcome[] = outcomes.map((o) => {
     if ('pendingInsert' in o) {
       const id = o.pendingInsert >= 0 ? Number(results[o.pendingInsert]!.insertId) : ids.get(`${o.message.conv_id}:${o.message.seq}`);
