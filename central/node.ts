@@ -9,7 +9,7 @@ import { CENTRAL_QUEUE, SUBJECTS } from '../shared/subjects.js';
 import { INTERNAL } from '../shared/protocol/api.js';
 import { AppError } from '../shared/errors.js';
 import { BusEventSink } from './events.js';
-import { rpcHandlers, type RpcRequest } from './rpc/handlers.js';
+import { rpcHandlers, sendItems, type RpcRequest } from './rpc/handlers.js';
 import { SqliteStore } from './store/sqlite/index.js';
 import { DiskBlobStore } from './files/disk-blobs.js';
 
@@ -70,15 +70,17 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
     // Admission control: past its capacity a central says so at once, rather than queueing requests until
     // they time out at the relay (work done for nobody). Token checks and pings are cheap and always served.
     const admitted = !UNMETERED.has(method);
-    if (admitted && inFlight >= config.limits.centralInFlight) throw new AppError('SB_BUSY');
-    if (admitted) inFlight++;
+    // A batch of sends weighs what its sends weigh.
+    const weight = !admitted ? 0 : method === INTERNAL.sendMany ? sendItems(payload ?? {}).length : 1;
+    if (admitted && inFlight + weight > Math.max(config.limits.centralInFlight, weight)) throw new AppError('SB_BUSY');
+    inFlight += weight;
     try {
       return await handler(payload ?? {});
     } catch (e) {
       if (!(e instanceof AppError)) log.error({ err: e, method }, 'rpc failed');
       throw e;
     } finally {
-      if (admitted) inFlight--;
+      inFlight -= weight;
     }
   }, { queue: CENTRAL_QUEUE });
 

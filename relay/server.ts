@@ -18,6 +18,7 @@ import { registerDirectoryRoutes } from './directory.js';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { PRESENCE_HEARTBEAT_MS } from '../shared/protocol/frames.js';
+import { SendBatcher } from './send-batcher.js';
 
 interface Resolved { userId: number; sessionId: string; expiresAt: number }
 /** The event envelope central publishes on `sb.events` (see central/events.ts). */
@@ -54,6 +55,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
   let listenSocket: uWS.us_listen_socket | null = null;
 
   const rpc = <T>(method: string, payload: unknown) => bus.request<T>(SUBJECTS.rpc(method), payload);
+  const sends = new SendBatcher(rpc);
 
   async function resolveToken(token: string): Promise<Resolved> {
     const hit = tokens.get(token);
@@ -232,7 +234,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
           if (!id) throw new AppError('SB_VALIDATION', 'id: required');
           const actor = { userId: d.userId, sessionId: d.sessionId };
           if (f.t === 'send') {
-            const message = await rpc<ServerFrame & { seq: number }>('msg.send', { actor, params: { conv_id: f.conv_id, cmid: f.cmid, body: f.body } });
+            const message = await sends.send<ServerFrame & { seq: number }>({ actor, params: { conv_id: f.conv_id, cmid: f.cmid, body: f.body } });
             frame(ws, { t: 'ack', id, message: message as never });
           } else {
             const r = await rpc<{ read_seq: number }>('msg.read', { actor, params: { conv_id: f.conv_id, seq: f.seq } });

@@ -1,7 +1,8 @@
 import type { Actor } from '../../core/actor.js';
 import type { Services } from '../../core/services.js';
-import { AppError } from '../../shared/errors.js';
-import { INTERNAL, type Method } from '../../shared/protocol/api.js';
+import { AppError, toErrorBody } from '../../shared/errors.js';
+import { INTERNAL, MAX_SENDS_PER_BATCH, type Method } from '../../shared/protocol/api.js';
+import type { Reply } from '../../shared/bus/bus.js';
 
 /** What a relay sends with every request: who acts (resolved from the token) and the params. */
 export interface RpcRequest {
@@ -16,6 +17,15 @@ function actorOf(req: RpcRequest): Actor {
   const a = req.actor;
   if (!a || typeof a.userId !== 'number' || typeof a.sessionId !== 'string') throw new AppError('SB_UNAUTHENTICATED');
   return a;
+}
+
+/** The sends of a `msg.sendMany` request, checked for shape only (each is validated like a single send). */
+export function sendItems(req: RpcRequest): RpcRequest[] {
+  const items = (req.params as { items?: unknown } | undefined)?.items;
+  if (!Array.isArray(items) || items.length === 0 || items.length > MAX_SENDS_PER_BATCH) {
+    throw new AppError('SB_VALIDATION', `items: 1 to ${MAX_SENDS_PER_BATCH} sends`, { field: 'items' });
+  }
+  return items.map((item) => (typeof item === 'object' && item !== null ? item as RpcRequest : {}));
 }
 
 /** Bus method → domain call. Nothing else lives here: no rules, no SQL. */
@@ -45,6 +55,12 @@ export function rpcHandlers(s: Services): Record<Method | (typeof INTERNAL)[keyo
     'conv.leave': u((a, p) => s.messaging.leave(a, p)),
     'msg.history': u((a, p) => s.messaging.history(a, p)),
     'msg.send': u((a, p) => s.messaging.send(a, p)),
+    // Each send succeeds or fails on its own, exactly as if it had come alone.
+    [INTERNAL.sendMany]: async (req) => ({
+      results: await Promise.all(sendItems(req).map((item): Promise<Reply> => Promise.resolve()
+        .then(() => s.messaging.send(actorOf(item), item.params ?? {}))
+        .then((result) => ({ ok: true, result }), (e: unknown) => ({ ok: false, error: toErrorBody(e) })))),
+    }),
     'msg.read': u((a, p) => s.messaging.markRead(a, p)),
     'sync': u((a, p) => s.messaging.sync(a, p)),
     'files.begin': u((a, p) => s.files.begin(a, p)),

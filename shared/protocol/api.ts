@@ -127,4 +127,9 @@ export const INTERNAL = {
   // The directory snapshot: gzipped once at central, read in parts by the relay (GET /api/v1/directory/snapshot).
   dirSnapshotMeta: 'dir.snapshot.meta',
   dirSnapshotPart: 'dir.snapshot.part',
+  // Sends that reach a relay in the same event-loop turn go to central together: {items: [{actor, params}]} → {results: Reply[]}.
+  sendMany: 'msg.sendMany',
 } as const;
+
+/** The most sends one `msg.sendMany` request may carry. */
+export const MAX_SENDS_PER_BATCH = 256;
