@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import WebSocket from 'ws';
 import { client, connectedPair, makeUser, startServer, waitFor } from '../helpers/server.js';
 import type { ConversationView } from '../../shared/protocol/types.js';
 
@@ -66,4 +67,39 @@ t.test('muting a conversation reaches all my devices, live and by sync', async (
   await t.rejects(bob.api.call('conv.mute', { conv_id: conv.id, muted: 'yes' }), { code: 'SB_VALIDATION' });
   const bobView = await bob.api.call<ConversationView>('conv.get', { conv_id: conv.id });
   t.equal(bobView.muted, false, 'muting is per member');
+});
+
+t.test('a burst of WebSocket sends, good and bad together, gets one answer per frame', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.stop());
+  const alice = await makeUser(server, 'Alice');
+  const bob = await makeUser(server, 'Bob');
+  const carol = await makeUser(server, 'Carol');
+  const conv = await alice.api.call<ConversationView>('conv.direct', { user_id: bob.user.id });
+  const closed = await bob.api.call<ConversationView>('conv.direct', { user_id: carol.user.id });
+  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
+  t.teardown(() => ws.close());
+  const frames: Record<string, unknown>[] = [];
+  ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as Record<string, unknown>));
+  await new Promise((r) => ws.once('open', r));
+  ws.send(JSON.stringify({ t: 'auth', token: alice.token }));
+  await waitFor(() => frames.some((f) => f.t === 'ready'), 3000, 'ready');
+  const burst = [
+    { t: 'send', id: 'f1', conv_id: conv.id, cmid: 'burst-1', body: { text: 'one' } },
+    { t: 'send', id: 'f2', conv_id: closed.id, cmid: 'burst-2', body: { text: 'not mine' } },
+    { t: 'send', id: 'f3', conv_id: conv.id, cmid: 'burst-3', body: { text: '   ' } },
+    { t: 'send', id: 'f4', conv_id: conv.id, cmid: 'burst-1', body: { text: 'one, again' } },
+    { t: 'send', id: 'f5', conv_id: conv.id, cmid: 'burst-5', body: { text: 'two' } },
+  ];
+  for (const f of burst) ws.send(JSON.stringify(f));
+  await waitFor(() => frames.filter((f) => f.t === 'ack' || f.t === 'error').length >= 5, 5000, 'five answers');
+  const answer = (id: string) => frames.find((f) => f.id === id && (f.t === 'ack' || f.t === 'error')) as { t: string; message?: { seq: number; cmid: string }; error?: { code: string } };
+  t.match(answer('f1'), { t: 'ack', message: { seq: 1, cmid: 'burst-1' } });
+  t.match(answer('f2'), { t: 'error', error: { code: 'SB_NOT_MEMBER' } });
+  t.match(answer('f3'), { t: 'error', error: { code: 'SB_VALIDATION' } });
+  t.match(answer('f4'), { t: 'ack', message: { seq: 1, cmid: 'burst-1' } }, 'the retry in the same burst gets the first message');
+  t.match(answer('f5'), { t: 'ack', message: { seq: 2, cmid: 'burst-5' } });
+  const history = await alice.api.call<{ messages: { seq: number }[] }>('msg.history', { conv_id: conv.id });
+  t.same(history.messages.map((m) => m.seq), [1, 2], 'two messages stored, nothing for the bad frames');
+  t.same((await bob.api.call<{ messages: unknown[] }>('msg.history', { conv_id: closed.id })).messages, [], 'nothing in the conversation Alice is not in');
 });
