@@ -1,23 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { BlobStore } from '../../core/ports.js';
+import type { S3Origin } from '../../shared/config.js';
 import { S3Client } from './s3-client.js';
 import { EMPTY_SHA256 } from './sigv4.js';
 
-export interface S3BlobStoreOptions {
-  endpoint: string;
-  bucket: string;
-  region: string;
-  accessKeyId: string;
-  secretAccessKey: string | null;
-  /** Keys start with this (e.g. "switchboard/"), so one bucket can serve several installations. */
-  prefix?: string;
-  /** Default true: endpoint/bucket/key, what self-hosted servers expect; false: bucket.endpoint/key. */
-  forcePathStyle?: boolean;
-  /** Per request; default 30 s. */
-  requestTimeoutMs?: number;
+/** The configured origin (shared/config.ts), plus a part size that only tests change. */
+export type S3BlobStoreOptions = Omit<S3Origin, 'kind'> & {
   /** Size of multipart parts; S3 wants at least 5 MiB for all but the last, so only tests go lower. */
   partBytes?: number;
-}
+};
 
 const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
 const MAX_PARTS = 10_000; // S3's limit per multipart upload

@@ -8,7 +8,7 @@ import type { LoadResult, Pair } from './generator.js';
 import { BENCH_LIMITS, seedPairs, verifyStored } from './messaging.js';
 
 /**
- * The cluster benchmark: central ×2 on MariaDB, relays ×2, a private NATS and
+ * The cluster benchmark: central on MariaDB (×1 by default, --centrals N), relays ×2, a private NATS and
  * Redis, all on this machine, driven by the messaging bench's generator; then
  * `switchboard all-in-one` (SQLite, in-process bus) measured by the same
  * generator with the same method in the same run, for the ratio.
