@@ -21,10 +21,13 @@ export function version(): string {
   }
 }
 
-export async function openBus(config: Config): Promise<Bus> {
+export async function openBus(config: Config, log: Logger): Promise<Bus> {
   if (config.bus.kind === 'memory') return new MemoryBus();
   const { NatsBus } = await import('../shared/bus/nats.js');
-  return NatsBus.connect(config.bus.servers, { requestTimeoutMs: config.bus.requestTimeoutMs, tls: config.bus.tls ?? null });
+  return NatsBus.connect(config.bus.servers, {
+    requestTimeoutMs: config.bus.requestTimeoutMs, tls: config.bus.tls ?? null,
+    onHandlerError: (err, subject) => log.error({ err, subject }, 'bus subscriber failed'),
+  });
 }
 
 export async function openCache(config: Config): Promise<Cache> {
@@ -43,7 +46,7 @@ export interface Running {
 
 export async function startRole(config: Config): Promise<Running> {
   const log = createLogger(`switchboard-${config.role}`, config.logLevel);
-  const bus = await openBus(config);
+  const bus = await openBus(config, log);
   const cache = await openCache(config);
   const central = config.role === 'relay' ? null : await startCentral({ config, bus, cache, log });
   const relay = config.role === 'central' ? null : await startRelay({ config, bus, log, version: version() });

@@ -34,12 +34,20 @@ export class NatsBus implements Bus {
   private outgoing: Outgoing[] = [];
   private readonly batchHeaders: MsgHdrs = headers();
 
-  private constructor(private readonly nc: NatsConnection, private readonly requestTimeoutMs: number) {
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly requestTimeoutMs: number,
+    private readonly onHandlerError: (error: unknown, subject: string) => void,
+  ) {
     this.batchHeaders.set(BATCH_HEADER, '1');
     void this.watch();
   }
 
-  static async connect(servers: string[], opts: { requestTimeoutMs?: number; name?: string; tls?: { caFile?: string; certFile?: string; keyFile?: string } | null } = {}): Promise<NatsBus> {
+  static async connect(servers: string[], opts: {
+    requestTimeoutMs?: number; name?: string; tls?: { caFile?: string; certFile?: string; keyFile?: string } | null;
+    /** A subscriber's handler threw: reported here, never into the NATS client (that would drop the connection). */
+    onHandlerError?: (error: unknown, subject: string) => void;
+  } = {}): Promise<NatsBus> {
     // tls: {} requires TLS verified against the system CAs; caFile / certFile + keyFile as given.
     const tls = opts.tls ? { ...(opts.tls.caFile ? { caFile: opts.tls.caFile } : {}), ...(opts.tls.certFile ? { certFile: opts.tls.certFile } : {}), ...(opts.tls.keyFile ? { keyFile: opts.tls.keyFile } : {}) } : undefined;
     const nc = await connect({
@@ -48,7 +56,7 @@ export class NatsBus implements Bus {
       // No stack captured per request: errors are mapped to coded errors below anyway.
       noAsyncTraces: true,
     });
-    return new NatsBus(nc, opts.requestTimeoutMs ?? 5_000);
+    return new NatsBus(nc, opts.requestTimeoutMs ?? 5_000, opts.onHandlerError ?? ((e) => process.emitWarning(e instanceof Error ? e : String(e))));
   }
 
   private send(op: Outgoing): void {
@@ -164,8 +172,11 @@ export class NatsBus implements Bus {
     const sub = this.nc.subscribe(subject, {
       callback: (err, msg) => {
         if (err) return;
-        if (!msg.headers?.has(BATCH_HEADER)) { handler(codec.decode(msg.data), msg.subject); return; }
-        for (const item of codec.decode(msg.data) as unknown[]) handler(item, msg.subject);
+        // Each payload on its own: one failing handler must not cost the others of its batch their delivery.
+        const items = msg.headers?.has(BATCH_HEADER) ? codec.decode(msg.data) as unknown[] : [codec.decode(msg.data)];
+        for (const item of items) {
+          try { handler(item, msg.subject); } catch (e) { this.onHandlerError(e, msg.subject); }
+        }
       },
     });
     return () => sub.unsubscribe();

@@ -128,4 +128,25 @@ t.test('NatsBus', { skip }, async (t) => {
     t.same(got, Array.from({ length: 200 }, (_, i) => i), 'all 200, in order');
     t.ok(wireMessages >= 1 && wireMessages < 10, `200 publishes in one turn crossed as ${wireMessages} NATS message(s)`);
   });
+
+  t.test('a subscriber that throws is reported; the rest of its batch and the connection carry on', async (t) => {
+    const failures: string[] = [];
+    const bus = await NatsBus.connect([NATS_URL], { onHandlerError: (e, subject) => failures.push(`${subject}: ${(e as Error).message}`) });
+    t.teardown(() => bus.close());
+    const p = prefix();
+    const got: number[] = [];
+    const stop = bus.subscribe(`${p}.events`, (payload: { i: number }) => {
+      if (payload.i === 3) throw new Error('bad event');
+      got.push(payload.i);
+    });
+    const unserve = bus.serve(`${p}.ping`, async () => 'pong');
+    t.teardown(() => { stop(); unserve(); });
+    await settle(bus);
+    for (let i = 0; i < 6; i++) bus.publish(`${p}.events`, { i });
+    await until(() => got.length >= 5);
+    t.same(got, [0, 1, 2, 4, 5], 'every other payload of the batch delivered');
+    t.same(failures, [`${p}.events: bad event`]);
+    t.equal(await bus.request(`${p}.ping`, {}), 'pong', 'the connection still works');
+    t.ok(bus.connected());
+  });
 });
