@@ -9,7 +9,7 @@ import { CENTRAL_QUEUE, SUBJECTS } from '../shared/subjects.js';
 import { INTERNAL } from '../shared/protocol/api.js';
 import { AppError } from '../shared/errors.js';
 import { BusEventSink } from './events.js';
-import { rpcHandlers, sendItems, type RpcRequest } from './rpc/handlers.js';
+import { rpcHandlers, type RpcRequest } from './rpc/handlers.js';
 import { SqliteStore } from './store/sqlite/index.js';
 import { DiskBlobStore } from './files/disk-blobs.js';
 
@@ -31,6 +31,12 @@ export async function openBlobs(config: Config): Promise<BlobStore> {
     return S3BlobStore.open(origin);
   }
   throw new Error(`unknown files.origin kind ${(origin as { kind: string }).kind}`);
+}
+
+/** How many sends a msg.sendMany carries (its handler checks the shape). */
+function batchSize(payload: RpcRequest | undefined): number {
+  const items = (payload?.params as { items?: unknown } | undefined)?.items;
+  return Array.isArray(items) ? Math.max(1, items.length) : 1;
 }
 
 const UNMETERED = new Set<string>([INTERNAL.resolve, INTERNAL.ping]);
@@ -71,7 +77,7 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
     // they time out at the relay (work done for nobody). Token checks and pings are cheap and always served.
     const admitted = !UNMETERED.has(method);
     // A batch of sends weighs what its sends weigh.
-    const weight = !admitted ? 0 : method === INTERNAL.sendMany ? sendItems(payload ?? {}).length : 1;
+    const weight = !admitted ? 0 : method === INTERNAL.sendMany ? batchSize(payload) : 1;
     if (admitted && inFlight + weight > Math.max(config.limits.centralInFlight, weight)) throw new AppError('SB_BUSY');
     inFlight += weight;
     try {

@@ -20,7 +20,7 @@ function actorOf(req: RpcRequest): Actor {
 }
 
 /** The sends of a `msg.sendMany` request, checked for shape only (each is validated like a single send). */
-export function sendItems(req: RpcRequest): RpcRequest[] {
+function sendItems(req: RpcRequest): RpcRequest[] {
   const items = (req.params as { items?: unknown } | undefined)?.items;
   if (!Array.isArray(items) || items.length === 0 || items.length > MAX_SENDS_PER_BATCH) {
     throw new AppError('SB_VALIDATION', `items: 1 to ${MAX_SENDS_PER_BATCH} sends`, { field: 'items' });

@@ -69,27 +69,23 @@ export class NatsBus implements Bus {
     const ops = this.outgoing;
     this.outgoing = [];
     for (let i = 0; i < ops.length;) {
-      const op = ops[i]!;
-      try {
-        if (typeof op === 'function') { op(); i++; continue; }
-        const run: string[] = [op.json];
-        let size = op.json.length;
-        let j = i + 1;
-        for (; j < ops.length; j++) {
-          const next = ops[j]!;
-          if (typeof next === 'function' || next.subject !== op.subject || size + next.json.length > MAX_BATCH_CHARS) break;
-          run.push(next.json);
-          size += next.json.length;
-        }
-        i = j;
-        if (this.nc.isClosed()) continue;
-        if (run.length === 1) this.nc.publish(op.subject, utf8.encode(op.json));
-        else this.nc.publish(op.subject, utf8.encode(`[${run.join(',')}]`), { headers: this.batchHeaders });
-      } catch {
-        // The connection closed meanwhile: a request times out or fails over, a reply is retried by its requester.
-        if (typeof op === 'function') i++;
+      const op = ops[i++]!;
+      if (typeof op === 'function') { this.attempt(op); continue; }
+      const run = [op.json];
+      let size = op.json.length;
+      for (let next = ops[i]; next && typeof next !== 'function' && next.subject === op.subject && size + next.json.length <= MAX_BATCH_CHARS; next = ops[++i]) {
+        run.push(next.json);
+        size += next.json.length;
       }
+      this.attempt(() => (run.length === 1
+        ? this.nc.publish(op.subject, utf8.encode(run[0]!))
+        : this.nc.publish(op.subject, utf8.encode(`[${run.join(',')}]`), { headers: this.batchHeaders })));
     }
+  }
+
+  /** A write that fails because the connection closed meanwhile: a request times out or fails over, a reply is retried by its requester. */
+  private attempt(write: () => void): void {
+    try { write(); } catch { /* see above */ }
   }
 
   private async watch(): Promise<void> {

@@ -4,6 +4,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Bus } from '../../shared/bus/bus.js';
 import { MemoryBus } from '../../shared/bus/memory.js';
 import { NatsBus } from '../../shared/bus/nats.js';
+import { waitFor } from '../helpers/server.js';
 
 /**
  * One contract for every Bus: the in-process bus of all-in-one and NATS. What
@@ -56,7 +57,7 @@ function busContract(t: Test, open: () => Promise<Bus>): void {
     t.teardown(stop);
     await settle(bus);
     for (let i = 0; i < 500; i++) bus.publish(`${p}.events`, { i, pad: 'x'.repeat(i % 7) });
-    await until(() => got.length >= 500);
+    await waitFor(() => got.length >= 500);
     await new Promise((r) => setTimeout(r, 100));
     t.same(got, Array.from({ length: 500 }, (_, i) => i));
   });
@@ -70,7 +71,7 @@ function busContract(t: Test, open: () => Promise<Bus>): void {
     const items = ['a', 'b', 'c', 'd'].map((c) => c.repeat(200_000));
     for (const s of items) bus.publish(`${p}.big`, { s });
     bus.publish(`${p}.big`, { s: 'last' });
-    await until(() => got.length >= 5);
+    await waitFor(() => got.length >= 5);
     t.same(got.map((s) => s.slice(0, 1) + s.length), ['a200000', 'b200000', 'c200000', 'd200000', 'l4']);
   });
 
@@ -83,7 +84,7 @@ function busContract(t: Test, open: () => Promise<Bus>): void {
     for (const k of ['1', '2', '3']) { bus.publish(`${p}.x`, { k }); bus.publish(`${p}.y`, { k }); }
     bus.publish(`${p}.x`, { k: '4' });
     bus.publish(`${p}.x`, { k: '5' });
-    await until(() => got.length >= 8);
+    await waitFor(() => got.length >= 8);
     t.same(got.filter((g) => g.startsWith('x')), ['x:1', 'x:2', 'x:3', 'x:4', 'x:5']);
     t.same(got.filter((g) => g.startsWith('y')), ['y:1', 'y:2', 'y:3']);
   });
@@ -92,14 +93,6 @@ function busContract(t: Test, open: () => Promise<Bus>): void {
 /** Lets a subscription reach the server before the test publishes. */
 async function settle(bus: Bus): Promise<void> {
   if (bus instanceof NatsBus) await new Promise((r) => setTimeout(r, 100));
-}
-
-async function until(done: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 t.test('MemoryBus', async (t) => busContract(t, async () => new MemoryBus()));
@@ -123,7 +116,7 @@ t.test('NatsBus', { skip }, async (t) => {
     await raw.flush();
     await new Promise((r) => setTimeout(r, 100));
     for (let i = 0; i < 200; i++) bus.publish(subject, { i });
-    await until(() => got.length >= 200);
+    await waitFor(() => got.length >= 200);
     await raw.flush();
     t.same(got, Array.from({ length: 200 }, (_, i) => i), 'all 200, in order');
     t.ok(wireMessages >= 1 && wireMessages < 10, `200 publishes in one turn crossed as ${wireMessages} NATS message(s)`);
@@ -143,7 +136,7 @@ t.test('NatsBus', { skip }, async (t) => {
     t.teardown(() => { stop(); unserve(); });
     await settle(bus);
     for (let i = 0; i < 6; i++) bus.publish(`${p}.events`, { i });
-    await until(() => got.length >= 5);
+    await waitFor(() => got.length >= 5);
     t.same(got, [0, 1, 2, 4, 5], 'every other payload of the batch delivered');
     t.same(failures, [`${p}.events: bad event`]);
     t.equal(await bus.request(`${p}.ping`, {}), 'pong', 'the connection still works');
