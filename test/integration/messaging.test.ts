@@ -1,6 +1,5 @@
 import t, { type Test } from 'tap';
-import WebSocket from 'ws';
-import { client, connectedPair, makeUser, startServer, waitFor } from '../helpers/server.js';
+import { client, connectedPair, makeUser, rawSocket, startServer, waitFor } from '../helpers/server.js';
 import type { ConversationView } from '../../shared/protocol/types.js';
 
 /** A server with Alice and Bob signed in and connected through the SDK. */
@@ -77,13 +76,10 @@ t.test('a burst of WebSocket sends, good and bad together, gets one answer per f
   const carol = await makeUser(server, 'Carol');
   const conv = await alice.api.call<ConversationView>('conv.direct', { user_id: bob.user.id });
   const closed = await bob.api.call<ConversationView>('conv.direct', { user_id: carol.user.id });
-  const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws`);
+  const { ws, frames, next } = await rawSocket(server.url);
   t.teardown(() => ws.close());
-  const frames: Record<string, unknown>[] = [];
-  ws.on('message', (d) => frames.push(JSON.parse(d.toString()) as Record<string, unknown>));
-  await new Promise((r) => ws.once('open', r));
   ws.send(JSON.stringify({ t: 'auth', token: alice.token }));
-  await waitFor(() => frames.some((f) => f.t === 'ready'), 3000, 'ready');
+  await next((f) => f.t === 'ready');
   const burst = [
     { t: 'send', id: 'f1', conv_id: conv.id, cmid: 'burst-1', body: { text: 'one' } },
     { t: 'send', id: 'f2', conv_id: closed.id, cmid: 'burst-2', body: { text: 'not mine' } },
