@@ -1,5 +1,2 @@
-/** Who is acting: resolved from a session token by the relay, trusted by central. */
-export interface Actor {
-  userId: number;
-  sessionId: string;
-}
+/** Who is acting: derived by central from a credential it verified itself (see shared/protocol/wire.ts). */
+export type { Actor } from '../shared/protocol/wire.js';

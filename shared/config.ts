@@ -69,6 +69,8 @@ export interface Config {
     relayCacheDir: string | null;
     relayCacheMaxBytes: number;
   };
+  /** This relay's id: one NATS subject token; its bus identity's permissions are written for it. Default: host-pid-port. */
+  relay: { id: string | null };
   branding: { productName: string; themeColor: string; logoUrl: string | null; serverUrl: string | null };
   logLevel: string;
 }
@@ -108,6 +110,7 @@ export function loadConfig(opts: { role?: Role; file?: string; env?: NodeJS.Proc
   if (env.SWITCHBOARD_DATA_DIR) fromEnv.dataDir = env.SWITCHBOARD_DATA_DIR;
   if (env.SWITCHBOARD_PUBLIC_URL) fromEnv.publicUrl = env.SWITCHBOARD_PUBLIC_URL;
   if (env.SWITCHBOARD_TLS_CERT && env.SWITCHBOARD_TLS_KEY) fromEnv.tls = { certFile: env.SWITCHBOARD_TLS_CERT, keyFile: env.SWITCHBOARD_TLS_KEY };
+  if (env.SWITCHBOARD_RELAY_ID) fromEnv.relay = { id: env.SWITCHBOARD_RELAY_ID };
   if (env.SWITCHBOARD_LOG_LEVEL) fromEnv.logLevel = env.SWITCHBOARD_LOG_LEVEL;
   if (env.SWITCHBOARD_ADMIN_ACCOUNT || env.SWITCHBOARD_ADMIN_PASSWORD) {
     fromEnv.admin = {

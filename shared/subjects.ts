@@ -1,12 +1,29 @@
 /**
  * NATS subject names (also used by the in-process bus), in one place.
- * - rpc:    request/reply, served by central in the queue group `central`
- * - events: push fan-out from central to every relay; each relay delivers to its local sockets
+ *
+ * - rpc:         request/reply, served by central in the queue group `central`
+ * - events:      push fan-out from central to every relay (being replaced by relayEvents + broadcast)
+ * - relayEvents: events for the people one relay holds; only that relay's bus identity may subscribe
+ * - broadcast:   organisation-wide events and control messages (sessions ended, file grants dropped)
+ * - relayInbox:  the reply-inbox prefix of one relay; its bus identity may subscribe only below it
+ * - central:     between central processes only; no relay may publish or subscribe here
+ *
+ * A relay id is one subject token: letters, digits, `_` and `-` (see relayIdFrom).
  */
 export const SUBJECTS = {
   rpc: (method: string) => `sb.rpc.${method}`,
   rpcWildcard: 'sb.rpc.>',
   events: 'sb.events',
+  relayEvents: (relayId: string) => `sb.events.relay.${relayId}`,
+  broadcast: 'sb.events.all',
+  relayInbox: (relayId: string) => `_INBOX_relay_${relayId}`,
+  central: (topic: string) => `sb.central.${topic}`,
 } as const;
 
 export const CENTRAL_QUEUE = 'central';
+
+/** A relay id that is safe as one NATS subject token. */
+export function relayIdFrom(raw: string): string {
+  const id = raw.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  return id || 'relay';
+}

@@ -1,0 +1,42 @@
+import type { ServerEvent } from './types.js';
+
+/**
+ * What crosses the bus between relays and central, in one place.
+ *
+ * Trust: a relay is a branch-office machine that head office does not control. It forwards the client's
+ * credential; central verifies it and derives the actor itself. Nothing a relay asserts about who acts is
+ * believed.
+ */
+
+/** Who is acting, as central derived it from a verified credential. Never read from the wire. */
+export interface Actor {
+  userId: number;
+  sessionId: string;
+}
+
+/** The client's credential as the relay received it (today: the bearer session token). */
+export interface Credential {
+  token: string;
+}
+
+/** A request from a relay to central on `sb.rpc.<method>`. */
+export interface RpcRequest {
+  /** Absent for operations that need no sign-in (auth.login, health.ping). */
+  credential?: Credential;
+  /** The client's address as the relay saw it (used for rate limits and the login log; advisory only). */
+  ip?: string | null;
+  params?: unknown;
+  /** Correlates relay and central log lines for one client request. */
+  request_id?: string;
+}
+
+/** One item of `msg.sendMany`: each carries its own credential and succeeds or fails on its own. */
+export interface SendItem {
+  credential?: Credential;
+  params?: unknown;
+}
+
+/** What central publishes for relays: events to deliver, and control messages. */
+export type EventEnvelope =
+  | { kind: 'event'; recipients: number[] | '*'; event: ServerEvent }
+  | { kind: 'sessions_ended'; session_ids: string[]; reason: string };
