@@ -78,7 +78,7 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
         sendJson(res, state, 200, file);
       } catch (e) {
         temp.close();
-        await rm(temp.path, { force: true }).catch(() => {});
+        await rm(temp.path, { force: true }).catch(() => {}); // best-effort removal of a temp file; the upload error is thrown
         sendError(res, state, e);
       }
     })();

@@ -110,7 +110,7 @@ export async function runAdmin(args: string[], out: (s: string) => void = (s) =>
 
     switch (`${group} ${action ?? ''}`.trim()) {
       case 'logout':
-        await api.call('auth.logout').catch(() => {});
+        await api.call('auth.logout').catch(() => {}); // the local credential is removed either way
         writeFileSync(path, '{}', { mode: 0o600 });
         out('Signed out');
         return 0;

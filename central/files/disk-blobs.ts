@@ -63,7 +63,7 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async read(sha256: string, offset: number, length: number): Promise<Buffer | null> {
-    const fh = await open(this.pathOf(sha256), 'r').catch(() => null);
+    const fh = await open(this.pathOf(sha256), 'r').catch(() => null); // a missing blob is a null read
     if (!fh) return null;
     try {
       const buf = Buffer.alloc(length);

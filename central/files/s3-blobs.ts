@@ -148,7 +148,7 @@ class Assembler {
    * an abort could not (some servers, e.g. s3rver, do not implement abort).
    */
   async abandon(): Promise<void> {
-    if (this.uploadId) await this.s3.abortMultipart(this.key, this.uploadId).catch(() => {});
+    if (this.uploadId) await this.s3.abortMultipart(this.key, this.uploadId).catch(() => {}); // the original error is the one thrown; a bucket lifecycle rule ends stale uploads
     this.chunks = [];
   }
 }

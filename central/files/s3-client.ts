@@ -106,13 +106,13 @@ export class S3Client {
         throw new S3Error(0, timeout ? 'Timeout' : 'NetworkError', `S3 ${method} ${url.pathname}: ${(e as Error).message}${cause ? ` (${cause.message})` : ''}`);
       }
       if (!RETRY_STATUS.has(res.status) || last) return res;
-      await res.arrayBuffer().catch(() => {});
+      await res.arrayBuffer().catch(() => {}); // drains the body only so the socket is reused
       await sleep(RETRY_MS * attempt);
     }
   }
 
   private async failure(res: Response, what: string): Promise<S3Error> {
-    const text = await res.text().catch(() => '');
+    const text = await res.text().catch(() => ''); // no body: the HTTP status names the failure
     const code = xmlOne(text, 'Code') ?? STATUS_CODES[res.status] ?? `HTTP${res.status}`;
     const message = xmlOne(text, 'Message');
     return new S3Error(res.status, code, `S3 ${what}: ${res.status} ${code}${message ? `: ${message}` : ''}`);

@@ -65,7 +65,7 @@ export class AuthService {
     if (typeof token !== 'string' || token.length < 16 || token.length > 128) throw new AppError('SB_UNAUTHENTICATED');
     const tokenHash = hashToken(token);
     const now = this.clock.now();
-    const cached = (await this.forgetPending()) ? await this.cache.get(cacheKey(tokenHash)).catch(() => null) : null;
+    const cached = (await this.forgetPending()) ? await this.cache.get(cacheKey(tokenHash)).catch(() => null) : null; // a cache miss falls through to the store
     let resolved: ResolvedSession | null = cached ? (JSON.parse(cached) as ResolvedSession) : null;
     if (!resolved) {
       const s = await this.store.sessions.byTokenHash(tokenHash);
@@ -73,7 +73,7 @@ export class AuthService {
       const user = await this.store.users.byId(s.user_id);
       if (!user || user.disabled) throw new AppError('SB_USER_DISABLED');
       resolved = { userId: s.user_id, sessionId: s.id, expiresAt: s.expires_at };
-      await this.cache.set(cacheKey(tokenHash), JSON.stringify(resolved), SESSION_CACHE_MS).catch(() => {});
+      await this.cache.set(cacheKey(tokenHash), JSON.stringify(resolved), SESSION_CACHE_MS).catch(() => {}); // the cache only saves a store read; the session was resolved from the store
     }
     if (resolved.expiresAt <= now) throw new AppError('SB_TOKEN_EXPIRED');
     return resolved;

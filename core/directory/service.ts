@@ -20,6 +20,9 @@ import { deptKey, planImport, type ImportSummary } from './import/plan.js';
 import { decodeRtx, parseRtx } from './import/rtx.js';
 import { readXlsx, writeXlsx } from './import/xlsx.js';
 import { DirectoryModel, type Viewer } from './model.js';
+import { createLogger } from '../../shared/log.js';
+
+const log = createLogger('directory');
 
 /** Deltas longer than this tell the client to fetch a snapshot instead. */
 export const MAX_DELTA_CHANGES = 20_000;
@@ -87,7 +90,7 @@ export class DirectoryService {
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => {});
+    this.queue = run.catch(() => {}); // the caller of run gets the error; the queue only orders work
     return run;
   }
 
@@ -151,7 +154,7 @@ export class DirectoryService {
           this.remember(r.version, r.changes);
           this.announce(m, from, r.version, r.changes);
           const ending = r.changes.filter((c): c is Extract<DirStoredChange, { op: 'person' }> => c.op === 'person' && c.person.status !== 'active' && c.person.user_id !== null);
-          for (const c of ending) await this.auth.endAllSessions(c.person.user_id!, 'user_disabled').catch(() => 0);
+          for (const c of ending) await this.auth.endAllSessions(c.person.user_id!, 'user_disabled').catch((err: unknown) => { log.error({ err, userId: c.person.user_id }, 'ending the sessions of a disabled person failed'); return 0; });
           return r;
         } catch (e) {
           if (e instanceof AppError && e.code === 'SB_CONFLICT' && (e.details as { version?: number } | undefined)?.version !== undefined && attempt < 5) continue;
@@ -314,7 +317,7 @@ export class DirectoryService {
     const entry = [...this.snapshots.values()].find((e) => e.key === key);
     if (entry) return { data: (await entry.gz).subarray(offset, offset + SNAPSHOT_PART_BYTES).toString('base64') };
     // Built by another central process (a relay's part requests go to any member of the queue group).
-    const shared = await this.cache.get(snapshotPartKey(key, offset)).catch(() => null);
+    const shared = await this.cache.get(snapshotPartKey(key, offset)).catch(() => null); // a miss rebuilds from the replica
     if (shared === null) throw new AppError('SB_CONFLICT', 'The snapshot moved on; start again', { field: 'key' });
     return { data: shared };
   }
@@ -330,7 +333,7 @@ export class DirectoryService {
     const gz = gzipAsync(json, { level: 6 });
     // Parts go to the shared cache briefly, for the other central processes; without it they answer SB_CONFLICT
     // and the relay starts over, so a cache outage costs retries, never a wrong snapshot.
-    const shared = gz.then((bytes) => this.shareSnapshot(key, bytes)).catch(() => {});
+    const shared = gz.then((bytes) => this.shareSnapshot(key, bytes)).catch(() => {}); // sharing is an optimisation; each process can build its own
     const entry: SnapshotEntry = { version, key, gz, shared };
     this.snapshots.set(view, entry);
     if (this.snapshots.size > 50) this.snapshots.delete(this.snapshots.keys().next().value!);

@@ -31,12 +31,12 @@ export class PresenceService {
       const sessionId = str(e.session_id, 'session_id', { max: 64 });
       const status = oneOf(e.status, 'status', ['online', 'away', 'offline'] as const);
       const before = await this.of(userId);
-      if (status === 'offline') await this.cache.hdel(key(userId), sessionId).catch(() => {});
+      if (status === 'offline') await this.cache.hdel(key(userId), sessionId).catch(() => {}); // the entry expires by its TTL
       else {
         const session = await this.store.sessions.byId(sessionId);
         if (!session || session.user_id !== userId) continue;
         const entry: DeviceEntry = { device_type: session.device_type, status, relay, at: Date.now() };
-        await this.cache.hset(key(userId), sessionId, JSON.stringify(entry), TTL_MS).catch(() => {});
+        await this.cache.hset(key(userId), sessionId, JSON.stringify(entry), TTL_MS).catch(() => {}); // the next heartbeat writes it again
       }
       const after = await this.of(userId);
       if (before.status !== after.status || before.devices.join() !== after.devices.join()) touched.add(userId);

@@ -79,7 +79,7 @@ export class RedisCache implements Cache {
     client.defineCommand('sbIncrExpire', { numberOfKeys: 1, lua: INCR_EXPIRE });
     client.on('error', () => { /* reported through failed commands; reconnect is automatic */ });
     // Start without Redis if need be: the cache is optional for correctness.
-    const ready = client.connect().catch(() => {});
+    const ready = client.connect().catch(() => {}); // ioredis reconnects and emits 'error'; commands fail until it is up
     await Promise.race([ready, new Promise((r) => setTimeout(r, 3_000).unref())]);
     return new RedisCache(client, Math.max(1_000, (opts.commandTimeoutMs ?? 500) * 4));
   }

@@ -73,7 +73,7 @@ export class ApiClient {
       throw new AppError('SB_CENTRAL_UNAVAILABLE', `Cannot reach ${this.baseUrl}: ${(e as Error).message}`);
     }
     if (!res.ok) {
-      const json = (await res.json().catch(() => null)) as { error?: ErrorBody } | null;
+      const json = (await res.json().catch(() => null)) as { error?: ErrorBody } | null; // a non-JSON body is reported by its HTTP status
       throw json?.error ? AppError.fromBody(json.error) : new AppError('SB_INTERNAL', `HTTP ${res.status}`);
     }
     return res;

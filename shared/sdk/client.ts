@@ -211,7 +211,7 @@ export class SwitchboardClient extends Emitter<Events> {
    */
   wake(): void {
     if (this.stopped || !this.started) return;
-    if (this.ws) { if (this.connection === 'online') void this.resync().catch(() => {}); return; }
+    if (this.ws) { if (this.connection === 'online') void this.resync().catch(() => {}); return; } // resync retries on the next connect
     if (this.reconnectTimer) { clearTimeout(this.reconnectTimer); this.reconnectTimer = null; }
     this.open();
   }
@@ -521,8 +521,8 @@ export class SwitchboardClient extends Emitter<Events> {
         this.heartbeat = this.watch(f.heartbeat_ms);
         this.setConnection('online');
         // Resume: pull what was missed while away, then re-send the queue.
-        void this.resync().catch(() => {});
-        if (this.directory.state) void this.directory.pull().catch(() => {});
+        void this.resync().catch(() => {}); // retried on the next connect or central-up
+        if (this.directory.state) void this.directory.pull().catch(() => {}); // the next directory event pulls again
         this.flushOutbox();
         return;
       case 'event':
@@ -531,7 +531,7 @@ export class SwitchboardClient extends Emitter<Events> {
       case 'link':
         this.central = f.central;
         this.emit('link', f.central);
-        if (f.central === 'up') { this.flushOutbox(); void this.resync().catch(() => {}); }
+        if (f.central === 'up') { this.flushOutbox(); void this.resync().catch(() => {}); } // retried on the next connect
         return;
       case 'ack':
       case 'error': {

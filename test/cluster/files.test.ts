@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { NatsBus } from '../../shared/bus/nats.js';
 import { ApiClient } from '../../shared/sdk/api.js';
 import { AppError } from '../../shared/errors.js';
-import type { ConversationView, FileView, LoginResult, UserView } from '../../shared/protocol/types.js';
+import type { ConversationView, LoginResult, UserView } from '../../shared/protocol/types.js';
 import { Cluster } from './harness.js';
 
 /**

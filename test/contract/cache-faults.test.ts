@@ -3,7 +3,7 @@ import { RedisCache } from '../../shared/cache/redis.js';
 import { hashToken } from '../../shared/crypto.js';
 import { ApiClient } from '../../shared/sdk/api.js';
 import type { LoginResult } from '../../shared/protocol/types.js';
-import { client, connectedPair, makeUser, startServer, waitFor } from '../helpers/server.js';
+import { connectedPair, startServer, waitFor } from '../helpers/server.js';
 import { freePort } from '../helpers/process.js';
 import { ownRedis, redisServerAvailable } from '../helpers/redis-server.js';
 

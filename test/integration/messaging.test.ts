@@ -11,7 +11,7 @@ async function pair(t: Test) {
 }
 
 t.test('two people chat one-to-one through the relay', async (t) => {
-  const { server, alice, bob, a, b } = await pair(t);
+  const { bob, a, b } = await pair(t);
 
   const conv = await a.openDirect(bob.user.id);
   t.equal(conv.kind, 'direct');
@@ -30,7 +30,7 @@ t.test('two people chat one-to-one through the relay', async (t) => {
 });
 
 t.test('a burst of sends keeps its order and a lost connection loses nothing', async (t) => {
-  const { server, alice, bob, a, b } = await pair(t);
+  const { bob, a, b } = await pair(t);
   const conv = await a.openDirect(bob.user.id);
   const sends = Array.from({ length: 40 }, (_, i) => a.send(conv.id, `#${i}`));
   a.dropConnection(); // mid-burst: queued sends go again after reconnecting, same cmids

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { client, connectedPair, makeUser, startServer, waitFor } from '../helpers/server.js';
+import { connectedPair, startServer, waitFor } from '../helpers/server.js';
 import { dropDatabase, mysqlReachable, MYSQL_SERVER } from '../helpers/services.js';
 import type { ConversationView } from '../../shared/protocol/types.js';
 

@@ -175,7 +175,7 @@ export class MysqlWriteBatcher {
         if (conn) {
           if (isFatal(error)) conn.destroy();
           else {
-            await conn.query('ROLLBACK').catch(() => {});
+            await conn.query('ROLLBACK').catch(() => {}); // the write error is rethrown; a broken connection rolls back on close
             conn.release();
           }
         }

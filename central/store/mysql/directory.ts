@@ -119,7 +119,7 @@ export function mysqlDirectoryStore(pool: Pool): DirectoryStore {
         await conn.commit();
         return { version, changes: ordered };
       } catch (e) {
-        await conn.rollback().catch(() => {});
+        await conn.rollback().catch(() => {}); // the commit error is rethrown; a broken connection rolls back on close
         if ((e as { code?: string }).code === 'ER_DUP_ENTRY') throw new AppError('SB_CONFLICT', 'Conflicts with existing data');
         throw e;
       } finally {

@@ -139,7 +139,7 @@ export class MysqlStore implements Store {
     try {
       await store.migrate();
     } catch (e) {
-      await pool.end().catch(() => {});
+      await pool.end().catch(() => {}); // closing after a failed start; the start error is thrown
       throw e;
     }
     return store;
@@ -177,7 +177,7 @@ export class MysqlStore implements Store {
           await conn.query('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [m.version, Date.now()]);
         }
       } finally {
-        await conn.query('SELECT RELEASE_LOCK(?)', [`${MIGRATION_LOCK}_${this.database}`]).catch(() => {});
+        await conn.query('SELECT RELEASE_LOCK(?)', [`${MIGRATION_LOCK}_${this.database}`]).catch(() => {}); // the lock is released with the connection anyway
       }
     } finally {
       conn.release();
