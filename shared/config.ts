@@ -1,5 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CONFIG_SCHEMA, ConfigError, validate } from './config-schema.js';
+
+export { CONFIG_SCHEMA, ConfigError } from './config-schema.js';
 
 export type Role = 'all-in-one' | 'central' | 'relay';
 
@@ -83,7 +86,12 @@ function isObject(v: unknown): v is Json {
 
 function merge(base: Json, over: Json): Json {
   const out: Json = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isObject(v) && isObject(out[k]) ? merge(out[k] as Json, v) : v;
+  for (const [k, v] of Object.entries(over)) {
+    const was = out[k];
+    // A new `kind` (sqlite → mysql) replaces the object: the old kind's fields would be unknown keys.
+    const sameKind = isObject(v) && isObject(was) && (v.kind === undefined || v.kind === was.kind);
+    out[k] = sameKind ? merge(was, v) : v;
+  }
   return out;
 }
 
@@ -105,10 +113,16 @@ export function loadConfig(opts: { role?: Role; file?: string; env?: NodeJS.Proc
     cfg = merge(cfg, readJson(file));
   }
   const fromEnv: Json = {};
-  if (env.SWITCHBOARD_PORT) fromEnv.port = Number(env.SWITCHBOARD_PORT);
+  const int = (name: string): number => {
+    const raw = env[name]!;
+    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name}=${JSON.stringify(raw)}: expected a whole number`);
+    return Number(raw);
+  };
+  if (env.SWITCHBOARD_PORT) fromEnv.port = int('SWITCHBOARD_PORT');
   if (env.SWITCHBOARD_HOST) fromEnv.host = env.SWITCHBOARD_HOST;
   if (env.SWITCHBOARD_DATA_DIR) fromEnv.dataDir = env.SWITCHBOARD_DATA_DIR;
   if (env.SWITCHBOARD_PUBLIC_URL) fromEnv.publicUrl = env.SWITCHBOARD_PUBLIC_URL;
+  if (!!env.SWITCHBOARD_TLS_CERT !== !!env.SWITCHBOARD_TLS_KEY) throw new ConfigError('SWITCHBOARD_TLS_CERT and SWITCHBOARD_TLS_KEY: set both or neither');
   if (env.SWITCHBOARD_TLS_CERT && env.SWITCHBOARD_TLS_KEY) fromEnv.tls = { certFile: env.SWITCHBOARD_TLS_CERT, keyFile: env.SWITCHBOARD_TLS_KEY };
   if (env.SWITCHBOARD_RELAY_ID) fromEnv.relay = { id: env.SWITCHBOARD_RELAY_ID };
   if (env.SWITCHBOARD_LOG_LEVEL) fromEnv.logLevel = env.SWITCHBOARD_LOG_LEVEL;
@@ -121,14 +135,20 @@ export function loadConfig(opts: { role?: Role; file?: string; env?: NodeJS.Proc
   if (env.SWITCHBOARD_MYSQL_URL) fromEnv.store = { kind: 'mysql', url: env.SWITCHBOARD_MYSQL_URL };
   if (env.SWITCHBOARD_NATS_URL) fromEnv.bus = { kind: 'nats', servers: env.SWITCHBOARD_NATS_URL.split(',') };
   if (env.SWITCHBOARD_REDIS_URL) fromEnv.cache = { kind: 'redis', url: env.SWITCHBOARD_REDIS_URL };
-  if (env.SWITCHBOARD_SQLITE_SYNC) fromEnv.store = { kind: 'sqlite', synchronous: env.SWITCHBOARD_SQLITE_SYNC };
-  if (env.SWITCHBOARD_S3_SECRET_ACCESS_KEY) fromEnv.files = { origin: { secretAccessKey: env.SWITCHBOARD_S3_SECRET_ACCESS_KEY } };
-  if (env.SWITCHBOARD_SENDS_PER_USER_PER_10S) fromEnv.limits = { sendsPerUserPer10s: Number(env.SWITCHBOARD_SENDS_PER_USER_PER_10S) };
+  if (env.SWITCHBOARD_SQLITE_SYNC) {
+    if (!['FULL', 'NORMAL'].includes(env.SWITCHBOARD_SQLITE_SYNC)) throw new ConfigError(`SWITCHBOARD_SQLITE_SYNC=${JSON.stringify(env.SWITCHBOARD_SQLITE_SYNC)}: expected FULL or NORMAL`);
+    fromEnv.store = { kind: 'sqlite', synchronous: env.SWITCHBOARD_SQLITE_SYNC };
+  }
+  if (env.SWITCHBOARD_SENDS_PER_USER_PER_10S) fromEnv.limits = { sendsPerUserPer10s: int('SWITCHBOARD_SENDS_PER_USER_PER_10S') };
   cfg = merge(cfg, fromEnv);
   if (opts.overrides) cfg = merge(cfg, opts.overrides);
   if (opts.role) cfg.role = opts.role;
+  // The S3 secret applies only to an S3 origin (it may be set on every machine of a fleet).
+  const origin = isObject(cfg.files) && isObject(cfg.files.origin) ? cfg.files.origin : null;
+  if (env.SWITCHBOARD_S3_SECRET_ACCESS_KEY && origin?.kind === 's3') origin.secretAccessKey = env.SWITCHBOARD_S3_SECRET_ACCESS_KEY;
+  const problems = validate(cfg, CONFIG_SCHEMA, '');
+  if (problems.length > 0) throw new ConfigError(`invalid configuration${file ? ` (${file})` : ''}:\n  ${problems.join('\n  ')}`);
   const out = cfg as unknown as Config;
-  if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error(`invalid port: ${String(out.port)}`);
   out.dataDir = resolve(out.dataDir);
   return out;
 }
