@@ -12,7 +12,12 @@ export interface UserRecord {
   name: string;
   password_hash: string;
   is_admin: boolean;
+  /** The first administrator: the only one who grants administrator rights, changes scopes, resets administrators' passwords. */
+  is_super: boolean;
+  /** Disabled, by either source: the directory's status or an administrator. */
   disabled: boolean;
+  /** An administrator's disable: its own state, never written by directory data. */
+  disabled_by_admin: boolean;
   created_at: number;
   updated_at: number;
 }
@@ -22,6 +27,7 @@ export interface NewUser {
   name: string;
   passwordHash: string;
   isAdmin: boolean;
+  isSuper?: boolean;
   at: number;
 }
 
@@ -29,6 +35,7 @@ export interface UserPatch {
   name?: string;
   passwordHash?: string;
   isAdmin?: boolean;
+  /** An administrator's disable (users.admin_disabled); the directory's status is separate. */
   disabled?: boolean;
 }
 

@@ -3,7 +3,7 @@ import type { MessageRecord, SessionRecord, UserRecord } from './ports.js';
 
 /** Records → wire JSON. Secrets (password and token hashes) never leave here. */
 export function userView(u: UserRecord): UserView {
-  return { id: u.id, account: u.account, name: u.name, is_admin: u.is_admin, disabled: u.disabled, created_at: u.created_at };
+  return { id: u.id, account: u.account, name: u.name, is_admin: u.is_admin, is_super: u.is_super, disabled: u.disabled, created_at: u.created_at };
 }
 
 export function sessionView(s: SessionRecord): SessionView {

@@ -27,6 +27,8 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const auth = new AuthService(store, cache, events, limiter, clock, {
     sessionTtlMs: config.sessions.ttlHours * 3_600_000,
     loginAttemptsPerMinute: config.limits.loginAttemptsPerMinute,
+    loginFailuresPerIpPerMinute: config.limits.loginFailuresPerIpPerMinute,
+    loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
   });
   const files = new FilesService(store, blobs, clock, config.files);
   const messaging = new MessagingService(store, events, limiter, clock, config.limits, files);

@@ -55,7 +55,12 @@ export interface Config {
     framesPerSecond: number;
     frameBurst: number;
     sendsPerUserPer10s: number;
+    /** Sign-in attempts per account (and password changes per user) per minute. */
     loginAttemptsPerMinute: number;
+    /** Failed sign-ins per source address per minute. */
+    loginFailuresPerIpPerMinute: number;
+    /** Failed sign-ins across all accounts per minute (password spraying). */
+    loginFailuresPerMinute: number;
     maxTextChars: number;
     maxGroupMembers: number;
     /** Requests one central process works on at once; more are refused with SB_BUSY (clients retry). */

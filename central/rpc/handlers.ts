@@ -37,7 +37,7 @@ export function rpcHandlers(s: Services): Record<Method | (typeof INTERNAL)[keyo
     'auth.login': (req) => s.auth.login(req.params, req.ip ?? null),
     'auth.logout': u(async (a) => { await s.auth.logout(a); return {}; }),
     'auth.sessions': u((a) => s.auth.mySessions(a)),
-    'auth.password': u(async (a, p) => { await s.auth.changePassword(a, p); return {}; }),
+    'auth.password': (req) => s.auth.changePassword(actorOf(req), req.params ?? {}, req.ip ?? null).then(() => ({})),
     'users.me': u((a) => s.users.me(a)),
     'users.list': u((a, p) => s.users.list(a, p)),
     'users.get': u((a, p) => s.users.get(a, p)),

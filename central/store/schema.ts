@@ -178,6 +178,23 @@ export const MIGRATIONS: Migration[] = [
       "INSERT INTO dir_orgs (id, name, sort) VALUES (1, 'Organisation', 0)",
     ],
   },
+  {
+    version: 6,
+    description: "users: an administrator's disable kept apart from the directory's status; the super administrator",
+    tables: [],
+    addColumns: [
+      // The directory writes users.disabled from a person's status; only administrators write admin_disabled.
+      { table: 'users', column: c('admin_disabled', 'bool', { default: 0 }) },
+      { table: 'users', column: c('is_super', 'bool', { default: 0 }) },
+    ],
+    seed: [
+      // Existing databases: the first administrator (the bootstrap one) becomes the super administrator.
+      // The derived table lets MySQL read the table it updates.
+      // Today's disables cannot be told apart by source: all are kept as an administrator's, so no directory save revives them.
+      'UPDATE users SET admin_disabled = 1 WHERE disabled = 1',
+      'UPDATE users SET is_super = 1 WHERE id = (SELECT m FROM (SELECT MIN(id) AS m FROM users WHERE is_admin = 1) AS t)',
+    ],
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';

@@ -27,7 +27,7 @@ export class AdminService {
     if ((await this.store.users.count()) > 0) return { created: false, password: null };
     const generated = password ? null : randomId(12);
     const user = await this.store.users.create({
-      account, name: 'Administrator', passwordHash: await hashPassword(password ?? generated!), isAdmin: true, at: this.clock.now(),
+      account, name: 'Administrator', passwordHash: await hashPassword(password ?? generated!), isAdmin: true, isSuper: true, at: this.clock.now(),
     });
     await this.audit(null, 'user.create', `user:${user.id}`, { account, is_admin: true, bootstrap: true });
     return { created: true, password: generated };
@@ -40,6 +40,7 @@ export class AdminService {
     const name = str(p.name ?? account, 'name', { max: 100 }).trim() || account;
     const password = str(p.password, 'password', { min: 8, max: 256 });
     const isAdmin = p.is_admin === undefined ? false : bool(p.is_admin, 'is_admin');
+    if (isAdmin) await this.requireSuper(actor, 'Only the super administrator creates administrators');
     const user = await this.store.users.create({ account, name, passwordHash: await hashPassword(password), isAdmin, at: this.clock.now() });
     await this.audit(actor, 'user.create', `user:${user.id}`, { account, name, is_admin: isAdmin });
     return userView(user);
@@ -60,6 +61,9 @@ export class AdminService {
     await this.requireAdmin(actor);
     const userId = int(obj(params).user_id, 'user_id', { min: 1 });
     if (userId === actor.userId && disabled) throw new AppError('SB_VALIDATION', 'user_id: administrators cannot disable themselves');
+    const target = await this.store.users.byId(userId);
+    if (target?.is_super) throw new AppError('SB_FORBIDDEN', 'The super administrator cannot be disabled');
+    if (target?.is_admin) await this.requireSuper(actor, 'Only the super administrator disables or enables administrators');
     const user = await this.store.users.update(userId, { disabled }, this.clock.now());
     if (!user) throw new AppError('SB_NOT_FOUND', 'No such user');
     const ended = disabled ? await this.auth.endAllSessions(userId, 'user_disabled') : 0;
@@ -72,6 +76,9 @@ export class AdminService {
     const p = obj(params);
     const userId = int(p.user_id, 'user_id', { min: 1 });
     const password = str(p.password, 'password', { min: 8, max: 256 });
+    const target = await this.store.users.byId(userId);
+    if (!target) throw new AppError('SB_NOT_FOUND', 'No such user');
+    if (target.is_admin && userId !== actor.userId) await this.requireSuper(actor, "Only the super administrator resets another administrator's password");
     const user = await this.store.users.update(userId, { passwordHash: await hashPassword(password) }, this.clock.now());
     if (!user) throw new AppError('SB_NOT_FOUND', 'No such user');
     const ended = await this.auth.endAllSessions(userId, 'password_reset');
@@ -84,6 +91,7 @@ export class AdminService {
     const p = obj(params);
     const userId = int(p.user_id, 'user_id', { min: 1 });
     const isAdmin = bool(p.is_admin, 'is_admin');
+    await this.requireSuper(actor, 'Only the super administrator grants or revokes administrator rights');
     if (userId === actor.userId && !isAdmin) throw new AppError('SB_VALIDATION', 'user_id: administrators cannot demote themselves');
     const user = await this.store.users.update(userId, { isAdmin }, this.clock.now());
     if (!user) throw new AppError('SB_NOT_FOUND', 'No such user');
@@ -132,6 +140,12 @@ export class AdminService {
   async requireAdmin(actor: Actor): Promise<void> {
     const user = await this.store.users.byId(actor.userId);
     if (!user || user.disabled || !user.is_admin) throw new AppError('SB_FORBIDDEN', 'Administrator rights required');
+  }
+
+  /** Until tiered administration exists, the first administrator alone manages administrators and scopes. */
+  async requireSuper(actor: Actor, message = 'Super administrator rights required'): Promise<void> {
+    const user = await this.store.users.byId(actor.userId);
+    if (!user || user.disabled || !user.is_admin || !user.is_super) throw new AppError('SB_FORBIDDEN', message);
   }
 
   private async audit(actor: Actor | null, action: string, target: string, details: unknown): Promise<void> {

@@ -33,8 +33,36 @@ export class AuthService {
     private readonly events: EventSink,
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
-    private readonly opts: { sessionTtlMs: number; loginAttemptsPerMinute: number },
+    private readonly opts: { sessionTtlMs: number; loginAttemptsPerMinute: number; loginFailuresPerIpPerMinute: number; loginFailuresPerMinute: number },
   ) {}
+
+  /** A real scrypt hash of a random password: unknown accounts are verified against it, so they cost what real ones do. */
+  private dummyHash: Promise<string> | null = null;
+
+  /**
+   * The sign-in limits: attempts per account, failures per source address and failures overall
+   * (password spraying across accounts). Counting failures per address and overall keeps a
+   * whole office behind one address signing in freely while guessing is bounded.
+   */
+  private async checkSignInLimits(key: string, ip: string | null): Promise<void> {
+    await this.limiter.check(key, this.opts.loginAttemptsPerMinute, 60_000);
+    if (ip && (await this.limiter.peek(`login-fail-ip:${ip}`, 60_000)) >= this.opts.loginFailuresPerIpPerMinute) throw this.limiter.limited(60_000);
+    if ((await this.limiter.peek('login-fail-all', 60_000)) >= this.opts.loginFailuresPerMinute) throw this.limiter.limited(60_000);
+  }
+
+  private async signInFailed(ip: string | null): Promise<never> {
+    if (ip) await this.limiter.incr(`login-fail-ip:${ip}`, 60_000);
+    await this.limiter.incr('login-fail-all', 60_000);
+    throw new AppError('SB_BAD_CREDENTIALS');
+  }
+
+  /** Checks a password against a stored hash; a missing or empty hash costs one scrypt all the same. */
+  private async verify(password: string, stored: string | undefined): Promise<boolean> {
+    if (stored) return verifyPassword(password, stored);
+    this.dummyHash ??= hashPassword(randomId(16));
+    await verifyPassword(password, await this.dummyHash);
+    return false;
+  }
 
   async login(params: unknown, ip: string | null): Promise<LoginResult> {
     const p = obj(params);
@@ -42,12 +70,11 @@ export class AuthService {
     const password = str(p.password, 'password', { max: 256 });
     const deviceType = oneOf(p.device_type ?? 'web', 'device_type', DEVICE_TYPES);
     const deviceName = optStr(p.device_name, 'device_name', { max: 100 }) ?? deviceType;
-    await this.limiter.check(`login:${account.toLowerCase()}`, this.opts.loginAttemptsPerMinute, 60_000);
+    await this.checkSignInLimits(`login:${account.toLowerCase()}`, ip);
 
     const user = await this.store.users.byAccount(account);
-    // Verify even for unknown accounts would cost the same; we accept the timing
-    // difference because the rate limit bounds guessing either way.
-    if (!user || !(await verifyPassword(password, user.password_hash))) throw new AppError('SB_BAD_CREDENTIALS');
+    // Unknown accounts (and people without a password) cost one scrypt too: accounts cannot be listed by timing.
+    if (!(await this.verify(password, user?.password_hash)) || !user) return this.signInFailed(ip);
     if (user.disabled) throw new AppError('SB_USER_DISABLED');
 
     const token = randomId(32);
@@ -89,12 +116,14 @@ export class AuthService {
     return list.map(sessionView);
   }
 
-  async changePassword(actor: Actor, params: unknown): Promise<void> {
+  async changePassword(actor: Actor, params: unknown, ip: string | null = null): Promise<void> {
     const p = obj(params);
     const current = str(p.current_password, 'current_password', { max: 256 });
     const next = str(p.new_password, 'new_password', { min: 8, max: 256 });
+    // Limited like sign-in: a stolen token cannot brute-force the current password.
+    await this.checkSignInLimits(`password:${actor.userId}`, ip);
     const user = await this.store.users.byId(actor.userId);
-    if (!user || !(await verifyPassword(current, user.password_hash))) throw new AppError('SB_BAD_CREDENTIALS');
+    if (!(await this.verify(current, user?.password_hash)) || !user) return this.signInFailed(ip);
     await this.store.users.update(user.id, { passwordHash: await hashPassword(next) }, this.clock.now());
     // Every other device signs in again with the new password.
     const now = this.clock.now();

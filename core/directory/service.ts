@@ -602,6 +602,10 @@ export class DirectoryService {
     await this.admin(actor);
     const p = obj(params);
     const userId = int(p.user_id, 'user_id', { min: 1 });
+    // Until tiered administration exists: scopes are the super administrator's, and nobody widens their own.
+    if (userId === actor.userId) throw new AppError('SB_FORBIDDEN', 'Nobody changes their own scope');
+    const me = await this.store.users.byId(actor.userId);
+    if (!me?.is_super) throw new AppError('SB_FORBIDDEN', 'Only the super administrator changes scopes');
     if (!Array.isArray(p.dept_ids)) throw new AppError('SB_VALIDATION', 'dept_ids: must be a list', { field: 'dept_ids' });
     const deptIds = [...new Set(p.dept_ids.map((x, i) => int(x, `dept_ids[${i}]`, { min: 1 })))].sort((a, b) => a - b);
     if (!(await this.store.users.byId(userId))) throw new AppError('SB_NOT_FOUND', 'No such user');

@@ -9,6 +9,8 @@ export interface UserView {
   account: string;
   name: string;
   is_admin: boolean;
+  /** The first administrator: the only one who manages administrators and scopes. */
+  is_super: boolean;
   disabled: boolean;
   created_at: number;
 }

@@ -31,7 +31,11 @@ export interface MysqlOptions {
   createDatabase?: boolean;
 }
 
-const toUser = (r: Row): UserRecord => ({ ...r, is_admin: Number(r.is_admin) === 1, disabled: Number(r.disabled) === 1 } as UserRecord);
+const toUser = (r: Row): UserRecord => {
+  const { admin_disabled: ad, is_super: sup, ...rest } = r;
+  // disabled is either source: the directory's status or an administrator's disable.
+  return { ...rest, is_admin: Number(r.is_admin) === 1, is_super: Number(sup) === 1, disabled_by_admin: Number(ad) === 1, disabled: Number(r.disabled) === 1 || Number(ad) === 1 } as UserRecord;
+};
 const toMember = (r: Row): MemberRecord => ({ ...r, active: Number(r.active) === 1, muted: Number(r.muted) === 1 } as MemberRecord);
 const CONV_COLS = 'c.id, c.kind, c.title, c.notice, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos';
 const JOINED_COLS = `${CONV_COLS}, m.conv_id, m.user_id, m.role, m.active, m.muted, m.joined_seq, m.read_seq, m.pos AS m_pos`;
@@ -205,8 +209,8 @@ export class MysqlStore implements Store {
     return {
       create: (u: NewUser) => this.writes.run(async (tx) => {
         try {
-          const r = await tx.q('INSERT INTO users (account, name, password_hash, is_admin, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)',
-            [u.account, u.name, u.passwordHash, u.isAdmin ? 1 : 0, u.at, u.at]);
+          const r = await tx.q('INSERT INTO users (account, name, password_hash, is_admin, is_super, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)',
+            [u.account, u.name, u.passwordHash, u.isAdmin ? 1 : 0, u.isSuper ? 1 : 0, u.at, u.at]);
           return toUser((await tx.q('SELECT * FROM users WHERE id = ?', [r.insertId]))[0]);
         } catch (e) {
           if (isDuplicate(e)) throw new AppError('SB_CONFLICT', 'That account already exists', { field: 'account' });
@@ -230,10 +234,10 @@ export class MysqlStore implements Store {
       update: (id, patch: UserPatch, at) => this.writes.run(async (tx) => {
         const cur = (await tx.q('SELECT * FROM users WHERE id = ? FOR UPDATE', [id]))[0] as Row | undefined;
         if (!cur) return null;
-        await tx.q('UPDATE users SET name = ?, password_hash = ?, is_admin = ?, disabled = ?, updated_at = ? WHERE id = ?', [
+        await tx.q('UPDATE users SET name = ?, password_hash = ?, is_admin = ?, admin_disabled = ?, updated_at = ? WHERE id = ?', [
           patch.name ?? cur.name, patch.passwordHash ?? cur.password_hash,
           patch.isAdmin === undefined ? cur.is_admin : patch.isAdmin ? 1 : 0,
-          patch.disabled === undefined ? cur.disabled : patch.disabled ? 1 : 0, at, id]);
+          patch.disabled === undefined ? cur.admin_disabled : patch.disabled ? 1 : 0, at, id]);
         return toUser((await tx.q('SELECT * FROM users WHERE id = ?', [id]))[0]);
       }),
       count: async () => Number((await this.one('SELECT COUNT(*) AS n FROM users'))!.n),

@@ -14,7 +14,11 @@ import { sqliteDirectoryStore } from './directory.js';
 
 type Row = Record<string, any>;
 
-const toUser = (r: Row): UserRecord => ({ ...r, is_admin: r.is_admin === 1, disabled: r.disabled === 1 } as UserRecord);
+const toUser = (r: Row): UserRecord => {
+  const { admin_disabled: ad, is_super: sup, ...rest } = r;
+  // disabled is either source: the directory's status or an administrator's disable.
+  return { ...rest, is_admin: r.is_admin === 1, is_super: sup === 1, disabled_by_admin: ad === 1, disabled: r.disabled === 1 || ad === 1 } as UserRecord;
+};
 const toMember = (r: Row): MemberRecord => ({ ...r, active: r.active === 1, muted: r.muted === 1 } as MemberRecord);
 const CONV_COLS = 'c.id, c.kind, c.title, c.notice, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos';
 const MEMBER_COLS = 'm.conv_id, m.user_id, m.role, m.active, m.muted, m.joined_seq, m.read_seq, m.pos';
@@ -97,8 +101,8 @@ export class SqliteStore implements Store {
     return {
       create: (u: NewUser) => this.writes.run(() => {
         try {
-          const r = this.stmt('INSERT INTO users (account, name, password_hash, is_admin, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, 0, ?, ?)')
-            .run(u.account, u.name, u.passwordHash, u.isAdmin ? 1 : 0, u.at, u.at);
+          const r = this.stmt('INSERT INTO users (account, name, password_hash, is_admin, is_super, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)')
+            .run(u.account, u.name, u.passwordHash, u.isAdmin ? 1 : 0, u.isSuper ? 1 : 0, u.at, u.at);
           return toUser(this.stmt('SELECT * FROM users WHERE id = ?').get(r.lastInsertRowid) as Row);
         } catch (e) {
           if (isUnique(e)) throw new AppError('SB_CONFLICT', 'That account already exists', { field: 'account' });
@@ -124,10 +128,10 @@ export class SqliteStore implements Store {
       update: (id, patch: UserPatch, at) => this.writes.run(() => {
         const cur = this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
         if (!cur) return null;
-        this.stmt('UPDATE users SET name = ?, password_hash = ?, is_admin = ?, disabled = ?, updated_at = ? WHERE id = ?').run(
+        this.stmt('UPDATE users SET name = ?, password_hash = ?, is_admin = ?, admin_disabled = ?, updated_at = ? WHERE id = ?').run(
           patch.name ?? cur.name, patch.passwordHash ?? cur.password_hash,
           patch.isAdmin === undefined ? cur.is_admin : patch.isAdmin ? 1 : 0,
-          patch.disabled === undefined ? cur.disabled : patch.disabled ? 1 : 0, at, id);
+          patch.disabled === undefined ? cur.admin_disabled : patch.disabled ? 1 : 0, at, id);
         return toUser(this.stmt('SELECT * FROM users WHERE id = ?').get(id) as Row);
       }),
       count: async () => (this.stmt('SELECT COUNT(*) AS n FROM users').get() as Row).n as number,
