@@ -1,5 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
+import { relayIdFrom } from './subjects.js';
 
 export type Role = 'all-in-one' | 'central' | 'relay';
 
@@ -40,8 +42,12 @@ export interface Config {
   tls: { certFile: string; keyFile: string; passphrase?: string } | null;
   /** MySQL: `ssl` turns on TLS to the server (an empty object: TLS verified against the system CAs). */
   store: { kind: 'sqlite'; synchronous: 'FULL' | 'NORMAL' } | { kind: 'mysql'; url: string; poolSize: number; ssl?: TlsFiles | null };
-  /** NATS: `tls` (or tls:// servers) encrypts the hop; with certFile + keyFile the process presents a client certificate. */
-  bus: { kind: 'memory' } | { kind: 'nats'; servers: string[]; requestTimeoutMs: number; tls?: TlsFiles | null };
+  /**
+   * NATS: `tls` (or tls:// servers) encrypts the hop; with certFile + keyFile the process presents a client certificate.
+   * `nkeySeedFile`: this process's bus identity (an NKey user seed, `switchboard bus credentials`); the server's
+   * permissions for that key decide what it may publish and subscribe. Null: connect without an identity.
+   */
+  bus: { kind: 'memory' } | { kind: 'nats'; servers: string[]; requestTimeoutMs: number; tls?: TlsFiles | null; nkeySeedFile?: string | null };
   /** Redis: rediss:// URLs use TLS; `tls` adds a CA or client certificate. `cluster`: the URL lists seed nodes, comma-separated. */
   cache: { kind: 'memory' } | { kind: 'redis'; url: string; cluster: boolean; keyPrefix?: string; tls?: TlsFiles | null };
   admin: { account: string; password: string | null };
@@ -119,7 +125,12 @@ export function loadConfig(opts: { role?: Role; file?: string; env?: NodeJS.Proc
     };
   }
   if (env.SWITCHBOARD_MYSQL_URL) fromEnv.store = { kind: 'mysql', url: env.SWITCHBOARD_MYSQL_URL };
-  if (env.SWITCHBOARD_NATS_URL) fromEnv.bus = { kind: 'nats', servers: env.SWITCHBOARD_NATS_URL.split(',') };
+  if (env.SWITCHBOARD_NATS_URL || env.SWITCHBOARD_NATS_NKEY_SEED_FILE) {
+    fromEnv.bus = {
+      ...(env.SWITCHBOARD_NATS_URL ? { kind: 'nats', servers: env.SWITCHBOARD_NATS_URL.split(',') } : {}),
+      ...(env.SWITCHBOARD_NATS_NKEY_SEED_FILE ? { nkeySeedFile: env.SWITCHBOARD_NATS_NKEY_SEED_FILE } : {}),
+    };
+  }
   if (env.SWITCHBOARD_REDIS_URL) fromEnv.cache = { kind: 'redis', url: env.SWITCHBOARD_REDIS_URL };
   if (env.SWITCHBOARD_SQLITE_SYNC) fromEnv.store = { kind: 'sqlite', synchronous: env.SWITCHBOARD_SQLITE_SYNC };
   if (env.SWITCHBOARD_S3_SECRET_ACCESS_KEY) fromEnv.files = { origin: { secretAccessKey: env.SWITCHBOARD_S3_SECRET_ACCESS_KEY } };
@@ -131,4 +142,13 @@ export function loadConfig(opts: { role?: Role; file?: string; env?: NodeJS.Proc
   if (!Number.isInteger(out.port) || out.port < 0 || out.port > 65535) throw new Error(`invalid port: ${String(out.port)}`);
   out.dataDir = resolve(out.dataDir);
   return out;
+}
+
+/** This relay's id on the bus: `relay.id`, or one made of host, pid and port (unique, but new at every restart). */
+export function relayIdOf(config: Pick<Config, 'relay' | 'port'>): string {
+  const id = config.relay?.id;
+  if (!id) return relayIdFrom(`${hostname()}-${process.pid}-${config.port}`);
+  // Refused rather than cleaned up: the bus permissions are written for the exact id.
+  if (relayIdFrom(id) !== id) throw new Error(`relay.id must be letters, digits, "_" or "-" (at most 64): ${JSON.stringify(id)}`);
+  return id;
 }
