@@ -6,7 +6,8 @@ import type { Bus } from '../shared/bus/bus.js';
 import { MemoryBus } from '../shared/bus/memory.js';
 import type { Cache } from '../shared/cache/cache.js';
 import { MemoryCache } from '../shared/cache/memory.js';
-import type { Config } from '../shared/config.js';
+import { relayIdOf, type Config } from '../shared/config.js';
+import { SUBJECTS } from '../shared/subjects.js';
 import { createLogger, type Logger } from '../shared/log.js';
 
 /**
@@ -25,7 +26,9 @@ export async function openBus(config: Config, log: Logger): Promise<Bus> {
   if (config.bus.kind === 'memory') return new MemoryBus();
   const { NatsBus } = await import('../shared/bus/nats.js');
   return NatsBus.connect(config.bus.servers, {
-    requestTimeoutMs: config.bus.requestTimeoutMs, tls: config.bus.tls ?? null,
+    requestTimeoutMs: config.bus.requestTimeoutMs, tls: config.bus.tls ?? null, nkeySeedFile: config.bus.nkeySeedFile ?? null,
+    // A relay's identity may subscribe only below its own inbox prefix (see docs/deploy.md).
+    ...(config.role === 'relay' ? { inboxPrefix: SUBJECTS.relayInbox(relayIdOf(config)), name: `switchboard-relay-${relayIdOf(config)}` } : { name: `switchboard-${config.role}` }),
     onHandlerError: (err, subject) => log.error({ err, subject }, 'bus subscriber failed'),
   });
 }

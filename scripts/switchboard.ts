@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 import { loadConfig, type Role } from '../shared/config.js';
 import { runAdmin } from './admin-cli.js';
+import { runBus } from './bus-credentials.js';
 import { startRole } from './roles.js';
 
 const USAGE = `Usage:
   switchboard all-in-one [--config FILE] [--port N]   central + relay in one process (SQLite, in-process bus)
   switchboard central    [--config FILE]              central only (store, domain, bus handlers)
   switchboard relay      [--config FILE] [--port N]   relay only (client connections, reaches central over NATS)
-  switchboard admin ...                               administration (run 'switchboard admin help')`;
+  switchboard admin ...                               administration (run 'switchboard admin help')
+  switchboard bus credentials --central --relay ID    NATS identities and the nats-server permissions for them (docs/deploy.md)`;
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -41,6 +43,9 @@ async function main(): Promise<void> {
       return;
     case 'admin':
       process.exitCode = await runAdmin(args);
+      return;
+    case 'bus':
+      process.exitCode = runBus(args);
       return;
     default:
       process.stdout.write(`${USAGE}\n`);

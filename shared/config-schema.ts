@@ -43,7 +43,7 @@ export const CONFIG_SCHEMA: Schema = {
   bus: {
     type: 'kinds', kinds: {
       memory: {},
-      nats: { servers: { type: 'strings' }, requestTimeoutMs: opt(int(1)), tls: opt(tlsFiles) },
+      nats: { servers: { type: 'strings' }, requestTimeoutMs: opt(int(1)), tls: opt(tlsFiles), nkeySeedFile: opt(str({ nullable: true, nonEmpty: true })) },
     },
   },
   cache: {
@@ -58,6 +58,7 @@ export const CONFIG_SCHEMA: Schema = {
     type: 'object', fields: {
       maxFrameBytes: int(1), maxBodyBytes: int(1), framesPerSecond: int(1), frameBurst: int(1), sendsPerUserPer10s: int(1),
       loginAttemptsPerMinute: int(1), maxTextChars: int(1), maxGroupMembers: int(2), centralInFlight: int(1),
+      loginFailuresPerIpPerMinute: int(1), loginFailuresPerMinute: int(1),
     },
   },
   files: {

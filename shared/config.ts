@@ -1,6 +1,8 @@
 import { readFileSync, existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { CONFIG_SCHEMA, ConfigError, validate } from './config-schema.js';
+import { relayIdFrom } from './subjects.js';
 
 export { CONFIG_SCHEMA, ConfigError } from './config-schema.js';
 
@@ -43,8 +45,12 @@ export interface Config {
   tls: { certFile: string; keyFile: string; passphrase?: string } | null;
   /** MySQL: `ssl` turns on TLS to the server (an empty object: TLS verified against the system CAs). */
   store: { kind: 'sqlite'; synchronous: 'FULL' | 'NORMAL' } | { kind: 'mysql'; url: string; poolSize: number; ssl?: TlsFiles | null };
-  /** NATS: `tls` (or tls:// servers) encrypts the hop; with certFile + keyFile the process presents a client certificate. */
-  bus: { kind: 'memory' } | { kind: 'nats'; servers: string[]; requestTimeoutMs: number; tls?: TlsFiles | null };
+  /**
+   * NATS: `tls` (or tls:// servers) encrypts the hop; with certFile + keyFile the process presents a client certificate.
+   * `nkeySeedFile`: this process's bus identity (an NKey user seed, `switchboard bus credentials`); the server's
+   * permissions for that key decide what it may publish and subscribe. Null: connect without an identity.
+   */
+  bus: { kind: 'memory' } | { kind: 'nats'; servers: string[]; requestTimeoutMs: number; tls?: TlsFiles | null; nkeySeedFile?: string | null };
   /** Redis: rediss:// URLs use TLS; `tls` adds a CA or client certificate. `cluster`: the URL lists seed nodes, comma-separated. */
   cache: { kind: 'memory' } | { kind: 'redis'; url: string; cluster: boolean; keyPrefix?: string; tls?: TlsFiles | null };
   admin: { account: string; password: string | null };
@@ -138,7 +144,12 @@ export function loadConfig(opts: { role?: Role; file?: string; env?: NodeJS.Proc
     };
   }
   if (env.SWITCHBOARD_MYSQL_URL) fromEnv.store = { kind: 'mysql', url: env.SWITCHBOARD_MYSQL_URL };
-  if (env.SWITCHBOARD_NATS_URL) fromEnv.bus = { kind: 'nats', servers: env.SWITCHBOARD_NATS_URL.split(',') };
+  if (env.SWITCHBOARD_NATS_URL || env.SWITCHBOARD_NATS_NKEY_SEED_FILE) {
+    fromEnv.bus = {
+      ...(env.SWITCHBOARD_NATS_URL ? { kind: 'nats', servers: env.SWITCHBOARD_NATS_URL.split(',') } : {}),
+      ...(env.SWITCHBOARD_NATS_NKEY_SEED_FILE ? { nkeySeedFile: env.SWITCHBOARD_NATS_NKEY_SEED_FILE } : {}),
+    };
+  }
   if (env.SWITCHBOARD_REDIS_URL) fromEnv.cache = { kind: 'redis', url: env.SWITCHBOARD_REDIS_URL };
   if (env.SWITCHBOARD_SQLITE_SYNC) {
     if (!['FULL', 'NORMAL'].includes(env.SWITCHBOARD_SQLITE_SYNC)) throw new ConfigError(`SWITCHBOARD_SQLITE_SYNC=${JSON.stringify(env.SWITCHBOARD_SQLITE_SYNC)}: expected FULL or NORMAL`);
@@ -156,4 +167,13 @@ export function loadConfig(opts: { role?: Role; file?: string; env?: NodeJS.Proc
   const out = cfg as unknown as Config;
   out.dataDir = resolve(out.dataDir);
   return out;
+}
+
+/** This relay's id on the bus: `relay.id`, or one made of host, pid and port (unique, but new at every restart). */
+export function relayIdOf(config: Pick<Config, 'relay' | 'port'>): string {
+  const id = config.relay?.id;
+  if (!id) return relayIdFrom(`${hostname()}-${process.pid}-${config.port}`);
+  // Refused rather than cleaned up: the bus permissions are written for the exact id.
+  if (relayIdFrom(id) !== id) throw new Error(`relay.id must be letters, digits, "_" or "-" (at most 64): ${JSON.stringify(id)}`);
+  return id;
 }

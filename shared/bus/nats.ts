@@ -1,4 +1,5 @@
-import { connect, headers, JSONCodec, type Msg, type MsgHdrs, type NatsConnection, type Subscription, ErrorCode as NatsErrorCode, NatsError } from 'nats';
+import { readFileSync } from 'node:fs';
+import { connect, headers, JSONCodec, nkeyAuthenticator, nkeys, type Msg, type MsgHdrs, type NatsConnection, type Subscription, ErrorCode as NatsErrorCode, NatsError } from 'nats';
 import { AppError, toErrorBody, type ErrorBody } from '../errors.js';
 import type { Bus, Reply, RequestOptions, Unsubscribe } from './bus.js';
 
@@ -13,6 +14,15 @@ const utf8 = new TextEncoder();
 const BATCH_HEADER = 'Sb-Batch';
 /** Well under NATS's default 1 MB max_payload. */
 const MAX_BATCH_CHARS = 256 * 1024;
+
+/** An NKey user seed from a file (`switchboard bus credentials` writes one): the `SU…` line, comments allowed. */
+function readSeed(file: string): Uint8Array {
+  const line = readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).find((l) => l.startsWith('SU'));
+  if (!line) throw new Error(`${file}: no NKey user seed (a line starting with SU)`);
+  const seed = utf8.encode(line);
+  nkeys.fromSeed(seed); // throws on a damaged seed
+  return seed;
+}
 
 type Outgoing = (() => void) | { subject: string; json: string };
 
@@ -45,13 +55,21 @@ export class NatsBus implements Bus {
 
   static async connect(servers: string[], opts: {
     requestTimeoutMs?: number; name?: string; tls?: { caFile?: string; certFile?: string; keyFile?: string } | null;
-    /** A subscriber's handler threw: reported here, never into the NATS client (that would drop the connection). */
+    /** A subscriber's handler threw, or the server refused a subscription: reported here, never into the NATS client (that would drop the connection). */
     onHandlerError?: (error: unknown, subject: string) => void;
+    /** The file holding this process's NKey user seed (`SU…`): the server knows it by the public key and grants its permissions. */
+    nkeySeedFile?: string | null;
+    /** Reply subjects start here (a relay: SUBJECTS.relayInbox(id), the only inbox its identity may subscribe to). */
+    inboxPrefix?: string;
   } = {}): Promise<NatsBus> {
     // tls: {} requires TLS verified against the system CAs; caFile / certFile + keyFile as given.
     const tls = opts.tls ? { ...(opts.tls.caFile ? { caFile: opts.tls.caFile } : {}), ...(opts.tls.certFile ? { certFile: opts.tls.certFile } : {}), ...(opts.tls.keyFile ? { keyFile: opts.tls.keyFile } : {}) } : undefined;
+    // Read once at start: a missing or malformed seed stops the process here, not at the first reconnect.
+    const seed = opts.nkeySeedFile ? readSeed(opts.nkeySeedFile) : null;
     const nc = await connect({
       servers, name: opts.name ?? 'switchboard', maxReconnectAttempts: -1, reconnectTimeWait: 250, ...(tls ? { tls } : {}),
+      ...(seed ? { authenticator: nkeyAuthenticator(seed) } : {}),
+      ...(opts.inboxPrefix ? { inboxPrefix: opts.inboxPrefix } : {}),
       pingInterval: 5_000, maxPingOut: 2, waitOnFirstConnect: true,
       // No stack captured per request: errors are mapped to coded errors below anyway.
       noAsyncTraces: true,
@@ -141,7 +159,7 @@ export class NatsBus implements Bus {
     const sub: Subscription = this.nc.subscribe(subject, {
       queue: opts?.queue,
       callback: (err, msg) => {
-        if (err) return;
+        if (err) { this.onHandlerError(err, subject); return; }
         void (async () => {
           let reply: Reply;
           try {
@@ -167,7 +185,8 @@ export class NatsBus implements Bus {
   subscribe(subject: string, handler: (payload: any, subject: string) => void): Unsubscribe {
     const sub = this.nc.subscribe(subject, {
       callback: (err, msg) => {
-        if (err) return;
+        // A permissions violation (this identity may not subscribe here) arrives as err; the subscription is over.
+        if (err) { this.onHandlerError(err, subject); return; }
         // Each payload on its own: one failing handler must not cost the others of its batch their delivery.
         const items = msg.headers?.has(BATCH_HEADER) ? codec.decode(msg.data) as unknown[] : [codec.decode(msg.data)];
         for (const item of items) {
