@@ -1,5 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -52,12 +54,13 @@ export class FileCache {
     const path = join(this.tmpDir, randomBytes(12).toString('hex'));
     const fd = openSync(path, 'w');
     let open = true;
-    return { path, fd, write: (chunk) => { writeSync(fd, chunk); }, close: () => { if (open) { open = false; closeSync(fd); } } };
+    // Never a write after close: the descriptor number may already belong to another upload.
+    return { path, fd, write: (chunk) => { if (open) writeSync(fd, chunk); }, close: () => { if (open) { open = false; closeSync(fd); } } };
   }
 
-  adopt(tempPath: string, sha256: string, size: number): void {
-    if (size > this.maxBytes) { rmSync(tempPath, { force: true }); return; }
-    if (this.entries.has(sha256)) { rmSync(tempPath, { force: true }); return; }
+  /** Moves a finished temp file into the cache, only if its bytes on disk hash to `sha256`. */
+  async adopt(tempPath: string, sha256: string, size: number): Promise<void> {
+    if (size > this.maxBytes || this.entries.has(sha256) || await sha256OfFile(tempPath) !== sha256) { rmSync(tempPath, { force: true }); return; }
     renameSync(tempPath, join(this.dir, sha256));
     this.entries.set(sha256, { size, used: Date.now() });
     this.total += size;
@@ -79,4 +82,14 @@ export class FileCache {
       rmSync(join(this.dir, sha), { force: true });
     }
   }
+}
+
+async function sha256OfFile(path: string): Promise<string | null> {
+  const hash = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch {
+    return null; // unreadable: not adopted
+  }
+  return hash.digest('hex');
 }

@@ -10,6 +10,8 @@ import { send, sendError, sendJson, watchAbort } from './http.js';
 type Actor = { userId: number; sessionId: string };
 type Rpc = <T>(method: string, payload: unknown) => Promise<T>;
 
+const INLINE_SAFE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'text/plain']);
+
 const GRANT_FRESH_MS = 5 * 60_000;
 /** While central is unreachable, earlier grants still let people open files this relay holds. */
 const GRANT_STALE_MS = 24 * 3_600_000;
@@ -31,7 +33,8 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
   const counters = { cache_hits: 0, origin_fetches: 0 };
 
   app.post('/api/v1/files', (res: HttpResponse, req: HttpRequest) => {
-    const state = watchAbort(res);
+    let onAbort: (() => void) | null = null;
+    const state = watchAbort(res, () => onAbort?.());
     const authz = req.getHeader('authorization');
     const mime = req.getHeader('content-type') || 'application/octet-stream';
     const name = new URLSearchParams(req.getQuery() ?? '').get('name') ?? '';
@@ -40,6 +43,8 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
     let size = 0;
     let failed: AppError | null = null;
     const received = new Promise<void>((resolve) => {
+      // A client that goes away mid-body: stop, and let the catch below release the descriptor and temp file.
+      onAbort = () => { failed ??= new AppError('SB_VALIDATION', 'Upload aborted'); resolve(); };
       res.onData((chunk, isLast) => {
         if (!failed) {
           size += chunk.byteLength;
@@ -51,7 +56,14 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
     });
     void (async () => {
       try {
-        const actor = await deps.authenticate(authz);
+        let actor: Actor;
+        try {
+          actor = await deps.authenticate(authz);
+        } catch (e) {
+          // Refused: take no more bytes to disk.
+          failed ??= e instanceof AppError ? e : new AppError('SB_UNAUTHENTICATED');
+          throw e;
+        }
         await received;
         temp.close();
         if (failed) throw failed;
@@ -73,7 +85,7 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
           }
           file = await deps.rpc<FileView>(INTERNAL.fileFinish, { actor, params: { ...meta, upload_id: begun.upload_id } });
         }
-        cache.adopt(temp.path, sha256, size);
+        await cache.adopt(temp.path, sha256, size);
         grants.set(`${actor.userId}:${file.id}`, { file, at: Date.now() });
         sendJson(res, state, 200, file);
       } catch (e) {
@@ -99,7 +111,9 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
         if (data) counters.cache_hits += 1;
         else data = await fetchFromOrigin(actor, file);
         send(res, state, 200, data, {
-          'content-type': file.mime,
+          // Only passive image types keep their type; anything else (HTML, SVG, scripts) is bytes to save, never a page of ours.
+          'content-type': INLINE_SAFE_TYPES.has(file.mime) ? file.mime : 'application/octet-stream',
+          'content-security-policy': "default-src 'none'; sandbox",
           'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
           etag: `"${file.sha256}"`,
           'cache-control': 'private, max-age=31536000, immutable',
@@ -143,7 +157,7 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
     const temp = cache.tempFile();
     temp.write(bytes);
     temp.close();
-    cache.adopt(temp.path, file.sha256, bytes.length);
+    await cache.adopt(temp.path, file.sha256, bytes.length);
     return bytes;
   }
 

@@ -6,9 +6,10 @@ export interface ResponseState {
   aborted: boolean;
 }
 
-export function watchAbort(res: HttpResponse): ResponseState {
+/** uWS allows one abort handler per response: this is it; `onAbort` lets a route release what it holds. */
+export function watchAbort(res: HttpResponse, onAbort?: () => void): ResponseState {
   const state = { aborted: false };
-  res.onAborted(() => { state.aborted = true; });
+  res.onAborted(() => { state.aborted = true; onAbort?.(); });
   return state;
 }
 

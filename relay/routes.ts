@@ -1,3 +1,4 @@
+import { AppError } from '../shared/errors.js';
 import { API, type AuthLevel, type HttpMethod, type Method, type Operation } from '../shared/protocol/api.js';
 
 export interface Route {
@@ -31,8 +32,17 @@ export function matchRoute(routes: Route[], httpMethod: string, path: string): R
     pathMatched = true;
     if (route.http !== httpMethod) continue;
     const pathParams: Record<string, string> = {};
-    route.names.forEach((n, i) => { pathParams[n] = decodeURIComponent(m[i + 1]!); });
+    route.names.forEach((n, i) => { pathParams[n] = decodePathPart(m[i + 1]!, n); });
     return { route, pathParams };
   }
   return { route: null, pathMatched };
+}
+
+/** A path parameter as text; malformed percent-encoding is the client's mistake, not a fault of ours. */
+function decodePathPart(raw: string, name: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new AppError('SB_VALIDATION', `${name}: malformed percent-encoding`, { field: name });
+  }
 }

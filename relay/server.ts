@@ -1,5 +1,6 @@
 import uWS from 'uWebSockets.js';
 import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { Bus } from '../shared/bus/bus.js';
 import type { Config } from '../shared/config.js';
 import { AppError, toErrorBody } from '../shared/errors.js';
@@ -27,6 +28,27 @@ type Envelope =
   | { kind: 'sessions_ended'; session_ids: string[]; reason: string };
 
 const AUTH_TIMEOUT_MS = 10_000;
+
+/**
+ * Headers on every page and asset: no inline or foreign script, never framed, no referrer leaks, HTTPS pinned
+ * when TLS is on. The client's own files are the only script; images may be blob:/data: (previews).
+ */
+export function webSecurityHeaders(tls: boolean): Record<string, string> {
+  return {
+    'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' https: wss: ws:; "
+      + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    ...(tls ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
+  };
+}
+
+/** The `id` of a frame that is refused before it is parsed: read from its first bytes only. */
+function peekFrameId(message: ArrayBuffer): string | undefined {
+  const head = Buffer.from(message, 0, Math.min(message.byteLength, 512)).toString('utf8');
+  return /"id"\s*:\s*"([^"\\]{1,64})"/.exec(head)?.[1];
+}
 const LOCAL_TOKEN_TTL_MS = 10_000;
 const STALE_TOKEN_MS = 3_600_000;
 const HEALTH_INTERVAL_MS = 2_000;
@@ -113,6 +135,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     if (!ws.getUserData().closed) ws.send(JSON.stringify(f), false);
   };
 
+  const securityHeaders = webSecurityHeaders(config.tls !== null);
   const app = config.tls
     ? uWS.SSLApp({ cert_file_name: config.tls.certFile, key_file_name: config.tls.keyFile, passphrase: config.tls.passphrase })
     : uWS.App();
@@ -156,7 +179,13 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     const query = req.getQuery() ?? '';
     const authz = req.getHeader('authorization');
     const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
-    const match = matchRoute(routes, httpMethod, path);
+    let match: ReturnType<typeof matchRoute>;
+    try {
+      match = matchRoute(routes, httpMethod, path);
+    } catch (e) {
+      sendError(res, state, e);
+      return;
+    }
     if (!match.route) {
       sendError(res, state, new AppError(match.pathMatched ? 'SB_UNKNOWN_TYPE' : 'SB_NOT_FOUND', match.pathMatched ? 'Method not allowed here' : 'No such API route'));
       return;
@@ -194,7 +223,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     // Client-side routes fall back to the app shell.
     const file = files.get(url) ?? (url.includes('.') ? null : files.get('/'));
     if (!file) { sendJson(res, state, 404, { error: { code: 'SB_NOT_FOUND', message: 'Not found' } }); return; }
-    const headers: Record<string, string> = { 'content-type': file.type, 'x-content-type-options': 'nosniff', 'cache-control': url === '/' || url.endsWith('.html') ? 'no-cache' : 'public, max-age=300' };
+    const headers: Record<string, string> = { ...securityHeaders, 'content-type': file.type, 'cache-control': url === '/' || url.endsWith('.html') ? 'no-cache' : 'public, max-age=300' };
     if (gzipOk && file.gzip) send(res, state, 200, file.gzip, { ...headers, 'content-encoding': 'gzip', vary: 'accept-encoding' });
     else send(res, state, 200, file.body, headers);
   });
@@ -218,7 +247,11 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
           frame(ws, { t: 'pong', id, now: Date.now() });
           return;
         case 'auth': {
-          if (d.userId !== null) throw new AppError('SB_VALIDATION', 'Already authenticated');
+          if (d.userId !== null) {
+            // A second auth on a live socket is a client mistake: say so and keep the socket (4001 means "bad token").
+            frame(ws, { t: 'error', id, error: new AppError('SB_VALIDATION', 'Already authenticated').toBody() });
+            return;
+          }
           const r = await resolveToken(String(f.token ?? ''));
           const user = await rpc<UserView>('users.me', { actor: { userId: r.userId, sessionId: r.sessionId } });
           if (d.closed) return;
@@ -291,18 +324,24 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
       if (!takeToken(d, limits.framesPerSecond, limits.frameBurst, Date.now())) {
         d.violations += 1;
         if (d.violations > limits.frameBurst) { ws.end(CLOSE.RATE_LIMITED, 'SB_RATE_LIMITED'); return; }
-        frame(ws, { t: 'error', error: new AppError('SB_RATE_LIMITED').toBody() });
+        // The refusal answers the request it refuses, so the client need not wait out its timeout.
+        frame(ws, { t: 'error', id: peekFrameId(message), error: new AppError('SB_RATE_LIMITED').toBody() });
         return;
       }
       if (message.byteLength > limits.maxFrameBytes) {
-        frame(ws, { t: 'error', error: new AppError('SB_FRAME_TOO_LARGE').toBody() });
+        frame(ws, { t: 'error', id: peekFrameId(message), error: new AppError('SB_FRAME_TOO_LARGE').toBody() });
         return;
       }
       if (isBinary) {
         frame(ws, { t: 'error', error: new AppError('SB_BAD_FRAME', 'Binary frames are not used in protocol v1').toBody() });
         return;
       }
-      void onFrame(ws, Buffer.from(message).toString('utf8'));
+      onFrame(ws, Buffer.from(message).toString('utf8')).catch((e: unknown) => {
+        // A fault of ours, not the client's: logged with an id, answered as SB_INTERNAL, the socket and process stay up.
+        const requestId = randomUUID();
+        log.error({ err: e, request_id: requestId, conn: d.connId }, 'websocket frame failed');
+        frame(ws, { t: 'error', error: new AppError('SB_INTERNAL', `Internal error (request ${requestId})`).toBody() });
+      });
     },
     close: (ws) => {
       const d = ws.getUserData();

@@ -14,23 +14,31 @@ export interface StaticFile {
   type: string;
 }
 
-/** Serves the web client's files from memory (they are small), gzipped once. */
+/**
+ * Serves the web client's files from memory (they are small), gzipped once. Only files that exist are
+ * remembered, keyed by their normalised path, so unknown URLs cost nothing lasting.
+ */
 export class StaticFiles {
-  private cache = new Map<string, StaticFile | null>();
+  private cache = new Map<string, StaticFile>();
 
   constructor(private readonly root: string) {}
 
+  /** Files held in memory: never more than exist under the root. */
+  get size(): number {
+    return this.cache.size;
+  }
+
   get(urlPath: string): StaticFile | null {
     const rel = urlPath === '/' ? '/index.html' : urlPath;
-    if (this.cache.has(rel)) return this.cache.get(rel)!;
     const full = normalize(join(this.root, rel));
-    let file: StaticFile | null = null;
-    if (full.startsWith(this.root + sep) && existsSync(full) && statSync(full).isFile()) {
-      const body = readFileSync(full);
-      const type = TYPES[extname(full)] ?? 'application/octet-stream';
-      file = { body, type, gzip: /text|json|svg|javascript/.test(type) && body.length > 512 ? gzipSync(body) : null };
-    }
-    this.cache.set(rel, file);
+    const hit = this.cache.get(full);
+    if (hit) return hit;
+    if (!full.startsWith(this.root + sep) || !existsSync(full) || !statSync(full).isFile()) return null;
+    const body = readFileSync(full);
+    const type = TYPES[extname(full)] ?? 'application/octet-stream';
+    const file = { body, type, gzip: /text|json|svg|javascript/.test(type) && body.length > 512 ? gzipSync(body) : null };
+    this.cache.set(full, file);
     return file;
   }
 }
+

@@ -10,6 +10,7 @@ export class ConfigError extends Error {
 export type Rule =
   | { type: 'string'; nullable?: boolean; oneOf?: readonly string[]; nonEmpty?: boolean }
   | { type: 'int'; nullable?: boolean; min?: number; max?: number }
+  | { type: 'number'; nullable?: boolean; min?: number; max?: number }
   | { type: 'boolean'; nullable?: boolean }
   | { type: 'strings'; nullable?: boolean }
   | { type: 'object'; nullable?: boolean; fields: Schema }
@@ -53,7 +54,7 @@ export const CONFIG_SCHEMA: Schema = {
     },
   },
   admin: { type: 'object', fields: { account: str({ nonEmpty: true }), password: str({ nullable: true }) } },
-  sessions: { type: 'object', fields: { ttlHours: int(1) } },
+  sessions: { type: 'object', fields: { ttlHours: { type: 'number', min: 0 } } },
   limits: {
     type: 'object', fields: {
       maxFrameBytes: int(1), maxBodyBytes: int(1), framesPerSecond: int(1), frameBurst: int(1), sendsPerUserPer10s: int(1),
@@ -119,6 +120,10 @@ function check(v: unknown, rule: Rule, path: string): string[] {
       return [];
     case 'int':
       if (typeof v !== 'number' || !Number.isInteger(v)) return [`${path}: expected a whole number, got ${show(v)}`];
+      if (v < (rule.min ?? -Infinity) || v > (rule.max ?? Infinity)) return [`${path}: expected ${rule.min ?? '…'} to ${rule.max ?? '…'}, got ${v}`];
+      return [];
+    case 'number':
+      if (typeof v !== 'number' || !Number.isFinite(v)) return [`${path}: expected a number, got ${show(v)}`];
       if (v < (rule.min ?? -Infinity) || v > (rule.max ?? Infinity)) return [`${path}: expected ${rule.min ?? '…'} to ${rule.max ?? '…'}, got ${v}`];
       return [];
     case 'boolean':
