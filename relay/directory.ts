@@ -2,9 +2,9 @@ import { gunzipSync } from 'node:zlib';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { AppError } from '../shared/errors.js';
 import { INTERNAL } from '../shared/protocol/api.js';
+import type { Actor } from '../shared/protocol/wire.js';
 import { send, sendError, watchAbort } from './http.js';
 
-type Actor = { userId: number; sessionId: string };
 type Rpc = <T>(method: string, payload: unknown) => Promise<T>;
 interface Meta { key: string; version: number; size: number; part_bytes: number }
 

@@ -3,11 +3,11 @@ import { open, rm } from 'node:fs/promises';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { AppError } from '../shared/errors.js';
 import { INTERNAL } from '../shared/protocol/api.js';
+import type { Actor } from '../shared/protocol/wire.js';
 import type { FileView } from '../shared/protocol/types.js';
 import { FileCache } from './file-cache.js';
 import { send, sendError, sendJson, watchAbort } from './http.js';
 
-type Actor = { userId: number; sessionId: string };
 type Rpc = <T>(method: string, payload: unknown) => Promise<T>;
 
 const GRANT_FRESH_MS = 5 * 60_000;

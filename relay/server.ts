@@ -8,6 +8,7 @@ import { API, INTERNAL, type Method } from '../shared/protocol/api.js';
 import { CLOSE, PROTOCOL_VERSION, type ServerFrame } from '../shared/protocol/frames.js';
 import { openApiDocument } from '../shared/protocol/openapi.js';
 import type { UserView } from '../shared/protocol/types.js';
+import type { EventEnvelope } from '../shared/protocol/wire.js';
 import { SUBJECTS } from '../shared/subjects.js';
 import { readBody, send, sendError, sendJson, watchAbort } from './http.js';
 import { compileRoutes, matchRoute } from './routes.js';
@@ -21,10 +22,8 @@ import { PRESENCE_HEARTBEAT_MS } from '../shared/protocol/frames.js';
 import { SendBatcher } from './send-batcher.js';
 
 interface Resolved { userId: number; sessionId: string; expiresAt: number }
-/** The event envelope central publishes on `sb.events` (see central/events.ts). */
-type Envelope =
-  | { kind: 'event'; recipients: number[] | '*'; event: unknown }
-  | { kind: 'sessions_ended'; session_ids: string[]; reason: string };
+/** The event envelope central publishes on `sb.events`. */
+type Envelope = EventEnvelope;
 
 const AUTH_TIMEOUT_MS = 10_000;
 const LOCAL_TOKEN_TTL_MS = 10_000;
