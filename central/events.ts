@@ -3,10 +3,10 @@ import type { Bus } from '../shared/bus/bus.js';
 import type { ServerEvent } from '../shared/protocol/types.js';
 import { SUBJECTS } from '../shared/subjects.js';
 
-/** What travels on `sb.events`: relays deliver `event` to local sockets of `recipients`. */
-export type EventEnvelope =
-  | { kind: 'event'; recipients: number[] | '*'; event: ServerEvent }
-  | { kind: 'sessions_ended'; session_ids: string[]; reason: string };
+import type { EventEnvelope } from '../shared/protocol/wire.js';
+
+/** What travels on `sb.events` (relays deliver `event` to local sockets of `recipients`): see shared/protocol/wire.ts. */
+export type { EventEnvelope };
 
 /** Central's emit point: publishes after commit; relays fan out. */
 export class BusEventSink implements EventSink {

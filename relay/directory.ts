@@ -2,9 +2,9 @@ import { gunzipSync } from 'node:zlib';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { AppError } from '../shared/errors.js';
 import { INTERNAL } from '../shared/protocol/api.js';
+import type { Caller as Actor } from '../shared/protocol/wire.js';
 import { send, sendError, watchAbort } from './http.js';
 
-type Actor = { userId: number; sessionId: string };
 type Rpc = <T>(method: string, payload: unknown) => Promise<T>;
 interface Meta { key: string; version: number; size: number; part_bytes: number }
 
@@ -19,7 +19,7 @@ export function registerDirectoryRoutes(app: TemplatedApp, deps: { rpc: Rpc; aut
   async function fetchBytes(actor: Actor, meta: Meta): Promise<Buffer> {
     const parts: Buffer[] = [];
     for (let offset = 0; offset < meta.size;) {
-      const { data } = await deps.rpc<{ data: string }>(INTERNAL.dirSnapshotPart, { actor, params: { key: meta.key, offset } });
+      const { data } = await deps.rpc<{ data: string }>(INTERNAL.dirSnapshotPart, { credential: actor.credential, params: { key: meta.key, offset } });
       const buf = Buffer.from(data, 'base64');
       if (buf.length === 0) throw new AppError('SB_INTERNAL', 'Snapshot ended early');
       parts.push(buf);
@@ -30,7 +30,7 @@ export function registerDirectoryRoutes(app: TemplatedApp, deps: { rpc: Rpc; aut
 
   async function bytesFor(actor: Actor): Promise<{ meta: Meta; gz: Buffer }> {
     for (let attempt = 0; ; attempt++) {
-      const meta = await deps.rpc<Meta>(INTERNAL.dirSnapshotMeta, { actor });
+      const meta = await deps.rpc<Meta>(INTERNAL.dirSnapshotMeta, { credential: actor.credential });
       let pending = cache.get(meta.key);
       if (!pending) {
         pending = fetchBytes(actor, meta);

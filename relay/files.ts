@@ -3,11 +3,11 @@ import { open, rm } from 'node:fs/promises';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { AppError } from '../shared/errors.js';
 import { INTERNAL } from '../shared/protocol/api.js';
+import type { Caller as Actor } from '../shared/protocol/wire.js';
 import type { FileView } from '../shared/protocol/types.js';
 import { FileCache } from './file-cache.js';
 import { send, sendError, sendJson, watchAbort } from './http.js';
 
-type Actor = { userId: number; sessionId: string };
 type Rpc = <T>(method: string, payload: unknown) => Promise<T>;
 
 const INLINE_SAFE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'text/plain']);
@@ -69,7 +69,7 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
         if (failed) throw failed;
         const sha256 = hash.digest('hex');
         const meta = { name, mime: mime.split(';')[0]!.trim(), size, sha256 };
-        const begun = await deps.rpc<{ file: FileView | null; upload_id: string | null; part_bytes: number }>(INTERNAL.fileBegin, { actor, params: meta });
+        const begun = await deps.rpc<{ file: FileView | null; upload_id: string | null; part_bytes: number }>(INTERNAL.fileBegin, { credential: actor.credential, params: meta });
         let file = begun.file;
         if (!file) {
           const fh = await open(temp.path, 'r');
@@ -77,13 +77,13 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
             for (let offset = 0; offset < size || (size === 0 && offset === 0); offset += begun.part_bytes) {
               const buf = Buffer.alloc(Math.min(begun.part_bytes, size - offset));
               await fh.read(buf, 0, buf.length, offset);
-              await deps.rpc(INTERNAL.filePart, { actor, params: { upload_id: begun.upload_id, offset, data: buf.toString('base64') } });
+              await deps.rpc(INTERNAL.filePart, { credential: actor.credential, params: { upload_id: begun.upload_id, offset, data: buf.toString('base64') } });
               if (size === 0) break;
             }
           } finally {
             await fh.close();
           }
-          file = await deps.rpc<FileView>(INTERNAL.fileFinish, { actor, params: { ...meta, upload_id: begun.upload_id } });
+          file = await deps.rpc<FileView>(INTERNAL.fileFinish, { credential: actor.credential, params: { ...meta, upload_id: begun.upload_id } });
         }
         await cache.adopt(temp.path, sha256, size);
         grants.set(`${actor.userId}:${file.id}`, { file, at: Date.now() });
@@ -130,7 +130,7 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
     const g = grants.get(key);
     if (g && Date.now() - g.at < GRANT_FRESH_MS) return g.file;
     try {
-      const file = await deps.rpc<FileView>(INTERNAL.fileMeta, { actor, params: { file_id: fileId } });
+      const file = await deps.rpc<FileView>(INTERNAL.fileMeta, { credential: actor.credential, params: { file_id: fileId } });
       if (grants.size > 100_000) grants.clear();
       grants.set(key, { file, at: Date.now() });
       return file;
@@ -146,7 +146,7 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
     const parts: Buffer[] = [];
     let offset = 0;
     while (offset < file.size) {
-      const { data } = await deps.rpc<{ data: string }>(INTERNAL.fileRead, { actor, params: { file_id: file.id, offset } });
+      const { data } = await deps.rpc<{ data: string }>(INTERNAL.fileRead, { credential: actor.credential, params: { file_id: file.id, offset } });
       const buf = Buffer.from(data, 'base64');
       if (buf.length === 0) break;
       parts.push(buf);

@@ -1,9 +1,9 @@
 import { AppError, type ErrorBody } from '../shared/errors.js';
 import type { Reply } from '../shared/bus/bus.js';
 import { INTERNAL, MAX_SENDS_PER_BATCH } from '../shared/protocol/api.js';
-import type { Actor } from '../core/actor.js';
+import type { SendItem } from '../shared/protocol/wire.js';
 
-type SendRequest = { actor: Actor; params: unknown };
+type SendRequest = SendItem;
 type Waiting = { req: SendRequest; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 type Request = <T>(method: string, payload: unknown) => Promise<T>;
 

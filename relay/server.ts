@@ -9,6 +9,7 @@ import { API, INTERNAL, type Method } from '../shared/protocol/api.js';
 import { CLOSE, PROTOCOL_VERSION, type ServerFrame } from '../shared/protocol/frames.js';
 import { openApiDocument } from '../shared/protocol/openapi.js';
 import type { UserView } from '../shared/protocol/types.js';
+import type { Caller, EventEnvelope, RpcRequest } from '../shared/protocol/wire.js';
 import { SUBJECTS } from '../shared/subjects.js';
 import { readBody, send, sendError, sendJson, watchAbort } from './http.js';
 import { compileRoutes, matchRoute } from './routes.js';
@@ -22,10 +23,8 @@ import { PRESENCE_HEARTBEAT_MS } from '../shared/protocol/frames.js';
 import { SendBatcher } from './send-batcher.js';
 
 interface Resolved { userId: number; sessionId: string; expiresAt: number }
-/** The event envelope central publishes on `sb.events` (see central/events.ts). */
-type Envelope =
-  | { kind: 'event'; recipients: number[] | '*'; event: unknown }
-  | { kind: 'sessions_ended'; session_ids: string[]; reason: string };
+/** The event envelope central publishes on `sb.events`. */
+type Envelope = EventEnvelope;
 
 const AUTH_TIMEOUT_MS = 10_000;
 
@@ -97,11 +96,11 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     return r;
   }
 
-  async function authenticate(authorization: string): Promise<{ userId: number; sessionId: string }> {
+  async function authenticate(authorization: string): Promise<Caller> {
     const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
     if (!token) throw new AppError('SB_UNAUTHENTICATED');
     const r = await resolveToken(token.trim());
-    return { userId: r.userId, sessionId: r.sessionId };
+    return { userId: r.userId, sessionId: r.sessionId, credential: { token: token.trim() } };
   }
 
   function forgetSessions(ids: string[]): void {
@@ -111,10 +110,12 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
 
   // Presence: connection changes are batched to central every 100 ms and re-reported each heartbeat.
   const relayId = `${hostname()}:${process.pid}:${config.port}`;
-  let presenceQueue: { user_id: number; session_id: string; status: 'online' | 'away' | 'offline' }[] = [];
+  // Each entry carries the socket's token: central derives whose presence it is, the relay cannot say.
+  let presenceQueue: { token: string; status: 'online' | 'away' | 'offline' }[] = [];
   let presenceTimer: NodeJS.Timeout | null = null;
-  const reportPresence = (user_id: number, session_id: string, status: 'online' | 'away' | 'offline') => {
-    presenceQueue.push({ user_id, session_id, status });
+  const reportPresence = (d: SocketData, status: 'online' | 'away' | 'offline') => {
+    if (d.sessionToken === null) return;
+    presenceQueue.push({ token: d.sessionToken, status });
     presenceTimer ??= setTimeout(flushPresence, 100);
   };
   function flushPresence(): void {
@@ -126,7 +127,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
   const presenceHeartbeat = setInterval(() => {
     for (const ws of sockets.every()) {
       const d = ws.getUserData();
-      if (d.userId !== null && d.sessionId !== null && !d.closed) reportPresence(d.userId, d.sessionId, d.away ? 'away' : 'online');
+      if (d.userId !== null && d.sessionId !== null && !d.closed) reportPresence(d, d.away ? 'away' : 'online');
     }
   }, PRESENCE_HEARTBEAT_MS);
   presenceHeartbeat.unref();
@@ -204,11 +205,12 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
           body = parsed as Record<string, unknown>;
         }
         const params = { ...Object.fromEntries(new URLSearchParams(query)), ...body, ...pathParams };
-        let actor: { userId: number; sessionId: string } | undefined;
-        if (route.auth !== 'none') actor = await authenticate(authz);
+        // The relay checks the token only to fail fast; central verifies the forwarded credential itself.
+        const credential = route.auth !== 'none' ? (await authenticate(authz)).credential : undefined;
+        const request: RpcRequest = { credential, ip, params };
         const result = route.timeoutMs
-          ? await bus.request(SUBJECTS.rpc(route.method), { actor, ip, params }, { timeoutMs: route.timeoutMs })
-          : await rpc(route.method, { actor, ip, params });
+          ? await bus.request(SUBJECTS.rpc(route.method), request, { timeoutMs: route.timeoutMs })
+          : await rpc(route.method, request);
         sendJson(res, state, 200, result ?? {});
       } catch (e) {
         sendError(res, state, e);
@@ -253,11 +255,13 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
             return;
           }
           const r = await resolveToken(String(f.token ?? ''));
-          const user = await rpc<UserView>('users.me', { actor: { userId: r.userId, sessionId: r.sessionId } });
+          const token = String(f.token ?? '');
+          const user = await rpc<UserView>('users.me', { credential: { token } } satisfies RpcRequest);
           if (d.closed) return;
           if (d.authTimer) { clearTimeout(d.authTimer); d.authTimer = null; }
+          d.sessionToken = token;
           sockets.bind(ws, r.userId, r.sessionId);
-          reportPresence(r.userId, r.sessionId, 'online');
+          reportPresence(d, 'online');
           frame(ws, { t: 'ready', protocol: PROTOCOL_VERSION, user, session_id: r.sessionId, heartbeat_ms: 25_000, central: centralUp ? 'up' : 'down' });
           return;
         }
@@ -265,12 +269,12 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
         case 'read': {
           if (d.userId === null || d.sessionId === null) throw new AppError('SB_NOT_READY');
           if (!id) throw new AppError('SB_VALIDATION', 'id: required');
-          const actor = { userId: d.userId, sessionId: d.sessionId };
+          const credential = { token: d.sessionToken ?? '' };
           if (f.t === 'send') {
-            const message = await sends.send<ServerFrame & { seq: number }>({ actor, params: { conv_id: f.conv_id, cmid: f.cmid, body: f.body } });
+            const message = await sends.send<ServerFrame & { seq: number }>({ credential, params: { conv_id: f.conv_id, cmid: f.cmid, body: f.body } });
             frame(ws, { t: 'ack', id, message: message as never });
           } else {
-            const r = await rpc<{ read_seq: number }>('msg.read', { actor, params: { conv_id: f.conv_id, seq: f.seq } });
+            const r = await rpc<{ read_seq: number }>('msg.read', { credential, params: { conv_id: f.conv_id, seq: f.seq } } satisfies RpcRequest);
             frame(ws, { t: 'ack', id, read_seq: r.read_seq });
           }
           return;
@@ -279,7 +283,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
           if (d.userId === null || d.sessionId === null) throw new AppError('SB_NOT_READY');
           if (f.status !== 'online' && f.status !== 'away') throw new AppError('SB_VALIDATION', 'status: must be online or away');
           d.away = f.status === 'away';
-          reportPresence(d.userId, d.sessionId, f.status);
+          reportPresence(d, f.status);
           if (id) frame(ws, { t: 'ack', id });
           return;
         }
@@ -309,7 +313,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     upgrade: (res, req, context) => {
       const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
       const data: SocketData = {
-        connId: ++connCounter, ip, userId: null, sessionId: null, closed: false, authTimer: null,
+        connId: ++connCounter, ip, userId: null, sessionId: null, sessionToken: null, closed: false, authTimer: null,
         tokens: limits.frameBurst, lastRefill: Date.now(), violations: 0, away: false,
       };
       res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
@@ -349,7 +353,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
       if (d.authTimer) clearTimeout(d.authTimer);
       sockets.remove(ws);
       // Offline only when this was the session's last socket on this relay.
-      if (d.userId !== null && d.sessionId !== null && sockets.ofSession(d.sessionId).length === 0) reportPresence(d.userId, d.sessionId, 'offline');
+      if (d.userId !== null && d.sessionId !== null && sockets.ofSession(d.sessionId).length === 0) reportPresence(d, 'offline');
     },
   });
 

@@ -6,6 +6,8 @@ export interface SocketData {
   ip: string;
   userId: number | null;
   sessionId: string | null;
+  /** The session token this socket signed in with: forwarded to central, which verifies it on every request. */
+  sessionToken: string | null;
   closed: boolean;
   authTimer: NodeJS.Timeout | null;
   tokens: number;

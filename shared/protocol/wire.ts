@@ -19,6 +19,11 @@ export interface Credential {
   token: string;
 }
 
+/** A signed-in client as a relay knows it: who the token named when central last checked it, and the token to forward. */
+export interface Caller extends Actor {
+  credential: Credential;
+}
+
 /** A request from a relay to central on `sb.rpc.<method>`. */
 export interface RpcRequest {
   /** Absent for operations that need no sign-in (auth.login, health.ping). */

@@ -1,5 +1,5 @@
 import { AppError, type ErrorBody } from '../errors.js';
-import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
+import { CLOSE, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
 import type { ConversationView, HistoryPage, LoginResult, MessageView, PresenceView, ServerEvent, SyncResult, UserView } from '../protocol/types.js';
 import { ApiClient } from './api.js';
 import { DirectoryMirror } from './directory.js';
@@ -473,7 +473,7 @@ export class SwitchboardClient extends Emitter<Events> {
       for (const [, w] of this.waiting) { clearTimeout(w.timer); w.reject(new AppError('SB_CENTRAL_UNAVAILABLE', 'connection lost')); }
       this.waiting.clear();
       for (const o of this.outbox) o.inFlight = false;
-      if (ev.code === 4001 || ev.code === 4003) {
+      if (ev.code === CLOSE.AUTH_FAILED || ev.code === CLOSE.SESSION_ENDED) {
         this.stopped = true;
         this.setConnection('closed');
         this.emit('ended', ev.reason || 'session ended');
@@ -482,7 +482,7 @@ export class SwitchboardClient extends Emitter<Events> {
       if (this.stopped) return;
       // A relay that could not be reached, or that went away (abnormal close, shutting down): try the next one.
       // A deliberate drop of a working connection retries the same relay first.
-      if (!this.wasReady || ev.code === 1006 || ev.code === 4099) this.nextRelay();
+      if (!this.wasReady || ev.code === 1006 || ev.code === CLOSE.SHUTDOWN) this.nextRelay();
       this.attempt += 1;
       this.setConnection('reconnecting');
       const min = this.opts.reconnectMinMs ?? 250;

@@ -1,0 +1,99 @@
+import t from 'tap';
+import type { Services } from '../../core/services.js';
+import { AppError } from '../../shared/errors.js';
+import { API, INTERNAL, type Method } from '../../shared/protocol/api.js';
+import { policyOf, rpcHandlers } from '../../central/rpc/handlers.js';
+
+const ADMIN = 1;
+const USER = 2;
+
+/** Services whose every method records that it was reached; user 1 is the only administrator. */
+function recordingServices(): { services: Services; reached: string[] } {
+  const reached: string[] = [];
+  const service = (name: string) => new Proxy({}, {
+    get: (_t, prop: string) => async (...args: unknown[]) => {
+      if (name === 'auth' && prop === 'resolve') {
+        const m = /^token-of-user-(\d+)$/.exec(String(args[0]));
+        if (!m) throw new AppError('SB_UNAUTHENTICATED');
+        return { userId: Number(m[1]), sessionId: `s${m[1]}`, expiresAt: Infinity };
+      }
+      if (name === 'admin' && prop === 'requireAdmin') {
+        if ((args[0] as { userId: number }).userId !== ADMIN) throw new AppError('SB_FORBIDDEN');
+        return;
+      }
+      reached.push(`${name}.${prop}`);
+      return {};
+    },
+  });
+  const services = new Proxy({}, { get: (_t, name: string) => service(name) }) as Services;
+  return { services, reached };
+}
+
+const ALL = [...Object.keys(API), ...Object.values(INTERNAL)] as (Method | (typeof INTERNAL)[keyof typeof INTERNAL])[];
+
+t.test('every bus method has a handler and a policy', async (t) => {
+  const handlers = rpcHandlers(recordingServices().services);
+  for (const method of ALL) {
+    t.type(handlers[method], 'function', `${method} is served`);
+    t.ok(['none', 'user', 'admin'].includes(policyOf(method)), `${method} has a policy`);
+  }
+  t.same(Object.keys(handlers).sort(), [...ALL].sort(), 'and nothing else is served');
+});
+
+t.test('the gate refuses before any handler runs', async (t) => {
+  const { services, reached } = recordingServices();
+  const handlers = rpcHandlers(services);
+  for (const method of ALL) {
+    const policy = policyOf(method);
+    if (policy === 'none') continue;
+    await t.rejects(handlers[method]({ params: {} }), { code: 'SB_UNAUTHENTICATED' }, `${method} without a credential`);
+    await t.rejects(handlers[method]({ actor: { userId: ADMIN, sessionId: 's' }, params: {} } as never), { code: 'SB_UNAUTHENTICATED' }, `${method} with a forged actor and no credential`);
+    await t.rejects(handlers[method]({ credential: { token: 'forged' }, params: {} }), { code: 'SB_UNAUTHENTICATED' }, `${method} with a token central does not know`);
+    if (policy === 'admin') {
+      await t.rejects(handlers[method]({ credential: { token: `token-of-user-${USER}` }, params: {} }), { code: 'SB_FORBIDDEN' }, `${method} by an ordinary user`);
+    }
+  }
+  t.same(reached, [], 'no domain call was reached by a refused request');
+
+  const adminMethods = ALL.filter((m) => policyOf(m) === 'admin');
+  t.ok(adminMethods.length >= 20, 'the administrator operations are gated');
+  for (const method of adminMethods) await handlers[method]({ credential: { token: `token-of-user-${ADMIN}` }, params: {} });
+  t.equal(reached.length, adminMethods.length, 'an administrator reaches every one of them');
+});
+
+t.test('each send of a batch passes the gate on its own', async (t) => {
+  const { services, reached } = recordingServices();
+  const handlers = rpcHandlers(services);
+  const out = await handlers[INTERNAL.sendMany]({ params: { items: [{ params: {} }, { credential: { token: `token-of-user-${USER}` }, params: {} }] } }) as { results: { ok: boolean; error?: { code: string } }[] };
+  t.equal(out.results[0]!.ok, false);
+  t.equal(out.results[0]!.error!.code, 'SB_UNAUTHENTICATED');
+  t.equal(out.results[1]!.ok, true);
+  t.same(reached, ['messaging.send']);
+});
+
+t.test('the administrator flag is cached briefly', async (t) => {
+  const { policyGate } = await import('../../central/rpc/gate.js');
+  let now = 0;
+  let reads = 0;
+  let admin = true;
+  const gate = policyGate(async () => ({ userId: 7, sessionId: 's' }), async () => { reads += 1; return admin; }, () => now);
+  const req = {};
+  await gate.check('admin', req);
+  await gate.check('admin', req);
+  t.equal(reads, 1, 'one read within the cache window');
+  admin = false;
+  now = 1500;
+  await t.rejects(gate.check('admin', req), { code: 'SB_FORBIDDEN' }, 'a revoked administrator is refused once the entry is old');
+  t.equal(reads, 2);
+});
+
+t.test('a change of rights is seen at once by the next request', async (t) => {
+  const { policyGate } = await import('../../central/rpc/gate.js');
+  let admin = false;
+  const gate = policyGate(async () => ({ userId: 7, sessionId: 's' }), async () => admin, () => 0);
+  const req = {};
+  await t.rejects(gate.check('admin', req), { code: 'SB_FORBIDDEN' });
+  admin = true;
+  gate.forget(7);
+  t.same(await gate.check('admin', req), { userId: 7, sessionId: 's' }, 'granted rights apply without waiting for the cache');
+});
