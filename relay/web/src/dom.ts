@@ -9,6 +9,8 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs | 
       if (v === undefined || v === null || v === false) continue;
       if (k === 'on') for (const [ev, fn] of Object.entries(v as Record<string, (e: Event) => void>)) el.addEventListener(ev, fn);
       else if (k === 'class') el.className = String(v);
+      // Through the CSSOM: the Content-Security-Policy (style-src 'self') refuses style attributes.
+      else if (k === 'style') el.style.cssText = String(v);
       else if (k === 'value' || k === 'checked' || k === 'disabled') (el as any)[k] = v;
       else el.setAttribute(k, v === true ? '' : String(v));
     }
