@@ -1,23 +1,116 @@
-import type { EventSink } from '../core/ports.js';
-import type { Bus } from '../shared/bus/bus.js';
+import { randomUUID } from 'node:crypto';
+import type { EventSink, Whereabout } from '../core/ports.js';
+import type { Bus, Unsubscribe } from '../shared/bus/bus.js';
 import type { ServerEvent } from '../shared/protocol/types.js';
+import type { EventEnvelope, WhereaboutsNote } from '../shared/protocol/wire.js';
 import { SUBJECTS } from '../shared/subjects.js';
+import { RelayRoutes } from './routes.js';
 
-import type { EventEnvelope } from '../shared/protocol/wire.js';
-
-/** What travels on `sb.events` (relays deliver `event` to local sockets of `recipients`): see shared/protocol/wire.ts. */
 export type { EventEnvelope };
 
-/** Central's emit point: publishes after commit; relays fan out. */
+const WHEREABOUTS = SUBJECTS.central('whereabouts');
+const MAX_HELD = 100_000;
+
+export interface EventSinkOptions {
+  /** How long a presence report routes without being repeated (relays repeat it every heartbeat). */
+  routeTtlMs: number;
+  /**
+   * After start, how long events for people not yet located are held (not dropped) while relays answer the
+   * re-announce request. 0 when no relay can be connected before this central (all-in-one).
+   */
+  warmupMs: number;
+}
+
+/**
+ * Central's emit point: publishes after commit, each event only to the relays that hold a recipient
+ * (`sb.events.relay.<id>`); organisation-wide events and control messages go on `sb.events.all`.
+ */
 export class BusEventSink implements EventSink {
-  constructor(private readonly bus: Bus) {}
+  private readonly id = randomUUID();
+  private readonly routes: RelayRoutes;
+  private warmUntil = 0;
+  private held: { event: ServerEvent; recipients: number[] }[] = [];
+  private heldTimer: NodeJS.Timeout | null = null;
+  private unsubscribe: Unsubscribe | null = null;
+
+  constructor(private readonly bus: Bus, private readonly opts: EventSinkOptions = { routeTtlMs: 130_000, warmupMs: 0 }) {
+    this.routes = new RelayRoutes(opts.routeTtlMs);
+  }
+
+  /** Listens to peer centrals and asks every relay to re-announce whom it holds. */
+  start(): void {
+    this.unsubscribe = this.bus.subscribe(WHEREABOUTS, (note: WhereaboutsNote) => {
+      if (note.from === this.id || !Array.isArray(note.entries)) return;
+      this.routes.note(note.entries);
+      this.routeHeld();
+    });
+    if (this.opts.warmupMs > 0) {
+      this.warmUntil = Date.now() + this.opts.warmupMs;
+      this.heldTimer = setTimeout(() => this.releaseHeld(), this.opts.warmupMs);
+      this.heldTimer.unref();
+    }
+    this.bus.publish(SUBJECTS.broadcast, { kind: 'reannounce' } satisfies EventEnvelope);
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    if (this.heldTimer) clearTimeout(this.heldTimer);
+    this.releaseHeld();
+  }
 
   emit(event: ServerEvent, recipients: number[] | '*'): void {
-    if (recipients !== '*' && recipients.length === 0) return;
-    this.bus.publish(SUBJECTS.events, { kind: 'event', recipients, event } satisfies EventEnvelope);
+    if (recipients === '*') {
+      this.bus.publish(SUBJECTS.broadcast, { kind: 'event', recipients, event } satisfies EventEnvelope);
+      return;
+    }
+    if (recipients.length === 0) return;
+    const unlocated = this.route(event, recipients);
+    // Bounded: past it, clients catch up from their durable positions as after any missed push.
+    if (unlocated.length > 0 && Date.now() < this.warmUntil && this.held.length < MAX_HELD) this.held.push({ event, recipients: unlocated });
   }
 
   sessionsEnded(sessionIds: string[], reason: string): void {
-    this.bus.publish(SUBJECTS.events, { kind: 'sessions_ended', session_ids: sessionIds, reason } satisfies EventEnvelope);
+    this.bus.publish(SUBJECTS.broadcast, { kind: 'sessions_ended', session_ids: sessionIds, reason } satisfies EventEnvelope);
+  }
+
+  located(entries: Whereabout[]): void {
+    if (entries.length === 0) return;
+    this.routes.note(entries);
+    this.bus.publish(WHEREABOUTS, { from: this.id, entries } satisfies WhereaboutsNote);
+    this.routeHeld();
+  }
+
+  /** Publishes to each relay holding a recipient; returns the recipients no relay is known to hold. */
+  private route(event: ServerEvent, recipients: number[]): number[] {
+    const byRelay = this.routes.relaysOf(recipients);
+    for (const [relay, held] of byRelay) {
+      this.bus.publish(SUBJECTS.relayEvents(relay), { kind: 'event', recipients: held, event } satisfies EventEnvelope);
+    }
+    if (byRelay.size === 0) return recipients;
+    const located = new Set<number>();
+    for (const list of byRelay.values()) for (const id of list) located.add(id);
+    return recipients.filter((id) => !located.has(id));
+  }
+
+  /**
+   * Held events go out as soon as their recipients are located, before any later event for them (this runs
+   * synchronously on each report), so a client sees them in order.
+   */
+  private routeHeld(): void {
+    if (this.held.length === 0) return;
+    const held = this.held;
+    this.held = [];
+    for (const { event, recipients } of held) {
+      const still = this.route(event, recipients);
+      if (still.length > 0) this.held.push({ event, recipients: still });
+    }
+  }
+
+  /** The end of the warm-up: whoever is still unknown is not connected anywhere. */
+  private releaseHeld(): void {
+    this.heldTimer = null;
+    this.warmUntil = 0;
+    this.routeHeld();
+    this.held = [];
   }
 }

@@ -9,6 +9,7 @@ import { CENTRAL_QUEUE, SUBJECTS } from '../shared/subjects.js';
 import { INTERNAL } from '../shared/protocol/api.js';
 import { AppError } from '../shared/errors.js';
 import { BusEventSink } from './events.js';
+import { PRESENCE_TTL_MS } from '../core/presence/service.js';
 import { rpcHandlers, type RpcRequest } from './rpc/handlers.js';
 import { SqliteStore } from './store/sqlite/index.js';
 import { DiskBlobStore } from './files/disk-blobs.js';
@@ -39,7 +40,11 @@ function batchSize(payload: RpcRequest | undefined): number {
   return Array.isArray(items) ? Math.max(1, items.length) : 1;
 }
 
-const UNMETERED = new Set<string>([INTERNAL.resolve, INTERNAL.ping]);
+/** How long after its start a central holds events for people not yet located (see BusEventSink). */
+export const ROUTE_WARMUP_MS = 1_500;
+
+// Presence reports also route events: refusing one would leave people without pushes until the next heartbeat.
+const UNMETERED = new Set<string>([INTERNAL.resolve, INTERNAL.ping, INTERNAL.presenceReport]);
 
 export interface CentralNode {
   services: Services;
@@ -52,7 +57,10 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
   const { config, bus, cache, log } = opts;
   const blobs = await openBlobs(config); // first: a bad origin setting then leaves no store open
   const store = opts.store ?? await openStore(config);
-  const services = createServices({ store, blobs, cache, events: new BusEventSink(bus), clock: systemClock, config });
+  // Relays connected before this central started re-announce within milliseconds of its start; events for
+  // them wait that long rather than go nowhere. In-process, no relay can be there first.
+  const events = new BusEventSink(bus, { routeTtlMs: PRESENCE_TTL_MS, warmupMs: config.bus.kind === 'memory' ? 0 : ROUTE_WARMUP_MS });
+  const services = createServices({ store, blobs, cache, events, clock: systemClock, config });
 
   const boot = await services.admin.ensureInitialAdmin(config.admin.account, config.admin.password);
   if (boot.created) {
@@ -89,6 +97,7 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
       inFlight -= weight;
     }
   }, { queue: CENTRAL_QUEUE });
+  events.start();
 
   log.info({ store: store.kind }, 'central ready');
   let stopped = false;
@@ -98,6 +107,7 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
       if (stopped) return;
       stopped = true;
       unserve();
+      events.stop();
       await store.close();
     },
   };

@@ -272,11 +272,22 @@ export interface Store {
 }
 
 /** Zulip's single emit point: every state change ends here, after commit. */
+/** One verified session's connection at a relay, as presence reports it. */
+export interface Whereabout {
+  user_id: number;
+  session_id: string;
+  relay: string;
+  /** False when the session's last socket on that relay closed. */
+  connected: boolean;
+}
+
 export interface EventSink {
   /** `'*'`: everyone connected to any relay. */
   emit(event: ServerEvent, recipients: number[] | '*'): void;
   /** Tell relays to drop sockets of ended sessions. */
   sessionsEnded(sessionIds: string[], reason: string): void;
+  /** Where verified sessions are connected, so that events go only to the relays holding their recipients. */
+  located(entries: Whereabout[]): void;
 }
 
 export interface Clock {

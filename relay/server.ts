@@ -2,7 +2,7 @@ import uWS from 'uWebSockets.js';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Bus } from '../shared/bus/bus.js';
-import type { Config } from '../shared/config.js';
+import { relayIdOf, type Config } from '../shared/config.js';
 import { AppError, toErrorBody } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { API, INTERNAL, type Method } from '../shared/protocol/api.js';
@@ -13,18 +13,16 @@ import type { Caller, EventEnvelope, RpcRequest } from '../shared/protocol/wire.
 import { SUBJECTS } from '../shared/subjects.js';
 import { readBody, send, sendError, sendJson, watchAbort } from './http.js';
 import { compileRoutes, matchRoute } from './routes.js';
-import { SocketRegistry, takeToken, type Socket, type SocketData } from './sessions.js';
+import { pushText, SocketRegistry, takeToken, type Socket, type SocketData } from './sessions.js';
 import { StaticFiles } from './static.js';
 import { registerFileRoutes } from './files.js';
 import { registerDirectoryRoutes } from './directory.js';
 import { join } from 'node:path';
-import { hostname } from 'node:os';
 import { PRESENCE_HEARTBEAT_MS } from '../shared/protocol/frames.js';
 import { SendBatcher } from './send-batcher.js';
+import { PresenceReporter, type PresenceStatus } from './presence.js';
 
 interface Resolved { userId: number; sessionId: string; expiresAt: number }
-/** The event envelope central publishes on `sb.events`. */
-type Envelope = EventEnvelope;
 
 const AUTH_TIMEOUT_MS = 10_000;
 
@@ -108,28 +106,21 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     for (const [token, v] of tokens) if (set.has(v.r.sessionId)) tokens.delete(token);
   }
 
-  // Presence: connection changes are batched to central every 100 ms and re-reported each heartbeat.
-  const relayId = `${hostname()}:${process.pid}:${config.port}`;
-  // Each entry carries the socket's token: central derives whose presence it is, the relay cannot say.
-  let presenceQueue: { token: string; status: 'online' | 'away' | 'offline' }[] = [];
-  let presenceTimer: NodeJS.Timeout | null = null;
-  const reportPresence = (d: SocketData, status: 'online' | 'away' | 'offline') => {
-    if (d.sessionToken === null) return;
-    presenceQueue.push({ token: d.sessionToken, status });
-    presenceTimer ??= setTimeout(flushPresence, 100);
+  // Presence: connection changes are batched to central and re-reported each heartbeat; the same reports
+  // route events here (see PresenceReporter).
+  const relayId = relayIdOf(config);
+  const presence = new PresenceReporter(rpc, relayId, log);
+  const reportPresence = (d: SocketData, status: PresenceStatus) => {
+    if (d.sessionToken !== null) presence.report(d.sessionToken, status);
   };
-  function flushPresence(): void {
-    presenceTimer = null;
-    const entries = presenceQueue;
-    presenceQueue = [];
-    if (entries.length) rpc(INTERNAL.presenceReport, { params: { relay: relayId, entries } }).catch(() => { /* the heartbeat repairs it */ });
-  }
-  const presenceHeartbeat = setInterval(() => {
+  /** Every signed-in socket, reported again: on each heartbeat, when the bus link returns, when a central asks. */
+  const reannounce = () => {
     for (const ws of sockets.every()) {
       const d = ws.getUserData();
       if (d.userId !== null && d.sessionId !== null && !d.closed) reportPresence(d, d.away ? 'away' : 'online');
     }
-  }, PRESENCE_HEARTBEAT_MS);
+  };
+  const presenceHeartbeat = setInterval(reannounce, PRESENCE_HEARTBEAT_MS);
   presenceHeartbeat.unref();
 
   const frame = (ws: Socket, f: ServerFrame): void => {
@@ -260,9 +251,15 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
           if (d.closed) return;
           if (d.authTimer) { clearTimeout(d.authTimer); d.authTimer = null; }
           d.sessionToken = token;
+          d.early = [];
           sockets.bind(ws, r.userId, r.sessionId);
-          reportPresence(d, 'online');
+          // Ready only once central can route events here: nothing pushed after "ready" can miss this socket.
+          await presence.reportNow(token, 'online');
+          if (d.closed) return;
           frame(ws, { t: 'ready', protocol: PROTOCOL_VERSION, user, session_id: r.sessionId, heartbeat_ms: 25_000, central: centralUp ? 'up' : 'down' });
+          const early = d.early;
+          d.early = null;
+          for (const text of early) ws.send(text, false);
           return;
         }
         case 'send':
@@ -314,7 +311,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
       const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
       const data: SocketData = {
         connId: ++connCounter, ip, userId: null, sessionId: null, sessionToken: null, closed: false, authTimer: null,
-        tokens: limits.frameBurst, lastRefill: Date.now(), violations: 0, away: false,
+        tokens: limits.frameBurst, lastRefill: Date.now(), violations: 0, away: false, early: null,
       };
       res.upgrade(data, req.getHeader('sec-websocket-key'), req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
     },
@@ -358,20 +355,19 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
   });
 
   // ---- events from central --------------------------------------------------
-  const unsubscribe = bus.subscribe(SUBJECTS.events, (env: Envelope) => {
+  // This relay's own subject carries events for the people here; the broadcast subject carries
+  // organisation-wide events and control messages. This relay's bus identity may subscribe to nothing else.
+  const onEnvelope = (env: EventEnvelope) => {
     if (env.kind === 'event' && env.recipients === '*') {
       // To everyone signed in here: serialised once, the same bytes to every socket.
       const text = JSON.stringify({ t: 'event', event: env.event });
-      for (const ws of sockets.every()) {
-        const d = ws.getUserData();
-        if (!d.closed && d.userId !== null) ws.send(text, false);
-      }
+      for (const ws of sockets.every()) pushText(ws, text);
     } else if (env.kind === 'event') {
       let text: string | null = null;
       for (const userId of env.recipients as number[]) {
         for (const ws of sockets.ofUser(userId)) {
           text ??= JSON.stringify({ t: 'event', event: env.event });
-          if (!ws.getUserData().closed) ws.send(text, false);
+          pushText(ws, text);
         }
       }
     } else if (env.kind === 'sessions_ended') {
@@ -379,18 +375,29 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
       for (const sid of env.session_ids) {
         for (const ws of sockets.ofSession(sid)) if (!ws.getUserData().closed) ws.end(CLOSE.SESSION_ENDED, env.reason);
       }
+    } else if (env.kind === 'reannounce') {
+      // A central just started: proof enough that central is back (setCentral re-announces too).
+      if (centralUp) reannounce();
+      else setCentral(true);
     }
-  });
+  };
+  const unsubscribeOwn = bus.subscribe(SUBJECTS.relayEvents(relayId), onEnvelope);
+  const unsubscribeAll = bus.subscribe(SUBJECTS.broadcast, onEnvelope);
 
   // ---- central link ---------------------------------------------------------
   const setCentral = (up: boolean) => {
     if (up === centralUp) return;
     centralUp = up;
     log.warn({ central: up ? 'up' : 'down' }, 'central link changed');
+    if (up) reannounce();
     const text = JSON.stringify((up ? { t: 'link', central: 'up' } : { t: 'link', central: 'down', code: 'SB_CENTRAL_UNAVAILABLE' }) satisfies ServerFrame);
     for (const ws of sockets.every()) if (!ws.getUserData().closed && ws.getUserData().userId !== null) ws.send(text, false);
   };
-  const unstatus = bus.onStatus((up) => setCentral(up));
+  const unstatus = bus.onStatus((up) => {
+    // Central may have restarted or forgotten us while the bus link was down, however briefly.
+    if (up && centralUp) reannounce();
+    setCentral(up);
+  });
   const healthTimer = setInterval(() => {
     bus.request(SUBJECTS.rpc('health.ping'), {}, { timeoutMs: 1_500 }).then(() => setCentral(true), () => setCentral(false));
   }, HEALTH_INTERVAL_MS);
@@ -411,12 +418,13 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     async stop() {
       clearInterval(healthTimer);
       clearInterval(presenceHeartbeat);
-      if (presenceTimer) clearTimeout(presenceTimer);
       unstatus();
-      unsubscribe();
+      unsubscribeOwn();
+      unsubscribeAll();
       if (listenSocket) uWS.us_listen_socket_close(listenSocket);
       listenSocket = null;
       for (const ws of sockets.every()) if (!ws.getUserData().closed) ws.end(CLOSE.SHUTDOWN, 'shutdown');
+      presence.stop();
     },
   };
 }

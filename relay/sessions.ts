@@ -15,6 +15,16 @@ export interface SocketData {
   violations: number;
   /** The client said it is idle. */
   away: boolean;
+  /** Events that arrived between binding the socket and its `ready` frame, sent right after it. */
+  early: string[] | null;
+}
+
+/** Pushes one serialised event frame, or holds it until the socket's `ready` frame has gone out. */
+export function pushText(ws: WebSocket<SocketData>, text: string): void {
+  const d = ws.getUserData();
+  if (d.closed || d.userId === null) return;
+  if (d.early) { if (d.early.length < 1_000) d.early.push(text); return; }
+  ws.send(text, false);
 }
 
 export type Socket = WebSocket<SocketData>;

@@ -2,7 +2,6 @@
  * NATS subject names (also used by the in-process bus), in one place.
  *
  * - rpc:         request/reply, served by central in the queue group `central`
- * - events:      push fan-out from central to every relay (being replaced by relayEvents + broadcast)
  * - relayEvents: events for the people one relay holds; only that relay's bus identity may subscribe
  * - broadcast:   organisation-wide events and control messages (sessions ended, file grants dropped)
  * - relayInbox:  the reply-inbox prefix of one relay; its bus identity may subscribe only below it
@@ -13,7 +12,6 @@
 export const SUBJECTS = {
   rpc: (method: string) => `sb.rpc.${method}`,
   rpcWildcard: 'sb.rpc.>',
-  events: 'sb.events',
   relayEvents: (relayId: string) => `sb.events.relay.${relayId}`,
   broadcast: 'sb.events.all',
   relayInbox: (relayId: string) => `_INBOX_relay_${relayId}`,

@@ -4,11 +4,14 @@ import type { Actor } from '../actor.js';
 import type { EventSink, Store } from '../ports.js';
 import { intList, obj, oneOf, str } from '../validate.js';
 import { PRESENCE_HEARTBEAT_MS } from '../../shared/protocol/frames.js';
+import { relayIdFrom } from '../../shared/subjects.js';
 
 /** One live connection as reported by a relay. */
 interface DeviceEntry { device_type: DeviceType; status: 'online' | 'away'; relay: string; at: number }
 
-const TTL_MS = PRESENCE_HEARTBEAT_MS * 2 + 10_000;
+/** Two missed heartbeats and a margin: a relay that died stops repeating its reports. */
+export const PRESENCE_TTL_MS = PRESENCE_HEARTBEAT_MS * 2 + 10_000;
+const TTL_MS = PRESENCE_TTL_MS;
 const key = (userId: number) => `presence:${userId}`;
 
 /**
@@ -19,17 +22,24 @@ const key = (userId: number) => `presence:${userId}`;
 export class PresenceService {
   constructor(private readonly store: Store, private readonly cache: Cache, private readonly events: EventSink) {}
 
-  /** A relay reports connections opening, changing or closing. */
+  /**
+   * A relay reports connections opening, changing or closing. Each entry was verified by central's dispatcher
+   * (its token resolved to this user and session), so routing learns of it before any cache work.
+   */
   async report(params: unknown): Promise<{ ok: true }> {
     const p = obj(params);
-    const relay = str(p.relay, 'relay', { max: 64 });
-    const entries = Array.isArray(p.entries) ? p.entries.slice(0, 10_000) : [];
-    const touched = new Set<number>();
-    for (const raw of entries) {
+    const relay = relayIdFrom(str(p.relay, 'relay', { max: 64 }));
+    const entries = (Array.isArray(p.entries) ? p.entries.slice(0, 10_000) : []).map((raw) => {
       const e = obj(raw, 'entries[]');
-      const userId = Number(e.user_id);
-      const sessionId = str(e.session_id, 'session_id', { max: 64 });
-      const status = oneOf(e.status, 'status', ['online', 'away', 'offline'] as const);
+      return {
+        userId: Number(e.user_id),
+        sessionId: str(e.session_id, 'session_id', { max: 64 }),
+        status: oneOf(e.status, 'status', ['online', 'away', 'offline'] as const),
+      };
+    });
+    this.events.located(entries.map((e) => ({ user_id: e.userId, session_id: e.sessionId, relay, connected: e.status !== 'offline' })));
+    const touched = new Set<number>();
+    for (const { userId, sessionId, status } of entries) {
       const before = await this.of(userId);
       if (status === 'offline') await this.cache.hdel(key(userId), sessionId).catch(() => {}); // the entry expires by its TTL
       else {

@@ -41,7 +41,18 @@ export interface SendItem {
   params?: unknown;
 }
 
-/** What central publishes for relays: events to deliver, and control messages. */
+/**
+ * What central publishes for relays: events to deliver (on one relay's subject, with the recipients it holds;
+ * or `'*'` on the broadcast subject), and control messages on the broadcast subject.
+ */
 export type EventEnvelope =
   | { kind: 'event'; recipients: number[] | '*'; event: ServerEvent }
-  | { kind: 'sessions_ended'; session_ids: string[]; reason: string };
+  | { kind: 'sessions_ended'; session_ids: string[]; reason: string }
+  /** A central started: every relay reports the sessions it holds at once, so events find them again. */
+  | { kind: 'reannounce' };
+
+/** Between central processes: what one of them learned from a presence report (`sb.central.whereabouts`). */
+export interface WhereaboutsNote {
+  from: string;
+  entries: { user_id: number; session_id: string; relay: string; connected: boolean }[];
+}

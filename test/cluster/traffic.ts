@@ -19,6 +19,8 @@ export interface Device {
   home: number;
   sdk: SwitchboardClient;
   seen: Map<string, number>;
+  /** When each `conv:seq` first surfaced on this device (by push, ack or catch-up). */
+  firstSeenAt: Map<string, number>;
   /** Connection states seen, with the time. */
   states: { at: number; state: ConnectionState }[];
   /** (time acknowledged, send→ack ms) for every send of this device. */
@@ -26,7 +28,7 @@ export interface Device {
   links: { at: number; central: 'up' | 'down' }[];
 }
 
-export interface Send { cmid: string; convId: number; device: Device; promise: Promise<MessageView>; acked: boolean; ackedAt: number }
+export interface Send { cmid: string; convId: number; device: Device; promise: Promise<MessageView>; acked: boolean; ackedAt: number; message?: MessageView }
 
 let runCounter = 0;
 
@@ -71,8 +73,12 @@ export class Traffic {
           baseUrl: url, fallbackUrls: others, token: login.token, WebSocket: WebSocket as unknown as WebSocketCtor,
           reconnectMinMs: 50, reconnectMaxMs: 500, resyncIntervalMs: 0,
         });
-        const d: Device = { user: users[i]!, home, sdk, seen: new Map(), states: [], acks: [], links: [] };
-        sdk.on('message', (m: MessageView) => { const key = `${m.conv_id}:${m.seq}`; d.seen.set(key, (d.seen.get(key) ?? 0) + 1); });
+        const d: Device = { user: users[i]!, home, sdk, seen: new Map(), firstSeenAt: new Map(), states: [], acks: [], links: [] };
+        sdk.on('message', (m: MessageView) => {
+          const key = `${m.conv_id}:${m.seq}`;
+          d.seen.set(key, (d.seen.get(key) ?? 0) + 1);
+          if (!d.firstSeenAt.has(key)) d.firstSeenAt.set(key, Date.now());
+        });
         sdk.on('state', (s) => d.states.push({ at: Date.now(), state: s }));
         sdk.on('link', (c) => d.links.push({ at: Date.now(), central: c }));
         traffic.devices.push(d);
@@ -100,7 +106,7 @@ export class Traffic {
         const cmid = `c${this.seed}-${++this.n}-${d.user.id}`;
         const t0 = Date.now();
         const entry: Send = { cmid, convId: conv.id, device: d, acked: false, ackedAt: 0, promise: d.sdk.send(conv.id, `${d.user.name} #${this.n}`, cmid) };
-        entry.promise.then(() => { entry.acked = true; entry.ackedAt = Date.now(); d.acks.push({ at: entry.ackedAt, ms: entry.ackedAt - t0 }); }, () => {});
+        entry.promise.then((m) => { entry.acked = true; entry.ackedAt = Date.now(); entry.message = m; d.acks.push({ at: entry.ackedAt, ms: entry.ackedAt - t0 }); }, () => {});
         this.sends.push(entry);
         await new Promise((r) => setTimeout(r, minMs + this.random() * (maxMs - minMs)));
       }
@@ -110,6 +116,26 @@ export class Traffic {
   async stopSending(): Promise<void> {
     this.running = false;
     await Promise.all(this.loops);
+  }
+
+  /**
+   * Pushes of the sends acknowledged in [from, to): for every other member's device, how long after the ack the
+   * message surfaced there, or that it has not (yet). Read before verify(), whose catch-up would hide a lost push.
+   */
+  pushes(from: number, to: number): { delivered: number; missing: string[]; lateMs: number[] } {
+    const out = { delivered: 0, missing: [] as string[], lateMs: [] as number[] };
+    for (const s of this.sends) {
+      if (!s.acked || !s.message || s.ackedAt < from || s.ackedAt >= to) continue;
+      const conv = this.convs.find((c) => c.id === s.convId)!;
+      const key = `${s.convId}:${s.message.seq}`;
+      for (const d of this.devices) {
+        if (d.user.id === s.device.user.id || !this.membersOf(conv).includes(d.user.id)) continue;
+        const at = d.firstSeenAt.get(key);
+        if (at === undefined) out.missing.push(`${d.user.name}@${d.home} ${key}`);
+        else { out.delivered += 1; out.lateMs.push(Math.max(0, at - s.ackedAt)); }
+      }
+    }
+    return out;
   }
 
   ackedBy(at: number): string[] { return this.sends.filter((s) => s.acked && s.ackedAt <= at).map((s) => s.cmid); }
