@@ -73,6 +73,10 @@ export class BusEventSink implements EventSink {
     this.bus.publish(SUBJECTS.broadcast, { kind: 'sessions_ended', session_ids: sessionIds, reason } satisfies EventEnvelope);
   }
 
+  accessRevoked(userIds: number[]): void {
+    if (userIds.length > 0) this.bus.publish(SUBJECTS.broadcast, { kind: 'access_revoked', user_ids: userIds } satisfies EventEnvelope);
+  }
+
   located(entries: Whereabout[]): void {
     if (entries.length === 0) return;
     this.routes.note(entries);

@@ -288,6 +288,8 @@ export interface EventSink {
   sessionsEnded(sessionIds: string[], reason: string): void;
   /** Where verified sessions are connected, so that events go only to the relays holding their recipients. */
   located(entries: Whereabout[]): void;
+  /** After commit: these people lost access; every relay drops what it cached of their rights (file grants). */
+  accessRevoked(userIds: number[]): void;
 }
 
 export interface Clock {

@@ -27,9 +27,9 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
   cacheDir: string;
   cacheMaxBytes: number;
   maxBytes: number;
-}): { stats(): { cache_hits: number; origin_fetches: number; cached_files: number; cached_bytes: number } } {
+}): FileRoutes {
   const cache = new FileCache(deps.cacheDir, deps.cacheMaxBytes);
-  const grants = new Map<string, { file: FileView; at: number }>();
+  const grants = new FileGrants();
   const counters = { cache_hits: 0, origin_fetches: 0 };
 
   app.post('/api/v1/files', (res: HttpResponse, req: HttpRequest) => {
@@ -86,7 +86,7 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
           file = await deps.rpc<FileView>(INTERNAL.fileFinish, { credential: actor.credential, params: { ...meta, upload_id: begun.upload_id } });
         }
         await cache.adopt(temp.path, sha256, size);
-        grants.set(`${actor.userId}:${file.id}`, { file, at: Date.now() });
+        grants.set(actor.userId, file, Date.now());
         sendJson(res, state, 200, file);
       } catch (e) {
         temp.close();
@@ -126,17 +126,16 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
   });
 
   async function grantFor(actor: Actor, fileId: number): Promise<FileView> {
-    const key = `${actor.userId}:${fileId}`;
-    const g = grants.get(key);
+    const g = grants.get(actor.userId, fileId);
     if (g && Date.now() - g.at < GRANT_FRESH_MS) return g.file;
+    const asked = Date.now();
     try {
       const file = await deps.rpc<FileView>(INTERNAL.fileMeta, { credential: actor.credential, params: { file_id: fileId } });
-      if (grants.size > 100_000) grants.clear();
-      grants.set(key, { file, at: Date.now() });
+      grants.set(actor.userId, file, asked);
       return file;
     } catch (e) {
       if (e instanceof AppError && e.code === 'SB_CENTRAL_UNAVAILABLE' && g && Date.now() - g.at < GRANT_STALE_MS && cache.has(g.file.sha256)) return g.file;
-      if (e instanceof AppError && e.code === 'SB_NOT_FOUND') grants.delete(key);
+      if (e instanceof AppError && (e.code === 'SB_NOT_FOUND' || e.code === 'SB_FORBIDDEN')) grants.drop([actor.userId]);
       throw e;
     }
   }
@@ -161,5 +160,48 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
     return bytes;
   }
 
-  return { stats: () => ({ ...counters, cached_files: cache.count, cached_bytes: cache.bytes }) };
+  return {
+    stats: () => ({ ...counters, cached_files: cache.count, cached_bytes: cache.bytes }),
+    dropGrants: (userIds) => grants.drop(userIds),
+  };
+}
+
+export interface FileRoutes {
+  stats(): { cache_hits: number; origin_fetches: number; cached_files: number; cached_bytes: number };
+  /** Central revoked these people's access (removed, left, disabled): what they may open is asked again. */
+  dropGrants(userIds: number[]): void;
+}
+
+/**
+ * Who may open which file, as central last said: per person, so that a revocation drops all of theirs at once.
+ * A grant asked for before the person's latest revocation is not kept (it may predate the change).
+ */
+class FileGrants {
+  private readonly byUser = new Map<number, Map<number, { file: FileView; at: number }>>();
+  private readonly revokedAt = new Map<number, number>();
+  private size = 0;
+
+  get(userId: number, fileId: number): { file: FileView; at: number } | undefined {
+    return this.byUser.get(userId)?.get(fileId);
+  }
+
+  set(userId: number, file: FileView, askedAt: number): void {
+    if ((this.revokedAt.get(userId) ?? 0) >= askedAt) return;
+    if (this.size > 100_000) { this.byUser.clear(); this.size = 0; }
+    let mine = this.byUser.get(userId);
+    if (!mine) this.byUser.set(userId, mine = new Map());
+    if (!mine.has(file.id)) this.size += 1;
+    mine.set(file.id, { file, at: askedAt });
+  }
+
+  drop(userIds: number[]): void {
+    const now = Date.now();
+    for (const id of userIds) {
+      this.size -= this.byUser.get(id)?.size ?? 0;
+      this.byUser.delete(id);
+      this.revokedAt.set(id, now);
+    }
+    // Revocation times matter only while a request asked before them can still be answered.
+    if (this.revokedAt.size > 10_000) for (const [id, at] of this.revokedAt) if (now - at > 60_000) this.revokedAt.delete(id);
+  }
 }

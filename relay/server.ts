@@ -375,6 +375,8 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
       for (const sid of env.session_ids) {
         for (const ws of sockets.ofSession(sid)) if (!ws.getUserData().closed) ws.end(CLOSE.SESSION_ENDED, env.reason);
       }
+    } else if (env.kind === 'access_revoked') {
+      fileRoutes.dropGrants(env.user_ids);
     } else if (env.kind === 'reannounce') {
       // A central just started: proof enough that central is back (setCentral re-announces too).
       if (centralUp) reannounce();

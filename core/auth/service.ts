@@ -136,6 +136,8 @@ export class AuthService {
   async endAllSessions(userId: number, reason: string): Promise<number> {
     const ended = await this.store.sessions.revokeAllForUser(userId, this.clock.now());
     await this.forget(ended, reason);
+    // Disabled or reset: whatever a relay cached of their rights goes too, not only their sockets.
+    this.events.accessRevoked([userId]);
     return ended.length;
   }
 

@@ -204,6 +204,7 @@ export class MessagingService {
     if (member.role === 'member' || target.role === 'owner') throw new AppError('SB_FORBIDDEN', 'Only the owner or a group admin can remove members');
     await this.systemChange(actor, p, convId, { event: 'member_removed', actor_id: actor.userId, user_ids: [userId] },
       { removeMembers: [userId] }, ['owner', 'admin'], [userId]);
+    this.events.accessRevoked([userId]);
     return this.viewFor(conversation, actor.userId);
   }
 
@@ -220,6 +221,7 @@ export class MessagingService {
       if (others[0]) effects.setOwner = others[0].user_id;
     }
     await this.systemChange(actor, p, convId, { event: 'member_left', actor_id: actor.userId }, effects, undefined, [actor.userId]);
+    this.events.accessRevoked([actor.userId]);
     return { conv_id: convId };
   }
 

@@ -49,7 +49,9 @@ export type EventEnvelope =
   | { kind: 'event'; recipients: number[] | '*'; event: ServerEvent }
   | { kind: 'sessions_ended'; session_ids: string[]; reason: string }
   /** A central started: every relay reports the sessions it holds at once, so events find them again. */
-  | { kind: 'reannounce' };
+  | { kind: 'reannounce' }
+  /** These people lost access to something (removed from a conversation, left, disabled): relays drop their file grants. */
+  | { kind: 'access_revoked'; user_ids: number[] };
 
 /** Between central processes: what one of them learned from a presence report (`sb.central.whereabouts`). */
 export interface WhereaboutsNote {
