@@ -75,6 +75,8 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
   services.directory.current().catch((e: unknown) => log.error({ err: e }, 'directory load failed'));
 
   const handlers = rpcHandlers(services);
+  // Per-operation latency and request ids at debug level; checked once, since the hot path runs this per request.
+  const debug = log.isLevelEnabled('debug');
   let inFlight = 0;
   const prefix = SUBJECTS.rpc('');
   const unserve: Unsubscribe = bus.serve(SUBJECTS.rpcWildcard, async (payload: RpcRequest, subject: string) => {
@@ -88,10 +90,15 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
     const weight = !admitted ? 0 : method === INTERNAL.sendMany ? batchSize(payload) : 1;
     if (admitted && inFlight + weight > Math.max(config.limits.centralInFlight, weight)) throw new AppError('SB_BUSY');
     inFlight += weight;
+    const started = performance.now();
+    const requestId = payload?.request_id;
     try {
-      return await handler(payload ?? {});
+      const result = await handler(payload ?? {});
+      if (debug) log.debug({ method, request_id: requestId, ms: Math.round((performance.now() - started) * 100) / 100 }, 'rpc');
+      return result;
     } catch (e) {
-      if (!(e instanceof AppError)) log.error({ err: e, method }, 'rpc failed');
+      if (!(e instanceof AppError)) log.error({ err: e, method, request_id: requestId }, 'rpc failed');
+      else if (debug) log.debug({ method, request_id: requestId, ms: Math.round((performance.now() - started) * 100) / 100, code: e.code }, 'rpc refused');
       throw e;
     } finally {
       inFlight -= weight;
