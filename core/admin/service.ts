@@ -1,8 +1,9 @@
 import { AppError } from '../../shared/errors.js';
 import { hashPassword } from '../../shared/crypto.js';
 import { randomId } from '../../shared/ids.js';
-import type { AuditEntry, ConversationView, SessionView, UserView } from '../../shared/protocol/types.js';
+import type { AuditEntry, AuditVerifyResult, ConversationView, SessionView, UserView } from '../../shared/protocol/types.js';
 import type { Actor } from '../actor.js';
+import { verifyAuditChain } from './audit-chain.js';
 import type { AuthService } from '../auth/service.js';
 import type { MessagingService } from '../messaging/service.js';
 import type { Clock, EventSink, Store } from '../ports.js';
@@ -135,6 +136,12 @@ export class AdminService {
       limit: optInt(p.limit, 'limit', { min: 1, max: 1000 }) ?? 100,
       beforeId: optInt(p.before, 'before', { min: 1 }),
     });
+  }
+
+  /** Walks the audit log's hash chain and reports the first broken link. */
+  async verifyAudit(actor: Actor): Promise<AuditVerifyResult> {
+    await this.requireAdmin(actor);
+    return verifyAuditChain(this.store.audit);
   }
 
   async requireAdmin(actor: Actor): Promise<void> {
