@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AppError } from '../shared/errors.js';
-import type { AuditEntry, ConversationView, LoginResult, SessionView, UserView } from '../shared/protocol/types.js';
+import type { AuditEntry, AuditVerifyResult, ConversationView, LoginResult, SessionView, UserView } from '../shared/protocol/types.js';
 import { ApiClient } from '../shared/sdk/api.js';
 import type { DirDept, DirPerson, DirPolicy } from '../shared/protocol/directory.js';
 import { extname } from 'node:path';
@@ -25,6 +25,7 @@ const HELP = `Usage: switchboard admin <command> [options]
   sessions [--user ACCOUNT]
   session revoke SESSION_ID
   audit [--limit N]
+  audit verify                  checks the audit log's hash chain; exits 1 at the first broken link
 
   dept list [--org N]                         the department tree with member counts
   dept add NAME [--parent DEPT_ID] [--org N] [--sort N]
@@ -166,6 +167,11 @@ export async function runAdmin(args: string[], out: (s: string) => void = (s) =>
         const list = await api.call<AuditEntry[]>('admin.audit', { limit: flag(args, '--limit') ?? 50 });
         print(list, () => table(list.map((e) => ({ ...e, at: new Date(e.at).toISOString(), details: JSON.stringify(e.details) })), ['id', 'at', 'actor_id', 'action', 'target', 'details']));
         return 0;
+      }
+      case 'audit verify': {
+        const r = await api.call<AuditVerifyResult>('admin.audit.verify');
+        print(r, () => (r.ok ? `audit chain intact: ${r.rows} rows` : `audit chain broken at row ${r.first_broken!.id}: ${r.first_broken!.reason}`));
+        return r.ok ? 0 : 1;
       }
       case 'dept list': {
         const snap = await api.directorySnapshot();
