@@ -11,6 +11,9 @@ const PERSON_CORE: FlagSpec[] = [
 ];
 const ORG = { flag: '--org', value: 'N', field: 'org_id' };
 const LIMIT = { flag: '--limit', value: 'N' };
+/** The CLI finds the user or person by account; the server names the id it was given. */
+const USER = { ACCOUNT: 'user_id' };
+const PERSON = { ACCOUNT: 'person_id' };
 
 export const ADMIN_CLI: CliSpec = {
   program: 'switchboard admin',
@@ -23,10 +26,10 @@ export const ADMIN_CLI: CliSpec = {
     { name: 'help', help: 'this list; COMMAND --help for one command' },
     { name: 'user add', args: ['ACCOUNT'], flags: [{ flag: '--password', value: 'PW', required: true }, { flag: '--name', value: 'NAME' }, { flag: '--admin', field: 'is_admin' }] },
     { name: 'user list', flags: [{ flag: '--q', value: 'TEXT' }, LIMIT] },
-    { name: 'user disable', args: ['ACCOUNT'], help: 'ends all of the user\'s sessions at once' },
-    { name: 'user enable', args: ['ACCOUNT'] },
-    { name: 'user passwd', args: ['ACCOUNT'], flags: [{ flag: '--password', value: 'PW', required: true }] },
-    { name: 'user admin', args: ['ACCOUNT', 'on|off'] },
+    { name: 'user disable', argFields: USER, args: ['ACCOUNT'], help: 'ends all of the user\'s sessions at once' },
+    { name: 'user enable', argFields: USER, args: ['ACCOUNT'] },
+    { name: 'user passwd', argFields: USER, args: ['ACCOUNT'], flags: [{ flag: '--password', value: 'PW', required: true }] },
+    { name: 'user admin', argFields: USER, args: ['ACCOUNT', 'on|off'] },
     { name: 'group create', flags: [{ flag: '--title', value: 'TITLE', required: true }, { flag: '--owner', value: 'ACCOUNT', field: 'owner_id', required: true },
       { flag: '--members', value: 'A,B,C', field: 'member_ids', required: true }] },
     { name: 'sessions', flags: [{ flag: '--user', value: 'ACCOUNT', field: 'user_id' }] },
@@ -40,17 +43,17 @@ export const ADMIN_CLI: CliSpec = {
     { name: 'dept sort', args: ['DEPT_ID', 'N'] },
     { name: 'dept delete', args: ['DEPT_ID'], flags: [{ flag: '--move-to', value: 'DEPT_ID' }], help: 'only when empty, or moving members and sub-departments' },
     { name: 'person add', args: ['ACCOUNT'], flags: [{ flag: '--name', value: 'NAME', required: true }, ...PERSON_CORE, ...PERSON_FIELDS] },
-    { name: 'person set', args: ['ACCOUNT'], flags: [{ flag: '--name', value: 'N' }, ...PERSON_CORE, { flag: '--status', value: 'active|disabled|left' }, ...PERSON_FIELDS] },
-    { name: 'person show', args: ['ACCOUNT'] },
-    { name: 'person delete', args: ['ACCOUNT'] },
+    { name: 'person set', argFields: PERSON, args: ['ACCOUNT'], flags: [{ flag: '--name', value: 'N' }, ...PERSON_CORE, { flag: '--status', value: 'active|disabled|left' }, ...PERSON_FIELDS] },
+    { name: 'person show', argFields: PERSON, args: ['ACCOUNT'] },
+    { name: 'person delete', argFields: PERSON, args: ['ACCOUNT'] },
     { name: 'person search', args: ['TEXT...'], flags: [LIMIT], help: 'by name, account, pinyin (zhangsan / zs), mobile, email, department' },
     { name: 'org create', args: ['NAME'], help: 'another org structure over the same people' },
     { name: 'org import', args: ['FILE'], flags: [{ flag: '--dry-run', field: 'dry_run' }, { flag: '--format', value: 'csv|xlsx|rtx' }, ORG] },
     { name: 'org export', args: ['FILE'], flags: [{ flag: '--format', value: 'csv|xlsx' }, ORG] },
     { name: 'policy list' },
-    { name: 'policy set', args: ['person|dept', 'ID'], flags: [{ flag: '--fields', value: 'mobile,email,...', required: true }], help: 'confidential fields (others see ***)' },
+    { name: 'policy set', argFields: { ID: 'target_id', 'person|dept': 'target' }, args: ['person|dept', 'ID'], flags: [{ flag: '--fields', value: 'mobile,email,...', required: true }], help: 'confidential fields (others see ***)' },
     { name: 'policy delete', args: ['POLICY_ID'] },
-    { name: 'scope set', args: ['ACCOUNT'], flags: [{ flag: '--depts', value: 'ID,ID', field: 'dept_ids', required: true }],
+    { name: 'scope set', argFields: USER, args: ['ACCOUNT'], flags: [{ flag: '--depts', value: 'ID,ID', field: 'dept_ids', required: true }],
       help: 'an administrator sees confidential fields only there (empty: everywhere)' },
   ],
   footer: `Field options: ${PERSON_FIELDS.map(flagText).join(' ')}.

@@ -22,6 +22,8 @@ export interface CommandSpec {
   name: string;
   /** Positional placeholders: "ACCOUNT", "[NAME]" (optional), "TEXT..." (the rest). */
   args?: string[];
+  /** The API field a placeholder fills, when it is not the placeholder in lower case (ACCOUNT → user_id). */
+  argFields?: Record<string, string>;
   flags?: FlagSpec[];
   /** One line for the help, after the usage. */
   help?: string;
@@ -102,7 +104,7 @@ const placeholder = (arg: string) => arg.replace(/^\[|\]$/g, '').replace(/\.\.\.
 export function spellFields(message: string, command: CommandSpec | undefined, spec?: CliSpec): string {
   if (!command) return message;
   const names = new Map<string, string>();
-  for (const a of command.args ?? []) names.set(placeholder(a).toLowerCase(), placeholder(a));
+  for (const a of command.args ?? []) names.set(command.argFields?.[placeholder(a)] ?? placeholder(a).toLowerCase(), placeholder(a));
   for (const f of [...(spec?.globalFlags ?? []), ...(command.flags ?? [])]) names.set(fieldOf(f), f.flag);
   let out = message;
   const lead = /^([a-z][a-z0-9_]*)(\[\d+\])?:/.exec(out);

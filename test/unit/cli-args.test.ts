@@ -105,3 +105,12 @@ t.test('the admin table: flags are consistent, help and usage come from it, and 
   t.notMatch(help, /--[a-z]+_[a-z]/, 'no underscore in any flag of the help');
   t.match(commandHelp(ADMIN_CLI, ADMIN_CLI.commands.find((c) => c.name === 'user add')!), /^Usage: switchboard admin user add ACCOUNT --password PW \[--name NAME\] \[--admin\]/);
 });
+
+t.test('an account the CLI resolves reads as ACCOUNT in the server\'s messages about the id', async (t) => {
+  const disable = ADMIN_CLI.commands.find((c) => c.name === 'user disable')!;
+  t.equal(spellFields('user_id: administrators cannot disable themselves', disable, ADMIN_CLI), 'ACCOUNT: administrators cannot disable themselves');
+  const policy = ADMIN_CLI.commands.find((c) => c.name === 'policy set')!;
+  t.equal(spellFields('target_id: must be an integer', policy, ADMIN_CLI), 'ID: must be an integer');
+  const show = ADMIN_CLI.commands.find((c) => c.name === 'person show')!;
+  t.equal(spellFields('person_id: must be at least 1', show, ADMIN_CLI), 'ACCOUNT: must be at least 1');
+});
