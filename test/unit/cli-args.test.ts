@@ -35,7 +35,7 @@ t.test('unknown commands are refused with the nearest command', async (t) => {
   t.equal(usage(['usres']), "unknown command 'admin usres'; did you mean 'admin user'?");
   t.match(usage(['frobnicate']), /^unknown command 'admin frobnicate'; run 'switchboard admin help'/);
   t.match(usage(['user']), /^'admin user' needs one of: add, list, disable/);
-  t.match(usage(['audit', 'verify']), /^unexpected argument 'verify' for 'admin audit'; usage: switchboard admin audit \[--limit N\]/);
+  t.match(usage(['sessions', 'extra']), /^unexpected argument 'extra' for 'admin sessions'; usage: switchboard admin sessions \[--user ACCOUNT\]/);
   t.match(usage(['dept', 'delete']), /^'admin dept delete' needs DEPT_ID/);
 });
 
