@@ -2,7 +2,11 @@ import t from 'tap';
 import { ApiClient } from '../../shared/sdk/api.js';
 import { API, type Method } from '../../shared/protocol/api.js';
 import type { ConversationView, HistoryPage, LoginResult } from '../../shared/protocol/types.js';
-import { makeUser, rawSocket, startServer, waitFor } from '../helpers/server.js';
+import type { DirDept, DirPerson, DirPolicy } from '../../shared/protocol/directory.js';
+import { OPERATION_LIST } from '../../core/operations.js';
+import { rpcHandlers } from '../../central/rpc/handlers.js';
+import { sampleParams } from '../helpers/sample-params.js';
+import { makeUser, rawSocket, signIn, startServer, waitFor } from '../helpers/server.js';
 
 t.test('nobody reads or writes a conversation they are not in', async (t) => {
   const server = await startServer();
@@ -64,6 +68,73 @@ t.test('only administrators reach the admin API', async (t) => {
   t.equal(users.length, 2, 'no user was created by the refused calls');
   const audit = await server.admin.call<{ action: string }[]>('admin.audit', {});
   t.notOk(audit.some((e) => e.action !== 'user.create'), 'and nothing else was audited as done');
+});
+
+t.test('every operation in the table passes the gate: no credential, a user on an administrator operation, an administrator outside their scope', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.stop());
+  const admin = server.admin;
+  const user = await makeUser(server, 'Plain');
+  // Two departments; the scoped administrator holds only the first.
+  const inside = await admin.call<DirDept>('admin.dir.dept.create', { name: 'Inside', org_id: 1 });
+  const outside = await admin.call<DirDept>('admin.dir.dept.create', { name: 'Outside', org_id: 1 });
+  const near = await admin.call<DirPerson>('admin.dir.person.create', { account: 'near', name: 'Near', depts: [inside.id] });
+  const far = await admin.call<DirPerson>('admin.dir.person.create', { account: 'far', name: 'Far', depts: [outside.id] });
+  const policy = await admin.call<DirPolicy>('admin.dir.policy.set', { target: 'person', target_id: far.id, fields: ['mobile'] });
+  await admin.call('admin.users.password', { user_id: far.user_id, password: 'far-password-1' });
+  await signIn(server.url, 'far', 'far-password-1');
+  const farSession = (await admin.call<{ id: string; user_id: number }[]>('admin.sessions.list', { user_id: far.user_id }))[0]!.id;
+  const hrUser = await admin.call<{ id: number }>('admin.users.create', { account: 'hr', name: 'HR', password: 'hr-password-1', is_admin: true });
+  await admin.call('admin.dir.scope.set', { user_id: hrUser.id, dept_ids: [inside.id] });
+  const hr = new ApiClient(server.url, await signIn(server.url, 'hr', 'hr-password-1'));
+  const anonymous = new ApiClient(server.url);
+  const dispatch = rpcHandlers(server.node.central!.services);
+
+  // What a refused call could have changed.
+  const state = async () => JSON.stringify({
+    users: await admin.call('admin.users.list', { limit: 1000 }),
+    sessions: (await admin.call<unknown[]>('admin.sessions.list', {})).length,
+    audit: (await admin.call<unknown[]>('admin.audit', { limit: 1000 })).length,
+    directory: await admin.call('dir.orgs'),
+    people: [await admin.call('dir.person', { person_id: near.id }), await admin.call('dir.person', { person_id: far.id })],
+    policies: await admin.call('admin.dir.policy.list'),
+    conversations: [(await user.api.call<unknown[]>('conv.list')).length, (await hr.call<unknown[]>('conv.list')).length, (await admin.call<unknown[]>('conv.list')).length],
+  });
+  const before = await state();
+
+  // Params that pass the schema and name only what lies outside the scoped administrator's departments.
+  const farNames: Record<string, unknown> = {
+    user_id: far.user_id, person_id: far.id, dept_id: outside.id, parent_id: outside.id, move_to: outside.id, policy_id: policy.id,
+    session_id: farSession, owner_id: far.user_id, member_ids: [far.user_id], dept_ids: [outside.id], depts: [outside.id], target: 'dept', target_id: outside.id,
+  };
+  const counts = { unauthenticated: 0, forbidden: 0, outOfScope: 0 };
+  for (const [name, op] of OPERATION_LIST) {
+    const keys = Object.keys((op.params as { properties: Record<string, unknown> }).properties);
+    const params = sampleParams(op.params, Object.fromEntries(Object.entries(farNames).filter(([k]) => keys.includes(k))));
+    const viaHttp = op.http !== null;
+    const callAs = (api: ApiClient | null) => (viaHttp
+      ? (api ?? anonymous).call(name as Method, params)
+      : dispatch[name](api ? { credential: { token: api.token! }, params } : { params }));
+    if (op.auth !== 'none') {
+      await t.rejects(callAs(null), { code: 'SB_UNAUTHENTICATED' }, `${name} without a credential`);
+      counts.unauthenticated += 1;
+    }
+    if (op.auth === 'admin') {
+      await t.rejects(callAs(user.api), { code: 'SB_FORBIDDEN' }, `${name} by a user who is no administrator`);
+      counts.forbidden += 1;
+    }
+    if (op.auth === 'admin' && op.scope) {
+      await t.rejects(callAs(hr), { code: 'SB_FORBIDDEN', message: /Outside your administration scope/ }, `${name} by an administrator outside their scope`);
+      counts.outOfScope += 1;
+    }
+  }
+  t.ok(counts.unauthenticated >= 60 && counts.forbidden >= 25 && counts.outOfScope >= 20, `every gated operation was tried (${JSON.stringify(counts)})`);
+  t.equal(await state(), before, 'nothing changed');
+
+  // The scope limits, it does not lock out: inside it the same administrator acts.
+  const renamed = await hr.call<DirPerson>('admin.dir.person.update', { person_id: near.id, title: 'Moved on' });
+  t.equal(renamed.title, 'Moved on', 'an administrator changes people inside their scope');
+  await t.rejects(hr.call('admin.dir.person.update', { person_id: near.id, depts: [outside.id] }), { code: 'SB_FORBIDDEN' }, 'but cannot move them out of it');
 });
 
 t.test('disabling a user closes their sockets and stops their tokens at once', async (t) => {
