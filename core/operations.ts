@@ -32,3 +32,10 @@ export type ResultOf<K extends OperationName> = Static<Table[K]['result']>;
 
 /** The table, for code that walks it without caring which operation is which. */
 export const OPERATION_LIST = Object.entries(OPERATIONS) as [OperationName, Operation][];
+
+/** The SDK's `call` takes its types from here (see OperationTypes in shared/sdk/api.ts). */
+type OperationTypeMap = { [K in PublicName]: { params: ParamsOf<K>; result: ResultOf<K> } };
+declare module '../shared/sdk/api.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface OperationTypes extends OperationTypeMap {}
+}

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { statSync } from 'node:fs';
 import { ApiClient } from '../../shared/sdk/api.js';
-import type { AuditEntry, ConversationView, LoginResult, SessionView, UserView } from '../../shared/protocol/types.js';
+import type { AuditEntry, ConversationView, SessionView, UserView } from '../../shared/protocol/types.js';
 import { adminCli } from '../helpers/cli.js';
 import { ADMIN_PASSWORD, rawSocket, startServer } from '../helpers/server.js';
 
@@ -27,7 +27,7 @@ t.test('the admin CLI manages users, groups and sessions through the audited API
   t.equal(group.title, '项目组');
   t.equal(group.owner_id, zs.id, 'owned by zhangsan, not by the admin');
 
-  const zsLogin = await new ApiClient(server.url).call<LoginResult>('auth.login', { account: 'zhangsan', password: 'initial-pass' });
+  const zsLogin = await new ApiClient(server.url).call('auth.login', { account: 'zhangsan', password: 'initial-pass' });
   const sock = await rawSocket(server.url);
   sock.ws.send(JSON.stringify({ t: 'auth', token: zsLogin.token }));
   await sock.next((f) => f.t === 'ready');
