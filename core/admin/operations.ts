@@ -2,10 +2,11 @@ import { Type } from '@sinclair/typebox';
 import { AuditEntrySchema, ConversationSchema, SessionSchema, UserSchema } from '../../shared/protocol/schemas.js';
 import { GroupParams } from '../messaging/operations.js';
 import { op } from '../operation.js';
+import { ACCOUNT } from '../validate.js';
 import { UserId, UserListParams } from '../users/operations.js';
 
-/** Accounts: letters, digits and . _ - @, as enterprise directories use. */
-export const Account = Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9._@-]{2,64}$' });
+/** Accounts: letters, digits and . _ - @, as enterprise directories use (the same pattern imports check). */
+export const Account = Type.String({ minLength: 2, maxLength: 64, pattern: ACCOUNT.source });
 const Password = Type.String({ minLength: 8, maxLength: 256, description: 'at least 8 characters' });
 const OneUser = Type.Object({ user_id: UserId });
 const user = (p: { user_id: number }) => ({ userIds: [p.user_id] });

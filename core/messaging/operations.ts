@@ -3,11 +3,12 @@ import { toErrorBody } from '../../shared/errors.js';
 import { MAX_SENDS_PER_BATCH } from '../../shared/protocol/api.js';
 import { ConversationSchema, HistoryPageSchema, MessageSchema, OneOf, SyncResultSchema } from '../../shared/protocol/schemas.js';
 import { op } from '../operation.js';
+import { CMID } from '../validate.js';
 
 const ConvId = Type.Integer({ minimum: 1 });
 const UserId = Type.Integer({ minimum: 1 });
 /** Client ids: 1-64 URL-safe characters (UUIDs fit); a retry with the same one returns the original. */
-export const Cmid = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.:-]{1,64}$' });
+export const Cmid = Type.String({ minLength: 1, maxLength: 64, pattern: CMID.source });
 const OptCmid = Type.Optional(Cmid);
 const Title = Type.String({ minLength: 1, maxLength: 100 });
 const UserIds = Type.Array(UserId, { minItems: 1 });
