@@ -10,6 +10,7 @@ export type { EventEnvelope };
 
 const WHEREABOUTS = SUBJECTS.central('whereabouts');
 const MAX_HELD = 100_000;
+const MAX_WARMUP_MS = 10_000;
 
 export interface EventSinkOptions {
   /** How long a presence report routes without being repeated (relays repeat it every heartbeat). */
@@ -31,6 +32,7 @@ export class BusEventSink implements EventSink {
   private warmUntil = 0;
   private held: { event: ServerEvent; recipients: number[] }[] = [];
   private heldTimer: NodeJS.Timeout | null = null;
+  private heardAny = false;
   private unsubscribe: Unsubscribe | null = null;
 
   constructor(private readonly bus: Bus, private readonly opts: EventSinkOptions = { routeTtlMs: 130_000, warmupMs: 0 }) {
@@ -41,12 +43,25 @@ export class BusEventSink implements EventSink {
   start(): void {
     this.unsubscribe = this.bus.subscribe(WHEREABOUTS, (note: WhereaboutsNote) => {
       if (note.from === this.id || !Array.isArray(note.entries)) return;
+      this.heardAny = true;
       this.routes.note(note.entries);
       this.routeHeld();
     });
     if (this.opts.warmupMs > 0) {
-      this.warmUntil = Date.now() + this.opts.warmupMs;
-      this.heldTimer = setTimeout(() => this.releaseHeld(), this.opts.warmupMs);
+      const started = Date.now();
+      this.warmUntil = started + this.opts.warmupMs;
+      // On a loaded machine the first reports can take longer than the warm-up: while none has arrived,
+      // keep holding (up to MAX_WARMUP_MS), since until then every recipient looks unconnected.
+      const end = () => {
+        if (!this.heardAny && Date.now() - started < MAX_WARMUP_MS) {
+          this.warmUntil = Date.now() + 250;
+          this.heldTimer = setTimeout(end, 250);
+          this.heldTimer.unref();
+          return;
+        }
+        this.releaseHeld();
+      };
+      this.heldTimer = setTimeout(end, this.opts.warmupMs);
       this.heldTimer.unref();
     }
     this.bus.publish(SUBJECTS.broadcast, { kind: 'reannounce' } satisfies EventEnvelope);
@@ -79,6 +94,7 @@ export class BusEventSink implements EventSink {
 
   located(entries: Whereabout[]): void {
     if (entries.length === 0) return;
+    this.heardAny = true;
     this.routes.note(entries);
     this.bus.publish(WHEREABOUTS, { from: this.id, entries } satisfies WhereaboutsNote);
     this.routeHeld();

@@ -42,7 +42,7 @@ function batchSize(payload: RpcRequest | undefined): number {
 }
 
 /** How long after its start a central holds events for people not yet located (see BusEventSink). */
-export const ROUTE_WARMUP_MS = 1_500;
+export const ROUTE_WARMUP_MS = 3_000;
 
 // Presence reports also route events: refusing one would leave people without pushes until the next heartbeat.
 const UNMETERED = new Set<string>([INTERNAL.resolve, INTERNAL.ping, INTERNAL.presenceReport]);

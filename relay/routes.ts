@@ -1,8 +1,9 @@
+import { OPERATION_LIST, type OperationName } from '../core/operations.js';
 import { AppError } from '../shared/errors.js';
-import { API, type AuthLevel, type HttpMethod, type Method, type Operation } from '../shared/protocol/api.js';
+import type { AuthLevel, HttpMethod } from '../shared/protocol/api.js';
 
 export interface Route {
-  method: Method;
+  method: OperationName;
   http: HttpMethod;
   auth: AuthLevel;
   pattern: RegExp;
@@ -10,18 +11,18 @@ export interface Route {
   timeoutMs?: number;
 }
 
-/** Compiles the API table into matchers once, at start-up. */
+/** Compiles the operation table's HTTP routes into matchers once, at start-up. */
 export function compileRoutes(): Route[] {
-  return (Object.entries(API) as [Method, (typeof API)[Method]][]).map(([method, op]) => {
+  return OPERATION_LIST.flatMap(([method, op]) => {
+    if (!op.http) return [];
     const names: string[] = [];
     const source = op.http[1].replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_m, name: string) => {
       names.push(name);
       return '([^/]+)';
     });
-    return { method, http: op.http[0], auth: op.auth, pattern: new RegExp(`^${source}$`), names, timeoutMs: (op as Operation).timeoutMs };
+    return [{ method, http: op.http[0], auth: op.auth, pattern: new RegExp(`^${source}$`), names, timeoutMs: op.timeoutMs }];
   });
 }
-
 export type RouteMatch = { route: Route; pathParams: Record<string, string> } | { route: null; pathMatched: boolean };
 
 export function matchRoute(routes: Route[], httpMethod: string, path: string): RouteMatch {

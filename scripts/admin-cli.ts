@@ -4,6 +4,9 @@ import { dirname, join } from 'node:path';
 import { AppError } from '../shared/errors.js';
 import type { AuditEntry, AuditVerifyResult, ConversationView, LoginResult, SessionView, UserView } from '../shared/protocol/types.js';
 import { ApiClient } from '../shared/sdk/api.js';
+import { OPERATIONS } from '../core/operations.js';
+import { checkParams } from '../core/params.js';
+import type { Method } from '../shared/protocol/api.js';
 import type { DirDept, DirPerson, DirPolicy } from '../shared/protocol/directory.js';
 import { extname } from 'node:path';
 import { commandHelp, helpText, parseArgs, spellFields, UsageError, type Parsed } from './cli/args.js';
@@ -16,6 +19,22 @@ import { ADMIN_CLI } from './cli/admin-commands.js';
 const HELP = helpText(ADMIN_CLI);
 
 interface Saved { server: string; token: string; account: string }
+
+/**
+ * The API as the CLI calls it: a command's values are checked against the operation's params schema before
+ * anything is sent, and text from the command line is read as the schema says (digits as numbers, true/false,
+ * comma lists), so a bad option is refused here, naming its field, exactly as the server would refuse it.
+ */
+class CliApi {
+  private readonly api: ApiClient;
+  constructor(server: string, token: string | null = null) { this.api = new ApiClient(server, token); }
+  call<T>(method: Method, params: Record<string, unknown> = {}): Promise<T> {
+    return this.api.callUnchecked<T>(method, checkParams(OPERATIONS[method].params, params));
+  }
+  upload(...args: Parameters<ApiClient['upload']>) { return this.api.upload(...args); }
+  download(fileId: number) { return this.api.download(fileId); }
+  directorySnapshot() { return this.api.directorySnapshot(); }
+}
 
 function credentialsPath(): string {
   return process.env.SWITCHBOARD_CREDENTIALS ?? join(homedir(), '.config', 'switchboard', 'credentials.json');
@@ -52,7 +71,7 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
       const account = flag(args, '--account') ?? 'admin';
       const password = flag(args, '--password') ?? process.env.SWITCHBOARD_PASSWORD;
       if (!password) throw new AppError('SB_VALIDATION', 'password: pass --password or set SWITCHBOARD_PASSWORD');
-      const r = await new ApiClient(server).call<LoginResult>('auth.login', { account, password, device_type: 'cli', device_name: 'switchboard admin' });
+      const r = await new CliApi(server).call<LoginResult>('auth.login', { account, password, device_type: 'cli', device_name: 'switchboard admin' });
       const path = credentialsPath();
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, JSON.stringify({ server, token: r.token, account } satisfies Saved), { mode: 0o600 });
@@ -62,7 +81,7 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
     const path = credentialsPath();
     if (!existsSync(path)) throw new AppError('SB_UNAUTHENTICATED', 'Not signed in: run switchboard admin login first');
     const saved = JSON.parse(readFileSync(path, 'utf8')) as Saved;
-    const api = new ApiClient(flag(args, '--server') ?? saved.server, saved.token);
+    const api = new CliApi(flag(args, '--server') ?? saved.server, saved.token);
     const userId = async (account: string | undefined): Promise<number> => {
       if (!account) throw new AppError('SB_VALIDATION', 'account: required');
       if (/^#\d+$/.test(account)) return Number(account.slice(1));
@@ -291,7 +310,7 @@ function personParams(args: Parsed): Record<string, unknown> {
 }
 
 /** "#12" is a person id; anything else an account, found through search. */
-async function personId(api: ApiClient, ref: string | undefined): Promise<number> {
+async function personId(api: CliApi, ref: string | undefined): Promise<number> {
   if (!ref) throw new AppError('SB_VALIDATION', 'account: required');
   if (/^#\d+$/.test(ref)) return Number(ref.slice(1));
   const r = await api.call<{ results: { person: DirPerson }[] }>('dir.search', { q: ref, limit: 200 });

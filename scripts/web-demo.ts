@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../shared/config.js';
 import { ApiClient } from '../shared/sdk/api.js';
-import type { ConversationView, LoginResult, UserView } from '../shared/protocol/types.js';
+import type { ConversationView, UserView } from '../shared/protocol/types.js';
 import { startRole } from './roles.js';
 
 /**
@@ -25,12 +25,12 @@ export async function startDemo(overrides: Record<string, unknown> = {}): Promis
   const config = loadConfig({ role: 'all-in-one', env: {}, overrides: { port: 0, host: '127.0.0.1', dataDir, logLevel: 'warn', admin: { account: 'admin', password: adminPassword }, ...overrides } });
   const node = await startRole(config);
   const url = `http://127.0.0.1:${node.port}`;
-  const login = async (account: string, password: string) => (await new ApiClient(url).call<LoginResult>('auth.login', { account, password, device_type: 'cli' })).token;
+  const login = async (account: string, password: string) => (await new ApiClient(url).call('auth.login', { account, password, device_type: 'cli' })).token;
   const admin = new ApiClient(url, await login('admin', adminPassword));
   const password = 'demo-password';
   const people: Demo['people'] = {};
   // The organisation directory: every person is a sign-in user; passwords are set by the administrator.
-  const dept = async (name: string, parent_id?: number) => (await admin.call<{ id: number }>('admin.dir.dept.create', { name, parent_id })).id;
+  const dept = async (name: string, parent_id?: number) => (await admin.call('admin.dir.dept.create', { name, parent_id })).id;
   const eng = await dept('Engineering');
   const platform = await dept('Platform', eng);
   const clients = await dept('Clients', eng);
@@ -43,21 +43,21 @@ export async function startDemo(overrides: Record<string, unknown> = {}): Promis
   ] as const;
   let sort = 0;
   for (const [account, name, title, deptId, mobile] of staff) {
-    const person = await admin.call<{ id: number; user_id: number }>('admin.dir.person.create', {
+    const person = await admin.call('admin.dir.person.create', {
       account, name, english_name: name, title, mobile, email: `${account}@example.com`, depts: [{ dept_id: deptId, title, sort: ++sort }] });
-    await admin.call('admin.users.password', { user_id: person.user_id, password });
-    const user = await admin.call<UserView[]>('admin.users.list', { q: account }).then((l) => l.find((u) => u.account === account)!);
+    await admin.call('admin.users.password', { user_id: person.user_id!, password });
+    const user = await admin.call('admin.users.list', { q: account }).then((l) => l.find((u) => u.account === account)!);
     people[account] = { ...user, api: new ApiClient(url, await login(account, password)) };
   }
   // Mobile numbers in Operations are confidential (shown as *** to everyone else).
   await admin.call('admin.dir.policy.set', { target: 'dept', target_id: operations, fields: ['mobile'] });
   const p = people;
   const send = (api: ApiClient, conv: number, text: string) => api.call('msg.send', { conv_id: conv, cmid: `${conv}-${Math.random()}`, body: { text } });
-  const direct = await p.liwei!.api.call<ConversationView>('conv.direct', { user_id: p.zhangmin!.id });
-  const group = await p.liwei!.api.call<ConversationView>('conv.group', { title: 'Release 2.4', member_ids: [p.zhangmin!.id, p.wangfang!.id, p.chenjie!.id], cmid: 'demo-group' });
+  const direct = await p.liwei!.api.call('conv.direct', { user_id: p.zhangmin!.id });
+  const group = await p.liwei!.api.call('conv.group', { title: 'Release 2.4', member_ids: [p.zhangmin!.id, p.wangfang!.id, p.chenjie!.id], cmid: 'demo-group' });
   await p.liwei!.api.call('conv.notice', { conv_id: group.id, notice: 'Code freeze Friday 18:00. Release notes in the shared drive.', cmid: 'demo-notice' });
-  const other = await p.wangfang!.api.call<ConversationView>('conv.direct', { user_id: p.liwei!.id });
-  const ops = await p.chenjie!.api.call<ConversationView>('conv.group', { title: 'Ops on-call', member_ids: [p.liwei!.id, p.zhaolei!.id], cmid: 'demo-ops' });
+  const other = await p.wangfang!.api.call('conv.direct', { user_id: p.liwei!.id });
+  const ops = await p.chenjie!.api.call('conv.group', { title: 'Ops on-call', member_ids: [p.liwei!.id, p.zhaolei!.id], cmid: 'demo-ops' });
   await p.liwei!.api.call('conv.mute', { conv_id: ops.id, muted: true });
   await send(p.zhangmin!.api, direct.id, 'Morning! Did the build from last night pass?');
   await send(p.liwei!.api, direct.id, 'Yes, all green. I tagged it rc1.');

@@ -1,6 +1,9 @@
+import type { Static, TObject } from '@sinclair/typebox';
 import type { Actor } from '../../core/actor.js';
+import type { Operation, ScopeNames } from '../../core/operation.js';
+import { checkParams } from '../../core/params.js';
 import { AppError } from '../../shared/errors.js';
-import type { AuthLevel } from '../../shared/protocol/api.js';
+import type { AuthLevel } from '../../shared/protocol/operation.js';
 import type { RpcRequest } from './actors.js';
 
 /** How long a user's administrator flag is trusted before it is read again (ms). */
@@ -10,16 +13,26 @@ const ADMIN_CACHE_MAX = 10_000;
 export interface Gate {
   /** The actor the operation may run as, or a coded refusal (SB_UNAUTHENTICATED, SB_FORBIDDEN). */
   check(policy: AuthLevel, req: RpcRequest): Promise<Actor | null>;
+  /** The whole gate for one operation: actor, then params, then the administrator's scope. */
+  admit<P extends TObject>(op: Pick<Operation, 'auth'> & { params: P; scope?: (p: Static<P>) => ScopeNames }, req: RpcRequest): Promise<{ actor: Actor | null; params: Static<P> }>;
   /** Drops the cached administrator flag of a user whose rights just changed here. */
   forget(userId: number): void;
 }
 
+/** Whether an administrator's scope covers what an operation names (core/directory keeps the scopes). */
+export type ScopeCheck = (adminId: number, names: ScopeNames) => Promise<boolean>;
+
 /**
  * The one policy gate, run before any handler: a verified actor for 'user' and 'admin' operations, and
- * administrator rights for 'admin' ones. `isAdmin` reads the user record (enabled and is_admin); its answer
- * is cached briefly because admin operations come in bursts from one console.
+ * administrator rights for 'admin' ones; then the params against the operation's schema; then, for
+ * administrator operations that name people or departments, the administrator's scope. `isAdmin` reads the
+ * user record (enabled and is_admin); its answer is cached briefly because admin operations come in bursts
+ * from one console.
  */
-export function policyGate(actorFor: (req: RpcRequest) => Promise<Actor>, isAdmin: (userId: number) => Promise<boolean>, now: () => number = Date.now): Gate {
+export function policyGate(
+  actorFor: (req: RpcRequest) => Promise<Actor>, isAdmin: (userId: number) => Promise<boolean>, now: () => number = Date.now,
+  inScope: ScopeCheck = async () => true,
+): Gate {
   const cache = new Map<number, { admin: boolean; at: number }>();
   async function admin(userId: number): Promise<boolean> {
     const hit = cache.get(userId);
@@ -29,12 +42,21 @@ export function policyGate(actorFor: (req: RpcRequest) => Promise<Actor>, isAdmi
     cache.set(userId, { admin: value, at: now() });
     return value;
   }
+  const check: Gate['check'] = async (policy, req) => {
+    if (policy === 'none') return null;
+    const actor = await actorFor(req);
+    if (policy === 'admin' && !(await admin(actor.userId))) throw new AppError('SB_FORBIDDEN', 'Administrator rights required');
+    return actor;
+  };
   return {
-    async check(policy, req) {
-      if (policy === 'none') return null;
-      const actor = await actorFor(req);
-      if (policy === 'admin' && !(await admin(actor.userId))) throw new AppError('SB_FORBIDDEN', 'Administrator rights required');
-      return actor;
+    check,
+    async admit(op, req) {
+      const actor = await check(op.auth, req);
+      const params = checkParams<Static<typeof op.params>>(op.params, req.params);
+      if (op.scope && op.auth === 'admin' && !(await inScope(actor!.userId, op.scope(params)))) {
+        throw new AppError('SB_FORBIDDEN', 'Outside your administration scope');
+      }
+      return { actor, params };
     },
     forget(userId) { cache.delete(userId); },
   };

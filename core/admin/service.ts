@@ -8,11 +8,13 @@ import type { AuthService } from '../auth/service.js';
 import type { MessagingService } from '../messaging/service.js';
 import type { Clock, EventSink, Store } from '../ports.js';
 import { sessionView, userView } from '../presenters.js';
-import { ACCOUNT, bool, int, obj, optInt, optStr, str } from '../validate.js';
+import type { Static } from '@sinclair/typebox';
+import type { AdminGroupParams, CreateUserParams } from './operations.js';
 
 /**
- * Administration. Every method checks that the actor is an administrator
- * (here, not in the transport) and writes an audit entry for every change.
+ * Administration. Central's policy gate lets only administrators (within their scope) reach these methods;
+ * what is left here are the rules of administration itself (the super administrator's, self-protection)
+ * and an audit entry for every change.
  */
 export class AdminService {
   constructor(
@@ -39,33 +41,23 @@ export class AdminService {
     return { created: true, password: generated };
   }
 
-  async createUser(actor: Actor, params: unknown): Promise<UserView> {
-    await this.requireAdmin(actor);
-    const p = obj(params);
-    const account = str(p.account, 'account', { max: 64, pattern: ACCOUNT });
-    const name = str(p.name ?? account, 'name', { max: 100 }).trim() || account;
-    const password = str(p.password, 'password', { min: 8, max: 256 });
-    const isAdmin = p.is_admin === undefined ? false : bool(p.is_admin, 'is_admin');
+  async createUser(actor: Actor, p: Static<typeof CreateUserParams>): Promise<UserView> {
+    const { account, password } = p;
+    const name = (p.name ?? account).trim() || account;
+    const isAdmin = p.is_admin ?? false;
     if (isAdmin) await this.requireSuper(actor, 'Only the super administrator creates administrators');
     const user = await this.store.users.create({ account, name, passwordHash: await hashPassword(password), isAdmin, at: this.clock.now() });
     await this.audit(actor, 'user.create', `user:${user.id}`, { account, name, is_admin: isAdmin });
     return userView(user);
   }
 
-  async listUsers(actor: Actor, params: unknown): Promise<UserView[]> {
-    await this.requireAdmin(actor);
-    const p = obj(params ?? {});
-    const users = await this.store.users.list({
-      afterId: optInt(p.after, 'after', { min: 0 }),
-      limit: optInt(p.limit, 'limit', { min: 1, max: 1000 }) ?? 100,
-      query: optStr(p.q, 'q', { max: 100 }),
-    });
+  async listUsers(_actor: Actor, p: { q?: string; after?: number; limit?: number }): Promise<UserView[]> {
+    const users = await this.store.users.list({ afterId: p.after, limit: p.limit ?? 100, query: p.q });
     return users.map(userView);
   }
 
-  async setDisabled(actor: Actor, params: unknown, disabled: boolean): Promise<UserView> {
-    await this.requireAdmin(actor);
-    const userId = int(obj(params).user_id, 'user_id', { min: 1 });
+  async setDisabled(actor: Actor, p: { user_id: number }, disabled: boolean): Promise<UserView> {
+    const userId = p.user_id;
     if (userId === actor.userId && disabled) throw new AppError('SB_VALIDATION', 'user_id: administrators cannot disable themselves');
     const target = await this.store.users.byId(userId);
     if (target?.is_super) throw new AppError('SB_FORBIDDEN', 'The super administrator cannot be disabled');
@@ -77,11 +69,8 @@ export class AdminService {
     return userView(user);
   }
 
-  async resetPassword(actor: Actor, params: unknown): Promise<UserView> {
-    await this.requireAdmin(actor);
-    const p = obj(params);
-    const userId = int(p.user_id, 'user_id', { min: 1 });
-    const password = str(p.password, 'password', { min: 8, max: 256 });
+  async resetPassword(actor: Actor, p: { user_id: number; password: string }): Promise<UserView> {
+    const { user_id: userId, password } = p;
     const target = await this.store.users.byId(userId);
     if (!target) throw new AppError('SB_NOT_FOUND', 'No such user');
     if (target.is_admin && userId !== actor.userId) await this.requireSuper(actor, "Only the super administrator resets another administrator's password");
@@ -92,11 +81,8 @@ export class AdminService {
     return userView(user);
   }
 
-  async setAdmin(actor: Actor, params: unknown): Promise<UserView> {
-    await this.requireAdmin(actor);
-    const p = obj(params);
-    const userId = int(p.user_id, 'user_id', { min: 1 });
-    const isAdmin = bool(p.is_admin, 'is_admin');
+  async setAdmin(actor: Actor, p: { user_id: number; is_admin: boolean }): Promise<UserView> {
+    const { user_id: userId, is_admin: isAdmin } = p;
     await this.requireSuper(actor, 'Only the super administrator grants or revokes administrator rights');
     if (userId === actor.userId && !isAdmin) throw new AppError('SB_VALIDATION', 'user_id: administrators cannot demote themselves');
     const user = await this.store.users.update(userId, { isAdmin }, this.clock.now());
@@ -105,17 +91,13 @@ export class AdminService {
     return userView(user);
   }
 
-  async listSessions(actor: Actor, params: unknown): Promise<SessionView[]> {
-    await this.requireAdmin(actor);
-    const p = obj(params ?? {});
-    const userId = optInt(p.user_id, 'user_id', { min: 1 });
-    const list = await this.store.sessions.listActive({ userId, now: this.clock.now(), limit: optInt(p.limit, 'limit', { min: 1, max: 10_000 }) ?? 1000 });
+  async listSessions(_actor: Actor, p: { user_id?: number; limit?: number }): Promise<SessionView[]> {
+    const list = await this.store.sessions.listActive({ userId: p.user_id, now: this.clock.now(), limit: p.limit ?? 1000 });
     return list.map(sessionView);
   }
 
-  async revokeSession(actor: Actor, params: unknown): Promise<{ revoked: boolean }> {
-    await this.requireAdmin(actor);
-    const sessionId = str(obj(params).session_id, 'session_id', { max: 64 });
+  async revokeSession(actor: Actor, p: { session_id: string }): Promise<{ revoked: boolean }> {
+    const sessionId = p.session_id;
     const revoked = await this.auth.endSession(sessionId, 'revoked_by_admin');
     if (!revoked) throw new AppError('SB_NOT_FOUND', 'No such active session');
     await this.audit(actor, 'session.revoke', `session:${sessionId}`, {});
@@ -123,10 +105,8 @@ export class AdminService {
   }
 
   /** Creates a group on behalf of an owner (who need not be the admin). */
-  async createGroup(actor: Actor, params: unknown): Promise<ConversationView> {
-    await this.requireAdmin(actor);
-    const p = obj(params);
-    const ownerId = int(p.owner_id ?? actor.userId, 'owner_id', { min: 1 });
+  async createGroup(actor: Actor, p: Static<typeof AdminGroupParams>): Promise<ConversationView> {
+    const ownerId = p.owner_id ?? actor.userId;
     const view = await this.messaging.createGroup({ userId: ownerId, sessionId: actor.sessionId }, {
       title: p.title, member_ids: p.member_ids, cmid: p.cmid,
     });
@@ -134,24 +114,19 @@ export class AdminService {
     return view;
   }
 
-  async auditLog(actor: Actor, params: unknown): Promise<AuditEntry[]> {
-    await this.requireAdmin(actor);
-    const p = obj(params ?? {});
-    return this.store.audit.list({
-      limit: optInt(p.limit, 'limit', { min: 1, max: 1000 }) ?? 100,
-      beforeId: optInt(p.before, 'before', { min: 1 }),
-    });
+  async auditLog(_actor: Actor, p: { limit?: number; before?: number }): Promise<AuditEntry[]> {
+    return this.store.audit.list({ limit: p.limit ?? 100, beforeId: p.before });
   }
 
   /** Walks the audit log's hash chain and reports the first broken link. */
-  async verifyAudit(actor: Actor): Promise<AuditVerifyResult> {
-    await this.requireAdmin(actor);
+  async verifyAudit(_actor: Actor): Promise<AuditVerifyResult> {
     return verifyAuditChain(this.store.audit);
   }
 
-  async requireAdmin(actor: Actor): Promise<void> {
-    const user = await this.store.users.byId(actor.userId);
-    if (!user || user.disabled || !user.is_admin) throw new AppError('SB_FORBIDDEN', 'Administrator rights required');
+  /** Administrator rights as the policy gate reads them: an enabled user with is_admin. */
+  async isAdmin(userId: number): Promise<boolean> {
+    const user = await this.store.users.byId(userId);
+    return user !== null && user !== undefined && !user.disabled && user.is_admin;
   }
 
   /** Until tiered administration exists, the first administrator alone manages administrators and scopes. */

@@ -1,13 +1,14 @@
 import { AppError } from '../../shared/errors.js';
 import { hashPassword, hashToken, verifyPassword } from '../../shared/crypto.js';
 import { randomId } from '../../shared/ids.js';
-import { DEVICE_TYPES, type LoginResult, type SessionView } from '../../shared/protocol/types.js';
+import type { LoginResult, SessionView } from '../../shared/protocol/types.js';
+import type { Static } from '@sinclair/typebox';
 import type { Cache } from '../../shared/cache/cache.js';
 import type { Actor } from '../actor.js';
 import type { Clock, EventSink, SessionRecord, Store } from '../ports.js';
 import { sessionView, userView } from '../presenters.js';
 import type { RateLimiter } from '../rate-limit.js';
-import { obj, oneOf, optStr, str } from '../validate.js';
+import type { LoginParams, PasswordParams } from './operations.js';
 
 export interface ResolvedSession {
   userId: number;
@@ -64,12 +65,10 @@ export class AuthService {
     return false;
   }
 
-  async login(params: unknown, ip: string | null): Promise<LoginResult> {
-    const p = obj(params);
-    const account = str(p.account, 'account', { max: 64 });
-    const password = str(p.password, 'password', { max: 256 });
-    const deviceType = oneOf(p.device_type ?? 'web', 'device_type', DEVICE_TYPES);
-    const deviceName = optStr(p.device_name, 'device_name', { max: 100 }) ?? deviceType;
+  async login(p: Static<typeof LoginParams>, ip: string | null): Promise<LoginResult> {
+    const { account, password } = p;
+    const deviceType = p.device_type ?? 'web';
+    const deviceName = p.device_name ?? deviceType;
     await this.checkSignInLimits(`login:${account.toLowerCase()}`, ip);
 
     const user = await this.store.users.byAccount(account);
@@ -116,10 +115,8 @@ export class AuthService {
     return list.map(sessionView);
   }
 
-  async changePassword(actor: Actor, params: unknown, ip: string | null = null): Promise<void> {
-    const p = obj(params);
-    const current = str(p.current_password, 'current_password', { max: 256 });
-    const next = str(p.new_password, 'new_password', { min: 8, max: 256 });
+  async changePassword(actor: Actor, p: Static<typeof PasswordParams>, ip: string | null = null): Promise<void> {
+    const { current_password: current, new_password: next } = p;
     // Limited like sign-in: a stolen token cannot brute-force the current password.
     await this.checkSignInLimits(`password:${actor.userId}`, ip);
     const user = await this.store.users.byId(actor.userId);

@@ -6,14 +6,16 @@ const gzipAsync = promisify(gzip) as (data: string, opts: { level: number }) => 
 import { AppError } from '../../shared/errors.js';
 import { randomId } from '../../shared/ids.js';
 import {
-  CONFIDENTIAL_FIELDS, PERSON_STATUSES, type ConfidentialField, type DirChange, type DirDelta, type DirDept, type DirOrg, type DirPerson, type DirPolicy,
+  type ConfidentialField, type DirChange, type DirDelta, type DirDept, type DirOrg, type DirPerson, type DirPolicy,
 } from '../../shared/protocol/directory.js';
 import type { AuditEntry, FileView } from '../../shared/protocol/types.js';
 import type { Actor } from '../actor.js';
 import type { Cache } from '../../shared/cache/cache.js';
 import type { AuthService } from '../auth/service.js';
 import type { BlobStore, Clock, DirStoredChange, EventSink, Store } from '../ports.js';
-import { ACCOUNT, int, obj, oneOf, optInt, optStr, str } from '../validate.js';
+import { oneOf } from '../validate.js';
+import type { ScopeNames } from '../operation.js';
+import type { PersonFields } from './operations.js';
 import { toCsv } from './import/csv.js';
 import { tableFromDocument, type ImportIssue, type OrgDocument } from './import/document.js';
 import { checkImportSize, reportedIssues } from './import/limits.js';
@@ -48,7 +50,6 @@ export const VERSION_CHECK_MS = 50;
 export const VIEWER_TTL_MS = 1_000;
 
 const PERSON_FIELDS = ['name', 'english_name', 'gender', 'mobile', 'phone', 'email', 'title', 'employee_no', 'avatar'] as const;
-const FIELD_MAX: Record<(typeof PERSON_FIELDS)[number], number> = { name: 100, english_name: 100, gender: 8, mobile: 32, phone: 32, email: 200, title: 100, employee_no: 64, avatar: 500 };
 
 export interface ImportReport {
   dry_run: boolean;
@@ -196,13 +197,36 @@ export class DirectoryService {
     return m.viewer(actor.userId, hit.isAdmin);
   }
 
-  /** Administrator rights are always read fresh from the store. */
+  /** The model as an administrator sees it (central's policy gate admitted them as one). */
   private async admin(actor: Actor): Promise<{ m: DirectoryModel; v: Viewer }> {
     const m = await this.current();
-    const user = await this.store.users.byId(actor.userId);
-    if (!user || user.disabled || !user.is_admin) throw new AppError('SB_FORBIDDEN', 'Administrator rights required');
-    this.viewers.set(user.id, { isAdmin: true, at: this.clock.now() });
-    return { m, v: m.viewer(user.id, true) };
+    this.viewers.set(actor.userId, { isAdmin: true, at: this.clock.now() });
+    return { m, v: m.viewer(actor.userId, true) };
+  }
+
+  /**
+   * Whether an administrator's scope covers everything an operation names (for central's policy gate). No
+   * scope covers all; a scope covers its departments and those below, the people in them and their users.
+   * Unknown ids are not covered, so a scoped administrator cannot probe what exists outside their scope.
+   */
+  async scopeCovers(adminId: number, names: ScopeNames): Promise<boolean> {
+    const m = await this.current();
+    const v = m.viewer(adminId, true);
+    if (v.scope === null) return true;
+    if (names.whole) return false;
+    const person = (id: number | undefined) => { const p = id === undefined ? undefined : m.people.get(id); return p !== undefined && m.covers(v, p); };
+    if (!(names.deptIds ?? []).every((id) => v.scope!.has(id))) return false;
+    if (!(names.personIds ?? []).every((id) => person(id))) return false;
+    if (!(names.userIds ?? []).every((id) => person(m.byUser.get(id)))) return false;
+    for (const id of names.policyIds ?? []) {
+      const policy = m.policies.get(id);
+      if (!policy || !(policy.target === 'person' ? person(policy.target_id) : v.scope.has(policy.target_id))) return false;
+    }
+    for (const id of names.sessionIds ?? []) {
+      const session = await this.store.sessions.byId(id);
+      if (!session || !person(m.byUser.get(session.user_id))) return false;
+    }
+    return true;
   }
 
   private async audit(actor: Actor, action: string, target: string, details: unknown): Promise<void> {
@@ -211,8 +235,8 @@ export class DirectoryService {
 
   // ---- what every employee may read ---------------------------------------------------
 
-  async changes(actor: Actor, params: unknown): Promise<DirDelta> {
-    const since = int(obj(params).since, 'since', { min: 0 });
+  async changes(actor: Actor, p: { since: number }): Promise<DirDelta> {
+    const { since } = p;
     const m = await this.current();
     const v = await this.viewer(actor, m);
     const version = m.version;
@@ -234,10 +258,9 @@ export class DirectoryService {
     return tooBig(out) ? { version, from: since, reset: true } : { version, from: since, changes: out };
   }
 
-  async search(actor: Actor, params: unknown): Promise<{ version: number; results: { person: DirPerson; matched: string; depts: string[] }[] }> {
-    const p = obj(params);
-    const q = str(p.q, 'q', { max: 100 });
-    const limit = optInt(p.limit, 'limit', { min: 1, max: 200 }) ?? 20;
+  async search(actor: Actor, p: { q: string; limit?: number }): Promise<{ version: number; results: { person: DirPerson; matched: string; depts: string[] }[] }> {
+    const { q } = p;
+    const limit = p.limit ?? 20;
     const m = await this.current();
     const v = await this.viewer(actor, m);
     const needle = q.trim().toLowerCase();
@@ -262,8 +285,8 @@ export class DirectoryService {
     };
   }
 
-  async person(actor: Actor, params: unknown): Promise<DirPerson & { paths: string[] }> {
-    const id = int(obj(params).person_id, 'person_id', { min: 1 });
+  async person(actor: Actor, params: { person_id: number }): Promise<DirPerson & { paths: string[] }> {
+    const id = params.person_id;
     const m = await this.current();
     const v = await this.viewer(actor, m);
     const p = m.people.get(id);
@@ -274,11 +297,10 @@ export class DirectoryService {
   }
 
   /** A department, its sub-departments and a page of its members (in their order there). */
-  async dept(actor: Actor, params: unknown): Promise<{ dept: DirDept; path: string; children: DirDept[]; members: DirPerson[]; more: boolean }> {
-    const p = obj(params);
-    const id = int(p.dept_id, 'dept_id', { min: 1 });
-    const offset = optInt(p.offset, 'offset', { min: 0 }) ?? 0;
-    const limit = optInt(p.limit, 'limit', { min: 1, max: 2000 }) ?? 500;
+  async dept(actor: Actor, params: { dept_id: number; offset?: number; limit?: number }): Promise<{ dept: DirDept; path: string; children: DirDept[]; members: DirPerson[]; more: boolean }> {
+    const id = params.dept_id;
+    const offset = params.offset ?? 0;
+    const limit = params.limit ?? 500;
     const m = await this.current();
     const v = await this.viewer(actor, m);
     const d = m.depts.get(id);
@@ -307,10 +329,8 @@ export class DirectoryService {
     return { key: entry.key, version: entry.version, size: gz.length, part_bytes: SNAPSHOT_PART_BYTES };
   }
 
-  async snapshotPart(actor: Actor, params: unknown): Promise<{ data: string }> {
-    const p = obj(params);
-    const key = str(p.key, 'key', { max: 200 });
-    const offset = int(p.offset, 'offset', { min: 0 });
+  async snapshotPart(actor: Actor, p: { key: string; offset: number }): Promise<{ data: string }> {
+    const { key, offset } = p;
     const m = await this.current();
     const v = await this.viewer(actor, m);
     // The key names the view: a viewer may only read the snapshot built for their own view.
@@ -351,23 +371,19 @@ export class DirectoryService {
 
   // ---- administration ----------------------------------------------------------------
 
-  async createOrg(actor: Actor, params: unknown): Promise<DirOrg> {
+  async createOrg(actor: Actor, p: { name: string; sort?: number }): Promise<DirOrg> {
     await this.admin(actor);
-    const p = obj(params);
-    const name = str(p.name, 'name', { max: 100 }).trim();
-    const sort = optInt(p.sort, 'sort') ?? 0;
+    const name = p.name.trim();
+    const sort = p.sort ?? 0;
     let org!: DirOrg;
     await this.commit((m) => { org = { id: m.nextId('org'), name, sort }; return [{ op: 'org', org }]; });
     await this.audit(actor, 'dir.org.create', `org:${org.id}`, { name });
     return org;
   }
 
-  async updateOrg(actor: Actor, params: unknown): Promise<DirOrg> {
+  async updateOrg(actor: Actor, p: { org_id: number; name?: string; sort?: number }): Promise<DirOrg> {
     await this.admin(actor);
-    const p = obj(params);
-    const id = int(p.org_id, 'org_id', { min: 1 });
-    const name = optStr(p.name, 'name', { max: 100 });
-    const sort = optInt(p.sort, 'sort');
+    const { org_id: id, name, sort } = p;
     let org!: DirOrg;
     await this.commit((m) => {
       const old = m.orgs.get(id);
@@ -379,9 +395,9 @@ export class DirectoryService {
     return org;
   }
 
-  async deleteOrg(actor: Actor, params: unknown): Promise<{ deleted: boolean }> {
+  async deleteOrg(actor: Actor, p: { org_id: number }): Promise<{ deleted: boolean }> {
     await this.admin(actor);
-    const id = int(obj(params).org_id, 'org_id', { min: 1 });
+    const id = p.org_id;
     await this.commit((m) => {
       if (!m.orgs.has(id)) throw new AppError('SB_NOT_FOUND', 'No such org');
       if (m.rootsOf(id).length) throw new AppError('SB_DEPT_NOT_EMPTY', 'The org still has departments');
@@ -392,17 +408,16 @@ export class DirectoryService {
     return { deleted: true };
   }
 
-  async createDept(actor: Actor, params: unknown): Promise<DirDept> {
+  async createDept(actor: Actor, p: { name: string; parent_id?: number | null; org_id?: number; sort?: number }): Promise<DirDept> {
     await this.admin(actor);
-    const p = obj(params);
     const name = this.deptName(p.name);
-    const parentId = p.parent_id === undefined || p.parent_id === null ? null : int(p.parent_id, 'parent_id', { min: 1 });
-    const sort = optInt(p.sort, 'sort') ?? 0;
+    const parentId = p.parent_id ?? null;
+    const sort = p.sort ?? 0;
     let dept!: DirDept;
     await this.commit((m) => {
       const parent = parentId === null ? null : m.depts.get(parentId);
       if (parentId !== null && !parent) throw new AppError('SB_NOT_FOUND', 'No such parent department');
-      const orgId = parent?.org_id ?? optInt(p.org_id, 'org_id', { min: 1 }) ?? 1;
+      const orgId = parent?.org_id ?? p.org_id ?? 1;
       if (!m.orgs.has(orgId)) throw new AppError('SB_NOT_FOUND', 'No such org');
       dept = { id: m.nextId('dept'), org_id: orgId, parent_id: parentId, name, sort, ext_id: null };
       return [{ op: 'dept', dept }];
@@ -412,14 +427,13 @@ export class DirectoryService {
   }
 
   /** Rename, move (parent_id; null = top level of its org) and reorder (sort). */
-  async updateDept(actor: Actor, params: unknown): Promise<DirDept> {
+  async updateDept(actor: Actor, p: { dept_id: number; name?: string; parent_id?: number | null; sort?: number }): Promise<DirDept> {
     await this.admin(actor);
-    const p = obj(params);
-    const id = int(p.dept_id, 'dept_id', { min: 1 });
+    const id = p.dept_id;
     const name = p.name === undefined ? undefined : this.deptName(p.name);
-    const moving = 'parent_id' in p;
-    const parentId = !moving || p.parent_id === null || p.parent_id === '' ? null : int(p.parent_id, 'parent_id', { min: 1 });
-    const sort = optInt(p.sort, 'sort');
+    const moving = p.parent_id !== undefined;
+    const parentId = p.parent_id ?? null;
+    const { sort } = p;
     let dept!: DirDept;
     await this.commit((m) => {
       const old = m.depts.get(id);
@@ -444,11 +458,9 @@ export class DirectoryService {
   }
 
   /** Deletes an empty department; with move_to, its members and sub-departments move there first. */
-  async deleteDept(actor: Actor, params: unknown): Promise<{ deleted: boolean; moved_people: number; moved_depts: number }> {
+  async deleteDept(actor: Actor, p: { dept_id: number; move_to?: number }): Promise<{ deleted: boolean; moved_people: number; moved_depts: number }> {
     await this.admin(actor);
-    const p = obj(params);
-    const id = int(p.dept_id, 'dept_id', { min: 1 });
-    const moveTo = optInt(p.move_to, 'move_to', { min: 1 });
+    const { dept_id: id, move_to: moveTo } = p;
     let movedPeople = 0;
     let movedDepts = 0;
     await this.commit((m) => {
@@ -482,10 +494,9 @@ export class DirectoryService {
     return { deleted: true, moved_people: movedPeople, moved_depts: movedDepts };
   }
 
-  async createPerson(actor: Actor, params: unknown): Promise<DirPerson> {
+  async createPerson(actor: Actor, p: Omit<PersonFields, 'person_id'> & { account: string }): Promise<DirPerson> {
     await this.admin(actor);
-    const p = obj(params);
-    const account = str(p.account, 'account', { max: 64, pattern: ACCOUNT });
+    const { account } = p;
     let person!: DirPerson;
     await this.commit((m) => {
       if (m.byAccount.has(account)) throw new AppError('SB_CONFLICT', 'A person with that account exists', { field: 'account' });
@@ -501,10 +512,9 @@ export class DirectoryService {
   }
 
   /** Updates fields, status and (with `depts`) the memberships, each with its own title and order. */
-  async updatePerson(actor: Actor, params: unknown): Promise<DirPerson> {
+  async updatePerson(actor: Actor, p: PersonFields): Promise<DirPerson> {
     await this.admin(actor);
-    const p = obj(params);
-    const id = int(p.person_id, 'person_id', { min: 1 });
+    const id = p.person_id;
     let person!: DirPerson;
     await this.commit((m) => {
       const old = m.people.get(id);
@@ -517,9 +527,9 @@ export class DirectoryService {
     return person;
   }
 
-  async deletePerson(actor: Actor, params: unknown): Promise<{ deleted: boolean }> {
+  async deletePerson(actor: Actor, p: { person_id: number }): Promise<{ deleted: boolean }> {
     await this.admin(actor);
-    const id = int(obj(params).person_id, 'person_id', { min: 1 });
+    const id = p.person_id;
     await this.commit((m) => {
       if (!m.people.has(id)) throw new AppError('SB_NOT_FOUND', 'No such person');
       return [{ op: 'person.delete', id }];
@@ -528,26 +538,25 @@ export class DirectoryService {
     return { deleted: true };
   }
 
-  private patchPerson(m: DirectoryModel, old: DirPerson, p: Record<string, unknown>, creating: boolean): DirPerson {
+  private patchPerson(m: DirectoryModel, old: DirPerson, p: Omit<PersonFields, 'person_id'>, creating: boolean): DirPerson {
     const next: DirPerson = { ...old };
     for (const f of PERSON_FIELDS) {
-      if (p[f] === undefined) continue;
-      const value = str(p[f], f, { min: f === 'name' ? 1 : 0, max: FIELD_MAX[f] }).trim();
+      const value = p[f]?.trim();
+      if (value === undefined) continue;
       if (f === 'gender') next.gender = oneOf(value, 'gender', ['', 'male', 'female']);
       else (next as unknown as Record<string, string>)[f] = value;
     }
     if (creating && p.name === undefined) next.name = old.account;
-    if (p.status !== undefined) next.status = oneOf(p.status, 'status', PERSON_STATUSES);
+    if (p.status !== undefined) next.status = p.status;
     if (p.depts !== undefined) {
-      if (!Array.isArray(p.depts) || p.depts.length > 100) throw new AppError('SB_VALIDATION', 'depts: must be a list of at most 100', { field: 'depts' });
       const seen = new Set<number>();
       next.depts = p.depts.map((raw, i) => {
-        const d = typeof raw === 'number' || typeof raw === 'string' ? { dept_id: raw } : obj(raw, `depts[${i}]`);
-        const deptId = int(d.dept_id, `depts[${i}].dept_id`, { min: 1 });
+        const d = typeof raw === 'number' ? { dept_id: raw } : raw;
+        const deptId = d.dept_id;
         if (!m.depts.has(deptId)) throw new AppError('SB_NOT_FOUND', `No such department ${deptId}`, { field: `depts[${i}].dept_id` });
         if (seen.has(deptId)) throw new AppError('SB_VALIDATION', `depts[${i}]: listed twice`, { field: `depts[${i}]` });
         seen.add(deptId);
-        return { dept_id: deptId, title: optStr(d.title, `depts[${i}].title`, { min: 0, max: 100 }) ?? '', sort: optInt(d.sort, `depts[${i}].sort`) ?? 0 };
+        return { dept_id: deptId, title: ('title' in d ? d.title : undefined) ?? '', sort: ('sort' in d ? d.sort : undefined) ?? 0 };
       }).sort((a, b) => a.dept_id - b.dept_id);
     }
     return next;
@@ -559,13 +568,10 @@ export class DirectoryService {
   }
 
   /** Marks fields of a person or a department (and everyone below it) confidential; one policy per target, replaced. */
-  async setPolicy(actor: Actor, params: unknown): Promise<DirPolicy> {
+  async setPolicy(actor: Actor, p: { target: 'person' | 'dept'; target_id: number; fields: ConfidentialField[] }): Promise<DirPolicy> {
     await this.admin(actor);
-    const p = obj(params);
-    const target = oneOf(p.target, 'target', ['person', 'dept'] as const);
-    const targetId = int(p.target_id, 'target_id', { min: 1 });
-    if (!Array.isArray(p.fields) || p.fields.length === 0) throw new AppError('SB_VALIDATION', 'fields: must be a non-empty list', { field: 'fields' });
-    const fields = [...new Set(p.fields.map((f, i) => oneOf(f, `fields[${i}]`, CONFIDENTIAL_FIELDS)))] as ConfidentialField[];
+    const { target, target_id: targetId } = p;
+    const fields = [...new Set(p.fields)];
     let policy!: DirPolicy;
     await this.commit((m) => {
       if (target === 'person' ? !m.people.has(targetId) : !m.depts.has(targetId)) throw new AppError('SB_NOT_FOUND', `No such ${target}`);
@@ -577,9 +583,9 @@ export class DirectoryService {
     return policy;
   }
 
-  async deletePolicy(actor: Actor, params: unknown): Promise<{ deleted: boolean }> {
+  async deletePolicy(actor: Actor, p: { policy_id: number }): Promise<{ deleted: boolean }> {
     await this.admin(actor);
-    const id = int(obj(params).policy_id, 'policy_id', { min: 1 });
+    const id = p.policy_id;
     let policy: DirPolicy | undefined;
     await this.commit((m) => {
       policy = m.policies.get(id);
@@ -599,16 +605,14 @@ export class DirectoryService {
   }
 
   /** Limits an administrator's sight of confidential fields to some departments (and below); empty = everything. */
-  async setScope(actor: Actor, params: unknown): Promise<{ user_id: number; dept_ids: number[] }> {
+  async setScope(actor: Actor, p: { user_id: number; dept_ids: number[] }): Promise<{ user_id: number; dept_ids: number[] }> {
     await this.admin(actor);
-    const p = obj(params);
-    const userId = int(p.user_id, 'user_id', { min: 1 });
+    const userId = p.user_id;
     // Until tiered administration exists: scopes are the super administrator's, and nobody widens their own.
     if (userId === actor.userId) throw new AppError('SB_FORBIDDEN', 'Nobody changes their own scope');
     const me = await this.store.users.byId(actor.userId);
     if (!me?.is_super) throw new AppError('SB_FORBIDDEN', 'Only the super administrator changes scopes');
-    if (!Array.isArray(p.dept_ids)) throw new AppError('SB_VALIDATION', 'dept_ids: must be a list', { field: 'dept_ids' });
-    const deptIds = [...new Set(p.dept_ids.map((x, i) => int(x, `dept_ids[${i}]`, { min: 1 })))].sort((a, b) => a - b);
+    const deptIds = [...new Set(p.dept_ids)].sort((a, b) => a - b);
     if (!(await this.store.users.byId(userId))) throw new AppError('SB_NOT_FOUND', 'No such user');
     await this.commit((m) => {
       for (const d of deptIds) if (!m.depts.has(d)) throw new AppError('SB_NOT_FOUND', `No such department ${d}`);
@@ -622,13 +626,12 @@ export class DirectoryService {
   // ---- import and export ----------------------------------------------------------
 
   /** Imports a whole org from an uploaded file; all or nothing, idempotent, with a dry run. */
-  async importOrg(actor: Actor, params: unknown): Promise<ImportReport> {
+  async importOrg(actor: Actor, p: { file_id: number; format?: 'csv' | 'xlsx' | 'rtx'; dry_run?: boolean; org_id?: number }): Promise<ImportReport> {
     await this.admin(actor);
-    const p = obj(params);
-    const fileId = int(p.file_id, 'file_id', { min: 1 });
-    const format = oneOf(p.format ?? 'csv', 'format', ['csv', 'xlsx', 'rtx'] as const);
-    const dryRun = p.dry_run === true || p.dry_run === 'true';
-    const orgId = optInt(p.org_id, 'org_id', { min: 1 }) ?? 1;
+    const fileId = p.file_id;
+    const format = p.format ?? 'csv';
+    const dryRun = p.dry_run === true;
+    const orgId = p.org_id ?? 1;
     const file = await this.store.files.get(fileId);
     if (!file || file.uploader_id !== actor.userId) throw new AppError('SB_NOT_FOUND', 'No such file (upload it first)');
     const rejected = (details: Record<string, unknown>) => this.audit(actor, 'dir.import.rejected', `org:${orgId}`, { format, file_id: fileId, ...details });
@@ -674,11 +677,10 @@ export class DirectoryService {
   }
 
   /** Exports one org (as this administrator may see it) to a file they can download. */
-  async exportOrg(actor: Actor, params: unknown): Promise<FileView & { version: number }> {
+  async exportOrg(actor: Actor, p: { format?: 'csv' | 'xlsx'; org_id?: number }): Promise<FileView & { version: number }> {
     const { m, v } = await this.admin(actor);
-    const p = obj(params);
-    const format = oneOf(p.format ?? 'csv', 'format', ['csv', 'xlsx'] as const);
-    const orgId = optInt(p.org_id, 'org_id', { min: 1 }) ?? 1;
+    const format = p.format ?? 'csv';
+    const orgId = p.org_id ?? 1;
     if (!m.orgs.has(orgId)) throw new AppError('SB_NOT_FOUND', 'No such org');
     const doc = exportDocument(m, v, orgId);
     const rows = tableFromDocument(doc);
@@ -696,8 +698,8 @@ export class DirectoryService {
     return { id: rec.id, name, size: rec.size, mime, sha256, created_at: rec.created_at, version: m.version };
   }
 
-  private deptName(v: unknown): string {
-    const name = str(v, 'name', { max: 100 }).trim();
+  private deptName(v: string): string {
+    const name = v.trim();
     if (!name) throw new AppError('SB_VALIDATION', 'name: must not be blank', { field: 'name' });
     return name;
   }

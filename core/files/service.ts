@@ -3,7 +3,8 @@ import { randomId } from '../../shared/ids.js';
 import type { FileView } from '../../shared/protocol/types.js';
 import type { Actor } from '../actor.js';
 import type { BlobStore, Clock, FileRecord, Store } from '../ports.js';
-import { int, obj, str } from '../validate.js';
+import type { Static } from '@sinclair/typebox';
+import type { FileDescription } from './operations.js';
 
 export interface FilePolicy {
   /** Largest file anyone may send (文件发送限制). */
@@ -14,8 +15,6 @@ export interface FilePolicy {
 
 /** Bytes travel between relay and central in parts of at most this size. */
 export const FILE_PART_BYTES = 512 * 1024;
-const SHA256 = /^[0-9a-f]{64}$/;
-const MIME = /^[\w.+-]+\/[\w.+-]+$/;
 
 export function fileView(f: FileRecord): FileView {
   return { id: f.id, name: f.name, size: f.size, mime: f.mime, sha256: f.sha256, created_at: f.created_at };
@@ -29,7 +28,7 @@ export class FilesService {
   constructor(private readonly store: Store, private readonly blobs: BlobStore, private readonly clock: Clock, private readonly policy: FilePolicy) {}
 
   /** Starts an upload; when the content is already stored, the file is created at once. */
-  async begin(actor: Actor, params: unknown): Promise<{ file: FileView | null; upload_id: string | null; part_bytes: number }> {
+  async begin(actor: Actor, params: Static<typeof FileDescription>): Promise<{ file: FileView | null; upload_id: string | null; part_bytes: number }> {
     const p = this.describe(params);
     if (await this.blobs.has(p.sha256)) {
       return { file: fileView(await this.create(actor, p)), upload_id: null, part_bytes: FILE_PART_BYTES };
@@ -37,36 +36,30 @@ export class FilesService {
     return { file: null, upload_id: randomId(16), part_bytes: FILE_PART_BYTES };
   }
 
-  async part(_actor: Actor, params: unknown): Promise<{ ok: true }> {
-    const p = obj(params);
-    const uploadId = str(p.upload_id, 'upload_id', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
-    const offset = int(p.offset, 'offset', { min: 0, max: this.policy.maxBytes });
-    const data = Buffer.from(str(p.data, 'data', { min: 0, max: Math.ceil((FILE_PART_BYTES * 4) / 3) + 4 }), 'base64');
-    if (offset + data.length > this.policy.maxBytes) throw new AppError('SB_FRAME_TOO_LARGE', 'File exceeds the size limit');
-    await this.blobs.writePart(uploadId, offset, data);
+  async part(_actor: Actor, p: { upload_id: string; offset: number; data: string }): Promise<{ ok: true }> {
+    const data = Buffer.from(p.data, 'base64');
+    if (p.offset + data.length > this.policy.maxBytes) throw new AppError('SB_FRAME_TOO_LARGE', 'File exceeds the size limit');
+    await this.blobs.writePart(p.upload_id, p.offset, data);
     return { ok: true };
   }
 
-  async finish(actor: Actor, params: unknown): Promise<FileView> {
+  async finish(actor: Actor, params: Static<typeof FileDescription> & { upload_id: string }): Promise<FileView> {
     const p = this.describe(params);
-    const uploadId = str(obj(params).upload_id, 'upload_id', { max: 64, pattern: /^[A-Za-z0-9_-]+$/ });
-    if (!(await this.blobs.finish(uploadId, p.sha256, p.size))) {
+    if (!(await this.blobs.finish(params.upload_id, p.sha256, p.size))) {
       throw new AppError('SB_VALIDATION', 'Uploaded bytes do not match the announced size and SHA-256', { field: 'sha256' });
     }
     return fileView(await this.create(actor, p));
   }
 
-  async meta(actor: Actor, params: unknown): Promise<FileView> {
-    return fileView(await this.accessible(actor, int(obj(params).file_id, 'file_id', { min: 1 })));
+  async meta(actor: Actor, p: { file_id: number }): Promise<FileView> {
+    return fileView(await this.accessible(actor, p.file_id));
   }
 
   /** One part of the bytes, base64, for a relay filling its cache. */
-  async read(actor: Actor, params: unknown): Promise<{ data: string }> {
-    const p = obj(params);
-    const file = await this.accessible(actor, int(p.file_id, 'file_id', { min: 1 }));
-    const offset = int(p.offset, 'offset', { min: 0 });
-    const length = Math.min(int(p.length ?? FILE_PART_BYTES, 'length', { min: 1 }), FILE_PART_BYTES);
-    const bytes = await this.blobs.read(file.sha256, offset, length);
+  async read(actor: Actor, p: { file_id: number; offset: number; length?: number }): Promise<{ data: string }> {
+    const file = await this.accessible(actor, p.file_id);
+    const length = Math.min(p.length ?? FILE_PART_BYTES, FILE_PART_BYTES);
+    const bytes = await this.blobs.read(file.sha256, p.offset, length);
     if (!bytes) throw new AppError('SB_NOT_FOUND', 'File content is missing at the origin');
     return { data: bytes.toString('base64') };
   }
@@ -83,12 +76,10 @@ export class FilesService {
     return file;
   }
 
-  private describe(params: unknown) {
-    const p = obj(params);
-    const name = str(p.name, 'name', { max: 255 }).replace(/[\\/\u0000-\u001f]/g, '_');
-    const mime = str(p.mime ?? 'application/octet-stream', 'mime', { max: 127, pattern: MIME });
-    const size = int(p.size, 'size', { min: 0 });
-    const sha256 = str(p.sha256, 'sha256', { max: 64, pattern: SHA256 });
+  private describe(p: Static<typeof FileDescription>) {
+    const name = p.name.replace(/[\\/\u0000-\u001f]/g, '_');
+    const mime = p.mime ?? 'application/octet-stream';
+    const { size, sha256 } = p;
     if (size > this.policy.maxBytes) throw new AppError('SB_FRAME_TOO_LARGE', `Files may be at most ${this.policy.maxBytes} bytes`);
     const ext = /\.([^.]+)$/.exec(name)?.[1]?.toLowerCase();
     if (ext && this.policy.blockedExtensions.includes(ext)) throw new AppError('SB_FORBIDDEN', `Files of type .${ext} may not be sent`);

@@ -8,7 +8,10 @@ import type { Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects
 import { messageView } from '../presenters.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { FilesService } from '../files/service.js';
-import { bool, CMID, int, intList, obj, oneOf, optInt, optStr, str } from '../validate.js';
+import type { Static } from '@sinclair/typebox';
+import type { GroupParams, HistoryParams, SendParams } from './operations.js';
+
+type ConvParams = { conv_id: number; cmid?: string };
 
 export interface MessagingLimits {
   maxTextChars: number;
@@ -16,8 +19,6 @@ export interface MessagingLimits {
   sendsPerUserPer10s: number;
 }
 
-const MAX_PAGE = 200;
-const MAX_TITLE = 100;
 
 /**
  * Conversations and messages. Every state change goes through the store in one
@@ -41,18 +42,14 @@ export class MessagingService {
     return views.sort((a, b) => (b.last_message?.created_at ?? b.created_at) - (a.last_message?.created_at ?? a.created_at));
   }
 
-  async getConversation(actor: Actor, params: unknown): Promise<ConversationView> {
-    const convId = int(obj(params).conv_id, 'conv_id', { min: 1 });
-    const { conversation, member } = await this.requireMember(actor.userId, convId);
+  async getConversation(actor: Actor, p: { conv_id: number }): Promise<ConversationView> {
+    const { conversation, member } = await this.requireMember(actor.userId, p.conv_id);
     return this.view(conversation, member);
   }
 
-  async history(actor: Actor, params: unknown): Promise<HistoryPage> {
-    const p = obj(params);
-    const convId = int(p.conv_id, 'conv_id', { min: 1 });
-    const afterSeq = optInt(p.after, 'after', { min: 0 });
-    const beforeSeq = optInt(p.before, 'before', { min: 1 });
-    const limit = optInt(p.limit, 'limit', { min: 1, max: MAX_PAGE }) ?? 50;
+  async history(actor: Actor, p: Static<typeof HistoryParams>): Promise<HistoryPage> {
+    const { conv_id: convId, after: afterSeq, before: beforeSeq } = p;
+    const limit = p.limit ?? 50;
     const { conversation } = await this.requireMember(actor.userId, convId);
     const rows = await this.store.conversations.history(convId, { afterSeq, beforeSeq, limit });
     const messages = rows.map(messageView);
@@ -64,8 +61,8 @@ export class MessagingService {
   }
 
   /** Everything that changed for the user after durable position `since`. */
-  async sync(actor: Actor, params: unknown): Promise<SyncResult> {
-    const since = optInt(obj(params).since, 'since', { min: 0 }) ?? 0;
+  async sync(actor: Actor, p: { since?: number }): Promise<SyncResult> {
+    const since = p.since ?? 0;
     const { pos, changes } = await this.store.conversations.changedSince(actor.userId, since);
     const conversations: ConversationView[] = [];
     const removed: number[] = [];
@@ -79,8 +76,8 @@ export class MessagingService {
   // ---- writes --------------------------------------------------------------
 
   /** Opens (creating if needed) the one-to-one conversation with another user. */
-  async openDirect(actor: Actor, params: unknown): Promise<ConversationView> {
-    const peerId = int(obj(params).user_id, 'user_id', { min: 1 });
+  async openDirect(actor: Actor, p: { user_id: number }): Promise<ConversationView> {
+    const peerId = p.user_id;
     if (peerId === actor.userId) throw new AppError('SB_VALIDATION', 'user_id: cannot open a conversation with yourself');
     const peer = await this.store.users.byId(peerId);
     if (!peer) throw new AppError('SB_NOT_FOUND', 'No such user');
@@ -97,14 +94,12 @@ export class MessagingService {
     return this.viewFor(conversation, actor.userId);
   }
 
-  async createGroup(actor: Actor, params: unknown): Promise<ConversationView> {
-    const p = obj(params);
+  async createGroup(actor: Actor, p: Static<typeof GroupParams>): Promise<ConversationView> {
     const cmid = this.cmidOf(p);
-    const memberIds = intList(p.member_ids, 'member_ids', { min: 1, max: this.limits.maxGroupMembers - 1 })
-      .filter((id) => id !== actor.userId);
+    const memberIds = this.members(p.member_ids, 'member_ids', this.limits.maxGroupMembers - 1).filter((id) => id !== actor.userId);
     const users = await this.requireActiveUsers(memberIds);
     const creator = await this.store.users.byId(actor.userId);
-    const title = optStr(p.title, 'title', { max: MAX_TITLE })?.trim()
+    const title = p.title?.trim()
       || [creator, ...users].slice(0, 3).map((u) => u!.name).join('、');
     const body: SystemBody = { event: 'created', actor_id: actor.userId, user_ids: memberIds, title };
     const { conversation, message, created } = await this.store.conversations.create({
@@ -119,21 +114,19 @@ export class MessagingService {
     return this.viewFor(conversation, actor.userId);
   }
 
-  async send(actor: Actor, params: unknown): Promise<MessageView> {
-    const p = obj(params);
-    const convId = int(p.conv_id, 'conv_id', { min: 1 });
-    const cmid = str(p.cmid, 'cmid', { max: 64, pattern: CMID });
-    const body = obj(p.body, 'body');
+  async send(actor: Actor, p: Static<typeof SendParams>): Promise<MessageView> {
+    const { conv_id: convId, cmid, body } = p;
     let kind: 'text' | 'file';
     let stored: string;
     let fileId: number | null = null;
-    if (body.file_id !== undefined) {
-      fileId = int(body.file_id, 'body.file_id', { min: 1 });
+    if ('file_id' in body) {
+      fileId = body.file_id;
       const f = await this.files.forMessage(actor.userId, fileId);
       kind = 'file';
       stored = JSON.stringify({ file: { id: f.id, name: f.name, size: f.size, mime: f.mime, sha256: f.sha256 } });
     } else {
-      const text = str(body.text, 'body.text', { max: this.limits.maxTextChars });
+      const { text } = body;
+      if (text.length > this.limits.maxTextChars) throw new AppError('SB_VALIDATION', `body.text: must have at most ${this.limits.maxTextChars} characters`, { field: 'body.text' });
       if (text.trim() === '') throw new AppError('SB_VALIDATION', 'body.text: must not be blank', { field: 'body.text' });
       kind = 'text';
       stored = JSON.stringify({ text });
@@ -149,10 +142,8 @@ export class MessagingService {
     return view;
   }
 
-  async markRead(actor: Actor, params: unknown): Promise<{ conv_id: number; read_seq: number }> {
-    const p = obj(params);
-    const convId = int(p.conv_id, 'conv_id', { min: 1 });
-    const seq = int(p.seq, 'seq', { min: 0 });
+  async markRead(actor: Actor, p: { conv_id: number; seq: number }): Promise<{ conv_id: number; read_seq: number }> {
+    const { conv_id: convId, seq } = p;
     const { conversation } = await this.requireMember(actor.userId, convId);
     if (seq > conversation.last_seq) throw new AppError('SB_VALIDATION', 'seq: beyond the last message', { field: 'seq' });
     const { readSeq, changed } = await this.store.conversations.markRead(convId, actor.userId, seq);
@@ -165,10 +156,8 @@ export class MessagingService {
   }
 
   /** Do not disturb for one conversation; all my devices learn it. */
-  async setMuted(actor: Actor, params: unknown): Promise<ConversationView> {
-    const p = obj(params);
-    const convId = int(p.conv_id, 'conv_id', { min: 1 });
-    const muted = bool(p.muted, 'muted');
+  async setMuted(actor: Actor, p: { conv_id: number; muted: boolean }): Promise<ConversationView> {
+    const { conv_id: convId, muted } = p;
     await this.requireMember(actor.userId, convId);
     const { changed } = await this.store.conversations.setMuted(convId, actor.userId, muted);
     if (changed) this.events.emit({ type: 'member.settings', conv_id: convId, muted }, [actor.userId]);
@@ -176,10 +165,9 @@ export class MessagingService {
     return this.viewFor(conversation, actor.userId);
   }
 
-  async addMembers(actor: Actor, params: unknown): Promise<ConversationView> {
-    const p = obj(params);
-    const convId = int(p.conv_id, 'conv_id', { min: 1 });
-    const userIds = intList(p.user_ids, 'user_ids', { min: 1, max: this.limits.maxGroupMembers });
+  async addMembers(actor: Actor, p: ConvParams & { user_ids: number[] }): Promise<ConversationView> {
+    const convId = p.conv_id;
+    const userIds = this.members(p.user_ids, 'user_ids', this.limits.maxGroupMembers);
     const { conversation } = await this.requireGroupMember(actor.userId, convId);
     await this.requireActiveUsers(userIds);
     const current = (await this.store.conversations.members(convId)).filter((m) => m.active);
@@ -193,10 +181,8 @@ export class MessagingService {
     return this.viewFor(conversation, actor.userId);
   }
 
-  async removeMember(actor: Actor, params: unknown): Promise<ConversationView> {
-    const p = obj(params);
-    const convId = int(p.conv_id, 'conv_id', { min: 1 });
-    const userId = int(p.user_id, 'user_id', { min: 1 });
+  async removeMember(actor: Actor, p: ConvParams & { user_id: number }): Promise<ConversationView> {
+    const { conv_id: convId, user_id: userId } = p;
     const { conversation, member } = await this.requireGroupMember(actor.userId, convId);
     if (userId === actor.userId) throw new AppError('SB_VALIDATION', 'user_id: use leave to remove yourself');
     const target = await this.store.conversations.membership(convId, userId);
@@ -208,9 +194,8 @@ export class MessagingService {
     return this.viewFor(conversation, actor.userId);
   }
 
-  async leave(actor: Actor, params: unknown): Promise<{ conv_id: number }> {
-    const p = obj(params);
-    const convId = int(p.conv_id, 'conv_id', { min: 1 });
+  async leave(actor: Actor, p: ConvParams): Promise<{ conv_id: number }> {
+    const convId = p.conv_id;
     const { member } = await this.requireGroupMember(actor.userId, convId);
     const effects: MessageEffects = { removeMembers: [actor.userId] };
     if (member.role === 'owner') {
@@ -225,10 +210,9 @@ export class MessagingService {
     return { conv_id: convId };
   }
 
-  async rename(actor: Actor, params: unknown): Promise<ConversationView> {
-    const p = obj(params);
-    const convId = int(p.conv_id, 'conv_id', { min: 1 });
-    const title = str(p.title, 'title', { max: MAX_TITLE }).trim();
+  async rename(actor: Actor, p: ConvParams & { title: string }): Promise<ConversationView> {
+    const convId = p.conv_id;
+    const title = p.title.trim();
     if (!title) throw new AppError('SB_VALIDATION', 'title: must not be blank', { field: 'title' });
     const { conversation, member } = await this.requireGroupMember(actor.userId, convId);
     if (member.role === 'member') throw new AppError('SB_FORBIDDEN', 'Only the owner or a group admin can rename the group');
@@ -237,11 +221,8 @@ export class MessagingService {
   }
 
   /** The owner makes a member a group admin, or an admin a member again. */
-  async setRole(actor: Actor, params: unknown): Promise<ConversationView> {
-    const p = obj(params);
-    const convId = int(p.conv_id, 'conv_id', { min: 1 });
-    const userId = int(p.user_id, 'user_id', { min: 1 });
-    const role = oneOf(p.role, 'role', ['admin', 'member'] as const);
+  async setRole(actor: Actor, p: ConvParams & { user_id: number; role: 'admin' | 'member' }): Promise<ConversationView> {
+    const { conv_id: convId, user_id: userId, role } = p;
     const { conversation, member } = await this.requireGroupMember(actor.userId, convId);
     if (member.role !== 'owner') throw new AppError('SB_FORBIDDEN', 'Only the owner can appoint group admins');
     const target = await this.store.conversations.membership(convId, userId);
@@ -255,10 +236,8 @@ export class MessagingService {
   }
 
   /** The owner hands the group to another member and becomes an admin. */
-  async transfer(actor: Actor, params: unknown): Promise<ConversationView> {
-    const p = obj(params);
-    const convId = int(p.conv_id, 'conv_id', { min: 1 });
-    const userId = int(p.user_id, 'user_id', { min: 1 });
+  async transfer(actor: Actor, p: ConvParams & { user_id: number }): Promise<ConversationView> {
+    const { conv_id: convId, user_id: userId } = p;
     const { conversation, member } = await this.requireGroupMember(actor.userId, convId);
     if (member.role !== 'owner') throw new AppError('SB_FORBIDDEN', 'Only the owner can transfer the group');
     if (userId === actor.userId) throw new AppError('SB_VALIDATION', 'user_id: already the owner');
@@ -270,10 +249,8 @@ export class MessagingService {
   }
 
   /** The group notice board (群公告): owner and admins write it, everyone sees it. */
-  async setNotice(actor: Actor, params: unknown): Promise<ConversationView> {
-    const p = obj(params);
-    const convId = int(p.conv_id, 'conv_id', { min: 1 });
-    const notice = str(p.notice, 'notice', { min: 0, max: 2000 });
+  async setNotice(actor: Actor, p: ConvParams & { notice: string }): Promise<ConversationView> {
+    const { conv_id: convId, notice } = p;
     const { conversation, member } = await this.requireGroupMember(actor.userId, convId);
     if (member.role === 'member') throw new AppError('SB_FORBIDDEN', 'Only the owner or a group admin can edit the notice');
     await this.systemChange(actor, p, convId, { event: 'notice_changed', actor_id: actor.userId, notice }, { setNotice: notice }, ['owner', 'admin']);
@@ -284,7 +261,7 @@ export class MessagingService {
 
   /** A group change is a system message whose effects apply in its transaction. */
   private async systemChange(
-    actor: Actor, p: Record<string, unknown>, convId: number, body: SystemBody, effects: MessageEffects,
+    actor: Actor, p: { cmid?: string }, convId: number, body: SystemBody, effects: MessageEffects,
     requireRole?: ('owner' | 'admin' | 'member')[], removed: number[] = [],
   ): Promise<void> {
     const { message, created } = await this.store.conversations.append({
@@ -299,8 +276,14 @@ export class MessagingService {
     for (const userId of removed) this.events.emit({ type: 'conversation.removed', conv_id: convId, user_id: userId }, [userId]);
   }
 
-  private cmidOf(p: Record<string, unknown>): string {
-    return p.cmid === undefined ? randomId(12) : str(p.cmid, 'cmid', { max: 64, pattern: CMID });
+  private cmidOf(p: { cmid?: string }): string {
+    return p.cmid ?? randomId(12);
+  }
+
+  /** Member ids without repeats, at most `max` of them (a configured limit, so not in the schema). */
+  private members(ids: readonly number[], field: string, max: number): number[] {
+    if (ids.length > max) throw new AppError('SB_VALIDATION', `${field}: must have at most ${max} entries`, { field });
+    return [...new Set(ids)];
   }
 
   private async emitConversation(conversation: ConversationRecord): Promise<ConversationShared> {

@@ -2,7 +2,6 @@ import type { Cache } from '../../shared/cache/cache.js';
 import type { DeviceType, PresenceStatus, PresenceView } from '../../shared/protocol/types.js';
 import type { Actor } from '../actor.js';
 import type { EventSink, Store } from '../ports.js';
-import { intList, obj, oneOf, str } from '../validate.js';
 import { PRESENCE_HEARTBEAT_MS } from '../../shared/protocol/frames.js';
 import { relayIdFrom } from '../../shared/subjects.js';
 
@@ -26,17 +25,9 @@ export class PresenceService {
    * A relay reports connections opening, changing or closing. Each entry was verified by central's dispatcher
    * (its token resolved to this user and session), so routing learns of it before any cache work.
    */
-  async report(params: unknown): Promise<{ ok: true }> {
-    const p = obj(params);
-    const relay = relayIdFrom(str(p.relay, 'relay', { max: 64 }));
-    const entries = (Array.isArray(p.entries) ? p.entries.slice(0, 10_000) : []).map((raw) => {
-      const e = obj(raw, 'entries[]');
-      return {
-        userId: Number(e.user_id),
-        sessionId: str(e.session_id, 'session_id', { max: 64 }),
-        status: oneOf(e.status, 'status', ['online', 'away', 'offline'] as const),
-      };
-    });
+  async report(relayName: string, reported: readonly { user_id: number; session_id: string; status: PresenceStatus }[]): Promise<{ ok: true }> {
+    const relay = relayIdFrom(relayName);
+    const entries = reported.map((e) => ({ userId: e.user_id, sessionId: e.session_id, status: e.status }));
     this.events.located(entries.map((e) => ({ user_id: e.userId, session_id: e.sessionId, relay, connected: e.status !== 'offline' })));
     const touched = new Set<number>();
     for (const { userId, sessionId, status } of entries) {
@@ -55,8 +46,8 @@ export class PresenceService {
     return { ok: true };
   }
 
-  async query(_actor: Actor, params: unknown): Promise<PresenceView[]> {
-    const ids = intList(obj(params).user_ids, 'user_ids', { min: 1, max: 500 });
+  async query(_actor: Actor, p: { user_ids: number[] }): Promise<PresenceView[]> {
+    const ids = [...new Set(p.user_ids)];
     return Promise.all(ids.map((id) => this.of(id)));
   }
 

@@ -3,7 +3,8 @@ import type { UserView } from '../../shared/protocol/types.js';
 import type { Actor } from '../actor.js';
 import type { Store } from '../ports.js';
 import { userView } from '../presenters.js';
-import { int, obj, optInt, optStr } from '../validate.js';
+import type { Static } from '@sinclair/typebox';
+import type { UserListParams } from './operations.js';
 
 /** What any signed-in user may see of other users (the full directory is its own service). */
 export class UserService {
@@ -15,19 +16,14 @@ export class UserService {
     return userView(u);
   }
 
-  async get(_actor: Actor, params: unknown): Promise<UserView> {
-    const u = await this.store.users.byId(int(obj(params).user_id, 'user_id', { min: 1 }));
+  async get(_actor: Actor, p: { user_id: number }): Promise<UserView> {
+    const u = await this.store.users.byId(p.user_id);
     if (!u) throw new AppError('SB_NOT_FOUND', 'No such user');
     return userView(u);
   }
 
-  async list(_actor: Actor, params: unknown): Promise<UserView[]> {
-    const p = obj(params ?? {});
-    const users = await this.store.users.list({
-      afterId: optInt(p.after, 'after', { min: 0 }),
-      limit: optInt(p.limit, 'limit', { min: 1, max: 500 }) ?? 100,
-      query: optStr(p.q, 'q', { max: 100 }),
-    });
+  async list(_actor: Actor, p: Static<typeof UserListParams>): Promise<UserView[]> {
+    const users = await this.store.users.list({ afterId: p.after, limit: p.limit ?? 100, query: p.q });
     return users.map(userView);
   }
 }

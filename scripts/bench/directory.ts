@@ -12,7 +12,6 @@ import { SqliteStore } from '../../central/store/sqlite/index.js';
 import { MysqlStore } from '../../central/store/mysql/index.js';
 import type { Store } from '../../core/ports.js';
 import type { DirPerson } from '../../shared/protocol/directory.js';
-import type { LoginResult, UserView } from '../../shared/protocol/types.js';
 import { ApiClient } from '../../shared/sdk/api.js';
 import { freePort, log, rssMib, waitHealthy } from './common.js';
 
@@ -113,7 +112,7 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
   let fleet: ChildProcess | null = null;
   try {
     await waitHealthy(url, server, 60_000);
-    const admin = new ApiClient(url, (await new ApiClient(url).call<LoginResult>('auth.login', { account: 'admin', password: adminPassword, device_type: 'cli' })).token);
+    const admin = new ApiClient(url, (await new ApiClient(url).call('auth.login', { account: 'admin', password: adminPassword, device_type: 'cli' })).token);
 
     // ---- import -----------------------------------------------------------------------
     log(`generating ${opts.people} people in ${opts.depts} departments`);
@@ -123,17 +122,17 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
     log(`importing ${Math.round(csv.length / 1024 / 1024)} MiB of CSV`);
     const t0 = performance.now();
     const file = await admin.upload('org.csv', 'text/csv', csv);
-    const report = await admin.call<{ ok: boolean; summary: Record<string, number>; version: number }>('admin.dir.import', { file_id: file.id, format: 'csv' });
+    const report = await admin.call('admin.dir.import', { file_id: file.id, format: 'csv' });
     const importS = Math.round((performance.now() - t0) / 100) / 10;
     log(`import: ${importS} s`, JSON.stringify(report.summary));
     const t1 = performance.now();
-    const again = await admin.call<{ version: number }>('admin.dir.import', { file_id: file.id, format: 'csv' });
+    const again = await admin.call('admin.dir.import', { file_id: file.id, format: 'csv' });
     const reimportS = Math.round((performance.now() - t1) / 100) / 10;
     if (again.version !== report.version) throw new Error('re-import changed the directory');
 
     // ---- an employee ----------------------------------------------------------------------
-    const u = await admin.call<UserView>('admin.users.create', { account: 'bench.reader', name: '读者', password: 'bench-password' });
-    const token = (await new ApiClient(url).call<LoginResult>('auth.login', { account: u.account, password: 'bench-password', device_type: 'bot' })).token;
+    const u = await admin.call('admin.users.create', { account: 'bench.reader', name: '读者', password: 'bench-password' });
+    const token = (await new ApiClient(url).call('auth.login', { account: u.account, password: 'bench-password', device_type: 'bot' })).token;
     const reader = new ApiClient(url, token);
 
     // ---- snapshot ---------------------------------------------------------------------
@@ -188,8 +187,8 @@ export async function runDirectory(opts: DirectoryBenchOptions): Promise<Record<
       for (let i = 0; i < changes; i++) {
         const target = people[offset + i]! as DirPerson;
         const start = performance.timeOrigin + performance.now();
-        await admin.call<DirPerson>('admin.dir.person.update', { person_id: target.id, title: `职位${offset + i}` });
-        const { version } = await admin.call<{ version: number }>('dir.orgs');
+        await admin.call('admin.dir.person.update', { person_id: target.id, title: `职位${offset + i}` });
+        const { version } = await admin.call('dir.orgs');
         const arrived = await next('arrived', version);
         for (const t of arrived.times!) latencies.push(t - start);
         await new Promise((r) => setTimeout(r, 300));

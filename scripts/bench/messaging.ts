@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../shared/sdk/api.js';
-import type { ConversationView, HistoryPage, LoginResult, UserView } from '../../shared/protocol/types.js';
 import { freePort, log, rssMib, runGenerator, spawnSwitchboard, waitHealthy } from './common.js';
 import type { LoadResult, Pair } from './generator.js';
 
@@ -19,13 +18,13 @@ export const BENCH_LIMITS = { limits: { framesPerSecond: 1_000_000, frameBurst: 
 
 /** Creates users in pairs, signs each in and opens their one-to-one conversation. */
 export async function seedPairs(url: string, adminPassword: string, count: number, prefix: string): Promise<Pair[]> {
-  const admin = new ApiClient(url, (await new ApiClient(url).call<LoginResult>('auth.login', { account: 'admin', password: adminPassword, device_type: 'cli' })).token);
+  const admin = new ApiClient(url, (await new ApiClient(url).call('auth.login', { account: 'admin', password: adminPassword, device_type: 'cli' })).token);
   const pairs: Pair[] = [];
   const password = 'bench-password';
   for (let i = 0; i < count; i++) {
-    const [s, r] = await Promise.all(['s', 'r'].map((side) => admin.call<UserView>('admin.users.create', { account: `${prefix}${side}${i}`, password })));
-    const [st, rt] = await Promise.all([s!, r!].map(async (u) => (await new ApiClient(url).call<LoginResult>('auth.login', { account: u.account, password, device_type: 'bot' })).token));
-    const conv = await new ApiClient(url, st).call<ConversationView>('conv.direct', { user_id: r!.id });
+    const [s, r] = await Promise.all(['s', 'r'].map((side) => admin.call('admin.users.create', { account: `${prefix}${side}${i}`, password })));
+    const [st, rt] = await Promise.all([s!, r!].map(async (u) => (await new ApiClient(url).call('auth.login', { account: u.account, password, device_type: 'bot' })).token));
+    const conv = await new ApiClient(url, st).call('conv.direct', { user_id: r!.id });
     pairs.push({ senderToken: st!, receiverToken: rt!, convId: conv.id });
   }
   return pairs;
@@ -39,7 +38,7 @@ export async function verifyStored(url: string, pairs: Pair[]): Promise<{ stored
     const api = new ApiClient(url, p.senderToken);
     let after = 0;
     for (;;) {
-      const page = await api.call<HistoryPage>('msg.history', { conv_id: p.convId, after, limit: 200 });
+      const page = await api.call('msg.history', { conv_id: p.convId, after, limit: 200 });
       for (const m of page.messages) { if (m.seq !== after + 1) gaps += 1; after = m.seq; stored += 1; }
       if (!page.more || page.messages.length === 0) break;
     }

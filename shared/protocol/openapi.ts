@@ -1,67 +1,111 @@
-import { API, type Method } from './api.js';
-import { ERRORS } from '../errors.js';
+import type { TSchema } from '@sinclair/typebox';
+import type { OperationContract } from './operation.js';
+import { DirSnapshotSchema, ErrorSchema, FileSchema } from './schemas.js';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A schema as OpenAPI JSON: every subschema with an `$id` becomes a named component and a `$ref` to it.
+ * (TypeBox's own markers are symbols and do not survive; what is left is plain JSON Schema.)
+ */
+function emit(schema: unknown, components: Json, top = false): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => emit(s, components));
+  if (!isObject(schema)) return schema;
+  const { $id, ...rest } = schema;
+  if (typeof $id === 'string' && !top) {
+    if (!($id in components)) {
+      components[$id] = null; // claimed first, so a schema that contains itself ends
+      components[$id] = emit(schema, components, true);
+    }
+    return { $ref: `#/components/schemas/${$id}` };
+  }
+  return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, k === 'properties' && isObject(v)
+    ? Object.fromEntries(Object.entries(v).map(([name, s]) => [name, emit(s, components)]))
+    : emit(v, components)]));
+}
+
+function response(schema: unknown, contentType = 'application/json'): Json {
+  return { description: 'OK', content: { [contentType]: { schema } } };
+}
+
+/** One operation's path item: path and query parameters and the JSON body from its params schema, the result from its result schema. */
+function operationObject(name: string, op: OperationContract, components: Json): Json {
+  const [verb, path] = op.http!;
+  const params = emit(op.params, components, true) as { properties?: Record<string, Json>; required?: string[] };
+  const properties = { ...(params.properties ?? {}) };
+  const required = new Set(params.required ?? []);
+  const parameters: Json[] = [];
+  for (const [, pathName] of path.matchAll(/:(\w+)/g)) {
+    parameters.push({ name: pathName, in: 'path', required: true, schema: properties[pathName!] ?? { type: 'string' } });
+    delete properties[pathName!];
+  }
+  const operation: Json = { operationId: name, summary: op.summary, tags: [name.split('.')[0]], parameters };
+  if (verb === 'GET' || verb === 'DELETE') {
+    for (const [param, schema] of Object.entries(properties)) {
+      const { description, ...rest } = schema;
+      // Lists travel as one comma-separated value (user_ids=1,2,3), as the SDK sends them.
+      const style = rest.type === 'array' ? { style: 'form', explode: false } : {};
+      parameters.push({ name: param, in: 'query', required: required.has(param), ...(description ? { description } : {}), ...style, schema: rest });
+    }
+  } else {
+    const body: Json = { type: 'object', properties };
+    const bodyRequired = [...required].filter((r) => r in properties);
+    if (bodyRequired.length) body.required = bodyRequired;
+    operation.requestBody = { required: bodyRequired.length > 0, content: { 'application/json': { schema: body } } };
+  }
+  operation.responses = { 200: response(emit(op.result, components)), default: errorResponse(components) };
+  if (op.auth !== 'none') operation.security = [{ bearer: [] }];
+  return operation;
+}
+
+function errorResponse(components: Json): Json {
+  return { description: 'Coded error', content: { 'application/json': { schema: emit(ErrorSchema, components) } } };
+}
+
+/** The relay's own routes, outside the table: raw bytes in and out, and the snapshot it assembles from parts. */
+function relayRoutes(components: Json): Record<string, Json> {
+  const schema = (s: TSchema) => emit(s, components);
+  const binary = { type: 'string', format: 'binary' };
+  return {
+    '/api/v1/files': {
+      post: {
+        operationId: 'files.upload', summary: 'Upload a file (raw bytes as the body); share it with msg.send body { file_id }', tags: ['files'],
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'name', in: 'query', required: true, schema: { type: 'string' }, description: 'file name' }],
+        requestBody: { content: { 'application/octet-stream': { schema: binary } } },
+        responses: { 200: response(schema(FileSchema)), default: errorResponse(components) },
+      },
+    },
+    '/api/v1/files/{file_id}': {
+      get: {
+        operationId: 'files.download', summary: 'Download a file I uploaded or that was shared in one of my conversations (served from the relay cache)', tags: ['files'],
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'file_id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 } }],
+        responses: { 200: { description: 'The bytes', content: { '*/*': { schema: binary } } }, default: errorResponse(components) },
+      },
+    },
+    '/api/v1/directory/snapshot': {
+      get: {
+        operationId: 'dir.snapshot', summary: 'The whole directory as I may see it, at one version (sent gzip-compressed; ETag = version and view); then follow with dir.changes', tags: ['dir'],
+        security: [{ bearer: [] }],
+        parameters: [],
+        responses: { 200: response(schema(DirSnapshotSchema)), default: errorResponse(components) },
+      },
+    },
+  };
+}
 
 /** Generates the OpenAPI 3.1 document from the operation table (committed as docs/openapi.json). */
-export function openApiDocument(version: string): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const [method, op] of Object.entries(API) as [Method, (typeof API)[Method]][]) {
+export function openApiDocument(version: string, operations: Record<string, OperationContract>): Json {
+  const components: Json = {};
+  const paths: Record<string, Json> = {};
+  for (const [name, op] of Object.entries(operations)) {
+    if (!op.http) continue;
     const [verb, path] = op.http;
-    const oaPath = path.replace(/:(\w+)/g, '{$1}');
-    const pathParams = [...path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
-    const declared: Record<string, string> = ('params' in op ? op.params : undefined) ?? {};
-    const inQuery = verb === 'GET' || verb === 'DELETE';
-    const parameters: unknown[] = pathParams.map((name) => ({ name, in: 'path', required: true, schema: { type: name.endsWith('_id') && name !== 'session_id' ? 'integer' : 'string' } }));
-    const bodyProps: Record<string, unknown> = {};
-    for (const [name, desc] of Object.entries(declared)) {
-      const type = /\[(\w+)(\[\])?\]/.exec(desc);
-      const schema = type ? (type[2] ? { type: 'array', items: { type: type[1] } } : { type: type[1] }) : {};
-      if (inQuery) parameters.push({ name, in: 'query', required: false, description: desc, schema });
-      else bodyProps[name] = { ...schema, description: desc };
-    }
-    const operation: Record<string, unknown> = {
-      operationId: method,
-      summary: op.summary,
-      tags: [method.split('.')[0]],
-      parameters,
-      responses: {
-        200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${op.returns}` } } } },
-        default: { description: 'Coded error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-      },
-    };
-    if (!inQuery) operation.requestBody = { content: { 'application/json': { schema: { type: 'object', properties: bodyProps } } } };
-    if (op.auth !== 'none') operation.security = [{ bearer: [] }];
-    (paths[oaPath] ??= {})[verb.toLowerCase()] = operation;
+    (paths[path.replace(/:(\w+)/g, '{$1}')] ??= {})[verb.toLowerCase()] = operationObject(name, op, components);
   }
-  paths['/api/v1/files'] = {
-    post: {
-      operationId: 'files.upload', summary: 'Upload a file (raw bytes as the body); share it with msg.send body { file_id }', tags: ['files'],
-      security: [{ bearer: [] }],
-      parameters: [{ name: 'name', in: 'query', required: true, schema: { type: 'string' }, description: 'file name' }],
-      requestBody: { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
-      responses: { 200: { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/File' } } } }, default: { description: 'Coded error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
-    },
-  };
-  paths['/api/v1/files/{file_id}'] = {
-    get: {
-      operationId: 'files.download', summary: 'Download a file I uploaded or that was shared in one of my conversations (served from the relay cache)', tags: ['files'],
-      security: [{ bearer: [] }],
-      parameters: [{ name: 'file_id', in: 'path', required: true, schema: { type: 'integer' } }],
-      responses: { 200: { description: 'The bytes', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } }, default: { description: 'Coded error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
-    },
-  };
-  paths['/api/v1/directory/snapshot'] = {
-    get: {
-      operationId: 'dir.snapshot', summary: 'The whole directory as I may see it, at one version (sent gzip-compressed; ETag = version and view); then follow with dir.changes', tags: ['dir'],
-      security: [{ bearer: [] }],
-      parameters: [],
-      responses: { 200: { description: 'OK', content: { 'application/json': { schema: { $ref: '#/components/schemas/DirSnapshot' } } } }, default: { description: 'Coded error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
-    },
-  };
-  const obj = (properties: Record<string, unknown>) => ({ type: 'object', properties });
-  const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-  const list = (name: string) => ({ type: 'array', items: ref(name) });
-  const int = { type: 'integer' };
-  const text = { type: 'string' };
+  Object.assign(paths, relayRoutes(components));
   return {
     openapi: '3.1.0',
     info: { title: 'Switchboard HTTP API', version, description: 'Data API served by every relay. Push travels over the WebSocket (docs/protocol.md).' },
@@ -69,57 +113,26 @@ export function openApiDocument(version: string): Record<string, unknown> {
     paths,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Session token from auth.login' } },
-      schemas: {
-        Error: obj({ error: obj({ code: { type: 'string', enum: Object.keys(ERRORS) }, message: text, details: {} }) }),
-        Empty: obj({}),
-        File: obj({ id: int, name: text, size: int, mime: text, sha256: text, created_at: int }),
-        User: obj({ id: int, account: text, name: text, is_admin: { type: 'boolean' }, disabled: { type: 'boolean' }, created_at: int }),
-        UserList: list('User'),
-        Session: obj({ id: text, user_id: int, device_type: text, device_name: text, created_at: int, expires_at: int, last_seen_at: int, ip: { type: ['string', 'null'] } }),
-        SessionList: list('Session'),
-        LoginResult: obj({ token: text, session: ref('Session'), user: ref('User') }),
-        Message: obj({ id: int, conv_id: int, seq: int, sender_id: int, cmid: text, kind: { type: 'string', enum: ['text', 'system'] }, body: { type: 'object' }, created_at: int }),
-        Member: obj({ user_id: int, name: text, role: { type: 'string', enum: ['owner', 'admin', 'member'] }, read_seq: int }),
-        Conversation: obj({
-          id: int, kind: { type: 'string', enum: ['direct', 'group'] }, title: text, notice: text, owner_id: { type: ['integer', 'null'] }, last_seq: int,
-          last_message: { oneOf: [ref('Message'), { type: 'null' }] }, created_at: int, members: list('Member'), read_seq: int, unread: int, muted: { type: 'boolean' },
-        }),
-        ConversationList: list('Conversation'),
-        ConvId: obj({ conv_id: int }),
-        HistoryPage: obj({ messages: list('Message'), more: { type: 'boolean' } }),
-        ReadCursor: obj({ conv_id: int, read_seq: int }),
-        SyncResult: obj({ pos: int, conversations: list('Conversation'), removed: { type: 'array', items: int } }),
-        Presence: obj({ user_id: int, status: { type: 'string', enum: ['online', 'away', 'offline'] }, devices: { type: 'array', items: text } }),
-        PresenceList: list('Presence'),
-        Revoked: obj({ revoked: { type: 'boolean' } }),
-        AuditEntry: obj({ id: int, actor_id: { type: ['integer', 'null'] }, action: text, target: text, details: {}, at: int }),
-        AuditList: list('AuditEntry'),
-        AuditVerify: obj({ ok: { type: 'boolean' }, rows: int, first_broken: obj({ id: int, reason: text }) }),
-        Deleted: obj({ deleted: { type: 'boolean' } }),
-        DeptDeleted: obj({ deleted: { type: 'boolean' }, moved_people: int, moved_depts: int }),
-        DirOrg: obj({ id: int, name: text, sort: int }),
-        DirOrgList: obj({ version: int, orgs: { type: 'array', items: obj({ id: int, name: text, sort: int, roots: list('DirDept') }) } }),
-        DirDept: obj({ id: int, org_id: int, parent_id: { type: ['integer', 'null'] }, name: text, sort: int, ext_id: { type: ['string', 'null'] } }),
-        DirPerson: obj({
-          id: int, user_id: { type: ['integer', 'null'] }, account: text, name: text, english_name: text, gender: text, mobile: text, phone: text, email: text,
-          title: text, employee_no: text, avatar: text, status: { type: 'string', enum: ['active', 'disabled', 'left'] },
-          depts: { type: 'array', items: obj({ dept_id: int, title: text, sort: int }) },
-        }),
-        DirDeptView: obj({ dept: ref('DirDept'), path: text, children: list('DirDept'), members: list('DirPerson'), more: { type: 'boolean' } }),
-        DirSnapshot: obj({ version: int, orgs: list('DirOrg'), depts: list('DirDept'), people: list('DirPerson') }),
-        DirChange: obj({ op: { type: 'string', enum: ['org', 'org.delete', 'dept', 'dept.delete', 'person', 'person.delete'] }, id: int, org: ref('DirOrg'), dept: ref('DirDept'), person: ref('DirPerson') }),
-        DirDelta: obj({ version: int, from: int, reset: { type: 'boolean' }, changes: list('DirChange') }),
-        DirSearch: obj({ version: int, results: { type: 'array', items: obj({ person: ref('DirPerson'), matched: text, depts: { type: 'array', items: text } }) } }),
-        DirPolicy: obj({ id: int, target: { type: 'string', enum: ['person', 'dept'] }, target_id: int, fields: { type: 'array', items: text } }),
-        DirPolicyList: list('DirPolicy'),
-        DirScope: obj({ user_id: int, dept_ids: { type: 'array', items: int } }),
-        ImportReport: obj({
-          dry_run: { type: 'boolean' }, ok: { type: 'boolean' }, format: text, version: int,
-          issues: { type: 'array', items: obj({ line: int, reason: text }) },
-          summary: obj({ depts_created: int, depts_updated: int, depts_deleted: int, people_created: int, people_updated: int, unchanged: int }),
-        }),
-        ExportFile: obj({ id: int, name: text, size: int, mime: text, sha256: text, created_at: int, version: int }),
-      },
+      schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
     },
   };
+}
+
+/**
+ * The browser's view of the table (shared/protocol/routes.ts): names, routes and policies, no schemas, so
+ * the web client loads no schema library. Generated with the OpenAPI document and checked with it.
+ */
+export function routesModule(operations: Record<string, OperationContract>): string {
+  const lines = Object.entries(operations).filter(([, op]) => op.http).map(([name, op]) =>
+    `  '${name}': { http: ['${op.http![0]}', '${op.http![1]}'], auth: '${op.auth}' },`);
+  return [
+    '// Generated from core/operations.ts by `npm run openapi`; test/unit/openapi-drift.test.ts checks it is current.',
+    "import type { AuthLevel, HttpMethod } from './api.js';",
+    '',
+    '/** Every public operation: its HTTP route and who may call it. */',
+    'export const ROUTES = {',
+    ...lines,
+    '} as const satisfies Record<string, { http: readonly [HttpMethod, string]; auth: AuthLevel }>;',
+    '',
+  ].join('\n');
 }

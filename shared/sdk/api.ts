@@ -3,12 +3,30 @@ import { API, type Method } from '../protocol/api.js';
 import type { FileView } from '../protocol/types.js';
 import type { DirSnapshot } from '../protocol/directory.js';
 
-/** Thin HTTP client over the operation table: `call('msg.history', { conv_id: 3, after: 10 })`. */
+/**
+ * Each public operation's params and result. core/operations.ts fills this in (module augmentation) from the
+ * operation table's schemas wherever the table is compiled along, as in every Node program; the browser
+ * build leaves it out (no schemas there), so in the web client calls are checked by name only.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface OperationTypes {}
+type Typed<M extends Method> = M extends keyof OperationTypes ? OperationTypes[M] : { params: Record<string, unknown>; result: any };
+export type CallParams<M extends Method> = Typed<M>['params'];
+export type CallResult<M extends Method> = Typed<M>['result'];
+/** Params may be left out only when the operation needs none. */
+type ParamsArg<M extends Method> = Record<never, never> extends CallParams<M> ? [params?: CallParams<M>] : [params: CallParams<M>];
+
+/** Thin HTTP client over the operation table: `call('msg.history', { conv_id: 3, after: 10 })`, typed by the table. */
 export class ApiClient {
   /** The relay this client talks to; the SDK moves it when it fails over to another relay. */
   constructor(public baseUrl: string, public token: string | null = null, private readonly fetchFn: typeof fetch = globalThis.fetch.bind(globalThis)) {}
 
-  async call<T = any>(method: Method, params: Record<string, unknown> = {}): Promise<T> {
+  call<M extends Method>(method: M, ...[params]: ParamsArg<M>): Promise<CallResult<M>> {
+    return this.callUnchecked<CallResult<M>>(method, (params ?? {}) as Record<string, unknown>);
+  }
+
+  /** A call whose params the compiler does not check: for input that is wrong on purpose (tests) or built at run time. */
+  async callUnchecked<T = unknown>(method: Method, params: Record<string, unknown> = {}): Promise<T> {
     const [verb, template] = API[method].http;
     const rest = { ...params };
     const path = template.replace(/:(\w+)/g, (_m, name: string) => {

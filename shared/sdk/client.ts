@@ -1,6 +1,6 @@
 import { AppError, type ErrorBody } from '../errors.js';
 import { CLOSE, type ClientFrame, type ServerFrame } from '../protocol/frames.js';
-import type { ConversationView, HistoryPage, LoginResult, MessageView, PresenceView, ServerEvent, SyncResult, UserView } from '../protocol/types.js';
+import type { ConversationView, DeviceType, HistoryPage, LoginResult, MessageView, PresenceView, ServerEvent, SyncResult, UserView } from '../protocol/types.js';
 import { ApiClient } from './api.js';
 import { DirectoryMirror } from './directory.js';
 import type { DirChange } from '../protocol/directory.js';
@@ -143,8 +143,8 @@ export class SwitchboardClient extends Emitter<Events> {
     this.WS = WS;
   }
 
-  static async login(baseUrl: string, account: string, password: string, device: { type?: string; name?: string } = {}): Promise<LoginResult> {
-    return new ApiClient(baseUrl).call<LoginResult>('auth.login', { account, password, device_type: device.type ?? 'web', device_name: device.name });
+  static async login(baseUrl: string, account: string, password: string, device: { type?: DeviceType; name?: string } = {}): Promise<LoginResult> {
+    return new ApiClient(baseUrl).call('auth.login', { account, password, device_type: device.type ?? 'web', device_name: device.name });
   }
 
   get token(): string { return this.opts.token; }
@@ -164,7 +164,7 @@ export class SwitchboardClient extends Emitter<Events> {
   async start(): Promise<void> {
     for (let tried = 0; ; tried++) {
       try {
-        this.user = await this.api.call<UserView>('users.me');
+        this.user = await this.api.call('users.me');
         break;
       } catch (e) {
         // This relay (or its link to central) is down: start at the next one.
@@ -268,20 +268,20 @@ export class SwitchboardClient extends Emitter<Events> {
     const conv = this.state.conversations[convId];
     const target = seq ?? conv?.last_seq ?? 0;
     if (conv && conv.read_seq >= target) return conv.read_seq;
-    const r = await this.api.call<{ read_seq: number }>('msg.read', { conv_id: convId, seq: target });
+    const r: { read_seq: number } = await this.api.call('msg.read', { conv_id: convId, seq: target });
     applyEvent(this.state, { type: 'read.updated', conv_id: convId, user_id: this.state.me, read_seq: r.read_seq });
     this.emit('changed');
     return r.read_seq;
   }
 
   async openDirect(userId: number): Promise<ConversationView> {
-    const view = await this.api.call<ConversationView>('conv.direct', { user_id: userId });
+    const view: ConversationView = await this.api.call('conv.direct', { user_id: userId });
     this.mergeConversation(view);
     return this.state.conversations[view.id]!;
   }
 
   async createGroup(title: string, memberIds: number[], cmid: string = newCmid()): Promise<ConversationView> {
-    const view = await this.api.call<ConversationView>('conv.group', { title, member_ids: memberIds, cmid });
+    const view: ConversationView = await this.api.call('conv.group', { title, member_ids: memberIds, cmid });
     this.mergeConversation(view);
     await this.fill(view.id);
     return this.state.conversations[view.id]!;
@@ -292,7 +292,7 @@ export class SwitchboardClient extends Emitter<Events> {
     const loaded = this.messages(convId);
     const before = loaded[0]?.seq ?? (this.state.conversations[convId]?.last_seq ?? 0) + 1;
     if (before <= 1) return 0;
-    const page = await this.api.call<HistoryPage>('msg.history', { conv_id: convId, before, limit });
+    const page: HistoryPage = await this.api.call('msg.history', { conv_id: convId, before, limit });
     let added = 0;
     for (const m of page.messages) if (this.insert(m)) added++;
     if (added) this.emit('changed');
@@ -317,7 +317,7 @@ export class SwitchboardClient extends Emitter<Events> {
       try {
         do {
           this.syncAgain = false;
-          const r = await this.api.call<SyncResult>('sync', { since: this.pos });
+          const r: SyncResult = await this.api.call('sync', { since: this.pos });
           for (const id of r.removed) { removeConversation(this.state, id); this.emit('conversation', null, id); }
           for (const view of r.conversations) this.mergeConversation(view);
           await Promise.all(r.conversations.map((c) => this.fill(c.id)));
@@ -352,9 +352,9 @@ export class SwitchboardClient extends Emitter<Events> {
         const newest = held.length ? held[held.length - 1]!.seq : 0;
         const gap = this.firstGap(convId, held);
         let page: HistoryPage;
-        if (gap !== null) page = await this.api.call<HistoryPage>('msg.history', { conv_id: convId, after: gap - 1, limit: 200 });
-        else if (newest < conv.last_seq && held.length === 0) page = await this.api.call<HistoryPage>('msg.history', { conv_id: convId, limit: this.opts.initialPage ?? 50 });
-        else if (newest < conv.last_seq) page = await this.api.call<HistoryPage>('msg.history', { conv_id: convId, after: newest, limit: 200 });
+        if (gap !== null) page = await this.api.call('msg.history', { conv_id: convId, after: gap - 1, limit: 200 });
+        else if (newest < conv.last_seq && held.length === 0) page = await this.api.call('msg.history', { conv_id: convId, limit: this.opts.initialPage ?? 50 });
+        else if (newest < conv.last_seq) page = await this.api.call('msg.history', { conv_id: convId, after: newest, limit: 200 });
         else return;
         let added = 0;
         for (const m of page.messages) if (this.insert(m)) added++;
@@ -385,7 +385,7 @@ export class SwitchboardClient extends Emitter<Events> {
 
   /** Asks for the presence of up to 500 users and remembers it. */
   async queryPresence(userIds: number[]): Promise<PresenceView[]> {
-    const list = await this.api.call<PresenceView[]>('presence.query', { user_ids: userIds.join(',') });
+    const list: PresenceView[] = await this.api.call('presence.query', { user_ids: userIds });
     for (const p of list) this.presence[p.user_id] = p;
     return list;
   }

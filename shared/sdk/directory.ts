@@ -46,7 +46,7 @@ export class DirectoryMirror {
         do {
           this.again = false;
           if (!this.state) return;
-          const delta = await this.api.call<DirDelta>('dir.changes', { since: this.state.version });
+          const delta: DirDelta = await this.api.call('dir.changes', { since: this.state.version });
           if (delta.reset) {
             this.state = stateFromSnapshot(await this.api.directorySnapshot());
             this.opts.changed(null);

@@ -2,7 +2,7 @@ import t from 'tap';
 import type { Browser, Page } from 'playwright-core';
 import { makeUser, startServer, waitFor, type TestServer } from '../helpers/server.js';
 import { chromiumAvailable, launch, signInPage } from '../helpers/browser.js';
-import type { ConversationView, HistoryPage, MessageView } from '../../shared/protocol/types.js';
+import type { MessageView } from '../../shared/protocol/types.js';
 
 if (!chromiumAvailable()) {
   t.fail('Chromium is missing at /usr/bin/chromium (apt-get install chromium)');
@@ -162,7 +162,7 @@ if (!chromiumAvailable()) {
   t.test('offline: messages that arrive meanwhile show exactly once; a message composed offline is sent once', async (t) => {
     const dan = await makeUser(server, 'Dan');
     const eve = await makeUser(server, 'Eve');
-    const conv = await dan.api.call<ConversationView>('conv.direct', { user_id: eve.user.id });
+    const conv = await dan.api.call('conv.direct', { user_id: eve.user.id });
     await dan.api.call('msg.send', { conv_id: conv.id, cmid: 'before-1', body: { text: 'before' } });
     const E = await signInPage(browser, server.url, eve.user.account, eve.password, { lang: 'en' });
     t.teardown(() => E.context.close());
@@ -202,7 +202,7 @@ if (!chromiumAvailable()) {
     t.same(seqs, [...seqs].sort((a, b) => a - b), 'in order');
     t.equal(new Set(seqs).size, seqs.length, 'no duplicates');
 
-    const page = await dan.api.call<HistoryPage>('msg.history', { conv_id: conv.id, after: 0, limit: 50 });
+    const page = await dan.api.call('msg.history', { conv_id: conv.id, after: 0, limit: 50 });
     const texts = page.messages.map((m: MessageView) => ('text' in m.body ? m.body.text : ''));
     t.equal(texts.filter((x) => x === 'written offline').length, 1, 'stored once at the server');
     t.equal(texts.filter((x) => x === 'survives a reload').length, 1, 'the reloaded queue stored once');
@@ -212,7 +212,7 @@ if (!chromiumAvailable()) {
   t.test('long history: a bounded window of messages, older pages load on scroll, pinned to the newest', async (t) => {
     const hal = await makeUser(server, 'Hal');
     const ivy = await makeUser(server, 'Ivy');
-    const conv = await hal.api.call<ConversationView>('conv.direct', { user_id: ivy.user.id });
+    const conv = await hal.api.call('conv.direct', { user_id: ivy.user.id });
     for (let i = 1; i <= 150; i++) await hal.api.call('msg.send', { conv_id: conv.id, cmid: `h${i}`, body: { text: `history ${i}` } });
     const I = await signInPage(browser, server.url, ivy.user.account, ivy.password, { lang: 'en' });
     t.teardown(() => I.context.close());
@@ -245,9 +245,9 @@ if (!chromiumAvailable()) {
     const dir = await startServer();
     t.teardown(() => dir.stop());
     const viewer = await makeUser(dir, 'Viewer');
-    const dept = await dir.admin.call<{ id: number }>('admin.dir.dept.create', { name: 'Engineering' });
-    const sub = await dir.admin.call<{ id: number }>('admin.dir.dept.create', { name: 'Platform', parent_id: dept.id });
-    const zhang = await dir.admin.call<{ id: number; user_id: number }>('admin.dir.person.create', {
+    const dept = await dir.admin.call('admin.dir.dept.create', { name: 'Engineering' });
+    const sub = await dir.admin.call('admin.dir.dept.create', { name: 'Platform', parent_id: dept.id });
+    const zhang = await dir.admin.call('admin.dir.person.create', {
       account: 'zhangwei', name: '张伟', english_name: 'Wei Zhang', title: 'Engineer', mobile: '13800000001', email: 'zw@example.com', depts: [{ dept_id: sub.id, title: 'Engineer', sort: 1 }] });
     await dir.admin.call('admin.dir.person.create', { account: 'kim', name: 'Kim Lee', title: 'Designer', depts: [{ dept_id: dept.id, title: 'Designer', sort: 2 }] });
     await dir.admin.call('admin.dir.policy.set', { target: 'person', target_id: zhang.id, fields: ['mobile'] });

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { NatsBus } from '../../shared/bus/nats.js';
 import { ApiClient } from '../../shared/sdk/api.js';
 import { AppError } from '../../shared/errors.js';
-import type { ConversationView, LoginResult, UserView } from '../../shared/protocol/types.js';
+import type { UserView } from '../../shared/protocol/types.js';
 import { Cluster } from './harness.js';
 
 /**
@@ -31,8 +31,8 @@ t.test('a file crosses relays once and stays available in the branch', async (t)
   const users: { user: UserView; api: ApiClient }[] = [];
   for (const [i, relay] of [a, b, b].entries()) {
     const account = `f${process.pid}u${i}`;
-    const user = await admin.call<UserView>('admin.users.create', { account, password: 'password-123' });
-    const login = await new ApiClient(relay.url).call<LoginResult>('auth.login', { account, password: 'password-123', device_type: 'web' });
+    const user = await admin.call('admin.users.create', { account, password: 'password-123' });
+    const login = await new ApiClient(relay.url).call('auth.login', { account, password: 'password-123', device_type: 'web' });
     users.push({ user, api: new ApiClient(relay.url, login.token) });
   }
   const [alice, bob, carol] = users as [typeof users[0], typeof users[0], typeof users[0]];
@@ -43,7 +43,7 @@ t.test('a file crosses relays once and stays available in the branch', async (t)
   t.equal(file.sha256, sha256, 'uploaded through relay A');
   await settle();
   t.equal(count('files.part'), 3, 'the bytes went to central once, in three parts');
-  const conv = await alice.api.call<ConversationView>('conv.direct', { user_id: bob.user.id });
+  const conv = await alice.api.call('conv.direct', { user_id: bob.user.id });
   await alice.api.call('msg.send', { conv_id: conv.id, cmid: 'share-1', body: { file_id: file.id } });
 
   const readsBefore = count('files.read');

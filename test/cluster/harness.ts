@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ApiClient } from '../../shared/sdk/api.js';
-import type { LoginResult } from '../../shared/protocol/types.js';
 import { exited, freePort, spawnNode } from '../helpers/process.js';
 import { waitPort } from '../../scripts/bench/common.js';
 
@@ -293,7 +292,7 @@ export class Cluster {
 
   async adminApi(relay = 0): Promise<ApiClient> {
     const url = this.relays[relay]!.url;
-    const login = await new ApiClient(url).call<LoginResult>('auth.login', { account: 'admin', password: ADMIN_PASSWORD, device_type: 'cli' });
+    const login = await new ApiClient(url).call('auth.login', { account: 'admin', password: ADMIN_PASSWORD, device_type: 'cli' });
     return new ApiClient(url, login.token);
   }
 

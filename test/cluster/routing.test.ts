@@ -3,7 +3,6 @@ import { Cluster } from './harness.js';
 import { Traffic, percentile } from './traffic.js';
 import { waitFor } from '../helpers/server.js';
 import { ApiClient } from '../../shared/sdk/api.js';
-import type { LoginResult } from '../../shared/protocol/types.js';
 
 /**
  * Events go only where their recipients are, and the routes survive what presence does not: central keeps them
@@ -13,14 +12,14 @@ import type { LoginResult } from '../../shared/protocol/types.js';
  * push), then the exactly-once check itself.
  *
  * Stated bound: a Redis flush costs no push at all; after a central (re)start, pushes for people it has not yet
- * located are held up to 1.5 s (ROUTE_WARMUP_MS) while relays re-announce, so none is later than about 2 s.
+ * located are held up to 3 s (ROUTE_WARMUP_MS; longer while no report at all has arrived) while relays re-announce, so none is later than about 3.5 s.
  */
 // Two centrals: what one learns from a presence report, the other routes by (sb.central.whereabouts).
 const cluster = await Cluster.start({ centrals: 2, relays: 3 });
 t.teardown(() => cluster.stop());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HOMES = [[0], [1], [2], [0, 2], [1], [2, 0]];
-const PUSH_BOUND_MS = 2_000;
+const PUSH_BOUND_MS = 3_500;
 
 async function health(url: string): Promise<{ central: string }> {
   return (await fetch(`${url}/healthz`)).json() as Promise<{ central: string }>;
@@ -75,8 +74,8 @@ t.test('every central restarted mid-traffic, nothing in memory: relays re-announ
 
 t.test('a revoked session is refused at once by every central', async (t) => {
   const admin = await cluster.adminApi(0);
-  const user = await admin.call<{ id: number; account: string }>('admin.users.create', { account: `rv${process.pid}`, name: 'Revoked', password: 'password-123' });
-  const login = await new ApiClient(cluster.urls[1]!).call<LoginResult>('auth.login', { account: user.account, password: 'password-123', device_type: 'web' });
+  const user = await admin.call('admin.users.create', { account: `rv${process.pid}`, name: 'Revoked', password: 'password-123' });
+  const login = await new ApiClient(cluster.urls[1]!).call('auth.login', { account: user.account, password: 'password-123', device_type: 'web' });
   const api = new ApiClient(cluster.urls[1]!, login.token);
   for (let i = 0; i < 10; i++) await api.call('users.me');
   await admin.call('admin.sessions.revoke', { session_id: login.session.id });

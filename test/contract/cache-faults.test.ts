@@ -2,7 +2,6 @@ import t, { type Test } from 'tap';
 import { RedisCache } from '../../shared/cache/redis.js';
 import { hashToken } from '../../shared/crypto.js';
 import { ApiClient } from '../../shared/sdk/api.js';
-import type { LoginResult } from '../../shared/protocol/types.js';
 import { connectedPair, startServer, waitFor } from '../helpers/server.js';
 import { freePort } from '../helpers/process.js';
 import { ownRedis, redisServerAvailable } from '../helpers/redis-server.js';
@@ -58,7 +57,7 @@ t.test('a chat on a Redis cache stays correct through flush, freeze, loss and a 
   const conv = await a.openDirect(bob.user.id);
 
   // A second device of Alice's, used over HTTP so every call resolves its token.
-  const second = await new ApiClient(server.url).call<LoginResult>('auth.login', { account: alice.user.account, password: alice.password, device_type: 'cli' });
+  const second = await new ApiClient(server.url).call('auth.login', { account: alice.user.account, password: alice.password, device_type: 'cli' });
   const cli = new ApiClient(server.url, second.token);
   await cli.call('users.me', {});
   const key = `sess:${hashToken(second.token)}`;
@@ -71,16 +70,16 @@ t.test('a chat on a Redis cache stays correct through flush, freeze, loss and a 
 
   await inspect.flushall();
   await burst(10);
-  t.same((await cli.call<{ id: number }>('users.me', {})).id, alice.user.id, 'after FLUSHALL the token still resolves');
-  const fresh = await new ApiClient(server.url).call<LoginResult>('auth.login', { account: bob.user.account, password: bob.password, device_type: 'cli' });
-  t.same((await new ApiClient(server.url, fresh.token).call<{ id: number }>('users.me', {})).id, bob.user.id, 'a new session resolves from the store');
+  t.same((await cli.call('users.me', {})).id, alice.user.id, 'after FLUSHALL the token still resolves');
+  const fresh = await new ApiClient(server.url).call('auth.login', { account: bob.user.account, password: bob.password, device_type: 'cli' });
+  t.same((await new ApiClient(server.url, fresh.token).call('users.me', {})).id, bob.user.id, 'a new session resolves from the store');
   t.ok(await inspect.get(`sess:${hashToken(fresh.token)}`), 'and the cache fills again');
 
   // Redis will come back later with Alice's second session still in its saved data.
   await inspect.set(key, cachedValue!, 'PX', 60_000);
   await inspect.save();
   await redis.kill();
-  const ended = await server.admin.call<{ revoked: boolean } | unknown>('admin.sessions.revoke', { session_id: second.session.id });
+  const ended = await server.admin.call('admin.sessions.revoke', { session_id: second.session.id });
   t.ok(ended, 'the session is ended while Redis is down');
   await t.rejects(cli.call('users.me', {}), { code: 'SB_UNAUTHENTICATED' }, 'the ended session is refused without Redis');
   await burst(10);
@@ -96,7 +95,7 @@ t.test('a chat on a Redis cache stays correct through flush, freeze, loss and a 
   const frozenAt = Date.now();
   await burst(10);
   t.ok(Date.now() - frozenAt < 10_000, `ten sends while Redis is frozen took ${Date.now() - frozenAt} ms`);
-  const third = await new ApiClient(server.url).call<LoginResult>('auth.login', { account: bob.user.account, password: bob.password, device_type: 'cli' });
+  const third = await new ApiClient(server.url).call('auth.login', { account: bob.user.account, password: bob.password, device_type: 'cli' });
   t.ok(third.token, 'signing in works while Redis is frozen');
   redis.thaw();
   await burst(10);

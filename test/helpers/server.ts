@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../../shared/config.js';
 import { startRole, type Running } from '../../scripts/roles.js';
 import { SwitchboardClient, type WebSocketCtor } from '../../shared/sdk/client.js';
 import { ApiClient } from '../../shared/sdk/api.js';
-import type { LoginResult, UserView } from '../../shared/protocol/types.js';
+import type { DeviceType, UserView } from '../../shared/protocol/types.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 
@@ -30,7 +30,7 @@ export async function startServer(overrides: Record<string, unknown> = {}): Prom
   });
   const node = await startRole(config).catch((e: unknown) => { rmSync(dataDir, { recursive: true, force: true }); throw e; });
   const url = `http://127.0.0.1:${node.port}`;
-  const login = await new ApiClient(url).call<LoginResult>('auth.login', { account: 'admin', password: ADMIN_PASSWORD, device_type: 'cli' });
+  const login = await new ApiClient(url).call('auth.login', { account: 'admin', password: ADMIN_PASSWORD, device_type: 'cli' });
   return {
     url, port: node.port!, node, config, dataDir,
     admin: new ApiClient(url, login.token),
@@ -47,13 +47,13 @@ let counter = 0;
 export async function makeUser(server: { url: string; admin: ApiClient }, name?: string): Promise<{ user: UserView; token: string; api: ApiClient; password: string }> {
   const account = `u${process.pid}x${++counter}`;
   const password = 'password-123';
-  const user = await server.admin.call<UserView>('admin.users.create', { account, name: name ?? account, password });
-  const login = await new ApiClient(server.url).call<LoginResult>('auth.login', { account, password, device_type: 'web' });
+  const user = await server.admin.call('admin.users.create', { account, name: name ?? account, password });
+  const login = await new ApiClient(server.url).call('auth.login', { account, password, device_type: 'web' });
   return { user, token: login.token, api: new ApiClient(server.url, login.token), password };
 }
 
-export async function signIn(url: string, account: string, password: string, deviceType = 'web'): Promise<string> {
-  const r = await new ApiClient(url).call<LoginResult>('auth.login', { account, password, device_type: deviceType });
+export async function signIn(url: string, account: string, password: string, deviceType: DeviceType = 'web'): Promise<string> {
+  const r = await new ApiClient(url).call('auth.login', { account, password, device_type: deviceType });
   return r.token;
 }
 

@@ -1,17 +1,17 @@
 import type { ApiClient } from '../../shared/sdk/api.js';
 import { addMessage, emptyState, type ClientState } from '../../shared/sdk/state.js';
-import type { ConversationView, HistoryPage, ServerEvent } from '../../shared/protocol/types.js';
+import type { ServerEvent } from '../../shared/protocol/types.js';
 import { rawSocket } from './server.js';
 
 /** A fresh fetch of everything a user sees: conversations and their full history. */
 export async function fetchState(api: ApiClient, me: number): Promise<ClientState> {
   const state = emptyState(me);
-  for (const c of await api.call<ConversationView[]>('conv.list')) {
+  for (const c of await api.call('conv.list')) {
     state.conversations[c.id] = c;
     state.messages[c.id] = {};
     let after = 0;
     for (;;) {
-      const page = await api.call<HistoryPage>('msg.history', { conv_id: c.id, after, limit: 200 });
+      const page = await api.call('msg.history', { conv_id: c.id, after, limit: 200 });
       for (const m of page.messages) { state.messages[c.id]![m.seq] = m; after = m.seq; }
       if (!page.more || page.messages.length === 0) break;
     }
@@ -23,7 +23,7 @@ export async function fetchState(api: ApiClient, me: number): Promise<ClientStat
 export async function loadHistory(api: ApiClient, state: ClientState, convId: number): Promise<void> {
   let after = 0;
   for (;;) {
-    const page = await api.call<HistoryPage>('msg.history', { conv_id: convId, after, limit: 200 });
+    const page = await api.call('msg.history', { conv_id: convId, after, limit: 200 });
     for (const m of page.messages) { addMessage(state, m); after = m.seq; }
     if (!page.more || page.messages.length === 0) break;
   }

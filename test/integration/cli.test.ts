@@ -2,7 +2,7 @@ import t from 'tap';
 import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { ApiClient } from '../../shared/sdk/api.js';
-import type { AuditEntry, ConversationView, LoginResult, SessionView, UserView } from '../../shared/protocol/types.js';
+import type { AuditEntry, ConversationView, SessionView, UserView } from '../../shared/protocol/types.js';
 import type { DirDept } from '../../shared/protocol/directory.js';
 import { adminCli } from '../helpers/cli.js';
 import { ADMIN_PASSWORD, rawSocket, startServer } from '../helpers/server.js';
@@ -29,7 +29,7 @@ t.test('the admin CLI manages users, groups and sessions through the audited API
   t.equal(group.title, '项目组');
   t.equal(group.owner_id, zs.id, 'owned by zhangsan, not by the admin');
 
-  const zsLogin = await new ApiClient(server.url).call<LoginResult>('auth.login', { account: 'zhangsan', password: 'initial-pass' });
+  const zsLogin = await new ApiClient(server.url).call('auth.login', { account: 'zhangsan', password: 'initial-pass' });
   const sock = await rawSocket(server.url);
   sock.ws.send(JSON.stringify({ t: 'auth', token: zsLogin.token }));
   await sock.next((f) => f.t === 'ready');
@@ -51,6 +51,18 @@ t.test('the admin CLI manages users, groups and sessions through the audited API
   }
   t.ok(audit.filter((e) => e.action !== 'user.create' || (e.details as { bootstrap?: boolean }).bootstrap !== true).every((e) => e.actor_id === 1), 'each entry names the acting admin');
   t.equal((await run('frobnicate')).code, 2, 'unknown commands print help and fail');
+
+  // Values are checked by the operation's schema before anything is sent: no server answers at port 9.
+  const errors: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => { errors.push(String(chunk)); return true; }) as typeof process.stderr.write;
+  try {
+    t.equal((await run('user', 'list', '--limit', 'many', '--server', 'http://127.0.0.1:9')).code, 1);
+    t.equal((await run('user', 'add', 'bad account', '--password', 'initial-pass', '--server', 'http://127.0.0.1:9')).code, 1);
+  } finally {
+    process.stderr.write = write;
+  }
+  t.same(errors, ['error SB_VALIDATION: limit: must be an integer\n', 'error SB_VALIDATION: account: has an invalid format\n'], 'a bad option is refused by the CLI itself, naming the field');
   delete process.env.SWITCHBOARD_CREDENTIALS;
 });
 

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { stateFromSnapshot, applyDirChanges, snapshotOf, type DirDelta, type DirDept, type DirPerson, type DirSnapshot } from '../../shared/protocol/directory.js';
-import type { LoginResult } from '../../shared/protocol/types.js';
+import { stateFromSnapshot, applyDirChanges, snapshotOf, type DirPerson, type DirSnapshot } from '../../shared/protocol/directory.js';
+import type { ParamsOf } from '../../core/operations.js';
 import { ApiClient } from '../../shared/sdk/api.js';
 import { client, startServer, waitFor } from '../helpers/server.js';
 
@@ -8,7 +8,7 @@ t.test('directory: tree, memberships, snapshot + deltas, live push, confidential
   const server = await startServer();
   t.teardown(() => server.stop());
   const admin = server.admin;
-  const dept = (params: Record<string, unknown>) => admin.call<DirDept>('admin.dir.dept.create', params);
+  const dept = (params: ParamsOf<'admin.dir.dept.create'>) => admin.call('admin.dir.dept.create', params);
   const hq = await dept({ name: '总部' });
   const rd = await dept({ name: '研发部', parent_id: hq.id });
   const platform = await dept({ name: '平台组', parent_id: rd.id, sort: 2 });
@@ -18,7 +18,7 @@ t.test('directory: tree, memberships, snapshot + deltas, live push, confidential
   await t.rejects(admin.call('admin.dir.dept.update', { dept_id: rd.id, parent_id: platform.id }), { code: 'SB_DEPT_CYCLE' }, 'cannot move under its own descendant');
   await t.rejects(admin.call('admin.dir.dept.update', { dept_id: rd.id, parent_id: rd.id }), { code: 'SB_DEPT_CYCLE' }, 'cannot be its own parent');
 
-  const person = (params: Record<string, unknown>) => admin.call<DirPerson>('admin.dir.person.create', params);
+  const person = (params: ParamsOf<'admin.dir.person.create'>) => admin.call('admin.dir.person.create', params);
   const zs = await person({ account: 'zhangsan', name: '张三', mobile: '13800000001', email: 'zs@example.com', depts: [{ dept_id: platform.id, title: '工程师', sort: 1 }, { dept_id: sales.id, title: '售前顾问', sort: 5 }] });
   t.same(zs.depts.map((d) => [d.dept_id, d.title]), [[platform.id, '工程师'], [sales.id, '售前顾问']], 'one person in two departments, each with its own title');
   const ls = await person({ account: 'lisi', name: '李四', mobile: '13900000002', email: 'lisi@example.com', depts: [{ dept_id: rd.id, title: '经理' }] });
@@ -26,8 +26,8 @@ t.test('directory: tree, memberships, snapshot + deltas, live push, confidential
   await t.rejects(admin.call('admin.dir.dept.delete', { dept_id: rd.id }), { code: 'SB_DEPT_NOT_EMPTY' }, 'a department with people cannot just be deleted');
 
   // An employee signs in (the person is a user; an admin gives them a password).
-  await admin.call('admin.users.password', { user_id: ls.user_id, password: 'password-123' });
-  const login = await new ApiClient(server.url).call<LoginResult>('auth.login', { account: 'lisi', password: 'password-123' });
+  await admin.call('admin.users.password', { user_id: ls.user_id!, password: 'password-123' });
+  const login = await new ApiClient(server.url).call('auth.login', { account: 'lisi', password: 'password-123' });
   const lisiApi = new ApiClient(server.url, login.token);
   const old: DirSnapshot = await lisiApi.directorySnapshot();
   t.equal(old.people.length, 2);
@@ -54,11 +54,11 @@ t.test('directory: tree, memberships, snapshot + deltas, live push, confidential
   // Moves, renames, reorders and a delete with an explicit move of members.
   await admin.call('admin.dir.dept.update', { dept_id: sales.id, parent_id: rd.id, name: '销售与市场', sort: 9 });
   await admin.call('admin.dir.dept.delete', { dept_id: platform.id, move_to: sales.id });
-  const moved = await admin.call<DirPerson>('dir.person', { person_id: zs.id });
+  const moved = await admin.call('dir.person', { person_id: zs.id });
   t.same(moved.depts.map((d) => d.dept_id), [sales.id], 'members moved to move_to (merged with an existing membership)');
 
   // Snapshot/delta equivalence: old snapshot + delta == new snapshot, for this viewer.
-  const delta = await lisiApi.call<DirDelta>('dir.changes', { since: old.version });
+  const delta = await lisiApi.call('dir.changes', { since: old.version });
   t.notOk(delta.reset);
   const replay = stateFromSnapshot(old);
   if (!delta.reset) applyDirChanges(replay, delta.changes, delta.version);
@@ -70,35 +70,35 @@ t.test('directory: tree, memberships, snapshot + deltas, live push, confidential
   // Confidentiality in every path for an employee.
   const masked = (p: DirPerson | undefined) => p !== undefined && p.mobile === '***' && p.email === '***';
   t.ok(masked(fresh.people.find((p) => p.id === zs.id)), 'snapshot');
-  t.ok(masked(await lisiApi.call<DirPerson>('dir.person', { person_id: zs.id })), 'profile');
-  t.ok(masked((await lisiApi.call<{ members: DirPerson[] }>('dir.dept', { dept_id: sales.id })).members.find((p) => p.id === zs.id)), 'department member list');
-  const byName = await lisiApi.call<{ results: { person: DirPerson }[] }>('dir.search', { q: 'zhangsan' });
+  t.ok(masked(await lisiApi.call('dir.person', { person_id: zs.id })), 'profile');
+  t.ok(masked((await lisiApi.call('dir.dept', { dept_id: sales.id })).members.find((p) => p.id === zs.id)), 'department member list');
+  const byName = await lisiApi.call('dir.search', { q: 'zhangsan' });
   t.ok(masked(byName.results[0]?.person), 'search results');
-  t.equal((await lisiApi.call<{ results: unknown[] }>('dir.search', { q: '13800000001' })).results.length, 0, 'not findable by a confidential mobile');
-  t.equal((await lisiApi.call<{ results: unknown[] }>('dir.search', { q: 'zs@example' })).results.length, 0, 'nor by a confidential email');
+  t.equal((await lisiApi.call('dir.search', { q: '13800000001' })).results.length, 0, 'not findable by a confidential mobile');
+  t.equal((await lisiApi.call('dir.search', { q: 'zs@example' })).results.length, 0, 'nor by a confidential email');
   t.ok(JSON.stringify(delta).includes('***') && !JSON.stringify(delta).includes('13800000001'), 'deltas');
   // Admins (whole-directory scope) see the real values, and find by them.
-  t.equal((await admin.call<DirPerson>('dir.person', { person_id: zs.id })).mobile, '13800000001');
-  t.equal((await admin.call<{ results: { person: DirPerson }[] }>('dir.search', { q: '13800000001' })).results[0]?.person.id, zs.id);
+  t.equal((await admin.call('dir.person', { person_id: zs.id })).mobile, '13800000001');
+  t.equal((await admin.call('dir.search', { q: '13800000001' })).results[0]?.person.id, zs.id);
   t.equal((await admin.directorySnapshot()).people.find((p) => p.id === zs.id)!.mobile, '13800000001', 'admin snapshot');
   // A scoped admin sees real values only inside their scope.
-  const scoped = await admin.call<{ id: number }>('admin.users.create', { account: 'hr', name: 'HR', password: 'password-123', is_admin: true });
+  const scoped = await admin.call('admin.users.create', { account: 'hr', name: 'HR', password: 'password-123', is_admin: true });
   await admin.call('admin.dir.scope.set', { user_id: scoped.id, dept_ids: [hq.id] });
-  const hrLogin = await new ApiClient(server.url).call<LoginResult>('auth.login', { account: 'hr', password: 'password-123' });
+  const hrLogin = await new ApiClient(server.url).call('auth.login', { account: 'hr', password: 'password-123' });
   const hr = new ApiClient(server.url, hrLogin.token);
-  t.equal((await hr.call<DirPerson>('dir.person', { person_id: zs.id })).mobile, '13800000001', 'scope covers the person');
+  t.equal((await hr.call('dir.person', { person_id: zs.id })).mobile, '13800000001', 'scope covers the person');
   const other = await dept({ name: '独立', org_id: 1 });
   await admin.call('admin.dir.dept.update', { dept_id: sales.id, parent_id: other.id });
-  t.equal((await hr.call<DirPerson>('dir.person', { person_id: zs.id })).mobile, '***', 'moved out of the scope: masked again');
-  const exported = await hr.call<{ id: number }>('admin.dir.export', { format: 'csv' });
+  t.equal((await hr.call('dir.person', { person_id: zs.id })).mobile, '***', 'moved out of the scope: masked again');
+  const exported = await hr.call('admin.dir.export', { format: 'csv' });
   const csv = Buffer.from(await hr.download(exported.id)).toString('utf8');
   t.ok(csv.includes('zhangsan') && csv.includes('***') && !csv.includes('13800000001'), 'exports: masked outside the exporting admin\'s scope');
-  const full = await admin.call<{ id: number }>('admin.dir.export', { format: 'csv' });
+  const full = await admin.call('admin.dir.export', { format: 'csv' });
   t.ok(Buffer.from(await admin.download(full.id)).toString('utf8').includes('13800000001'), 'and real for an admin who covers the person');
   // Everyone sees their own real profile.
-  t.equal((await lisiApi.call<DirPerson>('dir.person', { person_id: ls.id })).title, '', 'own profile unmasked');
+  t.equal((await lisiApi.call('dir.person', { person_id: ls.id })).title, '', 'own profile unmasked');
 
-  const audit = await admin.call<{ action: string }[]>('admin.audit', { limit: 100 });
+  const audit = await admin.call('admin.audit', { limit: 100 });
   for (const a of ['dir.dept.create', 'dir.dept.update', 'dir.dept.delete', 'dir.person.create', 'dir.person.update', 'dir.policy.set', 'dir.scope.set']) {
     t.ok(audit.some((e) => e.action === a), `audited: ${a}`);
   }

@@ -29,7 +29,7 @@ t.test('a snapshot built by one central is served in parts by another', async (t
   await a.admin.ensureInitialAdmin('admin', 'admin-password-123');
   const admin = { userId: (await store.users.byAccount('admin'))!.id, sessionId: 'test' };
   const dept = await a.directory.createDept(admin, { org_id: 1, name: '研发部' }) as { id: number };
-  for (let i = 0; i < 20; i++) await a.directory.createPerson(admin, { account: `p${i}`, name: `员工${i}`, dept_ids: [dept.id] });
+  for (let i = 0; i < 20; i++) await a.directory.createPerson(admin, { account: `p${i}`, name: `员工${i}`, depts: [dept.id] });
 
   const meta = await a.directory.snapshotMeta(admin);
   const fromA = Buffer.from((await a.directory.snapshotPart(admin, { key: meta.key, offset: 0 })).data, 'base64');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiClient } from '../../shared/sdk/api.js';
 import type { SwitchboardClient } from '../../shared/sdk/client.js';
-import type { ConversationView, LoginResult, MessageView, UserView } from '../../shared/protocol/types.js';
+import type { ConversationView, DeviceType, MessageView, UserView } from '../../shared/protocol/types.js';
 import { client, waitFor } from '../helpers/server.js';
 import { exited, freePort, spawnNode } from '../helpers/process.js';
 import { readAllHistory } from '../helpers/history.js';
@@ -32,11 +32,11 @@ t.test('no message is lost or duplicated across drops and a server crash', async
   let server = await spawnNode('all-in-one', env, `${url}/healthz`);
   t.teardown(() => { server.kill('SIGKILL'); rmSync(dataDir, { recursive: true, force: true }); });
 
-  const admin = new ApiClient(url, (await new ApiClient(url).call<LoginResult>('auth.login', { account: 'admin', password: 'guarantee-admin' })).token);
+  const admin = new ApiClient(url, (await new ApiClient(url).call('auth.login', { account: 'admin', password: 'guarantee-admin' })).token);
   const users: UserView[] = [];
-  for (let i = 0; i < 6; i++) users.push(await admin.call<UserView>('admin.users.create', { account: `p${i}`, name: `P${i}`, password: 'password-123' }));
-  const signIn = async (u: UserView, device: string) =>
-    (await new ApiClient(url).call<LoginResult>('auth.login', { account: u.account, password: 'password-123', device_type: device })).token;
+  for (let i = 0; i < 6; i++) users.push(await admin.call('admin.users.create', { account: `p${i}`, name: `P${i}`, password: 'password-123' }));
+  const signIn = async (u: UserView, device: DeviceType) =>
+    (await new ApiClient(url).call('auth.login', { account: u.account, password: 'password-123', device_type: device })).token;
 
   // Users 0 and 1 have two devices each.
   const devices: { user: UserView; token: string; sdk?: SwitchboardClient }[] = [];

@@ -1,6 +1,5 @@
 import t, { type Test } from 'tap';
 import { client, connectedPair, makeUser, rawSocket, startServer, waitFor } from '../helpers/server.js';
-import type { ConversationView } from '../../shared/protocol/types.js';
 
 /** A server with Alice and Bob signed in and connected through the SDK. */
 async function pair(t: Test) {
@@ -25,7 +24,7 @@ t.test('two people chat one-to-one through the relay', async (t) => {
   await waitFor(() => a.state.conversations[conv.id]!.members.find((m) => m.user_id === bob.user.id)!.read_seq === 1, 3000, 'receipt reaches alice');
   t.equal(b.state.conversations[conv.id]!.unread, 0);
 
-  const again = await a.api.call<ConversationView>('conv.direct', { user_id: bob.user.id });
+  const again = await a.api.call('conv.direct', { user_id: bob.user.id });
   t.equal(again.id, conv.id, 'opening again returns the same conversation');
 });
 
@@ -53,18 +52,18 @@ t.test('muting a conversation reaches all my devices, live and by sync', async (
   t.equal(conv.muted, false);
   const before = phone.pos;
 
-  const desktopToken = (await alice.api.call<{ token: string }>('auth.login', { account: alice.user.account, password: alice.password, device_type: 'desktop' })).token;
+  const desktopToken = (await alice.api.call('auth.login', { account: alice.user.account, password: alice.password, device_type: 'desktop' })).token;
   const desktop = client(server.url, desktopToken);
   t.teardown(() => desktop.stop());
   await desktop.start();
-  const view = await desktop.api.call<ConversationView>('conv.mute', { conv_id: conv.id, muted: true });
+  const view = await desktop.api.call('conv.mute', { conv_id: conv.id, muted: true });
   t.equal(view.muted, true);
   await waitFor(() => phone.state.conversations[conv.id]!.muted === true, 3000, 'the phone learns it live');
 
-  const sync = await phone.api.call<{ conversations: ConversationView[] }>('sync', { since: before });
+  const sync = await phone.api.call('sync', { since: before });
   t.equal(sync.conversations.find((c) => c.id === conv.id)?.muted, true, 'and by sync from an older position');
-  await t.rejects(bob.api.call('conv.mute', { conv_id: conv.id, muted: 'yes' }), { code: 'SB_VALIDATION' });
-  const bobView = await bob.api.call<ConversationView>('conv.get', { conv_id: conv.id });
+  await t.rejects(bob.api.callUnchecked('conv.mute', { conv_id: conv.id, muted: 'yes' }), { code: 'SB_VALIDATION' });
+  const bobView = await bob.api.call('conv.get', { conv_id: conv.id });
   t.equal(bobView.muted, false, 'muting is per member');
 });
 
@@ -74,8 +73,8 @@ t.test('a burst of WebSocket sends, good and bad together, gets one answer per f
   const alice = await makeUser(server, 'Alice');
   const bob = await makeUser(server, 'Bob');
   const carol = await makeUser(server, 'Carol');
-  const conv = await alice.api.call<ConversationView>('conv.direct', { user_id: bob.user.id });
-  const closed = await bob.api.call<ConversationView>('conv.direct', { user_id: carol.user.id });
+  const conv = await alice.api.call('conv.direct', { user_id: bob.user.id });
+  const closed = await bob.api.call('conv.direct', { user_id: carol.user.id });
   const { ws, frames, next } = await rawSocket(server.url);
   t.teardown(() => ws.close());
   ws.send(JSON.stringify({ t: 'auth', token: alice.token }));
@@ -95,7 +94,7 @@ t.test('a burst of WebSocket sends, good and bad together, gets one answer per f
   t.match(answer('f3'), { t: 'error', error: { code: 'SB_VALIDATION' } });
   t.match(answer('f4'), { t: 'ack', message: { seq: 1, cmid: 'burst-1' } }, 'the retry in the same burst gets the first message');
   t.match(answer('f5'), { t: 'ack', message: { seq: 2, cmid: 'burst-5' } });
-  const history = await alice.api.call<{ messages: { seq: number }[] }>('msg.history', { conv_id: conv.id });
+  const history = await alice.api.call('msg.history', { conv_id: conv.id });
   t.same(history.messages.map((m) => m.seq), [1, 2], 'two messages stored, nothing for the bad frames');
-  t.same((await bob.api.call<{ messages: unknown[] }>('msg.history', { conv_id: closed.id })).messages, [], 'nothing in the conversation Alice is not in');
+  t.same((await bob.api.call('msg.history', { conv_id: closed.id })).messages, [], 'nothing in the conversation Alice is not in');
 });

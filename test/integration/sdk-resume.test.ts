@@ -137,7 +137,7 @@ t.test('a silent (half-open) socket is replaced: messages sent meanwhile arrive 
   const b = client(server.url, bob.token, { WebSocket: Freezable as unknown as WebSocketCtor, silenceMs: 800 });
   t.teardown(() => b.stop());
   await b.start();
-  const conv = await alice.api.call<{ id: number }>('conv.direct', { user_id: bob.user.id });
+  const conv = await alice.api.call('conv.direct', { user_id: bob.user.id });
   await alice.api.call('msg.send', { conv_id: conv.id, cmid: 'x1', body: { text: 'one' } });
   await waitFor(() => b.messages(conv.id).length === 1, 3000, 'first message');
   const states: string[] = [];

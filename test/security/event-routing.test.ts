@@ -9,7 +9,7 @@ import { MemoryCache } from '../../shared/cache/memory.js';
 import { loadConfig } from '../../shared/config.js';
 import { createLogger } from '../../shared/log.js';
 import { ApiClient } from '../../shared/sdk/api.js';
-import type { LoginResult, MessageView, UserView } from '../../shared/protocol/types.js';
+import type { MessageView } from '../../shared/protocol/types.js';
 import type { EventEnvelope } from '../../shared/protocol/wire.js';
 import { SUBJECTS } from '../../shared/subjects.js';
 import { client, waitFor } from '../helpers/server.js';
@@ -41,10 +41,10 @@ bus.subscribe(SUBJECTS.relayEvents('north'), (e: EventEnvelope) => heard.north!.
 bus.subscribe(SUBJECTS.relayEvents('south'), (e: EventEnvelope) => heard.south!.push(e));
 bus.subscribe(SUBJECTS.broadcast, (e: EventEnvelope) => heard.all!.push(e));
 
-const admin = new ApiClient(url('north'), (await new ApiClient(url('north')).call<LoginResult>('auth.login', { account: 'admin', password: 'routing-admin-password', device_type: 'cli' })).token);
+const admin = new ApiClient(url('north'), (await new ApiClient(url('north')).call('auth.login', { account: 'admin', password: 'routing-admin-password', device_type: 'cli' })).token);
 async function person(name: string, relay: string) {
-  const user = await admin.call<UserView>('admin.users.create', { account: `${name}${process.pid}`, name, password: 'password-123' });
-  const login = await new ApiClient(url(relay)).call<LoginResult>('auth.login', { account: user.account, password: 'password-123', device_type: 'web' });
+  const user = await admin.call('admin.users.create', { account: `${name}${process.pid}`, name, password: 'password-123' });
+  const login = await new ApiClient(url(relay)).call('auth.login', { account: user.account, password: 'password-123', device_type: 'web' });
   const sdk = client(url(relay), login.token);
   t.teardown(() => sdk.stop());
   await sdk.start();
@@ -59,8 +59,8 @@ const messagesIn = (envs: EventEnvelope[], convId: number) => envs.filter((e) =>
   && (e.event as { message: MessageView }).message.conv_id === convId);
 
 t.test('an event reaches only the relays of its recipients, with only the recipients each holds', async (t) => {
-  const northOnly = await alice.api.call<{ id: number }>('conv.direct', { user_id: bob.user.id });
-  const across = await alice.api.call<{ id: number }>('conv.direct', { user_id: carol.user.id });
+  const northOnly = await alice.api.call('conv.direct', { user_id: bob.user.id });
+  const across = await alice.api.call('conv.direct', { user_id: carol.user.id });
   await alice.sdk.send(northOnly.id, 'north only', `n-${Date.now()}`);
   await alice.sdk.send(across.id, 'across', `x-${Date.now()}`);
   await waitFor(() => bob.sdk.messages(northOnly.id).length === 1 && carol.sdk.messages(across.id).length === 1, 5_000, 'both delivered');
@@ -76,9 +76,9 @@ t.test('an event reaches only the relays of its recipients, with only the recipi
 });
 
 t.test('people on neither relay cost no relay anything', async (t) => {
-  const erin = await admin.call<UserView>('admin.users.create', { account: `erin${process.pid}`, name: 'erin', password: 'password-123' });
+  const erin = await admin.call('admin.users.create', { account: `erin${process.pid}`, name: 'erin', password: 'password-123' });
   const before = heard.south!.length;
-  const conv = await dave.api.call<{ id: number }>('conv.direct', { user_id: erin.id });
+  const conv = await dave.api.call('conv.direct', { user_id: erin.id });
   await dave.sdk.send(conv.id, 'to someone offline', `o-${Date.now()}`);
   await new Promise((r) => setTimeout(r, 200));
   const toErin = heard.south!.slice(before).filter((e) => e.kind === 'event' && (e.recipients as number[]).includes(erin.id));
@@ -87,7 +87,7 @@ t.test('people on neither relay cost no relay anything', async (t) => {
 });
 
 t.test('a disconnected session stops routing to its relay', async (t) => {
-  const conv = await carol.api.call<{ id: number }>('conv.direct', { user_id: dave.user.id });
+  const conv = await carol.api.call('conv.direct', { user_id: dave.user.id });
   dave.sdk.stop();
   await new Promise((r) => setTimeout(r, 300)); // the offline report goes out after 100 ms
   const before = heard.south!.length;

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import { client, makeUser, startServer } from '../helpers/server.js';
-import type { ConversationView, FileBody } from '../../shared/protocol/types.js';
+import type { FileBody } from '../../shared/protocol/types.js';
 
 /**
  * Finding: a member removed from a group could still download its files for 5 minutes (24 h while central was
@@ -16,7 +16,7 @@ t.teardown(() => sdk.stop());
 await sdk.start();
 
 async function groupWithFile(members: { user: { id: number } }[]) {
-  const conv = await owner.api.call<ConversationView>('conv.group', { title: 'Plans', member_ids: members.map((m) => m.user.id), cmid: `g-${Math.random()}` });
+  const conv = await owner.api.call('conv.group', { title: 'Plans', member_ids: members.map((m) => m.user.id), cmid: `g-${Math.random()}` });
   const msg = await sdk.sendFile(conv.id, 'plan.pdf', 'application/pdf', randomBytes(2_000));
   return { conv, fileId: (msg.body as FileBody).file.id };
 }

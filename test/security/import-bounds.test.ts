@@ -22,7 +22,7 @@ async function sheet(rows: string[][], extra?: (ws: ExcelJS.Worksheet) => void):
 }
 
 /** Imports through the relay as the administrator; resolves to the refusal (or null when it imported). */
-async function importFile(server: TestServer, name: string, bytes: Buffer, format: string): Promise<AppError | null> {
+async function importFile(server: TestServer, name: string, bytes: Buffer, format: 'csv' | 'xlsx' | 'rtx'): Promise<AppError | null> {
   const file = await server.admin.upload(name, 'application/octet-stream', bytes);
   try {
     await server.admin.call('admin.dir.import', { file_id: file.id, format });

@@ -1,8 +1,10 @@
 import t from 'tap';
 import type { Services } from '../../core/services.js';
 import { AppError } from '../../shared/errors.js';
-import { API, INTERNAL, type Method } from '../../shared/protocol/api.js';
+import { INTERNAL } from '../../shared/protocol/api.js';
+import { OPERATIONS, type OperationName } from '../../core/operations.js';
 import { policyOf, rpcHandlers } from '../../central/rpc/handlers.js';
+import { sampleParams } from '../helpers/sample-params.js';
 
 const ADMIN = 1;
 const USER = 2;
@@ -17,10 +19,8 @@ function recordingServices(): { services: Services; reached: string[] } {
         if (!m) throw new AppError('SB_UNAUTHENTICATED');
         return { userId: Number(m[1]), sessionId: `s${m[1]}`, expiresAt: Infinity };
       }
-      if (name === 'admin' && prop === 'requireAdmin') {
-        if ((args[0] as { userId: number }).userId !== ADMIN) throw new AppError('SB_FORBIDDEN');
-        return;
-      }
+      if (name === 'admin' && prop === 'isAdmin') return args[0] === ADMIN;
+      if (name === 'directory' && prop === 'scopeCovers') return true;
       reached.push(`${name}.${prop}`);
       return {};
     },
@@ -29,7 +29,7 @@ function recordingServices(): { services: Services; reached: string[] } {
   return { services, reached };
 }
 
-const ALL = [...Object.keys(API), ...Object.values(INTERNAL)] as (Method | (typeof INTERNAL)[keyof typeof INTERNAL])[];
+const ALL = Object.keys(OPERATIONS) as OperationName[];
 
 t.test('every bus method has a handler and a policy', async (t) => {
   const handlers = rpcHandlers(recordingServices().services);
@@ -38,6 +38,7 @@ t.test('every bus method has a handler and a policy', async (t) => {
     t.ok(['none', 'user', 'admin'].includes(policyOf(method)), `${method} has a policy`);
   }
   t.same(Object.keys(handlers).sort(), [...ALL].sort(), 'and nothing else is served');
+  for (const name of Object.values(INTERNAL)) t.ok(name in OPERATIONS, `the internal method ${name} is in the table`);
 });
 
 t.test('the gate refuses before any handler runs', async (t) => {
@@ -57,14 +58,14 @@ t.test('the gate refuses before any handler runs', async (t) => {
 
   const adminMethods = ALL.filter((m) => policyOf(m) === 'admin');
   t.ok(adminMethods.length >= 20, 'the administrator operations are gated');
-  for (const method of adminMethods) await handlers[method]({ credential: { token: `token-of-user-${ADMIN}` }, params: {} });
+  for (const method of adminMethods) await handlers[method]({ credential: { token: `token-of-user-${ADMIN}` }, params: sampleParams(OPERATIONS[method].params) });
   t.equal(reached.length, adminMethods.length, 'an administrator reaches every one of them');
 });
 
 t.test('each send of a batch passes the gate on its own', async (t) => {
   const { services, reached } = recordingServices();
   const handlers = rpcHandlers(services);
-  const out = await handlers[INTERNAL.sendMany]({ params: { items: [{ params: {} }, { credential: { token: `token-of-user-${USER}` }, params: {} }] } }) as { results: { ok: boolean; error?: { code: string } }[] };
+  const out = await handlers[INTERNAL.sendMany]({ params: { items: [{ params: {} }, { credential: { token: `token-of-user-${USER}` }, params: sampleParams(OPERATIONS['msg.send'].params) }] } }) as { results: { ok: boolean; error?: { code: string } }[] };
   t.equal(out.results[0]!.ok, false);
   t.equal(out.results[0]!.error!.code, 'SB_UNAUTHENTICATED');
   t.equal(out.results[1]!.ok, true);
@@ -96,4 +97,19 @@ t.test('a change of rights is seen at once by the next request', async (t) => {
   admin = true;
   gate.forget(7);
   t.same(await gate.check('admin', req), { userId: 7, sessionId: 's' }, 'granted rights apply without waiting for the cache');
+});
+
+t.test('the gate checks the actor, then the params, then the administrator\'s scope', async (t) => {
+  const { policyGate } = await import('../../central/rpc/gate.js');
+  const asked: unknown[] = [];
+  const gate = policyGate(async () => ({ userId: 7, sessionId: 's' }), async () => true, () => 0,
+    async (adminId, names) => { asked.push([adminId, names]); return !(names.deptIds ?? []).includes(9); });
+  const op = OPERATIONS['admin.dir.dept.delete'];
+  await t.rejects(gate.admit(op, { params: { dept_id: 'x' } }), { code: 'SB_VALIDATION', details: { field: 'dept_id' } }, 'bad params are refused');
+  t.same(asked, [], 'before any scope is read');
+  await t.rejects(gate.admit(op, { params: { dept_id: 9 } }), { code: 'SB_FORBIDDEN', message: 'Outside your administration scope' });
+  t.same((await gate.admit(op, { params: { dept_id: '4', move_to: 5 } })).params, { dept_id: 4, move_to: 5 }, 'inside the scope: checked, typed params');
+  t.same(asked, [[7, { deptIds: [9] }], [7, { deptIds: [4, 5] }]], 'the scope is asked about what the operation names');
+  const denied = policyGate(async () => ({ userId: 8, sessionId: 's' }), async () => false, () => 0, async () => { throw new Error('not reached'); });
+  await t.rejects(denied.admit(op, { params: { dept_id: 'x' } }), { code: 'SB_FORBIDDEN', message: 'Administrator rights required' }, 'rights come before params');
 });

@@ -706,7 +706,7 @@ function groupInfo(convId: number): HTMLElement {
   }
   body.appendChild(h('label', { class: 'switch' }, h('input', { type: 'checkbox', checked: c.muted, on: { change: (e: Event) => {
     const muted = (e.target as HTMLInputElement).checked;
-    void act(api().call<ConversationView>('conv.mute', { conv_id: convId, muted }).then(() => { const cv = conv(convId); if (cv) cv.muted = muted; }));
+    void act(api().call('conv.mute', { conv_id: convId, muted }).then(() => { const cv = conv(convId); if (cv) cv.muted = muted; }));
   } } }), t('mute')));
   body.appendChild(h('h3', null, t('members', c.members.length)));
   const roleName = (r: string) => (r === 'owner' ? t('owner') : r === 'admin' ? t('admin') : '');

@@ -49,12 +49,12 @@ export class UserListDirectory implements DirectorySource {
 
   async search(query: string): Promise<Person[]> {
     const q = query.trim();
-    const list = await this.api.call<UserView[]>('users.list', q ? { q, limit: 200 } : { limit: 200 });
+    const list: UserView[] = await this.api.call('users.list', q ? { q, limit: 200 } : { limit: 200 });
     return list.filter((u) => !u.disabled).map(fromUser);
   }
 
   async person(id: number): Promise<Person> {
-    return fromUser(await this.api.call<UserView>('users.get', { user_id: id }));
+    return fromUser(await this.api.call('users.get', { user_id: id }));
   }
 
   personOfUser(userId: number): Promise<Person> { return this.person(userId); }
@@ -129,7 +129,7 @@ export class OrgDirectory implements DirectorySource {
     const q = query.trim();
     let people: DirPerson[];
     if (q) {
-      const r = await this.client.api.call<{ results: { person: DirPerson }[] }>('dir.search', { q, limit: 100 });
+      const r: { results: { person: DirPerson }[] } = await this.client.api.call('dir.search', { q, limit: 100 });
       people = r.results.map((x) => x.person);
     } else {
       people = [...state.people.values()].sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
@@ -142,7 +142,7 @@ export class OrgDirectory implements DirectorySource {
 
   async person(id: number): Promise<Person> {
     if (!(await this.populated())) return this.fallback.person(id);
-    return this.toPerson(await this.client.api.call<DirPerson>('dir.person', { person_id: id }));
+    return this.toPerson(await this.client.api.call('dir.person', { person_id: id }));
   }
 
   async personOfUser(userId: number): Promise<Person> {

@@ -1,0 +1,90 @@
+import { Type } from '@sinclair/typebox';
+import { AuditEntrySchema, ConversationSchema, SessionSchema, UserSchema } from '../../shared/protocol/schemas.js';
+import { GroupParams } from '../messaging/operations.js';
+import { op } from '../operation.js';
+import { ACCOUNT } from '../validate.js';
+import { UserId, UserListParams } from '../users/operations.js';
+
+/** Accounts: letters, digits and . _ - @, as enterprise directories use (the same pattern imports check). */
+export const Account = Type.String({ minLength: 2, maxLength: 64, pattern: ACCOUNT.source });
+const Password = Type.String({ minLength: 8, maxLength: 256, description: 'at least 8 characters' });
+const OneUser = Type.Object({ user_id: UserId });
+const user = (p: { user_id: number }) => ({ userIds: [p.user_id] });
+
+export const CreateUserParams = Type.Object({
+  account: Account,
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the account when absent' })),
+  password: Password,
+  is_admin: Type.Optional(Type.Boolean()),
+});
+
+export const AdminGroupParams = Type.Composite([GroupParams, Type.Object({ owner_id: Type.Optional(UserId) })]);
+
+/** User administration, sessions, groups on behalf of owners, the audit log. */
+export const adminOperations = {
+  'admin.users.list': op({
+    http: ['GET', '/api/v1/admin/users'], auth: 'admin', summary: 'List users',
+    params: Type.Object({ ...UserListParams.properties, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'default 100' })) }), result: Type.Array(UserSchema),
+    handler: (s, a, p) => s.admin.listUsers(a, p),
+  }),
+  'admin.users.create': op({
+    http: ['POST', '/api/v1/admin/users'], auth: 'admin', summary: 'Create a user', params: CreateUserParams, result: UserSchema,
+    handler: (s, a, p) => s.admin.createUser(a, p),
+  }),
+  'admin.users.disable': op({
+    http: ['POST', '/api/v1/admin/users/:user_id/disable'], auth: 'admin', summary: 'Disable a user and end all their sessions', params: OneUser, result: UserSchema,
+    scope: user, handler: (s, a, p) => s.admin.setDisabled(a, p, true),
+  }),
+  'admin.users.enable': op({
+    http: ['POST', '/api/v1/admin/users/:user_id/enable'], auth: 'admin', summary: 'Re-enable a user', params: OneUser, result: UserSchema,
+    scope: user, handler: (s, a, p) => s.admin.setDisabled(a, p, false),
+  }),
+  'admin.users.password': op({
+    http: ['POST', '/api/v1/admin/users/:user_id/password'], auth: 'admin', summary: 'Reset a password; ends the user\'s sessions',
+    params: Type.Object({ user_id: UserId, password: Password }), result: UserSchema,
+    scope: user, handler: (s, a, p) => s.admin.resetPassword(a, p),
+  }),
+  'admin.users.setAdmin': op({
+    http: ['POST', '/api/v1/admin/users/:user_id/admin'], auth: 'admin', summary: 'Grant or revoke administrator rights',
+    params: Type.Object({ user_id: UserId, is_admin: Type.Boolean() }), result: UserSchema,
+    scope: user, handler: (s, a, p) => s.admin.setAdmin(a, p),
+  }),
+  'admin.sessions.list': op({
+    http: ['GET', '/api/v1/admin/sessions'], auth: 'admin', summary: 'Active sessions, optionally of one user',
+    params: Type.Object({ user_id: Type.Optional(UserId), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'default 1000' })) }),
+    result: Type.Array(SessionSchema),
+    scope: (p) => ({ userIds: p.user_id === undefined ? [] : [p.user_id] }),
+    handler: (s, a, p) => s.admin.listSessions(a, p),
+  }),
+  'admin.sessions.revoke': op({
+    http: ['DELETE', '/api/v1/admin/sessions/:session_id'], auth: 'admin', summary: 'End one session',
+    params: Type.Object({ session_id: Type.String({ minLength: 1, maxLength: 64 }) }), result: Type.Object({ revoked: Type.Boolean() }, { $id: 'Revoked' }),
+    scope: (p) => ({ sessionIds: [p.session_id] }),
+    handler: (s, a, p) => s.admin.revokeSession(a, p),
+  }),
+  'admin.groups.create': op({
+    http: ['POST', '/api/v1/admin/groups'], auth: 'admin', summary: 'Create a group for an owner (default: me)', params: AdminGroupParams, result: ConversationSchema,
+    scope: (p) => ({ userIds: [...(p.owner_id === undefined ? [] : [p.owner_id]), ...p.member_ids] }),
+    handler: (s, a, p) => s.admin.createGroup(a, p),
+  }),
+  'admin.audit': op({
+    http: ['GET', '/api/v1/admin/audit'], auth: 'admin', summary: 'The audit log of admin actions, newest first',
+    params: Type.Object({
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'default 100' })),
+      before: Type.Optional(Type.Integer({ minimum: 1, description: 'entry id' })),
+    }),
+    result: Type.Array(AuditEntrySchema),
+    handler: (s, a, p) => s.admin.auditLog(a, p),
+  }),
+  'admin.audit.verify': op({
+    http: ['GET', '/api/v1/admin/audit/verify'], auth: 'admin', timeoutMs: 300_000,
+    summary: 'Check the audit log\'s hash chain; reports the first broken link (a row changed or removed)',
+    params: Type.Object({}),
+    result: Type.Object({
+      ok: Type.Boolean(),
+      rows: Type.Integer({ description: 'rows checked' }),
+      first_broken: Type.Optional(Type.Object({ id: Type.Integer(), reason: Type.String() })),
+    }, { $id: 'AuditVerify' }),
+    handler: (s, a) => s.admin.verifyAudit(a),
+  }),
+};

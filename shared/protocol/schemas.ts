@@ -1,0 +1,145 @@
+/**
+ * The wire shapes of types.ts and directory.ts as JSON Schema (TypeBox), for the operation table's results
+ * and the OpenAPI document. The interfaces stay where they are (the browser imports them, and no schema
+ * library); `SchemasMatchWire` below fails to compile the moment a schema and its interface differ.
+ * A schema with an `$id` is a named component in the OpenAPI document.
+ */
+import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { ERRORS } from '../errors.js';
+import { CONFIDENTIAL_FIELDS, type DirChange, type DirDelta, type DirDept, type DirOrg, type DirPerson, type DirPolicy, type DirSnapshot } from './directory.js';
+import type {
+  AuditEntry, ConversationShared, ConversationView, FileView, HistoryPage, LoginResult, MemberView, MessageView, PresenceView, SessionView, SyncResult,
+  UserView,
+} from './types.js';
+
+const Int = Type.Integer();
+const Text = Type.String();
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+type Literals<V extends readonly string[]> = { -readonly [K in keyof V]: TLiteral<V[K]> };
+/** One of some strings (an enum in the JSON Schema sense). */
+export const OneOf = <const V extends readonly string[]>(values: V, options?: SchemaOptions): TUnion<Literals<V>> =>
+  Type.Union(values.map((v) => Type.Literal(v)), options) as unknown as TUnion<Literals<V>>;
+
+export const DEVICE_TYPE_VALUES = ['web', 'desktop', 'mobile', 'cli', 'bot'] as const;
+export const DeviceTypeSchema = OneOf(DEVICE_TYPE_VALUES);
+export const MemberRoleSchema = OneOf(['owner', 'admin', 'member']);
+
+export const UserSchema = Type.Object({
+  id: Int, account: Text, name: Text, is_admin: Type.Boolean(), is_super: Type.Boolean(), disabled: Type.Boolean(), created_at: Int,
+}, { $id: 'User' });
+
+export const SessionSchema = Type.Object({
+  id: Text, user_id: Int, device_type: DeviceTypeSchema, device_name: Text, created_at: Int, expires_at: Int, last_seen_at: Int, ip: Nullable(Text),
+}, { $id: 'Session' });
+
+export const LoginResultSchema = Type.Object({ token: Text, session: SessionSchema, user: UserSchema }, { $id: 'LoginResult' });
+
+export const FileSchema = Type.Object({ id: Int, name: Text, size: Int, mime: Text, sha256: Text, created_at: Int }, { $id: 'File' });
+
+const SystemBodySchema = Type.Object({
+  event: OneOf(['created', 'members_added', 'member_removed', 'member_left', 'renamed', 'role_changed', 'owner_changed', 'notice_changed']),
+  actor_id: Int,
+  user_ids: Type.Optional(Type.Array(Int)),
+  title: Type.Optional(Text),
+  role: Type.Optional(MemberRoleSchema),
+  notice: Type.Optional(Text),
+});
+
+export const MessageSchema = Type.Object({
+  id: Int, conv_id: Int, seq: Int, sender_id: Int, cmid: Text,
+  kind: OneOf(['text', 'file', 'system']),
+  body: Type.Union([
+    Type.Object({ text: Text }),
+    Type.Object({ file: Type.Omit(FileSchema, ['created_at']) }),
+    SystemBodySchema,
+  ]),
+  created_at: Int,
+}, { $id: 'Message' });
+
+export const MemberSchema = Type.Object({ user_id: Int, name: Text, role: MemberRoleSchema, read_seq: Int }, { $id: 'Member' });
+
+const sharedFields = {
+  id: Int, kind: OneOf(['direct', 'group']), title: Text, notice: Text, owner_id: Nullable(Int), last_seq: Int,
+  last_message: Nullable(MessageSchema), created_at: Int, members: Type.Array(MemberSchema),
+};
+/** What events carry: the state all members share. */
+export const ConversationSharedSchema = Type.Object(sharedFields);
+export const ConversationSchema = Type.Object({ ...sharedFields, read_seq: Int, unread: Int, muted: Type.Boolean() }, { $id: 'Conversation' });
+
+export const HistoryPageSchema = Type.Object({ messages: Type.Array(MessageSchema), more: Type.Boolean() }, { $id: 'HistoryPage' });
+export const SyncResultSchema = Type.Object({ pos: Int, conversations: Type.Array(ConversationSchema), removed: Type.Array(Int) }, { $id: 'SyncResult' });
+export const PresenceSchema = Type.Object({ user_id: Int, status: OneOf(['online', 'away', 'offline']), devices: Type.Array(DeviceTypeSchema) }, { $id: 'Presence' });
+export const AuditEntrySchema = Type.Object({ id: Int, actor_id: Nullable(Int), action: Text, target: Text, details: Type.Unknown(), at: Int }, { $id: 'AuditEntry' });
+
+// ---- the directory -------------------------------------------------------------------------------
+
+export const ConfidentialFieldSchema = OneOf(CONFIDENTIAL_FIELDS);
+export const PersonStatusSchema = OneOf(['active', 'disabled', 'left']);
+export const GenderSchema = OneOf(['', 'male', 'female']);
+
+export const DirOrgSchema = Type.Object({ id: Int, name: Text, sort: Int }, { $id: 'DirOrg' });
+export const DirDeptSchema = Type.Object({ id: Int, org_id: Int, parent_id: Nullable(Int), name: Text, sort: Int, ext_id: Nullable(Text) }, { $id: 'DirDept' });
+const personFields = {
+  id: Int, user_id: Nullable(Int), account: Text, name: Text, english_name: Text, gender: GenderSchema, mobile: Text, phone: Text, email: Text,
+  title: Text, employee_no: Text, avatar: Text, status: PersonStatusSchema,
+  depts: Type.Array(Type.Object({ dept_id: Int, title: Text, sort: Int })),
+};
+export const DirPersonSchema = Type.Object(personFields, { $id: 'DirPerson' });
+/** A profile: the person with the path of each of their departments. */
+export const DirProfileSchema = Type.Object({ ...personFields, paths: Type.Array(Text) }, { $id: 'DirProfile' });
+export const DirPolicySchema = Type.Object({ id: Int, target: OneOf(['person', 'dept']), target_id: Int, fields: Type.Array(ConfidentialFieldSchema) }, { $id: 'DirPolicy' });
+
+export const DirChangeSchema = Type.Union([
+  Type.Object({ op: Type.Literal('org'), org: DirOrgSchema }),
+  Type.Object({ op: Type.Literal('org.delete'), id: Int }),
+  Type.Object({ op: Type.Literal('dept'), dept: DirDeptSchema }),
+  Type.Object({ op: Type.Literal('dept.delete'), id: Int }),
+  Type.Object({ op: Type.Literal('person'), person: DirPersonSchema }),
+  Type.Object({ op: Type.Literal('person.delete'), id: Int }),
+], { $id: 'DirChange' });
+
+export const DirDeltaSchema = Type.Union([
+  Type.Object({ version: Int, from: Int, changes: Type.Array(DirChangeSchema), reset: Type.Optional(Type.Literal(false)) }),
+  Type.Object({ version: Int, from: Int, reset: Type.Literal(true) }),
+], { $id: 'DirDelta' });
+
+export const DirSnapshotSchema = Type.Object({
+  version: Int, orgs: Type.Array(DirOrgSchema), depts: Type.Array(DirDeptSchema), people: Type.Array(DirPersonSchema),
+}, { $id: 'DirSnapshot' });
+
+export const ErrorSchema = Type.Object({
+  error: Type.Object({ code: OneOf(Object.keys(ERRORS) as (keyof typeof ERRORS)[]), message: Text, details: Type.Optional(Type.Unknown()) }),
+}, { $id: 'Error' });
+
+/** An operation that answers nothing but success. */
+export const EmptySchema = Type.Object({}, { $id: 'Empty' });
+export const DeletedSchema = Type.Object({ deleted: Type.Boolean() }, { $id: 'Deleted' });
+
+// ---- each schema describes its interface exactly -------------------------------------------------
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+type Same<S extends TSchema, I> = Equal<Static<S>, I> extends true ? true : ['schema and interface differ', Static<S>, I];
+type All<T extends true[]> = T;
+
+/** Compiles only while every schema above matches its interface in types.ts and directory.ts. */
+export type SchemasMatchWire = All<[
+  Same<typeof UserSchema, UserView>,
+  Same<typeof SessionSchema, SessionView>,
+  Same<typeof LoginResultSchema, LoginResult>,
+  Same<typeof FileSchema, FileView>,
+  Same<typeof MessageSchema, MessageView>,
+  Same<typeof MemberSchema, MemberView>,
+  Same<typeof ConversationSharedSchema, ConversationShared>,
+  Same<typeof ConversationSchema, ConversationView>,
+  Same<typeof HistoryPageSchema, HistoryPage>,
+  Same<typeof SyncResultSchema, SyncResult>,
+  Same<typeof PresenceSchema, PresenceView>,
+  Same<typeof AuditEntrySchema, AuditEntry>,
+  Same<typeof DirOrgSchema, DirOrg>,
+  Same<typeof DirDeptSchema, DirDept>,
+  Same<typeof DirPersonSchema, DirPerson>,
+  Same<typeof DirPolicySchema, DirPolicy>,
+  Same<typeof DirChangeSchema, DirChange>,
+  Same<typeof DirDeltaSchema, DirDelta>,
+  Same<typeof DirSnapshotSchema, DirSnapshot>,
+]>;
