@@ -45,7 +45,7 @@ t.test('FLUSHALL on Redis mid-traffic: no push is lost, nothing is lost or doubl
   await cluster.redisCommand(['FLUSHALL']);
   t.comment(`flushed Redis at ${new Date(at).toISOString()}`);
   await sleep(3_000);
-  const to = Date.now() - PUSH_BOUND_MS;
+  const to = Date.now();
   await traffic.stopSending();
   await sleep(PUSH_BOUND_MS);
   checkPushes(t, traffic, at, to, 'after FLUSHALL');
@@ -65,7 +65,7 @@ t.test('every central restarted mid-traffic, nothing in memory: relays re-announ
   await waitFor(async () => (await Promise.all(cluster.urls.map(health))).every((h) => h.central === 'up'), 15_000, 'every relay reaches the new central');
   t.comment(`every relay saw the new central ${Date.now() - back} ms after it was ready`);
   await sleep(3_000);
-  const to = Date.now() - PUSH_BOUND_MS;
+  const to = Date.now();
   await traffic.stopSending();
   await sleep(PUSH_BOUND_MS);
   checkPushes(t, traffic, back, to, 'after the restart');

@@ -62,7 +62,7 @@ t.test('the admin CLI manages users, groups and sessions through the audited API
   } finally {
     process.stderr.write = write;
   }
-  t.same(errors, ['error SB_VALIDATION: limit: must be an integer\n', 'error SB_VALIDATION: account: has an invalid format\n'], 'a bad option is refused by the CLI itself, naming the field');
+  t.same(errors, ['error SB_VALIDATION: --limit: must be an integer\n', 'error SB_VALIDATION: ACCOUNT: has an invalid format\n'], 'a bad option is refused by the CLI itself, naming the field');
   delete process.env.SWITCHBOARD_CREDENTIALS;
 });
 
