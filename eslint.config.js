@@ -30,7 +30,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     plugins: { '@stylistic': stylistic, local: { rules: { 'no-silent-catch': silentCatch } } },
     rules: {
@@ -64,7 +64,7 @@ export default tseslint.config(
   },
   {
     // tap's subtests return promises that tap itself awaits; the web client is being rebuilt on a component library.
-    files: ['test/**/*.ts', 'relay/web/**/*.ts'],
+    files: ['test/**/*.ts', 'relay/web/**/*.ts', 'relay/web/**/*.tsx'],
     rules: { '@typescript-eslint/no-floating-promises': 'off' },
   },
 );

@@ -6,6 +6,10 @@ import { h, replace, frameThrottle, avatar, muteIcon } from './dom.js';
 import { t, getLang, setLang, fmtTime, fmtDay } from './i18n.js';
 import { loadSnapshot, saveSnapshot, clearCache } from './cache.js';
 import { OrgDirectory, type DirectorySource, type Person, type Department } from './directory.js';
+import { render } from 'preact';
+import { jsx } from 'preact/jsx-runtime';
+import { SignIn } from './views/SignIn.js';
+import { Toolbar } from './components/Toolbar.js';
 
 interface Branding { productName: string; themeColor: string; logoUrl: string | null; serverUrl: string | null }
 
@@ -104,37 +108,16 @@ function toolbar(): HTMLElement {
 
 function renderSignIn(error = ''): void {
   const server = localStorage.getItem('sb.server') ?? branding.serverUrl ?? location.origin;
-  const status = h('p', { class: 'form-error', role: 'alert' }, error);
-  const form = h('form', { class: 'signin', 'aria-labelledby': 'signin-title' },
-    h('div', { class: 'brand' }, logo(56), h('h1', { id: 'signin-title' }, branding.productName)),
-    h('label', null, t('server'), h('input', { name: 'server', type: 'url', required: true, value: server, autocomplete: 'url' })),
-    h('label', null, t('account'), h('input', { name: 'account', required: true, autocomplete: 'username', autofocus: true })),
-    h('label', null, t('password'), h('input', { name: 'password', type: 'password', required: true, autocomplete: 'current-password' })),
-    status,
-    h('button', { type: 'submit', class: 'primary' }, t('signIn')));
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const data = new FormData(form);
-    const base = String(data.get('server')).trim().replace(/\/$/, '');
-    const button = form.querySelector('button[type=submit]') as HTMLButtonElement;
-    button.disabled = true;
-    button.textContent = t('signingIn');
-    status.textContent = '';
-    SwitchboardClient.login(base, String(data.get('account')).trim(), String(data.get('password')), { type: 'web', name: navigator.userAgent.slice(0, 60) })
-      .then((r: LoginResult) => {
-        localStorage.setItem('sb.server', base);
-        localStorage.setItem('sb.token', r.token);
-        localStorage.setItem('sb.uid', String(r.user.id));
-        void startSession(base, r.token, r.user.id);
-      }, (err: unknown) => {
-        button.disabled = false;
-        button.textContent = t('signIn');
-        status.textContent = errorText(err);
-      });
-  });
-  replace(root, h('main', { class: 'signin-page' }, h('div', { class: 'signin-tools' }, toolbar()), form));
-  (form.querySelector('input[name=account]') as HTMLInputElement).focus();
-  usable('sb:signin');
+  const signIn = (base: string, account: string, password: string) =>
+    SwitchboardClient.login(base, account, password, { type: 'web', name: navigator.userAgent.slice(0, 60) }).then((r: LoginResult) => {
+      localStorage.setItem('sb.server', base);
+      localStorage.setItem('sb.token', r.token);
+      localStorage.setItem('sb.uid', String(r.user.id));
+      void startSession(base, r.token, r.user.id);
+    }, (err: unknown) => { throw new Error(errorText(err)); });
+  const tools = jsx(Toolbar, { onLanguage: () => { setLang(getLang() === 'zh' ? 'en' : 'zh'); rerenderAll(); }, onTheme: toggleTheme });
+  render(null, root);
+  render(jsx(SignIn, { productName: branding.productName, logoUrl: branding.logoUrl, server, error, tools, signIn }), root);
 }
 
 /** Marks the first time a screen became usable (read by the web benchmark). */
@@ -257,6 +240,7 @@ function renderShell(): void {
         h('a', { href: '#/directory', role: 'tab', 'aria-selected': String(section === 'directory'), class: section === 'directory' ? 'on' : '' }, t('directory'))),
       side),
     mainPane);
+  render(null, root);
   replace(root, shell);
   renderSide();
   renderMain();
