@@ -1,25 +1,20 @@
-import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { t } from '../i18n.js';
+import { useI18n, useStore } from '../context.js';
+import { errorText, markUsable } from '../format.js';
+import { Logo, Toolbar } from '../components/Toolbar.js';
 
-export interface SignInProps {
-  productName: string;
-  logoUrl: string | null;
-  /** The address shown first: the one used last, else the configured one, else this page's origin. */
-  server: string;
-  error?: string;
-  tools: ComponentChildren;
-  /** Signs in; rejects with the error to show. */
-  signIn(base: string, account: string, password: string): Promise<void>;
-}
-
-export function SignIn(props: SignInProps) {
+export function SignIn() {
+  const store = useStore();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const { productName } = store.branding.value;
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(props.error ?? '');
+  const [error, setError] = useState('');
   const account = useRef<HTMLInputElement>(null);
   useLayoutEffect(() => {
+    document.title = productName;
     account.current?.focus();
-    if (!performance.getEntriesByName('sb:signin').length) performance.mark('sb:signin');
+    markUsable('sb:signin');
   }, []);
   const submit = (e: Event) => {
     e.preventDefault();
@@ -27,20 +22,18 @@ export function SignIn(props: SignInProps) {
     const base = String(data.get('server')).trim().replace(/\/$/, '');
     setBusy(true);
     setError('');
-    props.signIn(base, String(data.get('account')).trim(), String(data.get('password'))).catch((err: unknown) => {
+    store.signIn(base, String(data.get('account')).trim(), String(data.get('password'))).catch((err: unknown) => {
       setBusy(false);
-      setError((err as Error).message);
+      setError(errorText(i18n, err));
     });
   };
   return (
     <main class="signin-page">
-      <div class="signin-tools">{props.tools}</div>
+      <div class="signin-tools"><Toolbar /></div>
       <form class="signin" aria-labelledby="signin-title" onSubmit={submit}>
-        <div class="brand">
-          <img class="logo" src={props.logoUrl ?? '/icon.svg'} width={56} height={56} alt="" />
-          <h1 id="signin-title">{props.productName}</h1>
-        </div>
-        <label>{t('server')}<input name="server" type="url" required defaultValue={props.server} autocomplete="url" /></label>
+        <div class="brand"><Logo size={56} /><h1 id="signin-title">{productName}</h1></div>
+        {/* defaultValue: an address being typed is not reset when the form re-renders. */}
+        <label>{t('server')}<input name="server" type="url" required defaultValue={store.serverAddress()} autocomplete="url" /></label>
         <label>{t('account')}<input ref={account} name="account" required autocomplete="username" /></label>
         <label>{t('password')}<input name="password" type="password" required autocomplete="current-password" /></label>
         <p class="form-error" role="alert">{error}</p>
