@@ -50,25 +50,27 @@ export function MessageList({ convId, sent }: { convId: number; sent: number }) 
     if (v.pinned) session.markRead(convId);
   });
 
+  const widen = (by: number) => { v.shown += by; setShown(v.shown); };
+  const setLoadingNow = (on: boolean) => { v.loading = on; setLoading(on); };
   /** Shows more of the loaded history, fetching older pages from the server when everything loaded is shown. */
   const older = async () => {
     const loaded = session.client.messages(convId);
-    if (v.shown < loaded.length) { setShown(v.shown += PAGE); return; }
+    if (v.shown < loaded.length) { widen(PAGE); return; }
     if (!loaded.length || loaded[0]!.seq <= 1) return;
-    setLoading(v.loading = true);
+    setLoadingNow(true);
     try {
-      setShown(v.shown += await session.client.loadOlder(convId, PAGE));
+      widen(await session.client.loadOlder(convId, PAGE));
     } catch {
       // offline: scrolling up again retries
     }
-    setLoading(v.loading = false);
+    setLoadingNow(false);
   };
   const onScroll = () => {
     const s = scroller.current!;
     v.pinned = s.scrollHeight - s.scrollTop - s.clientHeight < PIN_SLACK;
     if (v.pinned) {
       session.markRead(convId);
-      if (v.shown > WINDOW) setShown(v.shown = WINDOW);
+      if (v.shown > WINDOW) widen(WINDOW - v.shown);
     }
     if (s.scrollTop < 120 && !v.loading) void older();
   };
