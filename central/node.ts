@@ -13,6 +13,7 @@ import { PRESENCE_TTL_MS } from '../core/presence/service.js';
 import { rpcHandlers, type RpcRequest } from './rpc/handlers.js';
 import { SqliteStore } from './store/sqlite/index.js';
 import { DiskBlobStore } from './files/disk-blobs.js';
+import { showInitialPassword } from './initial-password.js';
 
 export async function openStore(config: Config): Promise<Store> {
   if (config.store.kind === 'sqlite') return new SqliteStore(join(config.dataDir, 'switchboard.db'), { synchronous: config.store.synchronous });
@@ -62,19 +63,25 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
   const events = new BusEventSink(bus, { routeTtlMs: PRESENCE_TTL_MS, warmupMs: config.bus.kind === 'memory' ? 0 : ROUTE_WARMUP_MS });
   const services = createServices({ store, blobs, cache, events, clock: systemClock, config });
 
-  const boot = await services.admin.ensureInitialAdmin(config.admin.account, config.admin.password);
+  const boot = await services.admin.ensureInitialAdmin(config.admin.account, config.admin.password).catch(async (e: unknown) => {
+    if (!opts.store) await store.close();
+    if (e instanceof AppError && e.code === 'SB_VALIDATION') {
+      throw new Error(`admin.password (SWITCHBOARD_ADMIN_PASSWORD) is ${e.message.replace(/^password: /, '')}. Choose a longer, uncommon one, or unset it to have one generated`);
+    }
+    throw e;
+  });
   if (boot.created) {
     log.info({ account: config.admin.account }, 'created the initial administrator');
-    if (boot.password) {
-      // Printed once, on the first start only; it is stored hashed.
-      process.stdout.write(`\n  Initial administrator: ${config.admin.account}\n  Password: ${boot.password}\n  Sign in at http://localhost:${config.port}/ or with: npx switchboard admin login\n\n`);
-    }
+    // Shown once, on the first start only, never logged; it is stored hashed.
+    if (boot.password) showInitialPassword({ account: config.admin.account, password: boot.password, dataDir: config.dataDir, port: config.port });
   }
 
   // The directory (and its search index) loads in the background, not on the first request.
   services.directory.current().catch((e: unknown) => log.error({ err: e }, 'directory load failed'));
 
   const handlers = rpcHandlers(services);
+  // Per-operation latency and request ids at debug level; checked once, since the hot path runs this per request.
+  const debug = log.isLevelEnabled('debug');
   let inFlight = 0;
   const prefix = SUBJECTS.rpc('');
   const unserve: Unsubscribe = bus.serve(SUBJECTS.rpcWildcard, async (payload: RpcRequest, subject: string) => {
@@ -88,10 +95,15 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
     const weight = !admitted ? 0 : method === INTERNAL.sendMany ? batchSize(payload) : 1;
     if (admitted && inFlight + weight > Math.max(config.limits.centralInFlight, weight)) throw new AppError('SB_BUSY');
     inFlight += weight;
+    const started = performance.now();
+    const requestId = payload?.request_id;
     try {
-      return await handler(payload ?? {});
+      const result = await handler(payload ?? {});
+      if (debug) log.debug({ method, request_id: requestId, ms: Math.round((performance.now() - started) * 100) / 100 }, 'rpc');
+      return result;
     } catch (e) {
-      if (!(e instanceof AppError)) log.error({ err: e, method }, 'rpc failed');
+      if (!(e instanceof AppError)) log.error({ err: e, method, request_id: requestId }, 'rpc failed');
+      else if (debug) log.debug({ method, request_id: requestId, ms: Math.round((performance.now() - started) * 100) / 100, code: e.code }, 'rpc refused');
       throw e;
     } finally {
       inFlight -= weight;

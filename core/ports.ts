@@ -190,9 +190,29 @@ export interface ConversationStore {
   unreadCount(convId: number, userId: number, afterSeq: number): Promise<number>;
 }
 
+/** An audit row as stored: details is the JSON text that was written, prev_hash and hash link it to the row before. */
+export interface AuditChainRow {
+  id: number;
+  actor_id: number | null;
+  action: string;
+  target: string;
+  details: string;
+  at: number;
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * The audit log is append-only: there is no update or delete here. Every row is hash-chained to the
+ * one before it (core/admin/audit-chain.ts); appends are serialised so the chain never forks.
+ */
 export interface AuditStore {
   append(entry: Omit<AuditEntry, 'id'>): Promise<void>;
   list(opts: { limit: number; beforeId?: number }): Promise<AuditEntry[]>;
+  /** Rows with afterId < id <= throughId, ascending by id, as stored. */
+  chain(opts: { afterId: number; throughId: number; limit: number }): Promise<AuditChainRow[]>;
+  /** The last row appended and its hash, as the appender recorded them (last_id 0 while the log is empty). */
+  head(): Promise<{ last_id: number; hash: string }>;
 }
 
 export interface FileRecord {

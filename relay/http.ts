@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { HttpResponse } from 'uWebSockets.js';
 import { AppError, toErrorBody } from '../shared/errors.js';
 
@@ -59,12 +60,25 @@ const SECURITY_HEADERS: Record<string, string> = {
   'cache-control': 'no-store',
 };
 
-export function sendJson(res: HttpResponse, state: ResponseState, status: number, value: unknown): void {
-  send(res, state, status, JSON.stringify(value), { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS });
+export function sendJson(res: HttpResponse, state: ResponseState, status: number, value: unknown, headers?: Record<string, string>): void {
+  send(res, state, status, JSON.stringify(value), { 'content-type': 'application/json; charset=utf-8', ...SECURITY_HEADERS, ...headers });
 }
 
-export function sendError(res: HttpResponse, state: ResponseState, e: unknown): void {
+/**
+ * Answers with the coded error. A fault of ours (not an AppError) becomes SB_INTERNAL carrying the request id,
+ * which the caller has logged with the stack: the person reporting it can quote the id.
+ */
+export function sendError(res: HttpResponse, state: ResponseState, e: unknown, requestId?: string): void {
   const body = toErrorBody(e);
   const status = e instanceof AppError ? e.status : 500;
-  sendJson(res, state, status, { error: body });
+  if (body.code === 'SB_INTERNAL' && requestId) {
+    body.message = `${body.message} (request ${requestId})`;
+    body.details = { ...(typeof body.details === 'object' && body.details !== null ? body.details : {}), request_id: requestId };
+  }
+  sendJson(res, state, status, { error: body }, requestId ? { 'x-request-id': requestId } : undefined);
+}
+
+/** The client's own request id when it is a sane token, else a new one: it ties relay and central log lines. */
+export function requestIdFrom(header: string): string {
+  return /^[A-Za-z0-9._:-]{8,64}$/.test(header) ? header : randomUUID();
 }

@@ -11,7 +11,7 @@ import { openApiDocument } from '../shared/protocol/openapi.js';
 import type { UserView } from '../shared/protocol/types.js';
 import type { Caller, EventEnvelope, RpcRequest } from '../shared/protocol/wire.js';
 import { SUBJECTS } from '../shared/subjects.js';
-import { readBody, send, sendError, sendJson, watchAbort } from './http.js';
+import { readBody, requestIdFrom, send, sendError, sendJson, watchAbort } from './http.js';
 import { compileRoutes, matchRoute } from './routes.js';
 import { pushText, SocketRegistry, takeToken, type Socket, type SocketData } from './sessions.js';
 import { StaticFiles } from './static.js';
@@ -171,11 +171,12 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     const query = req.getQuery() ?? '';
     const authz = req.getHeader('authorization');
     const ip = Buffer.from(res.getRemoteAddressAsText()).toString();
+    const requestId = requestIdFrom(req.getHeader('x-request-id'));
     let match: ReturnType<typeof matchRoute>;
     try {
       match = matchRoute(routes, httpMethod, path);
     } catch (e) {
-      sendError(res, state, e);
+      sendError(res, state, e, requestId);
       return;
     }
     if (!match.route) {
@@ -198,13 +199,14 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
         const params = { ...Object.fromEntries(new URLSearchParams(query)), ...body, ...pathParams };
         // The relay checks the token only to fail fast; central verifies the forwarded credential itself.
         const credential = route.auth !== 'none' ? (await authenticate(authz)).credential : undefined;
-        const request: RpcRequest = { credential, ip, params };
+        const request: RpcRequest = { credential, ip, params, request_id: requestId };
         const result = route.timeoutMs
           ? await bus.request(SUBJECTS.rpc(route.method), request, { timeoutMs: route.timeoutMs })
           : await rpc(route.method, request);
-        sendJson(res, state, 200, result ?? {});
+        sendJson(res, state, 200, result ?? {}, { 'x-request-id': requestId });
       } catch (e) {
-        sendError(res, state, e);
+        if (!(e instanceof AppError)) log.error({ err: e, request_id: requestId, method: route.method }, 'request failed');
+        sendError(res, state, e, requestId);
       }
     })();
   });
@@ -267,11 +269,12 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
           if (d.userId === null || d.sessionId === null) throw new AppError('SB_NOT_READY');
           if (!id) throw new AppError('SB_VALIDATION', 'id: required');
           const credential = { token: d.sessionToken ?? '' };
+          const request_id = `ws${d.connId}-${id}`;
           if (f.t === 'send') {
-            const message = await sends.send<ServerFrame & { seq: number }>({ credential, params: { conv_id: f.conv_id, cmid: f.cmid, body: f.body } });
+            const message = await sends.send<ServerFrame & { seq: number }>({ credential, params: { conv_id: f.conv_id, cmid: f.cmid, body: f.body }, request_id });
             frame(ws, { t: 'ack', id, message: message as never });
           } else {
-            const r = await rpc<{ read_seq: number }>('msg.read', { credential, params: { conv_id: f.conv_id, seq: f.seq } } satisfies RpcRequest);
+            const r = await rpc<{ read_seq: number }>('msg.read', { credential, params: { conv_id: f.conv_id, seq: f.seq }, request_id } satisfies RpcRequest);
             frame(ws, { t: 'ack', id, read_seq: r.read_seq });
           }
           return;

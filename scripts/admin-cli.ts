@@ -2,53 +2,18 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AppError } from '../shared/errors.js';
-import type { AuditEntry, ConversationView, LoginResult, SessionView, UserView } from '../shared/protocol/types.js';
+import type { AuditEntry, AuditVerifyResult, ConversationView, LoginResult, SessionView, UserView } from '../shared/protocol/types.js';
 import { ApiClient } from '../shared/sdk/api.js';
 import type { DirDept, DirPerson, DirPolicy } from '../shared/protocol/directory.js';
 import { extname } from 'node:path';
+import { commandHelp, helpText, parseArgs, spellFields, UsageError, type Parsed } from './cli/args.js';
+import { ADMIN_CLI } from './cli/admin-commands.js';
 
 /**
  * The admin CLI. It speaks to a relay's authenticated admin API like any
  * client; it never opens the database, so every action is checked and audited.
  */
-const HELP = `Usage: switchboard admin <command> [options]
-
-  login --server URL --account NAME [--password PW]   sign in and save the session (password also from SWITCHBOARD_PASSWORD)
-  logout
-  user add ACCOUNT --password PW [--name NAME] [--admin]
-  user list [--q TEXT] [--limit N]
-  user disable ACCOUNT          ends all of the user's sessions at once
-  user enable ACCOUNT
-  user passwd ACCOUNT --password PW
-  user admin ACCOUNT on|off
-  group create --title TITLE --owner ACCOUNT --members A,B,C
-  sessions [--user ACCOUNT]
-  session revoke SESSION_ID
-  audit [--limit N]
-
-  dept list [--org N]                         the department tree with member counts
-  dept add NAME [--parent DEPT_ID] [--org N] [--sort N]
-  dept rename DEPT_ID NAME
-  dept move DEPT_ID --parent DEPT_ID|top
-  dept sort DEPT_ID N
-  dept delete DEPT_ID [--move-to DEPT_ID]     only when empty, or moving members and sub-departments
-  person add ACCOUNT --name NAME [--mobile M] [--email E] [--title T] [--dept ID[:TITLE[:SORT]],...] [field options]
-  person set ACCOUNT [--name N] [--mobile M] [--email E] [--status active|disabled|left] [--dept ...] [field options]
-  person show ACCOUNT
-  person delete ACCOUNT
-  person search TEXT [--limit N]              by name, account, pinyin (zhangsan / zs), mobile, email, department
-  org create NAME                             another org structure over the same people
-  org import FILE [--dry-run] [--format csv|xlsx|rtx] [--org N]
-  org export FILE [--format csv|xlsx] [--org N]
-  policy list
-  policy set person|dept ID --fields mobile,email,...   confidential fields (others see ***)
-  policy delete POLICY_ID
-  scope set ACCOUNT --depts ID,ID             an administrator sees confidential fields only there (empty: everywhere)
-
-Field options: --english-name --gender male|female --phone --employee-no --avatar URL.
-
-Options: --json prints JSON; --server URL overrides the saved server.
-Credentials are kept in $SWITCHBOARD_CREDENTIALS or ~/.config/switchboard/credentials.json (mode 600).`;
+const HELP = helpText(ADMIN_CLI);
 
 interface Saved { server: string; token: string; account: string }
 
@@ -56,18 +21,8 @@ function credentialsPath(): string {
   return process.env.SWITCHBOARD_CREDENTIALS ?? join(homedir(), '.config', 'switchboard', 'credentials.json');
 }
 
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-function positional(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i]!.startsWith('--')) { if (!['--admin', '--json', '--dry-run'].includes(args[i]!)) i++; continue; }
-    out.push(args[i]!);
-  }
-  return out;
+function flag(args: Parsed, name: string): string | undefined {
+  return args.get(name);
 }
 
 function table(rows: Record<string, unknown>[], cols: string[]): string {
@@ -77,9 +32,18 @@ function table(rows: Record<string, unknown>[], cols: string[]): string {
   return [line(cols), ...cells.map(line)].join('\n');
 }
 
-export async function runAdmin(args: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
-  const json = args.includes('--json');
-  const [group, action, ...rest] = positional(args);
+export async function runAdmin(argv: string[], out: (s: string) => void = (s) => process.stdout.write(`${s}\n`)): Promise<number> {
+  let args: Parsed;
+  try {
+    args = parseArgs(argv, ADMIN_CLI);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`switchboard: ${e.message}\n`);
+    return e.exitCode;
+  }
+  if (args.help) { out(args.command.name === 'help' ? HELP : commandHelp(ADMIN_CLI, args.command)); return 0; }
+  const json = args.has('--json');
+  const [group, action, ...rest] = [...args.command.name.split(' '), ...args.positionals];
   const print = (value: unknown, text: () => string) => out(json ? JSON.stringify(value, null, 2) : text());
   try {
     if (!group || group === 'help') { out(HELP); return 0; }
@@ -116,7 +80,7 @@ export async function runAdmin(args: string[], out: (s: string) => void = (s) =>
         return 0;
       case 'user add': {
         const password = flag(args, '--password');
-        const u = await api.call<UserView>('admin.users.create', { account: rest[0], name: flag(args, '--name'), password, is_admin: args.includes('--admin') });
+        const u = await api.call<UserView>('admin.users.create', { account: rest[0], name: flag(args, '--name'), password, is_admin: args.has('--admin') });
         print(u, () => `Created ${userLine(u)}`);
         return 0;
       }
@@ -166,6 +130,11 @@ export async function runAdmin(args: string[], out: (s: string) => void = (s) =>
         const list = await api.call<AuditEntry[]>('admin.audit', { limit: flag(args, '--limit') ?? 50 });
         print(list, () => table(list.map((e) => ({ ...e, at: new Date(e.at).toISOString(), details: JSON.stringify(e.details) })), ['id', 'at', 'actor_id', 'action', 'target', 'details']));
         return 0;
+      }
+      case 'audit verify': {
+        const r = await api.call<AuditVerifyResult>('admin.audit.verify');
+        print(r, () => (r.ok ? `audit chain intact: ${r.rows} rows` : `audit chain broken at row ${r.first_broken!.id}: ${r.first_broken!.reason}`));
+        return r.ok ? 0 : 1;
       }
       case 'dept list': {
         const snap = await api.directorySnapshot();
@@ -243,7 +212,7 @@ export async function runAdmin(args: string[], out: (s: string) => void = (s) =>
         const ext = extname(file).toLowerCase();
         const format = flag(args, '--format') ?? (ext === '.xlsx' ? 'xlsx' : ext === '.xml' ? 'rtx' : 'csv');
         const uploaded = await api.upload(file.split('/').pop()!, 'application/octet-stream', readFileSync(file));
-        const dryRun = args.includes('--dry-run');
+        const dryRun = args.has('--dry-run');
         try {
           const r = await api.call<{ ok: boolean; issues: { line: number; reason: string }[]; summary: Record<string, number>; version: number }>('admin.dir.import',
             { file_id: uploaded.id, format, dry_run: dryRun, org_id: flag(args, '--org') });
@@ -298,7 +267,7 @@ export async function runAdmin(args: string[], out: (s: string) => void = (s) =>
     }
   } catch (e) {
     const body = e instanceof AppError ? e.toBody() : { code: 'SB_INTERNAL', message: (e as Error).message };
-    process.stderr.write(`error ${body.code}: ${body.message}\n`);
+    process.stderr.write(`error ${body.code}: ${spellFields(body.message, args.command, ADMIN_CLI)}\n`);
     return 1;
   }
 }
@@ -308,7 +277,7 @@ const PERSON_FLAGS: Record<string, string> = {
   '--title': 'title', '--employee-no': 'employee_no', '--avatar': 'avatar', '--status': 'status',
 };
 
-function personParams(args: string[]): Record<string, unknown> {
+function personParams(args: Parsed): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const [f, field] of Object.entries(PERSON_FLAGS)) { const v = flag(args, f); if (v !== undefined) params[field] = v; }
   const depts = flag(args, '--dept');

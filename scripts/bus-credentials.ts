@@ -26,6 +26,9 @@ export function ensureIdentity(file: string, name: string): Identity {
 
 /** Identities for central and the given relays under `dir`, and nats-server's authorization block for them. */
 export function makeCredentials(dir: string, opts: { central: boolean; relays: string[] }): { identities: Identity[]; config: string } {
+  // Every id checked before anything is written: a bad one leaves the directory as it was.
+  const bad = opts.relays.find((relay) => relayIdFrom(relay) !== relay);
+  if (bad !== undefined) throw new Error(`relay id must be letters, digits, "_" or "-" (at most 64): ${JSON.stringify(bad)}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const identities: Identity[] = [];
   const entries: string[] = [];
@@ -34,8 +37,7 @@ export function makeCredentials(dir: string, opts: { central: boolean; relays: s
     identities.push(id);
     entries.push(natsUserEntry(id.publicKey, centralPermissions(), 'central (every central process)'));
   }
-  for (const relay of opts.relays) {
-    if (relayIdFrom(relay) !== relay) throw new Error(`relay id must be letters, digits, "_" or "-": ${JSON.stringify(relay)}`);
+  for (const relay of new Set(opts.relays)) {
     const id = ensureIdentity(join(dir, `relay-${relay}.nk`), `relay ${relay}`);
     identities.push(id);
     entries.push(natsUserEntry(id.publicKey, relayPermissions(relay), `relay ${relay} (relay.id "${relay}")`));

@@ -3,22 +3,28 @@ import { loadConfig, type Role } from '../shared/config.js';
 import { runAdmin } from './admin-cli.js';
 import { runBus } from './bus-credentials.js';
 import { startRole } from './roles.js';
+import { commandHelp, helpText, parseArgs, UsageError, type CliSpec, type Parsed } from './cli/args.js';
 
-const USAGE = `Usage:
-  switchboard all-in-one [--config FILE] [--port N]   central + relay in one process (SQLite, in-process bus)
-  switchboard central    [--config FILE]              central only (store, domain, bus handlers)
-  switchboard relay      [--config FILE] [--port N]   relay only (client connections, reaches central over NATS)
-  switchboard admin ...                               administration (run 'switchboard admin help')
-  switchboard bus credentials --central --relay ID    NATS identities and the nats-server permissions for them (docs/deploy.md)`;
+const CONFIG = { flag: '--config', value: 'FILE' };
+const PORT = { flag: '--port', value: 'N' };
 
-function flag(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+/** The top-level commands: the one table their checks and the usage come from. */
+const SWITCHBOARD_CLI: CliSpec = {
+  program: 'switchboard',
+  commands: [
+    { name: 'all-in-one', flags: [CONFIG, PORT], help: 'central + relay in one process (SQLite, in-process bus)' },
+    { name: 'central', flags: [CONFIG], help: 'central only (store, domain, bus handlers)' },
+    { name: 'relay', flags: [CONFIG, PORT], help: 'relay only (client connections, reaches central over NATS)' },
+    { name: 'admin', args: ['...'], passThrough: true, help: "administration (run 'switchboard admin help')" },
+    { name: 'bus credentials', flags: [{ flag: '--central' }, { flag: '--relay', value: 'ID', repeat: true }, { flag: '--out', value: 'DIR' }],
+      help: 'NATS identities and the nats-server permissions for them (docs/deploy.md)' },
+    { name: 'help', help: 'this list; COMMAND --help for one command' },
+  ],
+};
 
-async function runRole(role: Role, args: string[]): Promise<void> {
-  const port = flag(args, '--port');
-  const config = loadConfig({ role, file: flag(args, '--config'), overrides: port ? { port: Number(port) } : undefined });
+async function runRole(role: Role, args: Parsed): Promise<void> {
+  const port = args.get('--port');
+  const config = loadConfig({ role, file: args.get('--config'), overrides: port ? { port: Number(port) } : undefined });
   const node = await startRole(config);
   if (node.port !== null) node.log.info(`Switchboard ${role} ready on ${config.tls ? 'https' : 'http'}://localhost:${node.port}/`);
   let stopping = false;
@@ -34,7 +40,21 @@ async function runRole(role: Role, args: string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const [cmd, ...args] = process.argv.slice(2);
+  const argv = process.argv.slice(2);
+  let args: Parsed;
+  try {
+    args = parseArgs(argv, SWITCHBOARD_CLI);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`switchboard: ${e.message}\n`);
+    process.exitCode = e.exitCode;
+    return;
+  }
+  const cmd = args.command.name;
+  if (args.help || cmd === 'help') {
+    process.stdout.write(`${cmd === 'help' ? helpText(SWITCHBOARD_CLI) : commandHelp(SWITCHBOARD_CLI, args.command)}\n`);
+    return;
+  }
   switch (cmd) {
     case 'all-in-one':
     case 'central':
@@ -42,14 +62,11 @@ async function main(): Promise<void> {
       await runRole(cmd, args);
       return;
     case 'admin':
-      process.exitCode = await runAdmin(args);
+      process.exitCode = await runAdmin(args.rest);
       return;
-    case 'bus':
-      process.exitCode = runBus(args);
+    case 'bus credentials':
+      process.exitCode = runBus(argv.slice(argv.indexOf('bus') + 1));
       return;
-    default:
-      process.stdout.write(`${USAGE}\n`);
-      process.exitCode = cmd === undefined || cmd === 'help' || cmd === '--help' ? 0 : 2;
   }
 }
 

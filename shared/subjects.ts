@@ -20,6 +20,15 @@ export const SUBJECTS = {
 
 export const CENTRAL_QUEUE = 'central';
 
+/**
+ * Whether a reply subject is a request inbox (the client default `_INBOX.…`, or a relay's `_INBOX_relay_<id>.…`).
+ * Anything else is refused as a reply target: a relay could otherwise name `sb.central.…` or another relay's
+ * events as its reply subject and have central publish there on its behalf.
+ */
+export function isInbox(subject: string): boolean {
+  return subject.startsWith('_INBOX.') || subject.startsWith('_INBOX_relay_');
+}
+
 /** A relay id that is safe as one NATS subject token. */
 export function relayIdFrom(raw: string): string {
   const id = raw.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);

@@ -101,6 +101,7 @@ function calls(s: Services): Record<Method | InternalMethod, Call> {
     'admin.sessions.revoke': (a, p) => s.admin.revokeSession(a, p),
     'admin.groups.create': (a, p) => s.admin.createGroup(a, p),
     'admin.audit': (a, p) => s.admin.auditLog(a, p),
+    'admin.audit.verify': (a) => s.admin.verifyAudit(a),
     'dir.orgs': (a) => s.directory.orgs(a),
     'dir.changes': (a, p) => s.directory.changes(a, p),
     'dir.search': (a, p) => s.directory.search(a, p),

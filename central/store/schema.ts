@@ -30,6 +30,8 @@ export interface Migration {
   addColumns?: { table: string; column: Column }[];
   /** Rows the migration inserts: plain INSERT statements valid in both dialects, run after the DDL. */
   seed?: string[];
+  /** Work SQL alone cannot do, run by each store after the seed in the same migration. */
+  backfill?: 'audit-chain';
 }
 
 const c = (name: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({ name, type, ...extra });
@@ -195,9 +197,27 @@ export const MIGRATIONS: Migration[] = [
       'UPDATE users SET is_super = 1 WHERE id = (SELECT m FROM (SELECT MIN(id) AS m FROM users WHERE is_admin = 1) AS t)',
     ],
   },
+  {
+    version: 7,
+    description: 'audit log: each row hash-chained to the one before; the head row that appends lock',
+    tables: [
+      // One row: the last audit row appended and its hash. Appends lock and update it, so they never fork the chain.
+      { name: 'audit_head', columns: [c('id', 'int'), c('last_id', 'bigint'), c('hash', 'string', { length: 64 })], primaryKey: ['id'] },
+    ],
+    addColumns: [
+      { table: 'audit_log', column: c('prev_hash', 'string', { length: 64, default: '' }) },
+      { table: 'audit_log', column: c('hash', 'string', { length: 64, default: '' }) },
+    ],
+    seed: [`INSERT INTO audit_head (id, last_id, hash) VALUES (1, 0, '${'0'.repeat(64)}')`],
+    // Rows written before this migration are chained in id order.
+    backfill: 'audit-chain',
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';
+
+/** The audit columns a row's hash covers (core/admin/audit-chain.ts). */
+export const AUDIT_HASHED = 'id, actor_id, action, target, details, at';
 
 function columnSql(col: Column, dialect: Dialect): string {
   const nul = col.nullable ? 'NULL' : 'NOT NULL';

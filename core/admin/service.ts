@@ -1,8 +1,9 @@
 import { AppError } from '../../shared/errors.js';
 import { hashPassword } from '../../shared/crypto.js';
-import { randomId } from '../../shared/ids.js';
-import type { AuditEntry, ConversationView, SessionView, UserView } from '../../shared/protocol/types.js';
+import type { AuditEntry, AuditVerifyResult, ConversationView, SessionView, UserView } from '../../shared/protocol/types.js';
 import type { Actor } from '../actor.js';
+import { verifyAuditChain } from './audit-chain.js';
+import { adminPasswordProblem, generateAdminPassword } from '../auth/admin-password.js';
 import type { AuthService } from '../auth/service.js';
 import type { MessagingService } from '../messaging/service.js';
 import type { Clock, EventSink, Store } from '../ports.js';
@@ -22,10 +23,15 @@ export class AdminService {
     private readonly clock: Clock,
   ) {}
 
-  /** First start: create the initial administrator. Returns the password if one was generated. */
+  /**
+   * First start: create the initial administrator. Returns the password if one was generated. A given
+   * password weaker than the administrator rule is refused (SB_VALIDATION) and nothing is created.
+   */
   async ensureInitialAdmin(account: string, password: string | null): Promise<{ created: boolean; password: string | null }> {
     if ((await this.store.users.count()) > 0) return { created: false, password: null };
-    const generated = password ? null : randomId(12);
+    const problem = password ? adminPasswordProblem(password, account) : null;
+    if (problem) throw new AppError('SB_VALIDATION', `password: too weak for the first administrator: ${problem}`, { field: 'password' });
+    const generated = password ? null : generateAdminPassword(account);
     const user = await this.store.users.create({
       account, name: 'Administrator', passwordHash: await hashPassword(password ?? generated!), isAdmin: true, isSuper: true, at: this.clock.now(),
     });
@@ -135,6 +141,12 @@ export class AdminService {
       limit: optInt(p.limit, 'limit', { min: 1, max: 1000 }) ?? 100,
       beforeId: optInt(p.before, 'before', { min: 1 }),
     });
+  }
+
+  /** Walks the audit log's hash chain and reports the first broken link. */
+  async verifyAudit(actor: Actor): Promise<AuditVerifyResult> {
+    await this.requireAdmin(actor);
+    return verifyAuditChain(this.store.audit);
   }
 
   async requireAdmin(actor: Actor): Promise<void> {

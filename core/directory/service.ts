@@ -14,11 +14,12 @@ import type { Cache } from '../../shared/cache/cache.js';
 import type { AuthService } from '../auth/service.js';
 import type { BlobStore, Clock, DirStoredChange, EventSink, Store } from '../ports.js';
 import { ACCOUNT, int, obj, oneOf, optInt, optStr, str } from '../validate.js';
-import { decodeUtf8, parseCsv, toCsv } from './import/csv.js';
-import { documentFromTable, tableFromDocument, type ImportIssue, type OrgDocument } from './import/document.js';
+import { toCsv } from './import/csv.js';
+import { tableFromDocument, type ImportIssue, type OrgDocument } from './import/document.js';
+import { checkImportSize, reportedIssues } from './import/limits.js';
+import { parseDocument } from './import/parse.js';
 import { deptKey, planImport, type ImportSummary } from './import/plan.js';
-import { decodeRtx, parseRtx } from './import/rtx.js';
-import { readXlsx, writeXlsx } from './import/xlsx.js';
+import { writeXlsx } from './import/xlsx.js';
 import { DirectoryModel, type Viewer } from './model.js';
 import { createLogger } from '../../shared/log.js';
 
@@ -630,15 +631,24 @@ export class DirectoryService {
     const orgId = optInt(p.org_id, 'org_id', { min: 1 }) ?? 1;
     const file = await this.store.files.get(fileId);
     if (!file || file.uploader_id !== actor.userId) throw new AppError('SB_NOT_FOUND', 'No such file (upload it first)');
-    const bytes = await this.blobs.read(file.sha256, 0, file.size);
-    if (!bytes) throw new AppError('SB_NOT_FOUND', 'File content is missing at the origin');
-    const parsed = await parseDocument(format, bytes);
+    const rejected = (details: Record<string, unknown>) => this.audit(actor, 'dir.import.rejected', `org:${orgId}`, { format, file_id: fileId, ...details });
+    let parsed: ReturnType<typeof parseDocument>;
+    try {
+      checkImportSize(file.size);
+      const bytes = await this.blobs.read(file.sha256, 0, file.size);
+      if (!bytes) throw new AppError('SB_NOT_FOUND', 'File content is missing at the origin');
+      parsed = parseDocument(format, bytes);
+    } catch (e) {
+      // A file past an import limit is refused whole, dry run or not; audited like any rejected import.
+      if (e instanceof AppError && e.code === 'SB_IMPORT_INVALID') await rejected({ limit: (e.details as { limit?: string } | undefined)?.limit });
+      throw e;
+    }
     const empty: ImportSummary = { depts_created: 0, depts_updated: 0, depts_deleted: 0, people_created: 0, people_updated: 0, unchanged: 0 };
-    const report = (issues: ImportIssue[], summary: ImportSummary, version: number): ImportReport => ({ dry_run: dryRun, ok: issues.length === 0, format, issues, summary, version });
+    const report = (issues: ImportIssue[], summary: ImportSummary, version: number): ImportReport => ({ dry_run: dryRun, ok: issues.length === 0, format, issues: reportedIssues(issues), summary, version });
     if (parsed.issues.length) {
       if (dryRun) return report(parsed.issues, empty, (await this.current()).version);
-      await this.audit(actor, 'dir.import.rejected', `org:${orgId}`, { format, file_id: fileId, issues: parsed.issues.length });
-      throw new AppError('SB_IMPORT_INVALID', `The file has ${parsed.issues.length} problem(s); nothing was changed`, { issues: parsed.issues });
+      await rejected({ issues: parsed.issues.length });
+      throw new AppError('SB_IMPORT_INVALID', `The file has ${parsed.issues.length} problem(s); nothing was changed`, { issues: reportedIssues(parsed.issues) });
     }
     if (dryRun) {
       const m = await this.current();
@@ -656,8 +666,8 @@ export class DirectoryService {
       return plan.issues.length ? [] : plan.changes;
     });
     if (issues.length) {
-      await this.audit(actor, 'dir.import.rejected', `org:${orgId}`, { format, file_id: fileId, issues: issues.length });
-      throw new AppError('SB_IMPORT_INVALID', `The file has ${issues.length} problem(s); nothing was changed`, { issues });
+      await rejected({ issues: issues.length });
+      throw new AppError('SB_IMPORT_INVALID', `The file has ${issues.length} problem(s); nothing was changed`, { issues: reportedIssues(issues) });
     }
     await this.audit(actor, 'dir.import', `org:${orgId}`, { format, file_id: fileId, ...summary, version: r.version });
     return report([], summary, r.version);
@@ -703,20 +713,6 @@ function dedupe(changes: DirStoredChange[]): DirStoredChange[] {
   const last = new Map<string, DirStoredChange>();
   for (const c of changes) { const k = key(c); last.delete(k); last.set(k, c); }
   return [...last.values()];
-}
-
-export async function parseDocument(format: 'csv' | 'xlsx' | 'rtx', bytes: Uint8Array): Promise<{ doc: OrgDocument; issues: ImportIssue[] }> {
-  const none: OrgDocument = { depts: [], people: [], members: [] };
-  if (format === 'rtx') {
-    const text = decodeRtx(bytes);
-    return 'issue' in text ? { doc: none, issues: [text.issue] } : parseRtx(text.text);
-  }
-  if (format === 'xlsx') {
-    const r = await readXlsx(bytes);
-    return 'issue' in r ? { doc: none, issues: [r.issue] } : documentFromTable(r.rows);
-  }
-  const text = decodeUtf8(bytes);
-  return 'issue' in text ? { doc: none, issues: [text.issue] } : documentFromTable(parseCsv(text.text));
 }
 
 /** One org as the shared table layout; confidential values stay masked unless the viewer covers the person. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect, headers, JSONCodec, nkeyAuthenticator, nkeys, type Msg, type MsgHdrs, type NatsConnection, type Subscription, ErrorCode as NatsErrorCode, NatsError } from 'nats';
 import { AppError, toErrorBody, type ErrorBody } from '../errors.js';
 import type { Bus, Reply, RequestOptions, Unsubscribe } from './bus.js';
+import { isInbox } from '../subjects.js';
 
 const codec = JSONCodec<unknown>();
 const utf8 = new TextEncoder();
@@ -160,6 +161,8 @@ export class NatsBus implements Bus {
       queue: opts?.queue,
       callback: (err, msg) => {
         if (err) { this.onHandlerError(err, subject); return; }
+        // Not handled at all: a reply that must not be sent, for a request nobody could hear the answer to.
+        if (msg.reply && !isInbox(msg.reply)) { this.onHandlerError(new Error(`refused a request whose reply subject is not an inbox: ${msg.reply}`), msg.subject); return; }
         void (async () => {
           let reply: Reply;
           try {

@@ -109,6 +109,7 @@ export const API = {
   'admin.dir.export': long(120_000, ['POST', '/api/v1/admin/directory/export'], 'admin', 'Export an org to a file (download it with GET /api/v1/files/:id)', 'ExportFile',
     { format: '[string] csv|xlsx', org_id: '[integer] default 1' }),
   'admin.audit': op(['GET', '/api/v1/admin/audit'], 'admin', 'The audit log of admin actions, newest first', 'AuditList', { limit: '[integer]', before: '[integer] id' }),
+  'admin.audit.verify': long(300_000, ['GET', '/api/v1/admin/audit/verify'], 'admin', 'Check the audit log\'s hash chain; reports the first broken link (a row changed or removed)', 'AuditVerify'),
 } as const satisfies Record<string, Operation>;
 
 export type Method = keyof typeof API;

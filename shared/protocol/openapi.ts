@@ -94,6 +94,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
         Revoked: obj({ revoked: { type: 'boolean' } }),
         AuditEntry: obj({ id: int, actor_id: { type: ['integer', 'null'] }, action: text, target: text, details: {}, at: int }),
         AuditList: list('AuditEntry'),
+        AuditVerify: obj({ ok: { type: 'boolean' }, rows: int, first_broken: obj({ id: int, reason: text }) }),
         Deleted: obj({ deleted: { type: 'boolean' } }),
         DeptDeleted: obj({ deleted: { type: 'boolean' }, moved_people: int, moved_depts: int }),
         DirOrg: obj({ id: int, name: text, sort: int }),

@@ -145,3 +145,10 @@ export interface AuditEntry {
   details: unknown;
   at: number;
 }
+
+/** admin.audit.verify: rows is how many were found intact (before the first broken link, if any). */
+export interface AuditVerifyResult {
+  ok: boolean;
+  rows: number;
+  first_broken?: { id: number; reason: string };
+}

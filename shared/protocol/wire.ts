@@ -39,6 +39,7 @@ export interface RpcRequest {
 export interface SendItem {
   credential?: Credential;
   params?: unknown;
+  request_id?: string;
 }
 
 /**

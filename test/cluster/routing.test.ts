@@ -2,6 +2,8 @@ import t, { type Test } from 'tap';
 import { Cluster } from './harness.js';
 import { Traffic, percentile } from './traffic.js';
 import { waitFor } from '../helpers/server.js';
+import { ApiClient } from '../../shared/sdk/api.js';
+import type { LoginResult } from '../../shared/protocol/types.js';
 
 /**
  * Events go only where their recipients are, and the routes survive what presence does not: central keeps them
@@ -13,7 +15,8 @@ import { waitFor } from '../helpers/server.js';
  * Stated bound: a Redis flush costs no push at all; after a central (re)start, pushes for people it has not yet
  * located are held up to 1.5 s (ROUTE_WARMUP_MS) while relays re-announce, so none is later than about 2 s.
  */
-const cluster = await Cluster.start({ centrals: 1, relays: 3 });
+// Two centrals: what one learns from a presence report, the other routes by (sb.central.whereabouts).
+const cluster = await Cluster.start({ centrals: 2, relays: 3 });
 t.teardown(() => cluster.stop());
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const HOMES = [[0], [1], [2], [0, 2], [1], [2, 0]];
@@ -50,15 +53,15 @@ t.test('FLUSHALL on Redis mid-traffic: no push is lost, nothing is lost or doubl
   await traffic.verify(t, survive);
 });
 
-t.test('central restarted mid-traffic with nothing in memory: relays re-announce and pushes resume within the bound', async (t) => {
+t.test('every central restarted mid-traffic, nothing in memory: relays re-announce and pushes resume within the bound', async (t) => {
   const traffic = await Traffic.setup(cluster, HOMES);
   t.teardown(() => traffic.close());
   traffic.start();
   await sleep(2_000);
   const survive = traffic.ackedBy(Date.now());
-  await cluster.killCentral(0);
+  await Promise.all([cluster.killCentral(0), cluster.killCentral(1)]);
   await sleep(500);
-  await cluster.startCentral(0);
+  await Promise.all([cluster.startCentral(0), cluster.startCentral(1)]);
   const back = Date.now();
   await waitFor(async () => (await Promise.all(cluster.urls.map(health))).every((h) => h.central === 'up'), 15_000, 'every relay reaches the new central');
   t.comment(`every relay saw the new central ${Date.now() - back} ms after it was ready`);
@@ -68,4 +71,17 @@ t.test('central restarted mid-traffic with nothing in memory: relays re-announce
   await sleep(PUSH_BOUND_MS);
   checkPushes(t, traffic, back, to, 'after the restart');
   await traffic.verify(t, survive);
+});
+
+t.test('a revoked session is refused at once by every central', async (t) => {
+  const admin = await cluster.adminApi(0);
+  const user = await admin.call<{ id: number; account: string }>('admin.users.create', { account: `rv${process.pid}`, name: 'Revoked', password: 'password-123' });
+  const login = await new ApiClient(cluster.urls[1]!).call<LoginResult>('auth.login', { account: user.account, password: 'password-123', device_type: 'web' });
+  const api = new ApiClient(cluster.urls[1]!, login.token);
+  for (let i = 0; i < 10; i++) await api.call('users.me');
+  await admin.call('admin.sessions.revoke', { session_id: login.session.id });
+  // Requests are spread over both centrals by the queue group; none may still see the session.
+  const codes: string[] = [];
+  for (let i = 0; i < 20; i++) codes.push(await api.call('users.me').then(() => 'ok', (e: { code?: string }) => e.code ?? 'error'));
+  t.same([...new Set(codes)], ['SB_UNAUTHENTICATED'], `all 20 requests after the revocation were refused (${codes.slice(0, 3).join(', ')}…)`);
 });

@@ -1,7 +1,8 @@
 import t from 'tap';
 import mysql from 'mysql2/promise';
 import { MysqlStore, parseMysqlUrl } from '../../central/store/mysql/index.js';
-import { MIGRATIONS } from '../../central/store/schema.js';
+import { MIGRATIONS, migrationSql } from '../../central/store/schema.js';
+import { verifyAuditChain } from '../../core/admin/audit-chain.js';
 import { dropDatabase, mysqlReachable, MYSQL_SERVER } from '../helpers/services.js';
 
 /** What only the MySQL store has to get right: shared databases, several processes, InnoDB locking. */
@@ -71,4 +72,28 @@ t.test('InnoDB locking: a batch waits for an outside lock and survives being cho
   const [weights] = await outside.query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'weight'");
   t.equal(Number((weights as { n: number }[])[0]!.n), 200, 'the outside transaction committed');
   t.same((await store.conversations.history(conversation.id, { afterSeq: 0, limit: 10 })).map((m) => m.seq), [1, 2, 3]);
+});
+
+t.test('a database from before the audit chain is chained on upgrade', { skip }, async (t) => {
+  const url = `${MYSQL_SERVER}/switchboard_chain_${process.pid}`;
+  await dropDatabase(url);
+  const { host, port, user, password, database } = parseMysqlUrl(url);
+  const setup = await mysql.createConnection({ host, port, user, password });
+  await setup.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  await setup.end();
+  const old = await connect(url);
+  await old.query('CREATE TABLE schema_migrations (version INT NOT NULL PRIMARY KEY, applied_at BIGINT NOT NULL) ENGINE=InnoDB');
+  for (const m of MIGRATIONS.filter((x) => x.version < 7)) {
+    for (const sql of migrationSql(m, 'mysql')) await old.query(sql);
+    await old.query('INSERT INTO schema_migrations (version, applied_at) VALUES (?, 1)', [m.version]);
+  }
+  await old.query('INSERT INTO audit_log (actor_id, action, target, details, at) VALUES ' +
+    Array.from({ length: 2_345 }, (_, i) => `(${i % 4 || 'NULL'}, 'user.create', 'user:${i}', '{"i":${i},"名":"值"}', ${1_000 + i})`).join(','));
+  await old.end();
+
+  const store = await MysqlStore.open({ url, poolSize: 2 });
+  t.teardown(async () => { try { await store.close(); } finally { await dropDatabase(url); } });
+  t.same(await verifyAuditChain(store.audit, 400), { ok: true, rows: 2_345 }, 'the rows already there are chained in id order');
+  await store.audit.append({ actor_id: 1, action: 'after.upgrade', target: 'x', details: {}, at: 9_999 });
+  t.same(await verifyAuditChain(store.audit), { ok: true, rows: 2_346 }, 'and new rows carry on the chain');
 });

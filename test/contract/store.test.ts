@@ -12,7 +12,7 @@ t.test('SQLite store', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sb-contract-'));
   const store = new SqliteStore(join(dir, 'contract.db'));
   t.teardown(async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); });
-  storeContract(t, async () => ({ store }));
+  storeContract(t, async () => ({ store, raw: async (sql, params = []) => { store.db.prepare(sql).run(...params); } }));
 });
 
 const why = await mysqlReachable();
@@ -21,7 +21,7 @@ t.test('MySQL/MariaDB store', { skip }, async (t) => {
   const url = `${MYSQL_SERVER}/switchboard_contract_${process.pid}`;
   const store = await MysqlStore.open({ url, poolSize: 6 });
   t.teardown(async () => { try { await store.close(); } finally { await dropDatabase(url); } });
-  storeContract(t, async () => ({ store, sibling: () => MysqlStore.open({ url, poolSize: 4 }) }));
+  storeContract(t, async () => ({ store, sibling: () => MysqlStore.open({ url, poolSize: 4 }), raw: async (sql, params) => { await store.pool.query(sql, params); } }));
 });
 
 // Galera and some replication setups step auto-increment ids (here by 3): ids read back must still be right.
@@ -34,5 +34,5 @@ t.test('MySQL/MariaDB store, auto-increment stepped by 3', { skip: ownSkip ? `${
   const url = `mysql://sb:contract@127.0.0.1:${server.port}/switchboard_contract`;
   const store = await MysqlStore.open({ url, poolSize: 6 });
   t.teardown(() => store.close());
-  storeContract(t, async () => ({ store, sibling: () => MysqlStore.open({ url, poolSize: 4 }) }));
+  storeContract(t, async () => ({ store, sibling: () => MysqlStore.open({ url, poolSize: 4 }), raw: async (sql, params) => { await store.pool.query(sql, params); } }));
 });

@@ -1,6 +1,7 @@
 import type { Test } from 'tap';
 import type { AppendInput, MemberRecord, Store } from '../../core/ports.js';
 import { AppError } from '../../shared/errors.js';
+import { auditChainContract } from './audit-chain.js';
 
 /**
  * The Store contract: every store (SQLite, MySQL/MariaDB) must pass it. The
@@ -11,6 +12,8 @@ export interface StoreHarness {
   store: Store;
   /** Another process's handle on the same database, for stores that allow several central processes. */
   sibling?: () => Promise<Store>;
+  /** SQL run on the database behind the store's back, as an intruder with database access would. */
+  raw?: (sql: string, params?: unknown[]) => Promise<void>;
 }
 
 let unique = 0;
@@ -367,6 +370,8 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
     const older = await s.audit.list({ limit: 2, beforeId: page[1]!.id });
     t.same(older.map((e) => e.target), ['user:2', 'user:1']);
   });
+
+  auditChainContract(t, () => h);
 
   t.test('concurrent appends get gap-free seqs; concurrent retries store one message', async (t) => {
     const handles = [s, ...(h.sibling ? [await h.sibling(), await h.sibling()] : [])];

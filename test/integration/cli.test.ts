@@ -1,7 +1,9 @@
 import t from 'tap';
+import { execFile } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { ApiClient } from '../../shared/sdk/api.js';
 import type { AuditEntry, ConversationView, LoginResult, SessionView, UserView } from '../../shared/protocol/types.js';
+import type { DirDept } from '../../shared/protocol/directory.js';
 import { adminCli } from '../helpers/cli.js';
 import { ADMIN_PASSWORD, rawSocket, startServer } from '../helpers/server.js';
 
@@ -50,4 +52,33 @@ t.test('the admin CLI manages users, groups and sessions through the audited API
   t.ok(audit.filter((e) => e.action !== 'user.create' || (e.details as { bootstrap?: boolean }).bootstrap !== true).every((e) => e.actor_id === 1), 'each entry names the acting admin');
   t.equal((await run('frobnicate')).code, 2, 'unknown commands print help and fail');
   delete process.env.SWITCHBOARD_CREDENTIALS;
+});
+
+t.test('the real program refuses unknown flags and commands with exit code 2 and names flags as typed', async (t) => {
+  const server = await startServer();
+  t.teardown(() => server.stop());
+  const { run, json } = adminCli(t, 'sb-cli-flags-');
+  t.equal((await run('login', '--server', server.url, '--account', 'admin', '--password', ADMIN_PASSWORD)).code, 0);
+  const program = (...args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, ['dist/scripts/switchboard.js', ...args], { env: { ...process.env } }, (e, stdout, stderr) => {
+      resolve({ code: e ? Number(e.code) : 0, stdout, stderr });
+    });
+  });
+
+  const typo = await program('admin', 'dept', 'delete', '3', '--moveto', '4');
+  t.equal(typo.code, 2, 'an unknown flag exits 2');
+  t.equal(typo.stderr, 'switchboard: unknown flag --moveto; did you mean --move-to?\n');
+  const command = await program('admin', 'usres', 'list');
+  t.equal(command.code, 2, 'an unknown command exits 2');
+  t.equal(command.stderr, "switchboard: unknown command 'admin usres list'; did you mean 'admin user list'?\n");
+  t.equal((await program('al-in-one')).stderr, "switchboard: unknown command 'al-in-one'; did you mean 'all-in-one'?\n");
+  t.match((await program('admin', 'dept', 'delete', '--help')).stdout, 'Usage: switchboard admin dept delete DEPT_ID [--move-to DEPT_ID]');
+
+  const top = await json<DirDept>('dept', 'add', '总部');
+  await json<DirDept>('dept', 'add', '研发部', '--parent', String(top.id));
+  const refused = await program('admin', 'dept', 'delete', String(top.id));
+  t.equal(refused.code, 1);
+  t.match(refused.stderr, /^error SB_DEPT_NOT_EMPTY: .*pass --move-to\n$/, 'the server\'s move_to reads as the flag --move-to');
+  t.notMatch(refused.stderr, 'move_to');
+  t.equal((await program('admin', 'dept', 'delete', String(top.id), '--move-to', String(top.id))).code, 1, 'the flag reaches the server');
 });

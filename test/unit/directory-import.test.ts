@@ -7,7 +7,7 @@ import { planImport } from '../../core/directory/import/plan.js';
 import { decodeRtx, parseRtx } from '../../core/directory/import/rtx.js';
 import { readXlsx, writeXlsx } from '../../core/directory/import/xlsx.js';
 import { DirectoryModel } from '../../core/directory/model.js';
-import { parseDocument } from '../../core/directory/service.js';
+import { parseDocument } from '../../core/directory/import/parse.js';
 
 const empty = () => DirectoryModel.from({ version: 0, orgs: [{ id: 1, name: 'Org', sort: 0 }], depts: [], people: [], policies: [], scopes: [] });
 const HEADER = 'type,key,parent,name,sort,account,english_name,gender,mobile,phone,email,title,employee_no,avatar,status';

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
-import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
+import mysql, { type Pool, type PoolConnection, type PoolOptions } from 'mysql2/promise';
 import { AppError } from '../../../shared/errors.js';
 import type { AuditEntry } from '../../../shared/protocol/types.js';
 import type {
-  AppendInput, AppendResult, AuditStore, ChangedMembership, ConversationRecord, ConversationStore, DirectoryStore, FileStore, MemberRecord,
+  AppendInput, AppendResult, AuditChainRow, AuditStore, ChangedMembership, ConversationRecord, ConversationStore, DirectoryStore, FileStore, MemberRecord,
   MessageRecord, NewConversation, NewUser, SessionRecord, SessionStore, Store, UserPatch, UserRecord, UserStore,
 } from '../../../core/ports.js';
-import { MIGRATIONS, migrationSql } from '../schema.js';
+import { AUDIT_HASHED, MIGRATIONS, migrationSql } from '../schema.js';
+import { auditRowHash, GENESIS_HASH, linkRows, type AuditHashed } from '../../../core/admin/audit-chain.js';
 import { isDuplicate, MysqlWriteBatcher, type Row, type Tx } from './batcher.js';
 import { mysqlDirectoryStore } from './directory.js';
 import { mysqlFileStore } from './files.js';
@@ -178,6 +179,7 @@ export class MysqlStore implements Store {
               if (!ALREADY_DONE.has((e as { errno?: number }).errno ?? 0)) throw e;
             }
           }
+          if (m.backfill === 'audit-chain') await this.chainExistingAudit(conn);
           await conn.query('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [m.version, Date.now()]);
         }
       } finally {
@@ -442,12 +444,45 @@ export class MysqlStore implements Store {
 
   private auditStore(): AuditStore {
     return {
+      // The head row, locked and updated by every append, serialises appends across central processes
+      // (and, on Galera, makes concurrent ones conflict at certification): the chain cannot fork.
       append: (e) => this.writes.run(async (tx) => {
-        await tx.q('INSERT INTO audit_log (actor_id, action, target, details, at) VALUES (?, ?, ?, ?, ?)',
-          [e.actor_id, e.action, e.target, JSON.stringify(e.details ?? null), e.at]);
+        const [head, , stored] = await tx.q(
+          `SELECT hash FROM audit_head WHERE id = 1 FOR UPDATE;
+           INSERT INTO audit_log (actor_id, action, target, details, at) VALUES (?, ?, ?, ?, ?);
+           SELECT ${AUDIT_HASHED} FROM audit_log WHERE id = LAST_INSERT_ID()`,
+          [e.actor_id, e.action, e.target, JSON.stringify(e.details ?? null), e.at]) as [Row[], unknown, AuditHashed[]];
+        // Hashed as stored, so verification recomputes exactly this.
+        const prev = head[0]!.hash as string;
+        const row = stored[0]!;
+        const hash = auditRowHash(prev, row);
+        await tx.q('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?; UPDATE audit_head SET last_id = ?, hash = ? WHERE id = 1',
+          [prev, hash, row.id, row.id, hash], { last: true });
       }),
-      list: async ({ limit, beforeId }) => (await this.rows('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?',
+      list: async ({ limit, beforeId }) => (await this.rows(`SELECT ${AUDIT_HASHED} FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`,
         [beforeId ?? Number.MAX_SAFE_INTEGER, limit])).map((r) => ({ ...r, details: JSON.parse(r.details as string) }) as AuditEntry),
+      chain: async ({ afterId, throughId, limit }) => (await this.rows(`SELECT ${AUDIT_HASHED}, prev_hash, hash FROM audit_log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`,
+        [afterId, throughId, limit])) as AuditChainRow[],
+      head: async () => {
+        const r = (await this.one('SELECT last_id, hash FROM audit_head WHERE id = 1'))!;
+        return { last_id: Number(r.last_id), hash: r.hash as string };
+      },
     };
+  }
+
+  /** Migration 7: rows written before the chain existed are linked in id order, a page per transaction (safe to run again). */
+  private async chainExistingAudit(conn: PoolConnection): Promise<void> {
+    let prev = GENESIS_HASH;
+    let lastId = 0;
+    for (;;) {
+      const [rows] = await conn.query(`SELECT ${AUDIT_HASHED} FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000`, [lastId]);
+      const links = linkRows(prev, rows as AuditHashed[]);
+      if (!links.length) break;
+      await conn.query(['START TRANSACTION', ...links.map(() => 'UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?'), 'COMMIT'].join(';\n'),
+        links.flatMap((l) => [l.prev_hash, l.hash, l.id]));
+      prev = links.at(-1)!.hash;
+      lastId = links.at(-1)!.id;
+    }
+    await conn.query('UPDATE audit_head SET last_id = ?, hash = ? WHERE id = 1', [lastId, prev]);
   }
 }

@@ -4,10 +4,11 @@ import { dirname } from 'node:path';
 import { AppError } from '../../../shared/errors.js';
 import type { AuditEntry } from '../../../shared/protocol/types.js';
 import type {
-  AppendInput, AppendResult, AuditStore, DirectoryStore, ChangedMembership, FileStore, ConversationRecord, ConversationStore, MemberRecord,
+  AppendInput, AppendResult, AuditChainRow, AuditStore, DirectoryStore, ChangedMembership, FileStore, ConversationRecord, ConversationStore, MemberRecord,
   MessageRecord, NewConversation, NewUser, SessionRecord, SessionStore, Store, UserPatch, UserRecord, UserStore,
 } from '../../../core/ports.js';
-import { MIGRATIONS, migrationSql } from '../schema.js';
+import { AUDIT_HASHED, MIGRATIONS, migrationSql } from '../schema.js';
+import { auditRowHash, GENESIS_HASH, linkRows, type AuditHashed } from '../../../core/admin/audit-chain.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteFileStore } from './files.js';
 import { sqliteDirectoryStore } from './directory.js';
@@ -78,6 +79,7 @@ export class SqliteStore implements Store {
       if (done.has(m.version)) continue;
       this.db.transaction(() => {
         for (const sql of migrationSql(m, 'sqlite')) this.db.exec(sql);
+        if (m.backfill === 'audit-chain') this.chainExistingAudit();
         this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
       })();
     }
@@ -285,12 +287,38 @@ export class SqliteStore implements Store {
 
   private auditStore(): AuditStore {
     return {
+      // The single writer serialises appends: the head read here is the last row's.
       append: (e) => this.writes.run(() => {
-        this.stmt('INSERT INTO audit_log (actor_id, action, target, details, at) VALUES (?, ?, ?, ?, ?)')
-          .run(e.actor_id, e.action, e.target, JSON.stringify(e.details ?? null), e.at);
+        const head = this.stmt('SELECT hash FROM audit_head WHERE id = 1').get() as { hash: string };
+        const r = this.stmt('INSERT INTO audit_log (actor_id, action, target, details, at, prev_hash) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(e.actor_id, e.action, e.target, JSON.stringify(e.details ?? null), e.at, head.hash);
+        // Hashed as stored, so verification recomputes exactly this.
+        const row = this.stmt(`SELECT ${AUDIT_HASHED} FROM audit_log WHERE id = ?`).get(r.lastInsertRowid) as AuditHashed;
+        const hash = auditRowHash(head.hash, row);
+        this.stmt('UPDATE audit_log SET hash = ? WHERE id = ?').run(hash, row.id);
+        this.stmt('UPDATE audit_head SET last_id = ?, hash = ? WHERE id = 1').run(row.id, hash);
       }),
-      list: async ({ limit, beforeId }) => (this.stmt('SELECT * FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?')
+      list: async ({ limit, beforeId }) => (this.stmt(`SELECT ${AUDIT_HASHED} FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`)
         .all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Row[]).map((r) => ({ ...r, details: JSON.parse(r.details as string) }) as AuditEntry),
+      chain: async ({ afterId, throughId, limit }) => this.stmt(`SELECT ${AUDIT_HASHED}, prev_hash, hash FROM audit_log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`)
+        .all(afterId, throughId, limit) as AuditChainRow[],
+      head: async () => this.stmt('SELECT last_id, hash FROM audit_head WHERE id = 1').get() as { last_id: number; hash: string },
     };
+  }
+
+  /** Migration 7: rows written before the chain existed are linked in id order, a page at a time. */
+  private chainExistingAudit(): void {
+    let prev = GENESIS_HASH;
+    let lastId = 0;
+    const page = this.db.prepare(`SELECT ${AUDIT_HASHED} FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000`);
+    const set = this.db.prepare('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?');
+    for (let rows = page.all(0) as AuditHashed[]; rows.length; rows = page.all(lastId) as AuditHashed[]) {
+      for (const link of linkRows(prev, rows)) {
+        set.run(link.prev_hash, link.hash, link.id);
+        prev = link.hash;
+        lastId = link.id;
+      }
+    }
+    this.db.prepare('UPDATE audit_head SET last_id = ?, hash = ? WHERE id = 1').run(lastId, prev);
   }
 }

@@ -40,16 +40,16 @@ export function planImport(model: DirectoryModel, orgId: number, doc: OrgDocumen
   for (const d of byKey.values()) {
     if (d.parent !== null && !byKey.has(d.parent)) issues.push({ line: d.line, reason: `dept "${d.key}": parent "${d.parent}" is not in the file` });
   }
-  // Cycles: walk up from each department; meeting itself means it is its own ancestor.
+  // Cycles: follow parent links once per department (each is marked when walked), so a chain of
+  // 200,000 costs its length, not its square. A walk that meets its own path has closed a cycle.
   const inCycle = new Set<string>();
-  for (const d of byKey.values()) {
-    const seen = new Set<string>();
-    let cur = d.parent;
-    while (cur !== null && byKey.has(cur) && !seen.has(cur)) {
-      if (cur === d.key) { inCycle.add(d.key); break; }
-      seen.add(cur);
-      cur = byKey.get(cur)!.parent;
-    }
+  const walked = new Map<string, 'on-path' | 'done'>();
+  for (const start of byKey.keys()) {
+    const path: string[] = [];
+    let cur: string | null = start;
+    while (cur !== null && byKey.has(cur) && !walked.has(cur)) { walked.set(cur, 'on-path'); path.push(cur); cur = byKey.get(cur)!.parent; }
+    if (cur !== null && walked.get(cur) === 'on-path') for (let i = path.indexOf(cur); i < path.length; i++) inCycle.add(path[i]!);
+    for (const key of path) walked.set(key, 'done');
   }
   for (const key of inCycle) issues.push({ line: byKey.get(key)!.line, reason: `dept "${key}": is its own ancestor (a cycle through parent keys)` });
 

@@ -1,5 +1,7 @@
 import iconv from 'iconv-lite';
 import type { DocDept, DocMember, DocPerson, ImportIssue, OrgDocument } from './document.js';
+import { ImportBudget, limitExceeded } from './limits.js';
+import { parseAttrs, scanXml } from './xml.js';
 
 export const RTX_ROOT = 'RTX2005OrLater_Exported_Data_9D373D5B-AA39-42e7-A819-BF5F7A8961FC';
 
@@ -20,11 +22,14 @@ export function decodeRtx(bytes: Uint8Array): { text: string } | { issue: Import
   return { issue: { line: 1, reason: `unsupported encoding "${declared}" (use gb2312, gbk or utf-8)` } };
 }
 
-const unescape = (s: string) => s.replace(/&(lt|gt|amp|quot|apos|#(\d+)|#x([0-9a-f]+));/gi, (_m, name: string, dec?: string, hex?: string) =>
-  dec ? String.fromCodePoint(Number(dec)) : hex ? String.fromCodePoint(parseInt(hex, 16)) : ({ lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" } as Record<string, string>)[name.toLowerCase()]!);
+const TABLES = new Set(['Sys_User', 'RTX_Dept', 'RTX_DeptUser', 'RTX_UserDetail']);
+type Item = { line: number; attrs: Record<string, string> };
 
-/** The RTX manager's organisation export (Sys_User, RTX_Dept, RTX_DeptUser, RTX_UserDetail). */
-export function parseRtx(text: string): { doc: OrgDocument; issues: ImportIssue[] } {
+/**
+ * The RTX manager's organisation export (Sys_User, RTX_Dept, RTX_DeptUser, RTX_UserDetail).
+ * One forward scan: linear in the text whatever it holds (unclosed tables are reported, not searched for).
+ */
+export function parseRtx(text: string, budget = new ImportBudget()): { doc: OrgDocument; issues: ImportIssue[] } {
   const issues: ImportIssue[] = [];
   const doc: OrgDocument = { depts: [], people: [], members: [] };
   if (!text.includes(`<${RTX_ROOT}`)) {
@@ -38,19 +43,31 @@ export function parseRtx(text: string): { doc: OrgDocument; issues: ImportIssue[
     while (lo < hi) { const mid = (lo + hi) >> 1; if (breaks[mid]! < offset) lo = mid + 1; else hi = mid; }
     return lo + 1;
   };
-  const tables = new Map<string, { line: number; attrs: Record<string, string> }[]>();
-  const tableRe = /<(Sys_User|RTX_Dept|RTX_DeptUser|RTX_UserDetail)\b[^>]*>([\s\S]*?)<\/\1>/g;
-  for (let t = tableRe.exec(text); t; t = tableRe.exec(text)) {
-    const items: { line: number; attrs: Record<string, string> }[] = [];
-    const base = t.index + t[0].indexOf('>') + 1;
-    const itemRe = /<Item\b([^>]*?)\/?>/g;
-    for (let m = itemRe.exec(t[2]!); m; m = itemRe.exec(t[2]!)) {
-      const attrs: Record<string, string> = {};
-      for (const a of m[1]!.matchAll(/([\w:-]+)\s*=\s*"([^"]*)"/g)) attrs[a[1]!] = unescape(a[2]!);
-      items.push({ line: lineAt(base + m.index), attrs });
-    }
-    tables.set(t[1]!, [...(tables.get(t[1]!) ?? []), ...items]);
-  }
+  const tables = new Map<string, Item[]>();
+  // Held in an object: the scanner's callbacks change it, which narrowing of a plain variable would not see.
+  const at: { open: { name: string; line: number; items: Item[] } | null } = { open: null };
+  let unclosedReported = false;
+  const unclosed = (t: { name: string; line: number }, why: string) => {
+    if (!unclosedReported) issues.push({ line: t.line, reason: `<${t.name}> is not closed${why}` });
+    unclosedReported = true; // one report: a file of unclosed tags is one problem, not thousands
+  };
+  scanXml(text, {
+    open(name, raw, offset, selfClosing) {
+      const open = at.open;
+      if (TABLES.has(name)) {
+        if (open) unclosed(open, ` (a <${name}> starts on line ${lineAt(offset)})`);
+        if (!tables.has(name)) tables.set(name, []);
+        at.open = selfClosing ? null : { name, line: lineAt(offset), items: tables.get(name)! };
+      } else if (name === 'Item' && open) {
+        const line = lineAt(offset);
+        if (open.items.length >= budget.limits.maxRows) throw limitExceeded('rows', budget.limits.maxRows, `too many items in <${open.name}>`, { row: line });
+        open.items.push({ line, attrs: parseAttrs(raw) });
+      }
+    },
+    close(name) { if (at.open?.name === name) at.open = null; },
+  }, budget);
+  if (at.open) unclosed(at.open, '');
+  if (issues.length) return { doc, issues };
   if (!tables.has('Sys_User') || !tables.has('RTX_Dept')) {
     issues.push({ line: 1, reason: 'missing tables: an RTX export has Sys_User and RTX_Dept (and RTX_DeptUser)' });
     return { doc, issues };

@@ -1,0 +1,64 @@
+import { flagText, type CliSpec, type FlagSpec } from './args.js';
+
+/** The admin CLI's commands, their arguments and flags: the one table its checks and help come from. */
+const PERSON_FIELDS: FlagSpec[] = [
+  { flag: '--english-name', value: 'NAME' }, { flag: '--gender', value: 'male|female' }, { flag: '--phone', value: 'PHONE' },
+  { flag: '--employee-no', value: 'NO' }, { flag: '--avatar', value: 'URL' },
+].map((f) => ({ ...f, collapse: 'field options' }));
+const PERSON_CORE: FlagSpec[] = [
+  { flag: '--mobile', value: 'M' }, { flag: '--email', value: 'E' }, { flag: '--title', value: 'T' },
+  { flag: '--dept', value: 'ID[:TITLE[:SORT]],...', field: 'depts' },
+];
+const ORG = { flag: '--org', value: 'N', field: 'org_id' };
+const LIMIT = { flag: '--limit', value: 'N' };
+/** The CLI finds the user or person by account; the server names the id it was given. */
+const USER = { ACCOUNT: 'user_id' };
+const PERSON = { ACCOUNT: 'person_id' };
+
+export const ADMIN_CLI: CliSpec = {
+  program: 'switchboard admin',
+  prefix: 'admin',
+  globalFlags: [{ flag: '--json' }, { flag: '--server', value: 'URL' }],
+  commands: [
+    { name: 'login', flags: [{ flag: '--server', value: 'URL' }, { flag: '--account', value: 'NAME' }, { flag: '--password', value: 'PW' }],
+      help: 'sign in and save the session (also SWITCHBOARD_SERVER, SWITCHBOARD_PASSWORD)' },
+    { name: 'logout' },
+    { name: 'help', help: 'this list; COMMAND --help for one command' },
+    { name: 'user add', args: ['ACCOUNT'], flags: [{ flag: '--password', value: 'PW', required: true }, { flag: '--name', value: 'NAME' }, { flag: '--admin', field: 'is_admin' }] },
+    { name: 'user list', flags: [{ flag: '--q', value: 'TEXT' }, LIMIT] },
+    { name: 'user disable', argFields: USER, args: ['ACCOUNT'], help: 'ends all of the user\'s sessions at once' },
+    { name: 'user enable', argFields: USER, args: ['ACCOUNT'] },
+    { name: 'user passwd', argFields: USER, args: ['ACCOUNT'], flags: [{ flag: '--password', value: 'PW', required: true }] },
+    { name: 'user admin', argFields: USER, args: ['ACCOUNT', 'on|off'] },
+    { name: 'group create', flags: [{ flag: '--title', value: 'TITLE', required: true }, { flag: '--owner', value: 'ACCOUNT', field: 'owner_id', required: true },
+      { flag: '--members', value: 'A,B,C', field: 'member_ids', required: true }] },
+    { name: 'sessions', flags: [{ flag: '--user', value: 'ACCOUNT', field: 'user_id' }] },
+    { name: 'session revoke', args: ['SESSION_ID'] },
+    { name: 'audit', flags: [LIMIT] },
+    { name: 'audit verify', help: 'checks the audit log\'s hash chain; exits 1 at the first broken link' },
+
+    { name: 'dept list', flags: [ORG], help: 'the department tree with member counts' },
+    { name: 'dept add', args: ['NAME'], flags: [{ flag: '--parent', value: 'DEPT_ID', field: 'parent_id' }, ORG, { flag: '--sort', value: 'N' }] },
+    { name: 'dept rename', args: ['DEPT_ID', 'NAME'] },
+    { name: 'dept move', args: ['DEPT_ID'], flags: [{ flag: '--parent', value: 'DEPT_ID|top', field: 'parent_id', required: true }] },
+    { name: 'dept sort', args: ['DEPT_ID', 'N'] },
+    { name: 'dept delete', args: ['DEPT_ID'], flags: [{ flag: '--move-to', value: 'DEPT_ID' }], help: 'only when empty, or moving members and sub-departments' },
+    { name: 'person add', args: ['ACCOUNT'], flags: [{ flag: '--name', value: 'NAME', required: true }, ...PERSON_CORE, ...PERSON_FIELDS] },
+    { name: 'person set', argFields: PERSON, args: ['ACCOUNT'], flags: [{ flag: '--name', value: 'N' }, ...PERSON_CORE, { flag: '--status', value: 'active|disabled|left' }, ...PERSON_FIELDS] },
+    { name: 'person show', argFields: PERSON, args: ['ACCOUNT'] },
+    { name: 'person delete', argFields: PERSON, args: ['ACCOUNT'] },
+    { name: 'person search', args: ['TEXT...'], flags: [LIMIT], help: 'by name, account, pinyin (zhangsan / zs), mobile, email, department' },
+    { name: 'org create', args: ['NAME'], help: 'another org structure over the same people' },
+    { name: 'org import', args: ['FILE'], flags: [{ flag: '--dry-run', field: 'dry_run' }, { flag: '--format', value: 'csv|xlsx|rtx' }, ORG] },
+    { name: 'org export', args: ['FILE'], flags: [{ flag: '--format', value: 'csv|xlsx' }, ORG] },
+    { name: 'policy list' },
+    { name: 'policy set', argFields: { ID: 'target_id', 'person|dept': 'target' }, args: ['person|dept', 'ID'], flags: [{ flag: '--fields', value: 'mobile,email,...', required: true }], help: 'confidential fields (others see ***)' },
+    { name: 'policy delete', args: ['POLICY_ID'] },
+    { name: 'scope set', argFields: USER, args: ['ACCOUNT'], flags: [{ flag: '--depts', value: 'ID,ID', field: 'dept_ids', required: true }],
+      help: 'an administrator sees confidential fields only there (empty: everywhere)' },
+  ],
+  footer: `Field options: ${PERSON_FIELDS.map(flagText).join(' ')}.
+
+Options for every command: --json prints JSON; --server URL overrides the saved server; --help shows the command's usage.
+Credentials are kept in $SWITCHBOARD_CREDENTIALS or ~/.config/switchboard/credentials.json (mode 600).`,
+};
