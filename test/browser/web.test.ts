@@ -314,16 +314,20 @@ if (!chromiumAvailable()) {
     await K.page.waitForFunction(() => document.querySelectorAll('.messages .msg[data-seq]').length === 3);
     t.equal(await first.evaluate((el) => (el as HTMLElement & { probe?: string }).probe), 'kept', 'the same bubble element after a send, a receipt and a new message');
 
-    // Focus on a row stays there while another conversation moves above it; arrow keys move between rows.
+    // Focus on a row stays there while the list reorders: the focused row moving up, then another moving above it.
+    const focusedConv = () => K.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.conv);
+    const firstConv = (id: number) => K.page.waitForFunction((c) => document.querySelector('.conv-list li:first-child .conv')?.getAttribute('data-conv') === String(c), id);
     await K.page.focus(`.conv[data-conv="${withMax.id}"]`);
     await max.api.call('msg.send', { conv_id: withMax.id, cmid: 'k4', body: { text: 'bump max' } });
+    await firstConv(withMax.id);
+    t.equal(await focusedConv(), String(withMax.id), 'focus kept on the row that moved to the top');
     await lou.api.call('msg.send', { conv_id: withLou.id, cmid: 'k5', body: { text: 'bump lou' } });
-    await K.page.waitForFunction((id) => document.querySelector('.conv-list li:first-child .conv')?.getAttribute('data-conv') === String(id), withLou.id);
-    t.equal(await K.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.conv), String(withMax.id), 'focus kept on the same row after the list reordered');
+    await firstConv(withLou.id);
+    t.equal(await focusedConv(), String(withMax.id), 'focus kept on the row another one moved above');
     await K.page.keyboard.press('ArrowUp');
-    t.equal(await K.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.conv), String(withLou.id), 'ArrowUp moves to the row above');
+    t.equal(await focusedConv(), String(withLou.id), 'ArrowUp moves to the row above');
     await K.page.keyboard.press('End');
-    t.equal(await K.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.conv), String(withMax.id), 'End jumps to the last row');
+    t.equal(await focusedConv(), String(withMax.id), 'End jumps to the last row');
 
     // The language button re-renders the signed-in screens, the kept bubbles' receipts included.
     await K.page.click('button[aria-label="中文"]');

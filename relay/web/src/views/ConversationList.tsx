@@ -1,10 +1,10 @@
-import { useLayoutEffect } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useI18n, useSession, useStore } from '../context.js';
 import { badgeCount, convTitle, markUsable, preview } from '../format.js';
 import { openConversation } from '../route.js';
 import { Avatar } from '../components/Avatar.js';
 import { MuteIcon } from '../components/MuteIcon.js';
-import { listKeys } from '../components/list.js';
+import { listKeys, useKeptFocus } from '../components/list.js';
 
 /** The conversations, newest first, filtered by the search box; one keyed row per conversation. */
 export function ConversationList() {
@@ -16,6 +16,8 @@ export function ConversationList() {
   const q = search.trim().toLowerCase();
   const convs = session.conversations.value.filter((c) => !q || convTitle(session, i18n, c).toLowerCase().includes(q)
     || c.members.some((m) => m.name.toLowerCase().includes(q)) || preview(session, i18n, c.last_message, c).toLowerCase().includes(q));
+  const list = useRef<HTMLUListElement>(null);
+  useKeptFocus(list);
   useLayoutEffect(() => { if (convs.length) markUsable('sb:list'); });
   return (
     <>
@@ -24,7 +26,7 @@ export function ConversationList() {
           onInput={(e) => { session.chatSearch.value = e.currentTarget.value; }} />
         <a class="icon-btn" href="#/new-group" aria-label={t('newGroup')} title={t('newGroup')}>+</a>
       </div>
-      <ul class="conv-list" aria-label={t('chats')} onKeyDown={listKeys}>
+      <ul ref={list} class="conv-list" aria-label={t('chats')} onKeyDown={listKeys}>
         {convs.map((c) => (
           <ConversationRow key={c.id} id={c.id} current={c.id === current} title={convTitle(session, i18n, c)} preview={preview(session, i18n, c.last_message, c)}
             time={c.last_message ? i18n.fmtTime(c.last_message.created_at) : ''} unread={c.unread} muted={c.muted} />

@@ -3,7 +3,7 @@ import { useI18n, useSession, useStore } from '../context.js';
 import type { Department, Person } from '../directory.js';
 import type { Route } from '../route.js';
 import { Avatar } from '../components/Avatar.js';
-import { listKeys } from '../components/list.js';
+import { listKeys, useKeptFocus } from '../components/list.js';
 
 /** The directory's side pane: search (names, accounts, pinyin), the department tree and the people found. */
 export function DirectoryPanel() {
@@ -17,6 +17,8 @@ export function DirectoryPanel() {
   const [tree, setTree] = useState<Department[]>([]);
   const [people, setPeople] = useState<Person[] | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const list = useRef<HTMLUListElement>(null);
+  useKeptFocus(list);
   useEffect(() => () => clearTimeout(timer.current), []);
   useEffect(() => {
     let live = true;
@@ -46,7 +48,7 @@ export function DirectoryPanel() {
       <div class="dept-tree" hidden={!tree.length}>
         {tree.length ? <><h3>{t('departments')}</h3><ul>{tree.map((d) => <DeptNode key={d.id} d={d} current={dept} onPick={pick} />)}</ul></> : null}
       </div>
-      <ul class="people" aria-label={t('people')} onKeyDown={listKeys}>
+      <ul ref={list} class="people" aria-label={t('people')} onKeyDown={listKeys}>
         {people?.map((p) => <PersonRow key={p.id} p={p} current={isCurrent(route, p)} />)}
         {people && !people.length ? <li class="empty-note">{t('noResults')}</li> : null}
       </ul>
