@@ -11,7 +11,7 @@ export interface Upload { cmid: string; name: string }
 type PerConversation<T> = Readonly<Record<number, readonly T[]>>;
 
 /** Errors after which the saved token is worthless: the page signs out. */
-const SIGNED_OUT = new Set(['SB_UNAUTHENTICATED', 'SB_TOKEN_EXPIRED', 'SB_USER_DISABLED']);
+const SIGNED_OUT: ReadonlySet<string> = new Set(['SB_UNAUTHENTICATED', 'SB_TOKEN_EXPIRED', 'SB_USER_DISABLED']);
 
 /**
  * One signed-in user: the SDK client and what the views read from it. The SDK owns the state and applies
