@@ -1,10 +1,10 @@
 // Service worker: keeps the app shell available offline. Network first, so a
 // new deployment is picked up at once; the cache answers only when offline.
 // API calls and the WebSocket are never cached.
-const CACHE = 'switchboard-shell-v1';
+const CACHE = 'switchboard-shell-v2';
 
 self.addEventListener('install', (event) => {
-  // The shell plus every module index.html preloads, so the app opens offline.
+  // The shell plus every file index.html references (the stylesheet, /branding.js, /dist/app.js), so the app opens offline.
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     const html = await (await fetch('/', { cache: 'no-cache' })).text();

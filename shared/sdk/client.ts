@@ -137,7 +137,8 @@ export class SwitchboardClient extends Emitter<Events> {
     this.relays = [opts.baseUrl, ...(opts.fallbackUrls ?? []).filter((u) => u !== opts.baseUrl)];
     this.api = new ApiClient(opts.baseUrl, opts.token);
     this.directory = new DirectoryMirror(this.api, { isAdmin: () => this.user?.is_admin === true, changed: (c) => this.emit('directory', c) });
-    this.state = emptyState(0);
+    // A saved state is readable at once (a page shows its cached history); start() keeps it only for its own user.
+    this.state = opts.restore?.state ?? emptyState(0);
     const WS = opts.WebSocket ?? (globalThis as { WebSocket?: WebSocketCtor }).WebSocket;
     if (!WS) throw new Error('No WebSocket implementation: pass one in ClientOptions.WebSocket');
     this.WS = WS;

@@ -291,6 +291,52 @@ if (!chromiumAvailable()) {
     t.equal(await V.page.textContent('.chat-head h2'), '张伟', 'send message opens the 1:1');
   });
 
+  t.test('keyed rendering: a bubble is made once, focus stays on a row as the list reorders, the language switches live', async (t) => {
+    const [kay, lou, max] = await Promise.all([makeUser(server, 'Kay'), makeUser(server, 'Lou'), makeUser(server, 'Max')]);
+    const withLou = await kay.api.call('conv.direct', { user_id: lou.user.id });
+    const withMax = await kay.api.call('conv.direct', { user_id: max.user.id });
+    await lou.api.call('msg.send', { conv_id: withLou.id, cmid: 'k1', body: { text: 'first' } });
+    await max.api.call('msg.send', { conv_id: withMax.id, cmid: 'k2', body: { text: 'second' } });
+    const K = await signInPage(browser, server.url, kay.user.account, kay.password, { lang: 'en' });
+    t.teardown(() => K.context.close());
+
+    // A property set on a bubble's element survives sends, receipts and new messages: the element is never rebuilt.
+    await K.page.click(`.conv[data-conv="${withLou.id}"]`);
+    const first = K.page.locator('.messages .msg', { hasText: 'first' });
+    await first.evaluate((el) => { (el as HTMLElement & { probe?: string }).probe = 'kept'; });
+    await K.page.fill('.composer-input', 'reply');
+    await K.page.keyboard.press('Enter');
+    await K.page.waitForSelector('.msg.mine .receipt.is-unread');
+    const reply = await K.page.locator('.msg.mine[data-seq]').getAttribute('data-seq');
+    await lou.api.call('msg.read', { conv_id: withLou.id, seq: Number(reply) });
+    await K.page.waitForSelector('.msg.mine .receipt.is-read');
+    await lou.api.call('msg.send', { conv_id: withLou.id, cmid: 'k3', body: { text: 'more' } });
+    await K.page.waitForFunction(() => document.querySelectorAll('.messages .msg[data-seq]').length === 3);
+    t.equal(await first.evaluate((el) => (el as HTMLElement & { probe?: string }).probe), 'kept', 'the same bubble element after a send, a receipt and a new message');
+
+    // Focus on a row stays there while the list reorders: the focused row moving up, then another moving above it.
+    const focusedConv = () => K.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.conv);
+    const firstConv = (id: number) => K.page.waitForFunction((c) => document.querySelector('.conv-list li:first-child .conv')?.getAttribute('data-conv') === String(c), id);
+    await K.page.focus(`.conv[data-conv="${withMax.id}"]`);
+    await max.api.call('msg.send', { conv_id: withMax.id, cmid: 'k4', body: { text: 'bump max' } });
+    await firstConv(withMax.id);
+    t.equal(await focusedConv(), String(withMax.id), 'focus kept on the row that moved to the top');
+    await lou.api.call('msg.send', { conv_id: withLou.id, cmid: 'k5', body: { text: 'bump lou' } });
+    await firstConv(withLou.id);
+    t.equal(await focusedConv(), String(withMax.id), 'focus kept on the row another one moved above');
+    await K.page.keyboard.press('ArrowUp');
+    t.equal(await focusedConv(), String(withLou.id), 'ArrowUp moves to the row above');
+    await K.page.keyboard.press('End');
+    t.equal(await focusedConv(), String(withMax.id), 'End jumps to the last row');
+
+    // The language button re-renders the signed-in screens, the kept bubbles' receipts included.
+    await K.page.click('button[aria-label="中文"]');
+    await K.page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    t.match(await K.page.textContent('.tabs a[href="#/chats"]'), /消息/, 'tab in Chinese');
+    t.equal((await K.page.textContent('.msg.mine .receipt'))?.trim(), '已读', 'receipt in Chinese');
+    t.equal(await first.evaluate((el) => (el as HTMLElement & { probe?: string }).probe), 'kept', 'still the same bubble element');
+  });
+
   t.test('branding: product name, colour and preset server address on the sign-in screen; remembered address', async (t) => {
     const branded = await startServer({ branding: { productName: 'Acme Chat', themeColor: '#aa0000', logoUrl: null, serverUrl: 'https://chat.acme.example' } });
     t.teardown(() => branded.stop());

@@ -24,6 +24,7 @@ t.test('a client restored from a saved state resumes from its position: nothing 
   for (let i = 4; i <= 6; i++) await a.send(conv.id, `late ${i}`);
   const b2 = client(server.url, bob.token, { restore: saved });
   t.teardown(() => b2.stop());
+  t.equal(b2.messages(conv.id).length, 3, 'the saved history is readable before start() (a page shows it at once)');
   const seen: number[] = [];
   b2.on('message', (m) => seen.push(m.seq));
   await b2.start();

@@ -34,6 +34,9 @@ t.test('the relay serves the web client, its branded manifest and its service wo
   t.match(main.headers.get('content-type'), /text\/javascript/);
   const client = await fetch(`${server.url}/dist/shared/sdk/client.js`);
   t.match(await client.text(), /class SwitchboardClient/, 'the SDK is served to browsers');
+  const joined = await fetch(`${server.url}/dist/app.js`);
+  t.match(joined.headers.get('content-type'), /text\/javascript/);
+  t.match(await joined.text(), /class SwitchboardClient/, 'the page loads the client joined into one module');
   const early = await fetch(`${server.url}/branding.js`);
   t.match(early.headers.get('content-type'), /text\/javascript/);
   t.match(await early.text(), /\/api\/v1\/branding/, 'the early branding request is a file, not inline script');

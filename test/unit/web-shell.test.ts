@@ -1,28 +1,36 @@
 import t from 'tap';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-/** index.html preloads every module the web client loads, so the browser never discovers them one import at a time. */
-t.test('the app shell preloads every module reachable from the entry', async (t) => {
-  const dist = 'relay/web/dist';
-  const entry = join(dist, 'relay/web/src/main.js');
-  if (!existsSync(entry)) { t.fail('relay/web/dist missing: run npm run build'); return; }
-  // Follow the compiled import statements (type-only imports are gone after compiling).
+const dist = 'relay/web/dist';
+const entry = join(dist, 'relay/web/src/main.js');
+const bundle = join(dist, 'app.js');
+
+/** Every compiled module reachable from main.js, following its import and export-from statements. */
+function reachable(): string[] {
   const seen = new Set<string>();
   const visit = (file: string): void => {
     if (seen.has(file)) return;
     seen.add(file);
-    const src = readFileSync(file, 'utf8');
-    for (const m of src.matchAll(/(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\s*['"](\.[^'"]+)['"]/g)) visit(normalize(join(dirname(file), m[1] ?? m[2]!)));
+    for (const m of readFileSync(file, 'utf8').matchAll(/(?:import|export)\s*(?:\{[^}]*\}\s*from\s*)?["'](\.[^"']+)["']/g)) visit(normalize(join(dirname(file), m[1]!)));
   };
-  visit(entry);
-  const modules = [...seen].filter((f) => f !== normalize(entry)).map((f) => `/dist/${relative(dist, f).split('\\').join('/')}`).sort();
+  visit(normalize(entry));
+  return [...seen];
+}
+
+/** One request for the whole client: the modules joined at build time (scripts/web-bundle.ts). */
+t.test('the app shell loads one joined module holding every module reachable from main.js', async (t) => {
+  if (!existsSync(bundle)) { t.fail('relay/web/dist missing: run npm run build'); return; }
   const html = readFileSync('relay/web/index.html', 'utf8');
-  const preloaded = [...html.matchAll(/rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]!).sort();
-  t.ok(modules.length >= 10, `${modules.length} modules reachable`);
-  t.same(preloaded, modules, 'one <link rel="modulepreload"> per module the client loads');
-  t.match(html, /src="\/dist\/relay\/web\/src\/main\.js"/, 'entry module');
+  t.same([...html.matchAll(/<script type="module" src="([^"]+)"/g)].map((m) => m[1]), ['/dist/app.js'], 'one module script');
+  t.notMatch(html, /modulepreload/, 'nothing else to preload');
+  const joined = readFileSync(bundle, 'utf8');
+  const modules = reachable().map((f) => relative(dist, f).split('\\').join('/'));
+  t.ok(modules.length >= 30, `${modules.length} modules reachable`);
+  const missing = modules.filter((m) => !joined.includes(`\n// ${m}\n`));
+  t.same(missing, [], 'each of them is in app.js');
+  t.notMatch(joined, /(?:^|[;}])\s*import\s*[{"']/m, 'app.js imports nothing');
 });
 
 /** The relay will send script-src 'self' without unsafe-inline: the shell may hold no inline code. */
@@ -38,21 +46,21 @@ t.test('the app shell has no inline script, event handler or style attribute', a
   t.notMatch(html, /\sstyle\s*=/i, 'no style= attributes');
 });
 
-/** Shipped JavaScript stays under 60 KB gzipped: every script the shell loads and every module they import. */
+/** Shipped JavaScript stays under 60 KB gzipped: every script the shell loads. */
 t.test('shipped JavaScript is under 60 KB gzipped', async (t) => {
-  const dist = 'relay/web/dist';
-  const entry = join(dist, 'relay/web/src/main.js');
-  if (!existsSync(entry)) { t.fail('relay/web/dist missing: run npm run build'); return; }
-  const seen = new Set<string>();
-  const visit = (file: string): void => {
-    if (seen.has(file)) return;
-    seen.add(file);
-    for (const m of readFileSync(file, 'utf8').matchAll(/(?:import|export)\s[^'"]*?from\s*['"](\.[^'"]+)['"]|import\s*['"](\.[^'"]+)['"]/g)) visit(normalize(join(dirname(file), m[1] ?? m[2]!)));
-  };
-  visit(entry);
+  if (!existsSync(bundle)) { t.fail('relay/web/dist missing: run npm run build'); return; }
   const html = readFileSync('relay/web/index.html', 'utf8');
-  for (const m of html.matchAll(/<script\b[^>]*\ssrc="\/([^"]+)"/g)) if (!m[1]!.startsWith('dist/')) seen.add(join('relay/web', m[1]!));
-  const gz = [...seen].reduce((a, f) => a + gzipSync(readFileSync(f)).length, 0);
-  t.ok(seen.size >= 10, `${seen.size} scripts`);
+  const scripts = [...html.matchAll(/<script\b[^>]*\ssrc="\/([^"]+)"/g)].map((m) => join('relay/web', m[1]!));
+  const gz = scripts.reduce((a, f) => a + gzipSync(readFileSync(f)).length, 0);
+  t.same(scripts.sort(), ['relay/web/branding.js', bundle].sort(), 'the early branding request and the client');
   t.ok(gz < 60 * 1024, `${gz} bytes gzipped (limit 61440)`);
+});
+
+/** Browsers resolve no bare names ('preact'): the build rewrites them to the copies under dist/vendor/. */
+t.test('every compiled module imports by relative path, and the vendored libraries are there', async (t) => {
+  if (!existsSync(entry)) { t.fail('relay/web/dist missing: run npm run build'); return; }
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.js') ? [join(dir, n)] : []));
+  const bare = files(dist).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/(?<![\w.$'"])(?:from|import)\s*\(?\s*["'](@?[a-z][\w.-]*(?:\/[\w.-]+)*)["']/g)].map((m) => `${f}: ${m[1]}`));
+  t.same(bare, [], 'no bare import specifiers left');
+  for (const name of ['preact.js', 'preact-hooks.js', 'preact-jsx-runtime.js', 'signals.js', 'signals-core.js']) t.ok(existsSync(join(dist, 'vendor', name)), `vendor/${name}`);
 });

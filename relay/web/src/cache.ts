@@ -1,5 +1,4 @@
 import type { ClientState } from '../../../shared/sdk/state.js';
-import type { UserView } from '../../../shared/protocol/types.js';
 
 /**
  * History cached in IndexedDB so reopening the app shows it at once. One
@@ -9,8 +8,11 @@ import type { UserView } from '../../../shared/protocol/types.js';
 export interface Snapshot {
   state: ClientState;
   pos: number;
-  users: Record<number, UserView>;
+  /** Names of people seen outside the conversations (the directory, pickers), for senders and receipts. */
+  users: Record<number, KnownUser>;
 }
+
+export interface KnownUser { id: number; name: string; account: string }
 
 const DB = 'switchboard';
 const STORE = 'snapshots';

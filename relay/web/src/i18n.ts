@@ -43,34 +43,48 @@ const en: Record<Key, string> = {
 };
 
 const DICTS: Record<Lang, Record<Key, string>> = { zh, en };
-let lang: Lang = (localStorage.getItem('sb.lang') as Lang | null) ?? 'zh';
-if (!DICTS[lang]) lang = 'zh';
+export type TextKey = Key;
 
-export function getLang(): Lang { return lang; }
-export function setLang(l: Lang): void {
-  lang = l;
-  localStorage.setItem('sb.lang', l);
-  document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en';
-}
-document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-
-export function t(key: Key, ...args: (string | number)[]): string {
-  return DICTS[lang][key].replace(/\{(\d)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
+/** The language chosen on this device (`sb.lang`), Chinese when none was. */
+export function savedLang(): Lang {
+  const saved = localStorage.getItem('sb.lang');
+  return saved === 'en' || saved === 'zh' ? saved : 'zh';
 }
 
-export function fmtTime(ms: number, withDay = false): string {
-  const d = new Date(ms);
-  const now = new Date();
-  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
-  if (d.toDateString() === now.toDateString()) return hm;
-  const md = lang === 'zh' ? `${d.getMonth() + 1}月${d.getDate()}日` : d.toLocaleDateString('en', { month: 'short', day: 'numeric' });
-  return withDay ? `${md} ${hm}` : md;
+/** Texts and date formats in one language; the store makes a new one when the language changes. */
+export interface I18n {
+  readonly lang: Lang;
+  /** The value of <html lang>. */
+  readonly htmlLang: string;
+  /** Between names in a list: "、" in Chinese, ", " in English. */
+  readonly sep: string;
+  t(key: Key, ...args: (string | number)[]): string;
+  fmtTime(ms: number, withDay?: boolean): string;
+  fmtDay(ms: number): string;
 }
 
-export function fmtDay(ms: number): string {
-  const d = new Date(ms);
-  const now = new Date();
-  if (d.toDateString() === now.toDateString()) return t('today');
-  if (d.toDateString() === new Date(now.getTime() - 86_400_000).toDateString()) return t('yesterday');
-  return lang === 'zh' ? `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日` : d.toLocaleDateString('en', { year: 'numeric', month: 'long', day: 'numeric' });
+export function makeI18n(lang: Lang): I18n {
+  const dict = DICTS[lang];
+  const zhDates = lang === 'zh';
+  const t = (key: Key, ...args: (string | number)[]): string => dict[key].replace(/\{(\d)\}/g, (_m, i: string) => String(args[Number(i)] ?? ''));
+  return {
+    lang,
+    htmlLang: zhDates ? 'zh-CN' : 'en',
+    sep: zhDates ? '、' : ', ',
+    t,
+    fmtTime(ms, withDay = false) {
+      const d = new Date(ms);
+      const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+      if (d.toDateString() === new Date().toDateString()) return hm;
+      const md = zhDates ? `${d.getMonth() + 1}月${d.getDate()}日` : d.toLocaleDateString('en', { month: 'short', day: 'numeric' });
+      return withDay ? `${md} ${hm}` : md;
+    },
+    fmtDay(ms) {
+      const d = new Date(ms);
+      const now = new Date();
+      if (d.toDateString() === now.toDateString()) return t('today');
+      if (d.toDateString() === new Date(now.getTime() - 86_400_000).toDateString()) return t('yesterday');
+      return zhDates ? `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日` : d.toLocaleDateString('en', { year: 'numeric', month: 'long', day: 'numeric' });
+    },
+  };
 }

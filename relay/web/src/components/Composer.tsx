@@ -1,0 +1,52 @@
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useI18n, useSession } from '../context.js';
+
+/**
+ * The message box: Enter sends, Shift+Enter is a new line, nothing is sent while an input method is composing.
+ * The draft is kept per conversation; "+" sends files.
+ */
+export function Composer({ convId, onSent }: { convId: number; onSent(): void }) {
+  const session = useSession();
+  const { t } = useI18n();
+  const input = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const grow = () => {
+    const el = input.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+  };
+  useLayoutEffect(() => {
+    const el = input.current!;
+    el.value = session.draft(convId);
+    grow();
+    // On a phone the keyboard would cover the conversation just opened.
+    if (matchMedia('(min-width: 720px)').matches) el.focus();
+    return () => session.saveDraft(convId, el.value);
+  }, [convId]);
+  const send = () => {
+    const el = input.current!;
+    const text = el.value.replace(/\s+$/, '');
+    if (!text.trim()) return;
+    session.send(convId, text);
+    el.value = '';
+    session.saveDraft(convId, '');
+    grow();
+    onSent();
+  };
+  const sendFiles = (el: HTMLInputElement) => {
+    for (const file of [...(el.files ?? [])]) session.sendFile(convId, file, `${t('file')}: ${file.name}`);
+    el.value = '';
+    onSent();
+  };
+  return (
+    <form class="composer" onSubmit={(e) => { e.preventDefault(); send(); }}>
+      <button type="button" class="icon-btn attach" aria-label={t('attach')} title={t('attach')} onClick={() => picker.current?.click()}>+</button>
+      <input ref={picker} type="file" multiple hidden aria-label={t('attach')} tabIndex={-1} onChange={(e) => sendFiles(e.currentTarget)} />
+      <textarea ref={input} class="composer-input" rows={1} placeholder={t('messagePlaceholder')} aria-label={t('messagePlaceholder')}
+        onInput={(e) => { session.saveDraft(convId, e.currentTarget.value); grow(); }}
+        onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); send(); } }} />
+      <button type="submit" class="primary send" aria-label={t('send')}>{t('send')}</button>
+    </form>
+  );
+}

@@ -1,0 +1,60 @@
+import type { ConversationView, MessageView, SystemBody } from '../../../shared/protocol/types.js';
+import type { I18n } from './i18n.js';
+
+/** What the texts below need to know about people: who I am and the names seen so far. */
+export interface Names {
+  readonly me: number;
+  readonly myName: string | undefined;
+  known(userId: number): string | undefined;
+}
+
+export function nameOf(n: Names, i18n: I18n, userId: number, c?: ConversationView): string {
+  if (userId === n.me) return n.myName ?? i18n.t('you');
+  return c?.members.find((m) => m.user_id === userId)?.name ?? n.known(userId) ?? `#${userId}`;
+}
+
+export function convTitle(n: Names, i18n: I18n, c: ConversationView): string {
+  if (c.kind === 'direct') return c.members.find((m) => m.user_id !== n.me)?.name ?? nameOf(n, i18n, n.me);
+  return c.title || c.members.map((m) => m.name).slice(0, 4).join(i18n.sep);
+}
+
+export function systemText(n: Names, i18n: I18n, m: MessageView, c?: ConversationView): string {
+  const b = m.body as SystemBody;
+  const { t } = i18n;
+  const actor = nameOf(n, i18n, b.actor_id, c);
+  const who = (b.user_ids ?? []).map((u) => nameOf(n, i18n, u, c)).join(i18n.sep);
+  switch (b.event) {
+    case 'created': return t('sysCreated', actor);
+    case 'members_added': return t('sysAdded', actor, who);
+    case 'member_removed': return t('sysRemoved', actor, who);
+    case 'member_left': return t('sysLeft', actor);
+    case 'renamed': return t('sysRenamed', actor, b.title ?? '');
+    case 'role_changed': return t('sysRole', actor, who);
+    case 'owner_changed': return t('sysOwner', actor, who);
+    case 'notice_changed': return t('sysNotice', actor);
+    default: return '';
+  }
+}
+
+/** The last message as the conversation list shows it. */
+export function preview(n: Names, i18n: I18n, m: MessageView | null, c: ConversationView): string {
+  if (!m) return '';
+  if (m.kind === 'system') return systemText(n, i18n, m, c);
+  const text = 'text' in m.body ? m.body.text : 'file' in m.body ? `[${i18n.t('file')}] ${m.body.file.name}` : '';
+  return c.kind === 'group' && m.sender_id !== n.me ? `${nameOf(n, i18n, m.sender_id, c)}: ${text}` : text;
+}
+
+export function errorText(i18n: I18n, e: unknown): string {
+  const code = (e as { code?: string }).code;
+  if (code === 'SB_BAD_CREDENTIALS') return i18n.t('badCredentials');
+  if (code === 'SB_CENTRAL_UNAVAILABLE') return i18n.t('cannotReach');
+  return (e as Error).message || String(e);
+}
+
+/** "99+" past 99, for badges. */
+export const badgeCount = (n: number): string => (n > 99 ? '99+' : String(n));
+
+/** Marks the first time a screen became usable (read by the web benchmark). */
+export function markUsable(name: 'sb:signin' | 'sb:list'): void {
+  if (!performance.getEntriesByName(name).length) performance.mark(name);
+}

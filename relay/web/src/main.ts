@@ -1,3 +1,0 @@
-import { boot } from './app.js';
-
-void boot();

@@ -1,0 +1,23 @@
+/** Hash routes: #/chats, #/chat/ID, #/chat/ID/info, #/new-group, #/directory, #/directory/ID, #/directory/user/ID. */
+export type Route =
+  | { name: 'chats' } | { name: 'chat'; id: number } | { name: 'info'; id: number } | { name: 'newGroup' }
+  | { name: 'directory' } | { name: 'person'; id: number; byUser: boolean };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/');
+  const id = Number(parts[1]);
+  if (parts[0] === 'chat' && id) return parts[2] === 'info' ? { name: 'info', id } : { name: 'chat', id };
+  if (parts[0] === 'new-group') return { name: 'newGroup' };
+  if (parts[0] === 'directory' && parts[1] === 'user' && Number(parts[2])) return { name: 'person', id: Number(parts[2]), byUser: true };
+  if (parts[0] === 'directory') return id ? { name: 'person', id, byUser: false } : { name: 'directory' };
+  return { name: 'chats' };
+}
+
+/** The directory tab is open (its list in the side pane). */
+export const inDirectory = (r: Route): boolean => r.name === 'directory' || r.name === 'person';
+
+/** Only the side pane has something to show: on a phone, the side pane is the one shown. */
+export const atSide = (r: Route): boolean => r.name === 'chats' || r.name === 'directory';
+
+/** The conversation open in the main pane (its chat or its info), 0 when none. */
+export const openConversation = (r: Route): number => (r.name === 'chat' || r.name === 'info' ? r.id : 0);

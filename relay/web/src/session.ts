@@ -1,0 +1,166 @@
+import { computed, signal } from '@preact/signals';
+import { SwitchboardClient, newCmid } from '../../../shared/sdk/client.js';
+import type { ConversationView } from '../../../shared/protocol/types.js';
+import { loadSnapshot, saveSnapshot, clearCache, type KnownUser, type Snapshot } from './cache.js';
+import { OrgDirectory, type DirectorySource } from './directory.js';
+import type { Names } from './format.js';
+import { forgetSession, loadDraft, loadOutbox, saveDraft, saveOutbox } from './storage.js';
+
+export interface Failed { cmid: string; text: string }
+export interface Upload { cmid: string; name: string }
+type PerConversation<T> = Readonly<Record<number, readonly T[]>>;
+
+/** Errors after which the saved token is worthless: the page signs out. */
+const SIGNED_OUT: ReadonlySet<string> = new Set(['SB_UNAUTHENTICATED', 'SB_TOKEN_EXPIRED', 'SB_USER_DISABLED']);
+
+/**
+ * One signed-in user: the SDK client and what the views read from it. The SDK owns the state and applies
+ * every server event; the signals here only tell the views that something they read has changed.
+ */
+export class Session implements Names {
+  readonly client: SwitchboardClient;
+  readonly directory: DirectorySource;
+  /** The SDK's state changed (messages, conversations, read cursors); bumped at most once per frame. */
+  readonly rev = signal(0);
+  /** The connection, the link to central or the send queue changed. */
+  readonly link = signal(0);
+  readonly presence = signal(0);
+  /** The directory or someone's details changed. */
+  readonly people = signal(0);
+  readonly failed = signal<PerConversation<Failed>>({});
+  readonly uploads = signal<PerConversation<Upload>>({});
+  /** The conversation list's filter, kept while the directory tab is open. */
+  readonly chatSearch = signal('');
+  readonly conversations = computed(() => { void this.rev.value; return this.client.conversations(); });
+  readonly unreadTotal = computed(() => this.conversations.value.filter((c) => !c.muted).reduce((a, c) => a + c.unread, 0));
+
+  private readonly users: Record<number, KnownUser>;
+  private readonly marking = new Set<number>();
+  private frameQueued = false;
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryNow: (() => void) | null = null;
+  private stopped = false;
+
+  /** Opens a session from a saved token, showing the cached history (if any) before the server answers. */
+  static async open(base: string, token: string, uid: number, onSignedOut: () => void): Promise<Session> {
+    return new Session(base, token, uid, uid ? await loadSnapshot(uid) : null, onSignedOut);
+  }
+
+  private constructor(base: string, token: string, private readonly uid: number, snap: Snapshot | null, private readonly onSignedOut: () => void) {
+    const c = new SwitchboardClient({ baseUrl: base, token, reconnectMaxMs: 5_000, restore: snap ? { state: snap.state, pos: snap.pos } : undefined });
+    this.client = c;
+    this.directory = new OrgDirectory(c);
+    this.users = snap?.users ?? {};
+    for (const cv of Object.values(c.state.conversations)) for (const m of cv.members) this.users[m.user_id] ??= { id: m.user_id, name: m.name, account: '' };
+    c.on('changed', () => { this.bump(); this.scheduleSave(); this.saveQueue(); });
+    c.on('state', () => { this.link.value++; });
+    c.on('link', () => { this.link.value++; });
+    c.on('presence', () => { this.presence.value++; });
+    c.on('ended', () => this.onSignedOut());
+    c.on('directory', () => { this.people.value++; });
+    c.on('event', (ev) => { if (ev.type === 'user.updated') { this.users[ev.user.id] = ev.user; this.people.value++; } });
+    // Messages written earlier and not yet acknowledged (the page was closed while offline): same cmid, stored once.
+    for (const q of loadOutbox(uid)) c.send(q.convId, q.text, q.cmid).catch(() => { /* stays in the saved queue until sent */ });
+  }
+
+  get me(): number { return this.client.user?.id ?? (this.client.state.me || this.uid); }
+  get myName(): string | undefined { return this.client.user?.name; }
+  known(userId: number): string | undefined { return this.users[userId]?.name; }
+  remember(p: { userId: number | null; name: string; account: string }): void {
+    if (p.userId !== null) this.users[p.userId] = { id: p.userId, name: p.name, account: p.account };
+  }
+  conv(id: number): ConversationView | undefined { return this.client.state.conversations[id]; }
+
+  /** Connects, retrying with backoff until the server answers; a token the server refuses signs out. */
+  async run(): Promise<void> {
+    for (let delay = 1000; !this.stopped; delay = Math.min(delay * 2, 15_000)) {
+      try {
+        await this.client.start();
+        break;
+      } catch (e) {
+        if (SIGNED_OUT.has((e as { code?: string }).code ?? '')) { this.onSignedOut(); return; }
+        this.link.value++;
+        await new Promise<void>((r) => { this.retryNow = r; setTimeout(r, delay); });
+        this.retryNow = null;
+      }
+    }
+    if (this.stopped) return;
+    localStorage.setItem('sb.uid', String(this.client.user!.id));
+    this.rev.value++;
+    this.scheduleSave();
+  }
+
+  /** The network came back: retry at once instead of waiting out the backoff. */
+  online(): void { this.retryNow?.(); this.client.wake(); }
+  /** The network is gone: drop the socket now, so the banner shows it without waiting for a heartbeat. */
+  offline(): void { this.client.dropConnection(); this.link.value++; }
+  /** The tab is visible again: reconnect if needed, and let an open chat mark what is now seen. */
+  visible(): void { this.client.wake(); this.rev.value++; }
+
+  send(convId: number, text: string): void {
+    const cmid = newCmid();
+    this.client.send(convId, text, cmid).catch(() => this.addFailed(convId, { cmid, text }));
+    this.saveQueue();
+    this.rev.value++;
+    this.link.value++;
+  }
+
+  /** Uploads through the relay, then sends; shown as uploading until the message is stored. */
+  sendFile(convId: number, file: File, failedText: string): void {
+    const cmid = newCmid();
+    this.uploads.value = { ...this.uploads.value, [convId]: [...(this.uploads.value[convId] ?? []), { cmid, name: file.name }] };
+    this.client.sendFile(convId, file.name, file.type || 'application/octet-stream', file, cmid)
+      .catch(() => this.addFailed(convId, { cmid, text: failedText }))
+      .finally(() => {
+        this.uploads.value = { ...this.uploads.value, [convId]: (this.uploads.value[convId] ?? []).filter((u) => u.cmid !== cmid) };
+      });
+  }
+
+  /** Marks the conversation read up to its newest message, when the reader can see it and the server can hear. */
+  markRead(convId: number): void {
+    const c = this.conv(convId);
+    if (!c || c.read_seq >= c.last_seq || this.marking.has(convId) || document.visibilityState !== 'visible' || this.client.connection !== 'online') return;
+    this.marking.add(convId);
+    this.client.markRead(convId).catch(() => { /* the next render at the bottom tries again */ }).finally(() => this.marking.delete(convId));
+  }
+
+  draft(convId: number): string { return loadDraft(this.me, convId); }
+  saveDraft(convId: number, text: string): void { saveDraft(this.me, convId, text); }
+
+  /** Stops the client and forgets everything this device kept for the user. */
+  async end(callServer: boolean): Promise<void> {
+    this.stopped = true;
+    this.retryNow?.();
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    const c = this.client;
+    if (callServer) await c.logout().catch(() => c.stop()); else c.stop();
+    forgetSession();
+    await clearCache();
+  }
+
+  private addFailed(convId: number, f: Failed): void {
+    this.failed.value = { ...this.failed.value, [convId]: [...(this.failed.value[convId] ?? []), f] };
+  }
+
+  private bump(): void {
+    if (this.frameQueued) return;
+    this.frameQueued = true;
+    requestAnimationFrame(() => { this.frameQueued = false; this.rev.value++; });
+  }
+
+  /** The IndexedDB snapshot, written once changes settle. */
+  private scheduleSave(): void {
+    if (this.saveTimer || this.stopped || !this.client.user) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      const user = this.client.user;
+      if (user && !this.stopped) void saveSnapshot(user.id, { state: this.client.state, pos: this.client.pos, users: this.users });
+    }, 800);
+  }
+
+  /** Mirrors the SDK's send queue to localStorage, so a reload while offline re-sends it. */
+  private saveQueue(): void {
+    if (this.stopped || !this.me) return;
+    saveOutbox(this.me, this.client.queued().flatMap((q) => ('text' in q.body ? [{ convId: q.convId, cmid: q.cmid, text: q.body.text }] : [])));
+  }
+}

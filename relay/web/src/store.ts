@@ -1,0 +1,100 @@
+import { computed, effect, signal } from '@preact/signals';
+import { SwitchboardClient } from '../../../shared/sdk/client.js';
+import { makeI18n, savedLang, type Lang } from './i18n.js';
+import { parseRoute, type Route } from './route.js';
+import { Session } from './session.js';
+import { saveSession, savedSession } from './storage.js';
+
+export interface Branding { productName: string; themeColor: string; logoUrl: string | null; serverUrl: string | null }
+
+const DEFAULT_BRANDING: Branding = { productName: 'Switchboard', themeColor: '#1f6feb', logoUrl: null, serverUrl: null };
+
+/**
+ * The one store of the page: branding, language, route and the signed-in session. Views read its signals
+ * and re-render when they change; nothing else is shared between them.
+ */
+export class AppStore {
+  readonly branding = signal<Branding>(DEFAULT_BRANDING);
+  readonly lang = signal<Lang>(savedLang());
+  readonly i18n = computed(() => makeI18n(this.lang.value));
+  readonly route = signal<Route>(parseRoute(location.hash));
+  /** Null on the sign-in screen. */
+  readonly session = signal<Session | null>(null);
+
+  constructor() {
+    effect(() => { document.documentElement.lang = this.i18n.value.htmlLang; });
+    effect(() => {
+      const b = this.branding.value;
+      document.documentElement.style.setProperty('--accent', b.themeColor);
+      document.querySelector('meta[name="theme-color"]')?.setAttribute('content', b.themeColor);
+    });
+  }
+
+  /** Branding first (index.html started that request), then the saved session if there is one. */
+  async boot(): Promise<void> {
+    applyTheme();
+    const early = (window as { sbBranding?: Promise<Partial<Branding> | null> }).sbBranding;
+    try {
+      const b = early ? await early : await fetch('/api/v1/branding').then((r) => (r.ok ? r.json() as Promise<Partial<Branding>> : null));
+      if (b) this.branding.value = { ...this.branding.value, ...b };
+    } catch {
+      // offline: the default branding
+    }
+    this.listen();
+    const saved = savedSession();
+    if (saved.token) await this.open(this.serverAddress(), saved.token, saved.uid);
+    if ('serviceWorker' in navigator && isSecureContext) navigator.serviceWorker.register('/sw.js').catch(() => { /* the page works without it, only not offline */ });
+  }
+
+  /** The address the sign-in form offers: the one used last, else the configured one, else this page's origin. */
+  serverAddress(): string {
+    return savedSession().server ?? this.branding.value.serverUrl ?? location.origin;
+  }
+
+  /** Rejects with the server's error (the form shows it). */
+  async signIn(base: string, account: string, password: string): Promise<void> {
+    const r = await SwitchboardClient.login(base, account, password, { type: 'web', name: navigator.userAgent.slice(0, 60) });
+    saveSession(base, r.token, r.user.id);
+    await this.open(base, r.token, r.user.id);
+  }
+
+  /** Ends the session (at the server too when asked) and forgets it on this device before showing sign-in. */
+  async signOut(callServer = true): Promise<void> {
+    const s = this.session.peek();
+    if (!s) return;
+    await s.end(callServer);
+    if (this.session.peek() !== s) return;
+    this.session.value = null;
+    location.hash = '';
+  }
+
+  setLang(lang: Lang): void {
+    localStorage.setItem('sb.lang', lang);
+    this.lang.value = lang;
+  }
+
+  toggleTheme(): void {
+    const current = document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light');
+    localStorage.setItem('sb.theme', current === 'dark' ? 'light' : 'dark');
+    applyTheme();
+  }
+
+  private async open(base: string, token: string, uid: number): Promise<void> {
+    const session: Session = await Session.open(base, token, uid, () => { if (this.session.peek() === session) void this.signOut(false); });
+    this.session.value = session;
+    void session.run();
+  }
+
+  private listen(): void {
+    window.addEventListener('hashchange', () => { this.route.value = parseRoute(location.hash); });
+    window.addEventListener('online', () => this.session.peek()?.online());
+    window.addEventListener('offline', () => this.session.peek()?.offline());
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') this.session.peek()?.visible(); });
+  }
+}
+
+function applyTheme(): void {
+  const saved = localStorage.getItem('sb.theme');
+  if (saved === 'dark' || saved === 'light') document.documentElement.dataset.theme = saved;
+  else delete document.documentElement.dataset.theme;
+}

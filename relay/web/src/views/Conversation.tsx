@@ -1,0 +1,60 @@
+import { useEffect, useState } from 'preact/hooks';
+import { useI18n, useSession } from '../context.js';
+import { convTitle } from '../format.js';
+import { Avatar } from '../components/Avatar.js';
+import { Composer } from '../components/Composer.js';
+import { MessageList } from '../components/MessageList.js';
+import { MuteIcon } from '../components/MuteIcon.js';
+
+/** One conversation: header, message list and composer. Mounted anew for each conversation (keyed by id). */
+export function Conversation({ convId }: { convId: number }) {
+  const session = useSession();
+  const i18n = useI18n();
+  void session.rev.value;
+  const c = session.conv(convId);
+  /** Bumped by each send: the list follows the newest message again. */
+  const [sent, setSent] = useState(0);
+  useEffect(() => {
+    const other = c?.kind === 'direct' ? c.members.find((m) => m.user_id !== session.me) : undefined;
+    if (other && session.client.connection === 'online') {
+      session.client.queryPresence([other.user_id]).then(() => { session.presence.value++; }, () => { /* the header shows no status */ });
+    }
+  }, []);
+  // Removed from the conversation (or it was deleted): back to the list once the server has said so.
+  useEffect(() => { if (!c && session.client.connection === 'online') location.hash = '#/chats'; });
+  return (
+    <section class="chat" aria-label={c ? convTitle(session, i18n, c) : ''}>
+      <ChatHeader convId={convId} />
+      <MessageList convId={convId} sent={sent} />
+      <Composer convId={convId} onSent={() => setSent((n) => n + 1)} />
+    </section>
+  );
+}
+
+function ChatHeader({ convId }: { convId: number }) {
+  const session = useSession();
+  const i18n = useI18n();
+  const { t } = i18n;
+  void session.rev.value;
+  void session.presence.value;
+  const c = session.conv(convId);
+  const back = <a class="icon-btn back" href="#/chats" aria-label={t('back')}>‹</a>;
+  if (!c) return <header class="chat-head">{back}</header>;
+  const title = convTitle(session, i18n, c);
+  let sub = '';
+  if (c.kind === 'group') sub = t('members', c.members.length);
+  else {
+    const other = c.members.find((m) => m.user_id !== session.me);
+    const p = other ? session.client.presence[other.user_id] : undefined;
+    if (p) sub = t(p.status);
+  }
+  const info = c.kind === 'group' ? t('groupInfo') : t('chatInfo');
+  return (
+    <header class="chat-head">
+      {back}
+      <Avatar name={title} />
+      <div class="chat-title"><h2>{title}{c.muted ? <MuteIcon label={t('muted')} /> : null}</h2>{sub ? <span class="sub">{sub}</span> : null}</div>
+      <a class="icon-btn" href={`#/chat/${c.id}/info`} aria-label={info} title={info}>⋯</a>
+    </header>
+  );
+}

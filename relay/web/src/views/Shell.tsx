@@ -1,0 +1,56 @@
+import { useEffect, useRef } from 'preact/hooks';
+import { useI18n, useSession, useStore } from '../context.js';
+import { badgeCount } from '../format.js';
+import { atSide, inDirectory, type Route } from '../route.js';
+import { Banner } from '../components/Banner.js';
+import { Logo, Toolbar } from '../components/Toolbar.js';
+import { ConversationList } from './ConversationList.js';
+import { Conversation } from './Conversation.js';
+import { DirectoryPanel } from './Directory.js';
+import { GroupInfo } from './GroupInfo.js';
+import { NewGroup } from './NewGroup.js';
+import { PersonCard } from './PersonCard.js';
+
+/** The signed-in page: side pane (chats or directory) and main pane; one pane at a time on a phone. */
+export function Shell() {
+  const store = useStore();
+  const session = useSession();
+  const { t } = useI18n();
+  const route = store.route.value;
+  const { productName } = store.branding.value;
+  const unread = session.unreadTotal.value;
+  const main = useRef<HTMLElement>(null);
+  useEffect(() => { document.title = unread ? `(${badgeCount(unread)}) ${productName}` : productName; }, [unread, productName]);
+  const directory = inDirectory(route);
+  return (
+    <div class={`shell ${atSide(route) ? 'at-side' : 'at-main'}`}>
+      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>{t('skip')}</a>
+      <Banner />
+      <nav class="side" aria-label={productName}>
+        <header class="side-head">
+          <Logo size={28} /><span class="product">{productName}</span><Toolbar />
+          <button type="button" class="icon-btn" aria-label={t('signOut')} title={t('signOut')} onClick={() => void store.signOut()}>⎋</button>
+        </header>
+        <div class="tabs" role="tablist">
+          <a href="#/chats" role="tab" aria-selected={!directory} class={directory ? '' : 'on'}>
+            {t('chats')}{unread ? <span class="badge tab-badge" aria-label={`${unread} ${t('unread')}`}>{badgeCount(unread)}</span> : null}
+          </a>
+          <a href="#/directory" role="tab" aria-selected={directory} class={directory ? 'on' : ''}>{t('directory')}</a>
+        </div>
+        <div class="side-body">{directory ? <DirectoryPanel /> : <ConversationList />}</div>
+      </nav>
+      <main class="main" id="main" tabIndex={-1} ref={main}><MainPane route={route} /></main>
+    </div>
+  );
+}
+
+function MainPane({ route }: { route: Route }) {
+  const { t } = useI18n();
+  switch (route.name) {
+    case 'chat': return <Conversation key={route.id} convId={route.id} />;
+    case 'info': return <GroupInfo key={route.id} convId={route.id} />;
+    case 'newGroup': return <NewGroup />;
+    case 'person': return <PersonCard key={`${route.byUser ? 'u' : 'p'}${route.id}`} id={route.id} byUser={route.byUser} />;
+    default: return <div class="empty"><Logo size={64} /><p>{route.name === 'directory' ? t('searchPeople') : t('selectChat')}</p></div>;
+  }
+}
