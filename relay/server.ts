@@ -5,12 +5,12 @@ import type { Bus } from '../shared/bus/bus.js';
 import { relayIdOf, type Config } from '../shared/config.js';
 import { AppError, toErrorBody } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
-import { API, INTERNAL, type Method } from '../shared/protocol/api.js';
+import { API, type Method } from '../shared/protocol/api.js';
 import { CLOSE, PROTOCOL_VERSION, type ServerFrame } from '../shared/protocol/frames.js';
 import { openApiDocument } from '../shared/protocol/openapi.js';
 import { OPERATIONS } from '../core/operations.js';
 import type { UserView } from '../shared/protocol/types.js';
-import type { Caller, EventEnvelope, RpcRequest } from '../shared/protocol/wire.js';
+import type { EventEnvelope, RpcRequest } from '../shared/protocol/wire.js';
 import { SUBJECTS } from '../shared/subjects.js';
 import { readBody, requestIdFrom, send, sendError, sendJson, watchAbort } from './http.js';
 import { compileRoutes, matchRoute } from './routes.js';
@@ -21,9 +21,9 @@ import { registerDirectoryRoutes } from './directory.js';
 import { join } from 'node:path';
 import { PRESENCE_HEARTBEAT_MS } from '../shared/protocol/frames.js';
 import { SendBatcher } from './send-batcher.js';
+import { TokenCache } from './tokens.js';
 import { PresenceReporter, type PresenceStatus } from './presence.js';
 
-interface Resolved { userId: number; sessionId: string; expiresAt: number }
 
 const AUTH_TIMEOUT_MS = 10_000;
 
@@ -47,8 +47,6 @@ function peekFrameId(message: ArrayBuffer): string | undefined {
   const head = Buffer.from(message, 0, Math.min(message.byteLength, 512)).toString('utf8');
   return /"id"\s*:\s*"([^"\\]{1,64})"/.exec(head)?.[1];
 }
-const LOCAL_TOKEN_TTL_MS = 10_000;
-const STALE_TOKEN_MS = 3_600_000;
 const HEALTH_INTERVAL_MS = 2_000;
 
 export interface RelayNode {
@@ -68,7 +66,6 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
   const sockets = new SocketRegistry();
   const files = new StaticFiles(opts.webRoot ?? resolve(process.cwd(), 'relay/web'));
   const openapi = JSON.stringify(openApiDocument(opts.version, OPERATIONS));
-  const tokens = new Map<string, { r: Resolved; until: number }>();
   const started = Date.now();
   let centralUp = true;
   let connCounter = 0;
@@ -77,35 +74,10 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
   const rpc = <T>(method: string, payload: unknown) => bus.request<T>(SUBJECTS.rpc(method), payload);
   const sends = new SendBatcher(rpc);
 
-  async function resolveToken(token: string): Promise<Resolved> {
-    const hit = tokens.get(token);
-    if (hit && hit.r.expiresAt <= Date.now()) { tokens.delete(token); throw new AppError('SB_TOKEN_EXPIRED'); }
-    if (hit && hit.until > Date.now()) return hit.r;
-    let r: Resolved;
-    try {
-      r = await rpc<Resolved>(INTERNAL.resolve, { params: { token } });
-    } catch (e) {
-      // Cut off from central: a session this relay saw recently keeps working here (branch autonomy).
-      if (hit && e instanceof AppError && e.code === 'SB_CENTRAL_UNAVAILABLE' && hit.until + STALE_TOKEN_MS > Date.now() && hit.r.expiresAt > Date.now()) return hit.r;
-      if (hit) tokens.delete(token);
-      throw e;
-    }
-    if (tokens.size > 50_000) tokens.clear();
-    tokens.set(token, { r, until: Date.now() + LOCAL_TOKEN_TTL_MS });
-    return r;
-  }
-
-  async function authenticate(authorization: string): Promise<Caller> {
-    const token = /^Bearer\s+(.+)$/i.exec(authorization)?.[1];
-    if (!token) throw new AppError('SB_UNAUTHENTICATED');
-    const r = await resolveToken(token.trim());
-    return { userId: r.userId, sessionId: r.sessionId, credential: { token: token.trim() } };
-  }
-
-  function forgetSessions(ids: string[]): void {
-    const set = new Set(ids);
-    for (const [token, v] of tokens) if (set.has(v.r.sessionId)) tokens.delete(token);
-  }
+  const tokenCache = new TokenCache(rpc);
+  const resolveToken = (token: string) => tokenCache.resolve(token);
+  const authenticate = (authorization: string) => tokenCache.authenticate(authorization);
+  const forgetSessions = (ids: string[]) => tokenCache.forgetSessions(ids);
 
   // Presence: connection changes are batched to central and re-reported each heartbeat; the same reports
   // route events here (see PresenceReporter).
