@@ -35,6 +35,6 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const users = new UserService(store);
   const admin = new AdminService(store, auth, messaging, events, clock);
   const presence = new PresenceService(store, cache, events);
-  const directory = new DirectoryService(store, blobs, auth, events, clock, cache);
+  const directory = new DirectoryService(store, files, auth, events, clock, cache);
   return { auth, users, messaging, admin, files, presence, directory };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppError } from '../../shared/errors.js';
 import { randomId } from '../../shared/ids.js';
 import type { FileView } from '../../shared/protocol/types.js';
@@ -62,6 +63,32 @@ export class FilesService {
     const bytes = await this.blobs.read(file.sha256, p.offset, length);
     if (!bytes) throw new AppError('SB_NOT_FOUND', 'File content is missing at the origin');
     return { data: bytes.toString('base64') };
+  }
+
+  /** For imports: a file this user uploaded (whoever else may read it does not matter here). */
+  async ownUpload(actor: Actor, fileId: number): Promise<FileRecord> {
+    const file = await this.store.files.get(fileId);
+    if (!file || file.uploader_id !== actor.userId) throw new AppError('SB_NOT_FOUND', 'No such file (upload it first)');
+    return file;
+  }
+
+  /** The whole content of a file, for callers that checked access and size first. */
+  async contents(file: FileRecord): Promise<Buffer> {
+    const bytes = await this.blobs.read(file.sha256, 0, file.size);
+    if (!bytes) throw new AppError('SB_NOT_FOUND', 'File content is missing at the origin');
+    return bytes;
+  }
+
+  /** Stores bytes made on central (an export) as this user's file; the send limits do not apply to it. */
+  async storeGenerated(actor: Actor, p: { name: string; mime: string; bytes: Buffer }): Promise<FileRecord> {
+    const { bytes } = p;
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (!(await this.blobs.has(sha256))) {
+      const uploadId = randomId(16);
+      await this.blobs.writePart(uploadId, 0, bytes);
+      if (!(await this.blobs.finish(uploadId, sha256, bytes.length))) throw new AppError('SB_INTERNAL', `${p.name} could not be stored`);
+    }
+    return this.create(actor, { name: p.name, mime: p.mime, size: bytes.length, sha256 });
   }
 
   /** For the messaging service: the file a message may carry. */
