@@ -77,7 +77,7 @@ t.test('RTX XML with thousands of unclosed <Sys_User> tags parses in linear time
   };
   const time = (bytes: Buffer) => {
     let best = Infinity;
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < 5; k++) {
       const s = performance.now();
       const r = parseDocument('rtx', bytes);
       best = Math.min(best, performance.now() - s);
@@ -93,7 +93,8 @@ t.test('RTX XML with thousands of unclosed <Sys_User> tags parses in linear time
   const a = time(small);
   const b = time(large);
   t.ok(b < 2000, `2 MB parsed in ${b.toFixed(0)} ms`);
-  t.ok(b / a < 8, `4× the input costs ${(b / a).toFixed(1)}× the time (${a.toFixed(1)} → ${b.toFixed(1)} ms)`);
+  // Linear is 4×, quadratic 16×: the line between them leaves room for a noisy machine (best of five runs each).
+  t.ok(b / a < 10, `4× the input costs ${(b / a).toFixed(1)}× the time (${a.toFixed(1)} → ${b.toFixed(1)} ms)`);
 
   // A megabyte-long attribute name (the old attribute pattern backtracked over it) and a huge character reference.
   const longName = Buffer.from(`<${RTX_ROOT}><RTX_Dept><Item ${'a'.repeat(1_000_000)} DeptID="1" DeptName="&#99999999999;"/></RTX_Dept><Sys_User></Sys_User></${RTX_ROOT}>`);
