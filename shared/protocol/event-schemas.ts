@@ -27,12 +27,16 @@ export const ServerEventSchema = Type.Union([
 ], { $id: 'ServerEvent' });
 
 const compiled = TypeCompiler.Compile(ServerEventSchema);
+/** Each variant on its own, so a mismatch names the field at fault rather than "not one of the union". */
+const byType = new Map(ServerEventSchema.anyOf.map((s) => [s.properties.type.const as string, TypeCompiler.Compile(s)]));
 
 /** Null when `e` is a valid ServerEvent; otherwise what is wrong with it (the first few errors). */
 export function checkEvent(e: unknown): string | null {
   if (compiled.Check(e)) return null;
   const type = e && typeof e === 'object' && 'type' in e ? String((e as { type: unknown }).type) : '?';
-  return `invalid event ${type}: ` + [...compiled.Errors(e)].slice(0, 3).map((x) => `${x.path || '/'} ${x.message}`).join('; ');
+  const variant = byType.get(type);
+  if (!variant) return `unknown event type ${type}`;
+  return `invalid event ${type}: ` + [...variant.Errors(e)].slice(0, 3).map((x) => `${x.path || '/'} ${x.message}`).join('; ');
 }
 
 export function isServerEvent(e: unknown): e is ServerEvent { return compiled.Check(e); }
