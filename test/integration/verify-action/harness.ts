@@ -2,7 +2,7 @@ import type { Test } from 'tap';
 import type { OperationName } from '../../../core/operations.js';
 import { checkEvent } from '../../../shared/protocol/event-schemas.js';
 import type { ServerEvent, UserView } from '../../../shared/protocol/types.js';
-import type { ApiClient } from '../../../shared/sdk/api.js';
+import { ApiClient } from '../../../shared/sdk/api.js';
 import { DirectoryMirror } from '../../../shared/sdk/directory.js';
 import { applyEvent, type ClientState } from '../../../shared/sdk/state.js';
 import { waitFor, type TestServer } from '../../helpers/server.js';
@@ -32,7 +32,8 @@ export class Verifier {
       return m;
     }));
     const staleVersions = mirrors.map((m) => m.version);
-    await action();
+    const called = await recordingCalls(action);
+    t.ok(called.includes(op), `${name}: the case calls ${op}`);
     const expected = await Promise.all(people.map((p) => fetchState(p.api, p.user.id)));
     const freshDir = await Promise.all(people.map((p) => p.api.directorySnapshot()));
     for (const [i, p] of people.entries()) {
@@ -66,4 +67,20 @@ async function replay(p: Person, stale: ClientState, events: ServerEvent[]): Pro
   for (const e of events) applyEvent(state, e);
   for (const id of Object.keys(state.conversations).map(Number)) if (!stale.conversations[id]) await loadHistory(p.api, state, id);
   return canonical(state);
+}
+
+/** Runs `action`, noting the operations any ApiClient calls meanwhile (so a case cannot name one operation and run another). */
+async function recordingCalls(action: () => Promise<unknown>): Promise<string[]> {
+  const called: string[] = [];
+  const original = ApiClient.prototype.callUnchecked;
+  ApiClient.prototype.callUnchecked = function <T>(this: ApiClient, method: Parameters<typeof original>[0], params?: Record<string, unknown>): Promise<T> {
+    called.push(method);
+    return original.call(this, method, params) as Promise<T>;
+  };
+  try {
+    await action();
+  } finally {
+    ApiClient.prototype.callUnchecked = original;
+  }
+  return called;
 }
