@@ -4,6 +4,8 @@ import type { Bus, Unsubscribe } from '../shared/bus/bus.js';
 import type { ServerEvent } from '../shared/protocol/types.js';
 import type { EventEnvelope, WhereaboutsNote } from '../shared/protocol/wire.js';
 import { SUBJECTS } from '../shared/subjects.js';
+import { checkEvent } from '../shared/protocol/event-schemas.js';
+import { createLogger } from '../shared/log.js';
 import { RelayRoutes } from './routes.js';
 
 export type { EventEnvelope };
@@ -11,6 +13,7 @@ export type { EventEnvelope };
 const WHEREABOUTS = SUBJECTS.central('whereabouts');
 const MAX_HELD = 100_000;
 const MAX_WARMUP_MS = 10_000;
+const log = createLogger('events');
 
 export interface EventSinkOptions {
   /** How long a presence report routes without being repeated (relays repeat it every heartbeat). */
@@ -20,6 +23,8 @@ export interface EventSinkOptions {
    * re-announce request. 0 when no relay can be connected before this central (all-in-one).
    */
   warmupMs: number;
+  /** Check every emitted event against its schema and log a mismatch (debug logging; pushes still go out). */
+  checkEvents?: boolean;
 }
 
 /**
@@ -74,6 +79,10 @@ export class BusEventSink implements EventSink {
   }
 
   emit(event: ServerEvent, recipients: number[] | '*'): void {
+    if (this.opts.checkEvents) {
+      const problem = checkEvent(event);
+      if (problem) log.error({ event }, problem);
+    }
     if (recipients === '*') {
       this.bus.publish(SUBJECTS.broadcast, { kind: 'event', recipients, event } satisfies EventEnvelope);
       return;

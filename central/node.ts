@@ -60,7 +60,11 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
   const store = opts.store ?? await openStore(config);
   // Relays connected before this central started re-announce within milliseconds of its start; events for
   // them wait that long rather than go nowhere. In-process, no relay can be there first.
-  const events = new BusEventSink(bus, { routeTtlMs: PRESENCE_TTL_MS, warmupMs: config.bus.kind === 'memory' ? 0 : ROUTE_WARMUP_MS });
+  const events = new BusEventSink(bus, {
+    routeTtlMs: PRESENCE_TTL_MS,
+    warmupMs: config.bus.kind === 'memory' ? 0 : ROUTE_WARMUP_MS,
+    checkEvents: config.logLevel === 'debug' || config.logLevel === 'trace',
+  });
   const services = createServices({ store, blobs, cache, events, clock: systemClock, config });
 
   const boot = await services.admin.ensureInitialAdmin(config.admin.account, config.admin.password).catch(async (e: unknown) => {

@@ -5,6 +5,7 @@ import type { Actor } from '../actor.js';
 import type { AuthService } from '../auth/service.js';
 import type { Clock, DirStoredChange, EventSink, Store } from '../ports.js';
 import { DirectoryModel, type Viewer } from './model.js';
+import { userView } from '../presenters.js';
 import { createLogger } from '../../shared/log.js';
 
 const log = createLogger('directory');
@@ -103,9 +104,12 @@ export class DirectoryReplica {
         const from = m.version;
         try {
           const r = await this.store.directory.commit(from, changes, this.clock.now());
+          const renamed = r.changes.filter((c): c is Extract<DirStoredChange, { op: 'person' }> =>
+            c.op === 'person' && c.person.user_id !== null && m.people.has(c.person.id) && m.people.get(c.person.id)!.name !== c.person.name);
           m.apply(r.changes, r.version);
           this.remember(r.version, r.changes);
           this.announce(m, from, r.version, r.changes);
+          await this.announceRenames(renamed.map((c) => c.person.user_id!));
           const ending = r.changes.filter((c): c is Extract<DirStoredChange, { op: 'person' }> => c.op === 'person' && c.person.status !== 'active' && c.person.user_id !== null);
           for (const c of ending) await this.auth.endAllSessions(c.person.user_id!, 'user_disabled').catch((err: unknown) => { log.error({ err, userId: c.person.user_id }, 'ending the sessions of a disabled person failed'); return 0; });
           return r;
@@ -131,6 +135,14 @@ export class DirectoryReplica {
   recentChanges(since: number, version: number): DirStoredChange[] | null {
     if (since < this.recentFrom) return null;
     return this.recent.filter((r) => r.version > since && r.version <= version).flatMap((r) => r.changes);
+  }
+
+  /** A person's name is their user's name: conversations show it, so their members hear of the rename. */
+  private async announceRenames(userIds: number[]): Promise<void> {
+    for (const id of userIds) {
+      const user = await this.store.users.byId(id);
+      if (user) this.events.emit({ type: 'user.updated', user: userView(user) }, '*');
+    }
   }
 
   /** One event to everyone: small changes ride along (as the public sees them), large ones are pulled. */

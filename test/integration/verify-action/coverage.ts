@@ -1,0 +1,27 @@
+import { OPERATION_LIST, type OperationName } from '../../../core/operations.js';
+
+/** Bus methods that only read (they have no HTTP verb to tell). */
+export const READ_ONLY_BUS: readonly OperationName[] = ['auth.resolve', 'health.ping', 'files.meta', 'files.read', 'dir.snapshot.meta', 'dir.snapshot.part'];
+
+/** State-changing operations whose effect no client state shows, and why. */
+export const EXEMPT: Partial<Record<OperationName, string>> = {
+  'auth.login': 'creates a session; sessions are not part of the pushed state',
+  'auth.logout': 'ends the caller\'s session; its socket closes, nothing else changes',
+  'auth.password': 'a credential; other sessions end, no state anyone sees changes',
+  'admin.users.password': 'a credential; the user\'s sessions end, no state anyone sees changes',
+  'admin.sessions.revoke': 'ends one session; its socket closes, nothing else changes',
+  'files.begin': 'an upload in progress belongs to nobody\'s state until a message carries it',
+  'files.part': 'an upload in progress belongs to nobody\'s state until a message carries it',
+  'files.finish': 'a file is seen only through the message that carries it (msg.send with a file is a case)',
+  'presence.report': 'the relay\'s report of its own connections; presence is not fetched state',
+  'msg.sendMany': 'the relay\'s batch of msg.send calls; each item is msg.send, which has its cases',
+  'admin.dir.scope.set': 'which departments one administrator manages; no directory data or version changes',
+  'admin.dir.export': 'writes a file for the exporting administrator only',
+};
+
+/** Every operation of the table that changes state: a verb other than GET, or a bus method not known to read. */
+export function stateChangingOperations(): OperationName[] {
+  return OPERATION_LIST
+    .filter(([name, op]) => (op.http ? op.http[0] !== 'GET' : !READ_ONLY_BUS.includes(name)))
+    .map(([name]) => name);
+}
