@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const FUZZ_ADMIN_PASSWORD = 'fuzz-admin-password-1';
+
+/**
+ * The node under fuzz: `switchboard all-in-one` as a child process with its own data directory and port,
+ * so that its exit, resident memory and descriptors are its own and cannot be confused with the fuzzer's.
+ */
+export interface Target {
+  url: string;
+  pid: number;
+  dataDir: string;
+  /** Set once the process has exited (it never should while the fuzz runs). */
+  exit: { code: number | null; signal: string | null } | null;
+  /** Lines the node logged at level error or fatal (with their stacks). */
+  errorLines: string[];
+  rssMb(): number;
+  fds(): number;
+  /** Upload temp files the relay still holds. */
+  tempFiles(): number;
+  /** Output of the node, last part. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export async function startTarget(opts: { keepDataDir?: boolean; env?: Record<string, string> } = {}): Promise<Target> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-fuzz-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['dist/scripts/switchboard.js', 'all-in-one'], {
+    cwd: process.cwd(),
+    env: {
+      ...process.env, SWITCHBOARD_PORT: String(port), SWITCHBOARD_HOST: '127.0.0.1', SWITCHBOARD_DATA_DIR: dataDir,
+      SWITCHBOARD_ADMIN_ACCOUNT: 'admin', SWITCHBOARD_ADMIN_PASSWORD: FUZZ_ADMIN_PASSWORD, SWITCHBOARD_LOG_LEVEL: 'warn', ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const errorLines: string[] = [];
+  const take = (d: Buffer) => {
+    const text = d.toString();
+    out = (out + text).slice(-200_000);
+    for (const line of text.split('\n')) if (/"level":(50|60)/.test(line) && errorLines.length < 50) errorLines.push(line.slice(0, 4_000));
+  };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
+  const target: Target = {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    dataDir,
+    exit: null,
+    errorLines,
+    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    fds: () => readdirSync(`/proc/${child.pid}/fd`).length,
+    tempFiles: () => {
+      const dir = join(dataDir, 'relay-cache', 'tmp');
+      return existsSync(dir) ? readdirSync(dir).length : 0;
+    },
+    output: () => out,
+    async stop() {
+      if (target.exit === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await new Promise((r) => child.once('exit', r));
+        clearTimeout(killer);
+      }
+      if (!opts.keepDataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  child.on('exit', (code, signal) => { target.exit = { code, signal }; });
+  const until = Date.now() + 30_000;
+  for (;;) {
+    if (target.exit) throw new Error(`the node exited at start (${JSON.stringify(target.exit)}): ${out}`);
+    try {
+      if ((await fetch(`${target.url}/healthz`)).ok) return target;
+    } catch { /* not listening yet */ }
+    if (Date.now() > until) { await target.stop(); throw new Error(`the node did not become healthy: ${out}`); }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
