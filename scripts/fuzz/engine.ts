@@ -63,7 +63,7 @@ function monitor(target: Target) {
         failures += 1; // no answer within 2 s is a failure of the invariant, counted here
       }
       latencies.push(performance.now() - started);
-      if (!target.exit) { peak.rss = Math.max(peak.rss, target.rssMb()); peak.fds = Math.max(peak.fds, target.fds()); }
+      if (!target.exit) { peak.rss = Math.max(peak.rss, target.rssMb() || 0); peak.fds = Math.max(peak.fds, target.fds() || 0); }
       await sleep(500);
     }
   })();
@@ -136,7 +136,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     const settleUntil = Date.now() + (opts.settleMs ?? 20_000);
     await sleep(3_000);
     while (!target.exit && Date.now() < settleUntil && (target.fds() > before.fds + margins.fds || target.tempFiles() > 0)) await sleep(500);
-    const after = target.exit ? { rss: NaN, fds: NaN } : { rss: target.rssMb(), fds: target.fds() };
+    const after = { rss: target.rssMb(), fds: target.fds() };
     const tempFiles = target.exit ? NaN : target.tempFiles();
     const by = await bystanders.stop();
     const h = await health.stop();

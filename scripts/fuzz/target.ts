@@ -27,6 +27,15 @@ export interface Target {
   stop(): Promise<void>;
 }
 
+/** A reading of /proc, or NaN once the process is gone (its exit is reported on its own). */
+function gone(read: () => number): number {
+  try {
+    return read();
+  } catch {
+    return NaN;
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -64,8 +73,8 @@ export async function startTarget(opts: { keepDataDir?: boolean; env?: Record<st
     dataDir,
     exit: null,
     errorLines,
-    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
-    fds: () => readdirSync(`/proc/${child.pid}/fd`).length,
+    rssMb: () => gone(() => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024),
+    fds: () => gone(() => readdirSync(`/proc/${child.pid}/fd`).length),
     tempFiles: () => {
       const dir = join(dataDir, 'relay-cache', 'tmp');
       return existsSync(dir) ? readdirSync(dir).length : 0;
