@@ -34,7 +34,8 @@ export interface FuzzReport {
   suspects: number;
   samples: Tally['samples'];
   slowest: Tally['slowest'];
-  imports: { slowest_ms: number; slowest: string; mean_ms: number };
+  /** The slowest shapes of import file, with their largest size and slowest call. */
+  imports: { shape: string; n: number; max_ms: number; bytes: number }[];
   node: { exited: Target['exit']; error_log_lines: number; error_samples: string[] };
   rss_mb: { before: number; peak: number; after: number };
   fds: { before: number; peak: number; after: number };
@@ -100,7 +101,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       userIds: [cast.bystanders[0].user.id, cast.bystanders[1].user.id], convId: cast.bystanderConv, ratePerS: opts.bystanderRatePerS ?? 10,
     });
     const tally = new Tally();
-    const times: ImportTimes = { slowestMs: 0, slowestShape: '', totalMs: 0 };
+    const times: ImportTimes = new Map();
     const health = monitor(target);
     const loop = monitorEventLoopDelay({ resolution: 20 });
     loop.enable();
@@ -144,7 +145,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     const report: FuzzReport = {
       seed: opts.seed, duration_s: Math.round(fuzzedMs / 1000), warmup_s: Math.round(warmupMs / 1000),
       sent: tally.sent, outcomes: tally.outcomes, suspects: tally.suspects(), samples: tally.samples, slowest: tally.slowest,
-      imports: { slowest_ms: times.slowestMs, slowest: times.slowestShape, mean_ms: Math.round(times.totalMs / Math.max(1, tally.sent.import ?? 0)) },
+      imports: [...times].map(([shape, v]) => ({ shape, n: v.n, max_ms: v.maxMs, bytes: v.bytes })).sort((a, b) => b.max_ms - a.max_ms).slice(0, 8),
       node: { exited: target.exit, error_log_lines: target.errorLines.length, error_samples: target.errorLines.slice(0, 5) },
       rss_mb: { before: round(before.rss), peak: round(health.peak.rss), after: round(after.rss) },
       fds: { before: before.fds, peak: health.peak.fds, after: after.fds },

@@ -3,9 +3,10 @@ import type { ApiClient } from '../../shared/sdk/api.js';
 import { importFile } from './import-files.js';
 import type { Rng } from './random.js';
 import type { Tally } from './tally.js';
+import { sleep } from './ws-fuzz.js';
 
-/** Durations of the import calls, so that a slow refusal shows even when it succeeds. */
-export interface ImportTimes { slowestMs: number; slowestShape: string; totalMs: number }
+/** The slowest import call of each shape, so that a slow refusal shows even when it succeeds. */
+export type ImportTimes = Map<string, { n: number; maxMs: number; bytes: number }>;
 
 /**
  * Uploads a hostile file as an administrator and asks the directory to import it (mostly as a dry run; a
@@ -25,8 +26,9 @@ export async function hostileImport(r: Rng, admin: ApiClient, tally: Tally, time
   } catch (e) {
     tally.outcome('import', e instanceof AppError ? e.code : 'client-error', () => `${input()} → ${(e as Error).message}`);
   } finally {
-    const ms = Date.now() - started;
-    times.totalMs += ms;
-    if (ms > times.slowestMs) { times.slowestMs = ms; times.slowestShape = input(); }
+    const shape = times.get(file.shape) ?? { n: 0, maxMs: 0, bytes: 0 };
+    times.set(file.shape, { n: shape.n + 1, maxMs: Math.max(shape.maxMs, Date.now() - started), bytes: Math.max(shape.bytes, file.bytes.length) });
   }
+  // An administrator's console, not a load generator: a hostile file every second or so.
+  await sleep(r.int(300, 1_500));
 }
