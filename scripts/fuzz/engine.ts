@@ -37,7 +37,8 @@ export interface FuzzReport {
   /** The slowest shapes of import file, with their largest size and slowest call. */
   imports: { shape: string; n: number; max_ms: number; bytes: number }[];
   node: { exited: Target['exit']; error_log_lines: number; error_samples: string[] };
-  rss_mb: { before: number; peak: number; after: number };
+  /** `trend`: one reading every 10 s from the start of the warm-up, to tell a plateau from a leak. */
+  rss_mb: { before: number; peak: number; after: number; trend: number[] };
   fds: { before: number; peak: number; after: number };
   temp_files_after: number;
   health: { checks: number; failures: number; p99_ms: number; max_ms: number };
@@ -54,6 +55,8 @@ function monitor(target: Target) {
   const latencies: number[] = [];
   let failures = 0;
   const peak = { rss: 0, fds: 0 };
+  const trend: number[] = [];
+  let lastTrend = 0;
   let running = true;
   const done = (async () => {
     while (running && !target.exit) {
@@ -65,11 +68,13 @@ function monitor(target: Target) {
       }
       latencies.push(performance.now() - started);
       if (!target.exit) { peak.rss = Math.max(peak.rss, target.rssMb() || 0); peak.fds = Math.max(peak.fds, target.fds() || 0); }
+      if (Date.now() - lastTrend >= 10_000) { lastTrend = Date.now(); trend.push(Math.round(target.rssMb())); }
       await sleep(500);
     }
   })();
   return {
     peak,
+    trend,
     async stop() {
       running = false;
       await done;
@@ -147,7 +152,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       sent: tally.sent, outcomes: tally.outcomes, suspects: tally.suspects(), samples: tally.samples, slowest: tally.slowest,
       imports: [...times].map(([shape, v]) => ({ shape, n: v.n, max_ms: v.maxMs, bytes: v.bytes })).sort((a, b) => b.max_ms - a.max_ms).slice(0, 8),
       node: { exited: target.exit, error_log_lines: target.errorLines.length, error_samples: target.errorLines.slice(0, 5) },
-      rss_mb: { before: round(before.rss), peak: round(health.peak.rss), after: round(after.rss) },
+      rss_mb: { before: round(before.rss), peak: round(health.peak.rss), after: round(after.rss), trend: health.trend },
       fds: { before: before.fds, peak: health.peak.fds, after: after.fds },
       temp_files_after: tempFiles, health: h, fuzzer_loop_max_ms: Math.round(loop.max / 1e6), bystander: by, violations: [],
     };
