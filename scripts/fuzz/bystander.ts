@@ -15,6 +15,8 @@ export interface BystanderResult {
   p50_ms: number;
   p99_ms: number;
   max_ms: number;
+  /** The slowest deliveries, with when they were sent (seconds from the start): a cluster is a stall. */
+  slowest: { at_s: number; ms: number }[];
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -31,6 +33,8 @@ export async function converse(plan: BystanderPlan, onReady: () => void, stopped
   const sentAt = new Map<string, number>();
   const seen = new Map<string, number>();
   const latencies: number[] = [];
+  const timeline: { at_s: number; ms: number }[] = [];
+  const t0 = performance.now();
   const errors: Record<string, number> = {};
   let acked = 0;
   let disconnects = 0;
@@ -45,7 +49,11 @@ export async function converse(plan: BystanderPlan, onReady: () => void, stopped
         const cmid = f.event.message!.cmid;
         const n = (seen.get(cmid) ?? 0) + 1;
         seen.set(cmid, n);
-        if (n === 1 && sentAt.has(cmid)) latencies.push(performance.now() - sentAt.get(cmid)!);
+        if (n === 1 && sentAt.has(cmid)) {
+          const ms = performance.now() - sentAt.get(cmid)!;
+          latencies.push(ms);
+          timeline.push({ at_s: Math.round((sentAt.get(cmid)! - t0) / 100) / 10, ms: Math.round(ms) });
+        }
       }
     });
     ws.on('close', () => { if (!stopping) disconnects += 1; });
@@ -82,6 +90,7 @@ export async function converse(plan: BystanderPlan, onReady: () => void, stopped
     duplicates: [...seen.values()].filter((c) => c > 1).length,
     missing: [...sentAt.keys()].filter((c) => !seen.has(c)).length,
     errors, disconnects, p50_ms: round(percentile(latencies, 50)), p99_ms: round(percentile(latencies, 99)), max_ms: round(latencies.at(-1) ?? 0),
+    slowest: timeline.sort((a, b) => b.ms - a.ms).slice(0, 10),
   };
 }
 

@@ -15,12 +15,12 @@ export interface FuzzOptions {
   durationMs: number;
   /** Fuzz before the baseline is taken, so that caches and compiled code are in it (default: 15% of the run, 3–20 s). */
   warmupMs?: number;
-  /** How long, at most, descriptors and temp files get to return after the fuzz stops (default 20 s). */
+  /** How long, at most, descriptors, temp files and memory get to return after the fuzz stops (default 20 s). */
   settleMs?: number;
   bystanderRatePerS?: number;
   /** Concurrent workers per kind of input. */
   workers?: Partial<Record<'ws' | 'http' | 'upload' | 'import', number>>;
-  /** How far descriptors and memory may stay above their level after the settle. */
+  /** How far descriptors and memory may stay above their level after the settle (memory: the lowest reading of each window). */
   margins?: { fds: number; rssMb: number };
   log?: (line: string) => void;
 }
@@ -44,11 +44,13 @@ export interface FuzzReport {
   health: { checks: number; failures: number; p99_ms: number; max_ms: number };
   /** The fuzzer's own event-loop delay: a stalled fuzzer makes the node look slow. */
   fuzzer_loop_max_ms: number;
+  /** The node's processor time while fuzzed, in % of one core. */
+  node_cpu_percent: number;
   bystander: BystanderResult;
   violations: string[];
 }
 
-const DEFAULT_WORKERS = { ws: 3, http: 3, upload: 1, import: 1 };
+const DEFAULT_WORKERS = { ws: 2, http: 2, upload: 1, import: 1 };
 
 /** Polls /healthz and the node's memory and descriptors while the fuzz runs. */
 function monitor(target: Target) {
@@ -132,17 +134,27 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       await repair;
     };
     await phase(warmupMs);
-    await sleep(3_000);
-    const before = { rss: target.rssMb(), fds: target.fds() };
+    const before = { rss: Infinity, fds: 0 };
+    for (let i = 0; i < 6; i++) { await sleep(500); before.rss = Math.min(before.rss, target.rssMb()); }
+    before.fds = target.fds();
     log(`baseline: rss ${before.rss.toFixed(1)} MB, ${before.fds} descriptors`);
     const started = Date.now();
+    const cpuBefore = target.cpuSeconds();
     await phase(opts.durationMs);
     const fuzzedMs = Date.now() - started;
+    const cpuPercent = Math.round(((target.cpuSeconds() - cpuBefore) / (fuzzedMs / 1000)) * 100);
     log(`fuzz stopped after ${Math.round(fuzzedMs / 1000)} s: ${JSON.stringify(tally.sent)}`);
+    // The settle: descriptors and temp files must come back; memory is read as its lowest reading meanwhile,
+    // since a garbage-collected heap sits anywhere on its sawtooth at any one instant.
     const settleUntil = Date.now() + (opts.settleMs ?? 20_000);
-    await sleep(3_000);
-    while (!target.exit && Date.now() < settleUntil && (target.fds() > before.fds + margins.fds || target.tempFiles() > 0)) await sleep(500);
-    const after = { rss: target.rssMb(), fds: target.fds() };
+    const after = { rss: Infinity, fds: NaN };
+    const settled = () => target.fds() <= before.fds + margins.fds && target.tempFiles() === 0 && after.rss <= before.rss + margins.rssMb;
+    for (let first = true; !target.exit && (first || (Date.now() < settleUntil && !settled())); first = false) {
+      await sleep(first ? 3_000 : 500);
+      after.rss = Math.min(after.rss, target.rssMb());
+    }
+    after.fds = target.fds();
+    if (target.exit) after.rss = NaN;
     const tempFiles = target.exit ? NaN : target.tempFiles();
     const by = await bystanders.stop();
     const h = await health.stop();
@@ -154,7 +166,7 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       node: { exited: target.exit, error_log_lines: target.errorLines.length, error_samples: target.errorLines.slice(0, 5) },
       rss_mb: { before: round(before.rss), peak: round(health.peak.rss), after: round(after.rss), trend: health.trend },
       fds: { before: before.fds, peak: health.peak.fds, after: after.fds },
-      temp_files_after: tempFiles, health: h, fuzzer_loop_max_ms: Math.round(loop.max / 1e6), bystander: by, violations: [],
+      temp_files_after: tempFiles, health: h, fuzzer_loop_max_ms: Math.round(loop.max / 1e6), node_cpu_percent: cpuPercent, bystander: by, violations: [],
     };
     report.violations = violations(report, margins);
     if (target.exit) report.node.error_samples.push(target.output().slice(-4_000));

@@ -20,6 +20,8 @@ export interface Target {
   errorLines: string[];
   rssMb(): number;
   fds(): number;
+  /** Processor time used so far (user + system), in seconds. */
+  cpuSeconds(): number;
   /** Upload temp files the relay still holds. */
   tempFiles(): number;
   /** Output of the node, last part. */
@@ -75,6 +77,11 @@ export async function startTarget(opts: { keepDataDir?: boolean; env?: Record<st
     errorLines,
     rssMb: () => gone(() => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024),
     fds: () => gone(() => readdirSync(`/proc/${child.pid}/fd`).length),
+    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name; clock ticks are 1/100 s on Linux.
+    cpuSeconds: () => gone(() => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    }),
     tempFiles: () => {
       const dir = join(dataDir, 'relay-cache', 'tmp');
       return existsSync(dir) ? readdirSync(dir).length : 0;
