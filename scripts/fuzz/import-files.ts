@@ -34,11 +34,16 @@ function xlsx(sheetXml: string | Buffer, opts: { deflated?: ZipEntry['deflated']
   ]);
 }
 
-/** A worksheet that unpacks to 300 MB (past any sane unpacked-size cap) and says it holds 4 KB; built once, in prepareImportFiles. */
+/** An .xlsx whose worksheet unpacks to `unpackedMb` MB of one cell while its zip headers say `claimed` bytes. */
+export async function lyingZipBomb(unpackedMb: number, claimed: number): Promise<Buffer> {
+  const head = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${headerRow}<row r="2"><c r="A2" t="inlineStr"><is><t>`;
+  return xlsx('', { deflated: await deflateRepeated(Buffer.from(head), Buffer.alloc(1024 * 1024, 0x61), unpackedMb), claimedSize: claimed });
+}
+
+/** One 300 MB bomb (past any sane unpacked-size cap) that says it holds 4 KB, built once per run. */
 let bomb: Buffer | null = null;
 export async function prepareImportFiles(): Promise<void> {
-  const head = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${headerRow}<row r="2"><c r="A2" t="inlineStr"><is><t>`;
-  bomb ??= xlsx('', { deflated: await deflateRepeated(Buffer.from(head), Buffer.alloc(1024 * 1024, 0x61), 300), claimedSize: 4_096 });
+  bomb ??= await lyingZipBomb(300, 4_096);
 }
 function zipBomb(): Buffer {
   if (!bomb) throw new Error('prepareImportFiles() first');
