@@ -1,7 +1,7 @@
 import { runFuzz } from './fuzz/engine.js';
 
 /**
- * `npm run fuzz -- [--minutes N] [--seconds N] [--seed S] [--rate R] [--workers ws=3,http=3,upload=1,import=1]`:
+ * `npm run fuzz -- [--minutes N] [--seconds N] [--seed S] [--rate R] [--workers ws=2,http=2,upload=1,import=1] [--data-root DIR]`:
  * the bounded fuzz suite for as long as asked. Prints the report as JSON on stdout (progress on stderr) and exits 1
  * if an invariant broke. The same seed and workers replay the same inputs.
  */
@@ -11,6 +11,11 @@ function flag(args: string[], name: string): number | undefined {
   const v = Number(args[i + 1]);
   if (!Number.isFinite(v) || v < 0) throw new Error(`${name}: expected a number, got ${JSON.stringify(args[i + 1])}`);
   return v;
+}
+
+function text(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
 }
 
 function workers(args: string[]): Record<string, number> | undefined {
@@ -28,7 +33,7 @@ async function main(): Promise<void> {
   const seconds = flag(args, '--seconds') ?? (flag(args, '--minutes') ?? 1) * 60;
   const seed = flag(args, '--seed') ?? Math.floor(Math.random() * 2 ** 32);
   const report = await runFuzz({
-    seed, durationMs: seconds * 1000, bystanderRatePerS: flag(args, '--rate'), workers: workers(args),
+    seed, durationMs: seconds * 1000, bystanderRatePerS: flag(args, '--rate'), workers: workers(args), dataRoot: text(args, '--data-root'),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

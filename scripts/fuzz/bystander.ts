@@ -95,7 +95,7 @@ export async function converse(plan: BystanderPlan, onReady: () => void, stopped
 }
 
 /** Starts the pair in a child process; `stop()` ends the conversation and returns what was measured. */
-export async function startBystanders(plan: BystanderPlan): Promise<{ stop(): Promise<BystanderResult> }> {
+export async function startBystanders(plan: BystanderPlan): Promise<{ pid: number; stop(): Promise<BystanderResult> }> {
   const child = fork(fileURLToPath(new URL('./bystander-process.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const messages: { t: string; result?: BystanderResult; error?: string }[] = [];
   let wake: (() => void) | null = null;
@@ -109,6 +109,7 @@ export async function startBystanders(plan: BystanderPlan): Promise<{ stop(): Pr
   const first = await next();
   if (first.t !== 'started') throw new Error(`bystanders did not start: ${first.error ?? first.t}`);
   return {
+    pid: child.pid!,
     async stop() {
       child.send({ t: 'stop' });
       const m = await next();

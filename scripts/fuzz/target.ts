@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 
 export const FUZZ_ADMIN_PASSWORD = 'fuzz-admin-password-1';
 
@@ -19,6 +20,8 @@ export interface Target {
   /** Lines the node logged at level error or fatal (with their stacks). */
   errorLines: string[];
   rssMb(): number;
+  /** Asks the node for a full garbage collection (through its inspector), so that memory reads as what is live. */
+  collectGarbage(): Promise<void>;
   fds(): number;
   /** Processor time used so far (user + system), in seconds. */
   cpuSeconds(): number;
@@ -49,10 +52,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startTarget(opts: { keepDataDir?: boolean; env?: Record<string, string> } = {}): Promise<Target> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sb-fuzz-'));
+export async function startTarget(opts: { keepDataDir?: boolean; env?: Record<string, string>; dataRoot?: string } = {}): Promise<Target> {
+  const dataDir = mkdtempSync(join(opts.dataRoot ?? tmpdir(), 'sb-fuzz-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['dist/scripts/switchboard.js', 'all-in-one'], {
+  // The inspector (loopback, a port of its own) is there only to ask for a full collection before memory is read:
+  // without one, the heap holds whatever garbage the fuzz left, and a reading says more about V8's timing than leaks.
+  const child: ChildProcess = spawn(process.execPath, ['--inspect=127.0.0.1:0', 'dist/scripts/switchboard.js', 'all-in-one'], {
     cwd: process.cwd(),
     env: {
       ...process.env, SWITCHBOARD_PORT: String(port), SWITCHBOARD_HOST: '127.0.0.1', SWITCHBOARD_DATA_DIR: dataDir,
@@ -87,6 +92,19 @@ export async function startTarget(opts: { keepDataDir?: boolean; env?: Record<st
       return existsSync(dir) ? readdirSync(dir).length : 0;
     },
     output: () => out,
+    async collectGarbage() {
+      const url = /Debugger listening on (ws:\/\/\S+)/.exec(out)?.[1];
+      if (!url || target.exit) return;
+      const ws = new WebSocket(url);
+      await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+      for (let id = 1; id <= 2; id++) {
+        ws.send(JSON.stringify({ id, method: 'HeapProfiler.collectGarbage' }));
+        await new Promise<void>((resolve) => ws.on('message', function done(d: Buffer) {
+          if ((JSON.parse(d.toString()) as { id?: number }).id === id) { ws.off('message', done); resolve(); }
+        }));
+      }
+      ws.close();
+    },
     async stop() {
       if (target.exit === null) {
         child.kill('SIGTERM');
