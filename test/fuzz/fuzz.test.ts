@@ -7,7 +7,7 @@ import { runFuzz } from '../../scripts/fuzz/engine.js';
  * talking. About a minute; SWITCHBOARD_FUZZ_SECONDS sets the fuzzing time, SWITCHBOARD_FUZZ_SEED replays a run
  * (the seed is in the test's name). Longer runs: `npm run fuzz -- --minutes N`.
  */
-const seconds = Number(process.env.SWITCHBOARD_FUZZ_SECONDS ?? 45);
+const seconds = Number(process.env.SWITCHBOARD_FUZZ_SECONDS ?? 40);
 const seed = Number(process.env.SWITCHBOARD_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 32));
 const MARGINS = { fds: 20, rssMb: 80 };
 
