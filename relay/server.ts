@@ -219,6 +219,9 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     else send(res, state, 200, file.body, headers);
   });
 
+  // Another method on a page, an asset or /healthz: a coded refusal (uWS would otherwise close the connection unanswered).
+  app.any('/*', (res) => sendError(res, watchAbort(res), new AppError('SB_UNKNOWN_TYPE', 'Only GET is served here')));
+
   // ---- WebSocket ----------------------------------------------------------
   async function onFrame(ws: Socket, text: string): Promise<void> {
     const d = ws.getUserData();
