@@ -26,12 +26,12 @@ export interface Cast {
 const SESSIONS_PER_FUZZER = 3;
 
 async function signIn(url: string, account: string, password: string, device: string): Promise<string> {
-  return (await new ApiClient(url).call<LoginResult>('auth.login', { account, password, device_type: 'cli', device_name: device })).token;
+  return (await new ApiClient(url).callUnchecked<LoginResult>('auth.login', { account, password, device_type: 'cli', device_name: device })).token;
 }
 
 async function create(url: string, admin: ApiClient, account: string, sessions: number): Promise<Account> {
   const password = `pw-${account}-123456`;
-  const user = await admin.call<UserView>('admin.users.create', { account, name: account, password });
+  const user = await admin.callUnchecked<UserView>('admin.users.create', { account, name: account, password });
   const tokens: string[] = [];
   for (let i = 0; i < sessions; i++) tokens.push(await signIn(url, account, password, `${account}-${i}`));
   return { account, password, user, tokens };
@@ -39,17 +39,17 @@ async function create(url: string, admin: ApiClient, account: string, sessions: 
 
 export async function setUp(url: string): Promise<Cast> {
   const admin = new ApiClient(url, await signIn(url, 'admin', FUZZ_ADMIN_PASSWORD, 'fuzz-setup'));
-  const me = await admin.call<UserView>('users.me');
+  const me = await admin.callUnchecked<UserView>('users.me');
   const bystanders = [await create(url, admin, 'bystander-a', 1), await create(url, admin, 'bystander-b', 1)] as [Account, Account];
-  const conv = await new ApiClient(url, bystanders[0].tokens[0]).call<ConversationView>('conv.direct', { user_id: bystanders[1].user.id });
+  const conv = await new ApiClient(url, bystanders[0].tokens[0]).callUnchecked<ConversationView>('conv.direct', { user_id: bystanders[1].user.id });
   const fuzzers = [await create(url, admin, 'fz-employee-1', SESSIONS_PER_FUZZER), await create(url, admin, 'fz-employee-2', SESSIONS_PER_FUZZER)];
   const deputy = await create(url, admin, 'fz-deputy-admin', 0);
   await admin.call('admin.users.setAdmin', { user_id: deputy.user.id, is_admin: true });
   for (let i = 0; i < SESSIONS_PER_FUZZER; i++) deputy.tokens.push(await signIn(url, deputy.account, deputy.password, `deputy-${i}`));
   fuzzers.push(deputy);
   const [e1, e2] = fuzzers.map((f) => new ApiClient(url, f.tokens[0]));
-  const direct = await e1!.call<ConversationView>('conv.direct', { user_id: fuzzers[1]!.user.id });
-  const group = await e1!.call<ConversationView>('conv.group', { title: 'fuzz', member_ids: fuzzers.map((f) => f.user.id), cmid: 'fuzz-group' });
+  const direct = await e1!.callUnchecked<ConversationView>('conv.direct', { user_id: fuzzers[1]!.user.id });
+  const group = await e1!.callUnchecked<ConversationView>('conv.group', { title: 'fuzz', member_ids: fuzzers.map((f) => f.user.id), cmid: 'fuzz-group' });
   const file = await e2!.upload('fuzz.txt', 'text/plain', new TextEncoder().encode('a file the fuzz may share'));
   const targets: Targets = {
     liveTokens: fuzzers.slice(0, 2).flatMap((f) => f.tokens),

@@ -1,12 +1,14 @@
 import { connect } from 'node:net';
-import { API, type Method, type Operation } from '../../shared/protocol/api.js';
+import { OPERATION_LIST } from '../../core/operations.js';
+import type { OperationContract } from '../../shared/protocol/operation.js';
 import type { Rng } from './random.js';
 import type { Tally } from './tally.js';
 import { DEEP, hostileValue, id, mutateParams, raw, token, type Targets } from './values.js';
 
 export interface HttpCase { method: string; path: string; headers: Record<string, string>; body?: Buffer }
 
-const OPERATIONS = Object.entries(API) as [Method, Operation][];
+/** Every public operation, with the schema of its params (the relay routes by the same table). */
+const OPERATIONS = OPERATION_LIST.filter(([, op]) => op.http !== null) as [string, OperationContract & { http: readonly [string, string] }][];
 /** Routes outside the operation table. */
 const OTHER_PATHS = ['/healthz', '/openapi.json', '/api/v1/branding', '/manifest.webmanifest', '/api/v1/directory/snapshot', '/api/v1/files/:file_id', '/', '/index.html', '/api/v2/x', '/api/'];
 const BAD_SEGMENTS = ['%', '%E0%A4%A', '%zz', '%00', '%2e%2e', '..', '%2F', '%C0%AF', '%ED%A0%80', '-1', '1.5', '1e400', '0x1f', '%F0%9F%98'];
@@ -14,16 +16,29 @@ const BAD_SEGMENTS = ['%', '%E0%A4%A', '%zz', '%00', '%2e%2e', '..', '%2F', '%C0
 const USER_KEYS = new Set(['user_id', 'user_ids', 'member_ids', 'owner_id']);
 const FORBIDDEN_FETCH_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 
-/** A value for a parameter from its documented type, e.g. '[integer[]] other members'. */
-function valueFor(r: Rng, t: Targets, name: string, doc: string): unknown {
+/** JSON Schema, as TypeBox writes it: just what the generator reads. */
+interface Schema { type?: string; properties?: Record<string, Schema>; items?: Schema; anyOf?: Schema[]; const?: unknown; enum?: unknown[]; minimum?: number; maximum?: number; maxLength?: number }
+
+/** A value that fits the parameter's schema, often right at its edge; ids come from the fuzz's own pools. */
+function valueFor(r: Rng, t: Targets, name: string, schema: Schema, depth = 0): unknown {
   const pool = name === 'conv_id' ? [...t.convIds, ...t.foreignConvIds] : name === 'file_id' ? t.fileIds : t.userIds;
-  if (doc.startsWith('[integer[]]')) return Array.from({ length: r.int(0, 4) }, () => id(r, t, pool));
-  if (doc.startsWith('[integer]')) return id(r, t, pool);
-  if (doc.startsWith('[boolean]')) return r.chance(0.5);
-  if (doc.startsWith('[object[]]')) return [{ dept_id: r.int(0, 20), title: r.text(20), sort: r.int(-5, 5) }];
-  if (doc.startsWith('[object]')) return { text: r.text(60) };
-  if (doc.startsWith('[string[]]')) return [r.pick(['mobile', 'email', 'title', r.text(8)])];
-  return r.chance(0.8) ? r.text(30) : hostileValue(r, t);
+  if (schema.anyOf?.length) return valueFor(r, t, name, r.pick(schema.anyOf), depth);
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum?.length) return r.pick(schema.enum);
+  switch (schema.type) {
+    case 'integer':
+    case 'number':
+      if (/_ids?$/.test(name)) return id(r, t, pool);
+      return r.weighted<() => unknown>([[() => r.int(0, 50), 4], [() => schema.minimum ?? 0, 1], [() => schema.maximum ?? 2 ** 31, 1], [() => (schema.maximum ?? 1e9) + 1, 1], [() => -1, 1]])();
+    case 'boolean': return r.chance(0.5);
+    case 'array': return Array.from({ length: r.int(0, 4) }, () => valueFor(r, t, name, schema.items ?? {}, depth + 1));
+    case 'object':
+      if (depth > 3) return {};
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).filter(() => r.chance(0.85)).map(([k, v]) => [k, valueFor(r, t, k, v, depth + 1)]));
+    case 'string':
+      return r.weighted<() => unknown>([[() => r.text(Math.min(30, schema.maxLength ?? 30)), 6], [() => 'x'.repeat((schema.maxLength ?? 100) + 1), 1], [() => '', 1]])();
+    default: return r.chance(0.8) ? r.text(30) : hostileValue(r, t);
+  }
 }
 
 /** Replaces protected user ids wherever a parameter names a user. */
@@ -38,7 +53,7 @@ function spare(t: Targets, params: Record<string, unknown>): Record<string, unkn
 
 function pathSegment(r: Rng, t: Targets, name: string): string {
   if (r.chance(0.2)) return r.pick(BAD_SEGMENTS).repeat(r.chance(0.1) ? r.int(100, 2_000) : 1);
-  const v = spare(t, { [name]: valueFor(r, t, name, '[integer]') })[name];
+  const v = spare(t, { [name]: valueFor(r, t, name, { type: 'integer' }) })[name];
   return r.chance(0.1) ? encodeURIComponent(r.wellFormed(10)) : encodeURIComponent(String(v));
 }
 
@@ -57,10 +72,12 @@ function body(r: Rng, t: Targets, params: Record<string, unknown>): Buffer | und
 
 /** A request to a route of the operation table (or another route of the relay), mutated. */
 export function httpCase(r: Rng, t: Targets): HttpCase {
-  const [, op] = r.chance(0.9) ? r.pick(OPERATIONS) : [null, { http: ['GET', r.pick(OTHER_PATHS)], auth: 'user', params: {} } as unknown as Operation];
-  const path = op.http[1].replace(/:(\w+)/g, (_m, name: string) => pathSegment(r, t, name));
+  const other = { http: ['GET', r.pick(OTHER_PATHS)], auth: 'user', params: { type: 'object', properties: {} } } as unknown as (typeof OPERATIONS)[number][1];
+  const op = r.chance(0.9) ? r.pick(OPERATIONS)[1] : other;
+  const path = op.http[1].replace(/:(\w+)/g, (_m: string, name: string) => pathSegment(r, t, name));
   const method = r.chance(0.85) ? op.http[0] : r.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'PROPFIND', 'get']);
-  const params = spare(t, mutateParams(r, t, Object.fromEntries(Object.entries(op.params ?? {}).map(([k, doc]) => [k, valueFor(r, t, k, doc)]))));
+  const valid = valueFor(r, t, '', op.params as Schema) as Record<string, unknown>;
+  const params = spare(t, mutateParams(r, t, valid));
   const headers: Record<string, string> = {};
   const tok = op.auth === 'none' && r.chance(0.8) ? undefined : token(r, t);
   if (tok !== undefined) headers.authorization = r.weighted([[`Bearer ${tok}`, 10], [`bearer   ${tok}  `, 1], [`Basic ${tok}`, 1], ['Bearer', 1], [tok, 1]]);
