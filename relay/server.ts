@@ -13,6 +13,7 @@ import type { UserView } from '../shared/protocol/types.js';
 import type { EventEnvelope, RpcRequest } from '../shared/protocol/wire.js';
 import { SUBJECTS } from '../shared/subjects.js';
 import { readBody, requestIdFrom, send, sendError, sendJson, watchAbort } from './http.js';
+import { parseJsonObject } from './json.js';
 import { compileRoutes, matchRoute } from './routes.js';
 import { pushText, SocketRegistry, takeToken, type Socket, type SocketData } from './sessions.js';
 import { StaticFiles } from './static.js';
@@ -43,8 +44,8 @@ export function webSecurityHeaders(tls: boolean): Record<string, string> {
 }
 
 /** The `id` of a frame that is refused before it is parsed: read from its first bytes only. */
-function peekFrameId(message: ArrayBuffer): string | undefined {
-  const head = Buffer.from(message, 0, Math.min(message.byteLength, 512)).toString('utf8');
+function peekFrameId(message: ArrayBuffer | string): string | undefined {
+  const head = typeof message === 'string' ? message.slice(0, 512) : Buffer.from(message, 0, Math.min(message.byteLength, 512)).toString('utf8');
   return /"id"\s*:\s*"([^"\\]{1,64})"/.exec(head)?.[1];
 }
 const HEALTH_INTERVAL_MS = 2_000;
@@ -162,13 +163,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     void (async () => {
       try {
         const raw = await bodyPromise;
-        let body: Record<string, unknown> = {};
-        if (raw.length > 0) {
-          let parsed: unknown;
-          try { parsed = JSON.parse(raw.toString('utf8')); } catch { throw new AppError('SB_BAD_FRAME', 'Request body is not valid JSON'); }
-          if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new AppError('SB_BAD_FRAME', 'Request body must be a JSON object');
-          body = parsed as Record<string, unknown>;
-        }
+        const body = raw.length > 0 ? parseJsonObject(raw.toString('utf8'), 'Request body') : {};
         const params = { ...Object.fromEntries(new URLSearchParams(query)), ...body, ...pathParams };
         // The relay checks the token only to fail fast; central verifies the forwarded credential itself.
         const credential = route.auth !== 'none' ? (await authenticate(authz)).credential : undefined;
@@ -196,16 +191,17 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     else send(res, state, 200, file.body, headers);
   });
 
+  // Another method on a page, an asset or /healthz: a coded refusal (uWS would otherwise close the connection unanswered).
+  app.any('/*', (res) => sendError(res, watchAbort(res), new AppError('SB_UNKNOWN_TYPE', 'Only GET is served here')));
+
   // ---- WebSocket ----------------------------------------------------------
   async function onFrame(ws: Socket, text: string): Promise<void> {
     const d = ws.getUserData();
     let f: Record<string, unknown>;
     try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      f = parsed as Record<string, unknown>;
-    } catch {
-      frame(ws, { t: 'error', error: new AppError('SB_BAD_FRAME').toBody() });
+      f = parseJsonObject(text, 'Frame');
+    } catch (e) {
+      frame(ws, { t: 'error', id: peekFrameId(text), error: toErrorBody(e) });
       return;
     }
     const id = typeof f.id === 'string' && f.id.length <= 64 ? f.id : undefined;

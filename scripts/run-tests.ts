@@ -5,9 +5,10 @@ import { gatherFacts, install, planPreflight, SKIP_BROWSER } from './preflight.j
 
 /**
  * Runs tap over the compiled suites named on the command line (unit,
- * integration, contract, cluster, browser) and ends with the plain line
+ * integration, contract, cluster, browser, fuzz) and ends with the plain line
  * "N passed, N failed" that CI reads. A preflight first makes sure the
- * machine has what the suites need (scripts/preflight.ts).
+ * machine has what the suites need (scripts/preflight.ts). The fuzz suite runs
+ * last and alone: it measures latency.
  */
 function files(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -50,23 +51,36 @@ if (list.length === 0) {
 }
 
 const jobs = process.env.SWITCHBOARD_TEST_JOBS ?? '2';
-const child = spawn(process.execPath, [join('node_modules', 'tap', 'dist', 'esm', 'run.mjs'), '--disable-coverage', '-R', 'tap', '-j', jobs, '-t', '300', ...list], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, SWITCHBOARD_LOG_LEVEL: process.env.SWITCHBOARD_LOG_LEVEL ?? 'warn' },
-});
-let tail = '';
-child.stdout.on('data', (chunk: Buffer) => {
-  process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
-});
-child.on('close', (code) => {
-  const summary = /# \{([^}]*)\}\s*$/m.exec(tail.split('\n').filter((l) => l.startsWith('# {')).pop() ?? '');
-  const count = (key: string) => Number(new RegExp(`${key}: (\\d+)`).exec(summary?.[1] ?? '')?.[1] ?? 0);
-  const passed = count('pass');
-  let failed = count('fail');
-  if (code !== 0 && failed === 0) failed = 1;
-  const skipped = count('skip') + count('todo');
-  for (const note of plan.notes) say(`\n${note}`);
-  process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-  process.exit(code ?? 1);
-});
+/** Suites that measure latency run after the others, one file at a time, so that no other test shares the cores. */
+const ALONE = new Set(['fuzz']);
+const alone = (f: string) => ALONE.has(f.split(/[\\/]/)[2] ?? '');
+
+interface Counts { passed: number; failed: number; skipped: number; code: number }
+
+function tap(files: string[], jobCount: string): Promise<Counts> {
+  const child = spawn(process.execPath, [join('node_modules', 'tap', 'dist', 'esm', 'run.mjs'), '--disable-coverage', '-R', 'tap', '-j', jobCount, '-t', '300', ...files], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, SWITCHBOARD_LOG_LEVEL: process.env.SWITCHBOARD_LOG_LEVEL ?? 'warn' },
+  });
+  let tail = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    tail = (tail + chunk.toString()).slice(-4000);
+  });
+  return new Promise((resolve) => child.on('close', (code) => {
+    const summary = /# \{([^}]*)\}\s*$/m.exec(tail.split('\n').filter((l) => l.startsWith('# {')).pop() ?? '');
+    const count = (key: string) => Number(new RegExp(`${key}: (\\d+)`).exec(summary?.[1] ?? '')?.[1] ?? 0);
+    const failed = count('fail');
+    resolve({ passed: count('pass'), failed: code !== 0 && failed === 0 ? 1 : failed, skipped: count('skip') + count('todo'), code: code ?? 1 });
+  }));
+}
+
+const runs: Counts[] = [];
+const together = list.filter((f) => !alone(f));
+if (together.length) runs.push(await tap(together, jobs));
+const separate = list.filter(alone);
+if (separate.length) runs.push(await tap(separate, '1'));
+const sum = (key: 'passed' | 'failed' | 'skipped') => runs.reduce((n, r) => n + r[key], 0);
+for (const note of plan.notes) say(`\n${note}`);
+say(`\n${sum('passed')} passed, ${sum('failed')} failed${sum('skipped') ? `, ${sum('skipped')} skipped` : ''}\n`);
+process.exit(runs.find((r) => r.code !== 0)?.code ?? 0);

@@ -4,8 +4,9 @@ import { limitExceeded, type ImportBudget } from './limits.js';
 /**
  * Just enough of ZIP to take parts out of an .xlsx: the central directory
  * lists the entries, and only the entries asked for are inflated, each capped
- * by what is left of the unpacked-bytes budget, whatever sizes the headers
- * claim (a zip bomb stops at the cap).
+ * by the size its header declares (a header that understates its entry is
+ * caught after that many bytes) and by what is left of the unpacked-bytes
+ * budget (a header that declares too much is refused before inflating).
  */
 export class ZipParts {
   private readonly entries = new Map<string, { method: number; compressed: number; size: number; local: number }>();
@@ -28,7 +29,10 @@ export class ZipParts {
     const max = this.budget.limits.maxUnpackedBytes;
     const left = max - this.unpacked;
     const over = () => limitExceeded('unpacked_bytes', max, `the workbook unpacks to more than ${max} bytes (${name})`);
+    const lying = () => limitExceeded('unpacked_bytes', max, `${name} unpacks to more than the ${e.size} bytes its zip header declares`);
     if (e.size > left) throw over();
+    // Inflating up to the whole budget for an entry that claims 4 KB cost 256 MB of memory and half a second per file.
+    const cap = Math.min(left, e.size);
     const start = this.dataStart(e.local);
     if (start < 0 || start + e.compressed > this.bytes.length) return null;
     const data = this.bytes.subarray(start, start + e.compressed);
@@ -36,9 +40,9 @@ export class ZipParts {
     if (e.method === 0) out = data;
     else if (e.method === 8) {
       try {
-        out = inflateRawSync(data, { maxOutputLength: Math.max(1, left) });
+        out = inflateRawSync(data, { maxOutputLength: Math.max(1, cap) });
       } catch (err) {
-        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw over();
+        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw cap < left ? lying() : over();
         return null; // damaged deflate data: the caller reports the file as not a workbook
       }
     } else return null;
