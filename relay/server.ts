@@ -6,16 +6,15 @@ import { relayIdOf, type Config } from '../shared/config.js';
 import { AppError, toErrorBody } from '../shared/errors.js';
 import type { Logger } from '../shared/log.js';
 import { API, type Method } from '../shared/protocol/api.js';
-import { CLOSE, PROTOCOL_VERSION, type ServerFrame } from '../shared/protocol/frames.js';
+import { CLOSE, type ServerFrame } from '../shared/protocol/frames.js';
 import { openApiDocument } from '../shared/protocol/openapi.js';
 import { OPERATIONS } from '../core/operations.js';
-import type { UserView } from '../shared/protocol/types.js';
-import type { EventEnvelope, RpcRequest } from '../shared/protocol/wire.js';
+import type { RpcRequest } from '../shared/protocol/wire.js';
 import { SUBJECTS } from '../shared/subjects.js';
 import { readBody, requestIdFrom, send, sendError, sendJson, watchAbort } from './http.js';
 import { parseJsonObject } from './json.js';
 import { compileRoutes, matchRoute } from './routes.js';
-import { pushText, SocketRegistry, takeToken, type Socket, type SocketData } from './sessions.js';
+import { SocketRegistry, takeToken, type Socket, type SocketData } from './sessions.js';
 import { StaticFiles } from './static.js';
 import { registerFileRoutes } from './files.js';
 import { registerDirectoryRoutes } from './directory.js';
@@ -23,6 +22,8 @@ import { join } from 'node:path';
 import { PRESENCE_HEARTBEAT_MS } from '../shared/protocol/frames.js';
 import { SendBatcher } from './send-batcher.js';
 import { TokenCache } from './tokens.js';
+import { FRAME_HANDLERS, type FrameDeps } from './frames.js';
+import { fanOut } from './fanout.js';
 import { PresenceReporter, type PresenceStatus } from './presence.js';
 
 
@@ -76,7 +77,6 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
   const sends = new SendBatcher(rpc);
 
   const tokenCache = new TokenCache(rpc);
-  const resolveToken = (token: string) => tokenCache.resolve(token);
   const authenticate = (authorization: string) => tokenCache.authenticate(authorization);
   const forgetSessions = (ids: string[]) => tokenCache.forgetSessions(ids);
 
@@ -206,59 +206,9 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
     }
     const id = typeof f.id === 'string' && f.id.length <= 64 ? f.id : undefined;
     try {
-      switch (f.t) {
-        case 'ping':
-          frame(ws, { t: 'pong', id, now: Date.now() });
-          return;
-        case 'auth': {
-          if (d.userId !== null) {
-            // A second auth on a live socket is a client mistake: say so and keep the socket (4001 means "bad token").
-            frame(ws, { t: 'error', id, error: new AppError('SB_VALIDATION', 'Already authenticated').toBody() });
-            return;
-          }
-          const r = await resolveToken(String(f.token ?? ''));
-          const token = String(f.token ?? '');
-          const user = await rpc<UserView>('users.me', { credential: { token } } satisfies RpcRequest);
-          if (d.closed) return;
-          if (d.authTimer) { clearTimeout(d.authTimer); d.authTimer = null; }
-          d.sessionToken = token;
-          d.early = [];
-          sockets.bind(ws, r.userId, r.sessionId);
-          // Ready only once central can route events here: nothing pushed after "ready" can miss this socket.
-          await presence.reportNow(token, 'online');
-          if (d.closed) return;
-          frame(ws, { t: 'ready', protocol: PROTOCOL_VERSION, user, session_id: r.sessionId, heartbeat_ms: 25_000, central: centralUp ? 'up' : 'down' });
-          const early = d.early;
-          d.early = null;
-          for (const text of early) ws.send(text, false);
-          return;
-        }
-        case 'send':
-        case 'read': {
-          if (d.userId === null || d.sessionId === null) throw new AppError('SB_NOT_READY');
-          if (!id) throw new AppError('SB_VALIDATION', 'id: required');
-          const credential = { token: d.sessionToken ?? '' };
-          const request_id = `ws${d.connId}-${id}`;
-          if (f.t === 'send') {
-            const message = await sends.send<ServerFrame & { seq: number }>({ credential, params: { conv_id: f.conv_id, cmid: f.cmid, body: f.body }, request_id });
-            frame(ws, { t: 'ack', id, message: message as never });
-          } else {
-            const r = await rpc<{ read_seq: number }>('msg.read', { credential, params: { conv_id: f.conv_id, seq: f.seq }, request_id } satisfies RpcRequest);
-            frame(ws, { t: 'ack', id, read_seq: r.read_seq });
-          }
-          return;
-        }
-        case 'presence': {
-          if (d.userId === null || d.sessionId === null) throw new AppError('SB_NOT_READY');
-          if (f.status !== 'online' && f.status !== 'away') throw new AppError('SB_VALIDATION', 'status: must be online or away');
-          d.away = f.status === 'away';
-          reportPresence(d, f.status);
-          if (id) frame(ws, { t: 'ack', id });
-          return;
-        }
-        default:
-          throw new AppError('SB_UNKNOWN_TYPE', `Unknown frame type: ${String(f.t).slice(0, 32)}`);
-      }
+      const handler = typeof f.t === 'string' && Object.hasOwn(FRAME_HANDLERS, f.t) ? FRAME_HANDLERS[f.t] : undefined;
+      if (!handler) throw new AppError('SB_UNKNOWN_TYPE', `Unknown frame type: ${String(f.t).slice(0, 32)}`);
+      await handler({ ws, d, f, id }, frameDeps);
     } catch (e) {
       const body = toErrorBody(e);
       if (f.t === 'auth') {
@@ -270,6 +220,10 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
       frame(ws, { t: 'error', id, error: body });
     }
   }
+
+  const frameDeps: FrameDeps = {
+    rpc, sends, tokens: tokenCache, sockets, presence, frame, reportPresence, centralUp: () => centralUp,
+  };
 
   app.ws<SocketData>('/ws', {
     compression: uWS.DISABLED,
@@ -327,34 +281,12 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
   });
 
   // ---- events from central --------------------------------------------------
-  // This relay's own subject carries events for the people here; the broadcast subject carries
-  // organisation-wide events and control messages. This relay's bus identity may subscribe to nothing else.
-  const onEnvelope = (env: EventEnvelope) => {
-    if (env.kind === 'event' && env.recipients === '*') {
-      // To everyone signed in here: serialised once, the same bytes to every socket.
-      const text = JSON.stringify({ t: 'event', event: env.event });
-      for (const ws of sockets.every()) pushText(ws, text);
-    } else if (env.kind === 'event') {
-      let text: string | null = null;
-      for (const userId of env.recipients as number[]) {
-        for (const ws of sockets.ofUser(userId)) {
-          text ??= JSON.stringify({ t: 'event', event: env.event });
-          pushText(ws, text);
-        }
-      }
-    } else if (env.kind === 'sessions_ended') {
-      forgetSessions(env.session_ids);
-      for (const sid of env.session_ids) {
-        for (const ws of sockets.ofSession(sid)) if (!ws.getUserData().closed) ws.end(CLOSE.SESSION_ENDED, env.reason);
-      }
-    } else if (env.kind === 'access_revoked') {
-      fileRoutes.dropGrants(env.user_ids);
-    } else if (env.kind === 'reannounce') {
-      // A central just started: proof enough that central is back (setCentral re-announces too).
-      if (centralUp) reannounce();
-      else setCentral(true);
-    }
-  };
+  // This relay's bus identity may subscribe to its own subject and the broadcast subject, nothing else.
+  const onEnvelope = fanOut({
+    sockets, forgetSessions, dropGrants: (ids) => fileRoutes.dropGrants(ids),
+    // A central just started: proof enough that central is back (setCentral re-announces too).
+    reannounced: () => { if (centralUp) reannounce(); else setCentral(true); },
+  });
   const unsubscribeOwn = bus.subscribe(SUBJECTS.relayEvents(relayId), onEnvelope);
   const unsubscribeAll = bus.subscribe(SUBJECTS.broadcast, onEnvelope);
 
