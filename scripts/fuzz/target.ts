@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { freePort } from '../bench/common.js';
 
 export const FUZZ_ADMIN_PASSWORD = 'fuzz-admin-password-1';
 
@@ -39,17 +39,6 @@ function gone(read: () => number): number {
   } catch {
     return NaN;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 export async function startTarget(opts: { keepDataDir?: boolean; env?: Record<string, string>; dataRoot?: string } = {}): Promise<Target> {
