@@ -86,15 +86,15 @@ t.test('RTX XML with thousands of unclosed <Sys_User> tags parses in linear time
     }
     return best;
   };
-  const small = rtx(512 * 1024);
+  const small = rtx(256 * 1024);
   const large = rtx(2 * 1024 * 1024);
   t.ok((large.toString().match(/<Sys_User>/g) ?? []).length > 10_000, 'tens of thousands of unclosed tags');
   time(small); // warm up
   const a = time(small);
   const b = time(large);
   t.ok(b < 2000, `2 MB parsed in ${b.toFixed(0)} ms`);
-  // Linear is 4×, quadratic 16×: the line between them leaves room for a noisy machine (best of five runs each).
-  t.ok(b / a < 10, `4× the input costs ${(b / a).toFixed(1)}× the time (${a.toFixed(1)} → ${b.toFixed(1)} ms)`);
+  // Linear is 8×, quadratic 64×: the line between them leaves a factor of three for a noisy machine (best of five).
+  t.ok(b / a < 24, `8× the input costs ${(b / a).toFixed(1)}× the time (${a.toFixed(1)} → ${b.toFixed(1)} ms)`);
 
   // A megabyte-long attribute name (the old attribute pattern backtracked over it) and a huge character reference.
   const longName = Buffer.from(`<${RTX_ROOT}><RTX_Dept><Item ${'a'.repeat(1_000_000)} DeptID="1" DeptName="&#99999999999;"/></RTX_Dept><Sys_User></Sys_User></${RTX_ROOT}>`);
