@@ -10,6 +10,8 @@ import { runFuzz } from '../../scripts/fuzz/engine.js';
 const seconds = Number(process.env.SWITCHBOARD_FUZZ_SECONDS ?? 40);
 const seed = Number(process.env.SWITCHBOARD_FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 32));
 const MARGINS = { fds: 20, rssMb: 80 };
+// Set-up, warm-up, settle and the bystanders' last deliveries come on top of the fuzzing time.
+t.setTimeout((seconds + 120) * 1000);
 
 t.test(`fuzz for ${seconds} s, seed ${seed}`, async (t) => {
   const r = await runFuzz({ seed, durationMs: seconds * 1000, warmupMs: Math.min(5_000, seconds * 150), margins: MARGINS, log: (line) => t.comment(line) });
