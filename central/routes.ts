@@ -56,11 +56,6 @@ export class RelayRoutes {
     return out;
   }
 
-  /** True when the user has a live session on some relay. */
-  knows(userId: number): boolean {
-    return this.relaysOf([userId]).size > 0;
-  }
-
   get users(): number { return this.byUser.size; }
 
   private sweep(): void {
