@@ -2,12 +2,12 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AppError } from '../shared/errors.js';
-import type { AuditEntry, AuditVerifyResult, ConversationView, LoginResult, SessionView, UserView } from '../shared/protocol/types.js';
+import type { UserView } from '../shared/protocol/types.js';
 import { ApiClient } from '../shared/sdk/api.js';
-import { OPERATIONS } from '../core/operations.js';
+import { OPERATIONS, type OperationName, type ResultOf } from '../core/operations.js';
 import { checkParams } from '../core/params.js';
 import type { Method } from '../shared/protocol/api.js';
-import type { DirDept, DirPerson, DirPolicy } from '../shared/protocol/directory.js';
+import type { DirDept, DirPerson } from '../shared/protocol/directory.js';
 import { extname } from 'node:path';
 import { commandHelp, helpText, parseArgs, spellFields, UsageError, type Parsed } from './cli/args.js';
 import { ADMIN_CLI } from './cli/admin-commands.js';
@@ -28,8 +28,9 @@ interface Saved { server: string; token: string; account: string }
 class CliApi {
   private readonly api: ApiClient;
   constructor(server: string, token: string | null = null) { this.api = new ApiClient(server, token); }
-  call<T>(method: Method, params: Record<string, unknown> = {}): Promise<T> {
-    return this.api.callUnchecked<T>(method, checkParams(OPERATIONS[method].params, params));
+  /** Typed by the table: the result is the operation's result schema's static type. */
+  call<M extends Method & OperationName>(method: M, params: Record<string, unknown> = {}): Promise<ResultOf<M>> {
+    return this.api.callUnchecked<ResultOf<M>>(method, checkParams(OPERATIONS[method].params, params));
   }
   upload(...args: Parameters<ApiClient['upload']>) { return this.api.upload(...args); }
   download(fileId: number) { return this.api.download(fileId); }
@@ -71,7 +72,7 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
       const account = flag(args, '--account') ?? 'admin';
       const password = flag(args, '--password') ?? process.env.SWITCHBOARD_PASSWORD;
       if (!password) throw new AppError('SB_VALIDATION', 'password: pass --password or set SWITCHBOARD_PASSWORD');
-      const r = await new CliApi(server).call<LoginResult>('auth.login', { account, password, device_type: 'cli', device_name: 'switchboard admin' });
+      const r = await new CliApi(server).call('auth.login', { account, password, device_type: 'cli', device_name: 'switchboard admin' });
       const path = credentialsPath();
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, JSON.stringify({ server, token: r.token, account } satisfies Saved), { mode: 0o600 });
@@ -85,7 +86,7 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
     const userId = async (account: string | undefined): Promise<number> => {
       if (!account) throw new AppError('SB_VALIDATION', 'account: required');
       if (/^#\d+$/.test(account)) return Number(account.slice(1));
-      const found = (await api.call<UserView[]>('admin.users.list', { q: account, limit: 1000 })).find((u) => u.account === account);
+      const found = (await api.call('admin.users.list', { q: account, limit: 1000 })).find((u) => u.account === account);
       if (!found) throw new AppError('SB_NOT_FOUND', `No user with account ${account}`);
       return found.id;
     };
@@ -99,30 +100,30 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         return 0;
       case 'user add': {
         const password = flag(args, '--password');
-        const u = await api.call<UserView>('admin.users.create', { account: rest[0], name: flag(args, '--name'), password, is_admin: args.has('--admin') });
+        const u = await api.call('admin.users.create', { account: rest[0], name: flag(args, '--name'), password, is_admin: args.has('--admin') });
         print(u, () => `Created ${userLine(u)}`);
         return 0;
       }
       case 'user list': {
-        const users = await api.call<UserView[]>('admin.users.list', { q: flag(args, '--q'), limit: flag(args, '--limit') ?? 1000 });
+        const users = await api.call('admin.users.list', { q: flag(args, '--q'), limit: flag(args, '--limit') ?? 1000 });
         print(users, () => table(users.map((u) => ({ ...u, is_admin: u.is_admin ? 'yes' : '', disabled: u.disabled ? 'yes' : '' })), ['id', 'account', 'name', 'is_admin', 'disabled']));
         return 0;
       }
       case 'user disable':
       case 'user enable': {
-        const u = await api.call<UserView>(action === 'disable' ? 'admin.users.disable' : 'admin.users.enable', { user_id: await userId(rest[0]) });
+        const u = await api.call(action === 'disable' ? 'admin.users.disable' : 'admin.users.enable', { user_id: await userId(rest[0]) });
         print(u, () => `${action === 'disable' ? 'Disabled' : 'Enabled'} ${userLine(u)}`);
         return 0;
       }
       case 'user passwd': {
-        const u = await api.call<UserView>('admin.users.password', { user_id: await userId(rest[0]), password: flag(args, '--password') });
+        const u = await api.call('admin.users.password', { user_id: await userId(rest[0]), password: flag(args, '--password') });
         print(u, () => `Password reset for ${userLine(u)}; their sessions ended`);
         return 0;
       }
       case 'user admin': {
         const on = rest[1] === 'on' ? true : rest[1] === 'off' ? false : undefined;
         if (on === undefined) throw new AppError('SB_VALIDATION', 'expected on or off');
-        const u = await api.call<UserView>('admin.users.setAdmin', { user_id: await userId(rest[0]), is_admin: on });
+        const u = await api.call('admin.users.setAdmin', { user_id: await userId(rest[0]), is_admin: on });
         print(u, () => userLine(u));
         return 0;
       }
@@ -130,13 +131,13 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         const members = (flag(args, '--members') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
         const ownerId = await userId(flag(args, '--owner') ?? saved.account);
         const memberIds = await Promise.all(members.map((a) => userId(a)));
-        const c = await api.call<ConversationView>('admin.groups.create', { title: flag(args, '--title'), owner_id: ownerId, member_ids: memberIds });
+        const c = await api.call('admin.groups.create', { title: flag(args, '--title'), owner_id: ownerId, member_ids: memberIds });
         print(c, () => `Created group "${c.title}" (#${c.id}) with ${c.members.length} members`);
         return 0;
       }
       case 'sessions': {
         const uid = flag(args, '--user') ? await userId(flag(args, '--user')) : undefined;
-        const list = await api.call<SessionView[]>('admin.sessions.list', { user_id: uid });
+        const list = await api.call('admin.sessions.list', { user_id: uid });
         print(list, () => table(list.map((s) => ({ ...s, created: new Date(s.created_at).toISOString() })), ['id', 'user_id', 'device_type', 'device_name', 'ip', 'created']));
         return 0;
       }
@@ -146,12 +147,12 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         return 0;
       }
       case 'audit': {
-        const list = await api.call<AuditEntry[]>('admin.audit', { limit: flag(args, '--limit') ?? 50 });
+        const list = await api.call('admin.audit', { limit: flag(args, '--limit') ?? 50 });
         print(list, () => table(list.map((e) => ({ ...e, at: new Date(e.at).toISOString(), details: JSON.stringify(e.details) })), ['id', 'at', 'actor_id', 'action', 'target', 'details']));
         return 0;
       }
       case 'audit verify': {
-        const r = await api.call<AuditVerifyResult>('admin.audit.verify');
+        const r = await api.call('admin.audit.verify');
         print(r, () => (r.ok ? `audit chain intact: ${r.rows} rows` : `audit chain broken at row ${r.first_broken!.id}: ${r.first_broken!.reason}`));
         return r.ok ? 0 : 1;
       }
@@ -174,7 +175,7 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         return 0;
       }
       case 'dept add': {
-        const d = await api.call<DirDept>('admin.dir.dept.create', { name: rest[0], parent_id: flag(args, '--parent'), org_id: flag(args, '--org'), sort: flag(args, '--sort') });
+        const d = await api.call('admin.dir.dept.create', { name: rest[0], parent_id: flag(args, '--parent'), org_id: flag(args, '--org'), sort: flag(args, '--sort') });
         print(d, () => `Created department ${d.name} (#${d.id})`);
         return 0;
       }
@@ -185,12 +186,12 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         if (action === 'rename') params.name = rest[1];
         if (action === 'sort') params.sort = rest[1];
         if (action === 'move') { const parent = flag(args, '--parent') ?? rest[1]; params.parent_id = parent === 'top' ? null : parent; }
-        const d = await api.call<DirDept>('admin.dir.dept.update', params);
+        const d = await api.call('admin.dir.dept.update', params);
         print(d, () => `Department ${d.name} (#${d.id}) parent ${d.parent_id ?? 'top'} sort ${d.sort}`);
         return 0;
       }
       case 'dept delete': {
-        const r = await api.call<{ moved_people: number; moved_depts: number }>('admin.dir.dept.delete', { dept_id: rest[0], move_to: flag(args, '--move-to') });
+        const r = await api.call('admin.dir.dept.delete', { dept_id: rest[0], move_to: flag(args, '--move-to') });
         print(r, () => `Deleted department #${rest[0]}${r.moved_people || r.moved_depts ? ` (moved ${r.moved_people} people, ${r.moved_depts} sub-departments)` : ''}`);
         return 0;
       }
@@ -198,13 +199,13 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
       case 'person set': {
         const params = personParams(args);
         const p = action === 'add'
-          ? await api.call<DirPerson>('admin.dir.person.create', { account: rest[0], ...params })
-          : await api.call<DirPerson>('admin.dir.person.update', { person_id: await personId(api, rest[0]), ...params });
+          ? await api.call('admin.dir.person.create', { account: rest[0], ...params })
+          : await api.call('admin.dir.person.update', { person_id: await personId(api, rest[0]), ...params });
         print(p, () => `${action === 'add' ? 'Created' : 'Updated'} ${personLine(p)}`);
         return 0;
       }
       case 'person show': {
-        const p = await api.call<DirPerson & { paths: string[] }>('dir.person', { person_id: await personId(api, rest[0]) });
+        const p = await api.call('dir.person', { person_id: await personId(api, rest[0]) });
         print(p, () => [personLine(p), ...(['english_name', 'gender', 'mobile', 'phone', 'email', 'title', 'employee_no', 'avatar'] as const).filter((f) => p[f]).map((f) => `  ${f}: ${p[f]}`),
           ...p.paths.map((path, i) => `  dept: ${path}${p.depts[i]?.title ? ` (${p.depts[i]!.title})` : ''}`)].join('\n'));
         return 0;
@@ -215,13 +216,13 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         return 0;
       }
       case 'person search': {
-        const r = await api.call<{ results: { person: DirPerson; matched: string; depts: string[] }[] }>('dir.search', { q: rest.join(' '), limit: flag(args, '--limit') ?? 20 });
+        const r = await api.call('dir.search', { q: rest.join(' '), limit: flag(args, '--limit') ?? 20 });
         print(r.results, () => table(r.results.map((x) => ({ id: x.person.id, account: x.person.account, name: x.person.name, mobile: x.person.mobile, matched: x.matched, dept: x.depts[0] ?? '' })),
           ['id', 'account', 'name', 'mobile', 'matched', 'dept']));
         return 0;
       }
       case 'org create': {
-        const o = await api.call<{ id: number; name: string }>('admin.dir.org.create', { name: rest[0] });
+        const o = await api.call('admin.dir.org.create', { name: rest[0] });
         print(o, () => `Created org ${o.name} (#${o.id})`);
         return 0;
       }
@@ -233,7 +234,7 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         const uploaded = await api.upload(file.split('/').pop()!, 'application/octet-stream', readFileSync(file));
         const dryRun = args.has('--dry-run');
         try {
-          const r = await api.call<{ ok: boolean; issues: { line: number; reason: string }[]; summary: Record<string, number>; version: number }>('admin.dir.import',
+          const r = await api.call('admin.dir.import',
             { file_id: uploaded.id, format, dry_run: dryRun, org_id: flag(args, '--org') });
           print(r, () => [
             `${dryRun ? 'Dry run' : 'Imported'}: ${Object.entries(r.summary).map(([k, v]) => `${k.replace(/_/g, ' ')} ${v}`).join(', ')}`,
@@ -252,20 +253,20 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         const file = rest[0];
         if (!file) throw new AppError('SB_VALIDATION', 'FILE: required');
         const format = flag(args, '--format') ?? (extname(file).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv');
-        const f = await api.call<{ id: number; size: number; version: number }>('admin.dir.export', { format, org_id: flag(args, '--org') });
+        const f = await api.call('admin.dir.export', { format, org_id: flag(args, '--org') });
         writeFileSync(file, await api.download(f.id));
         print(f, () => `Exported directory version ${f.version} to ${file} (${f.size} bytes)`);
         return 0;
       }
       case 'policy list': {
-        const list = await api.call<DirPolicy[]>('admin.dir.policy.list');
+        const list = await api.call('admin.dir.policy.list');
         print(list, () => table(list.map((p) => ({ ...p, fields: p.fields.join(',') })), ['id', 'target', 'target_id', 'fields']));
         return 0;
       }
       case 'policy set': {
         const target = rest[0];
         const targetId = target === 'person' && rest[1] && !/^\d+$/.test(rest[1]) ? await personId(api, rest[1]) : rest[1];
-        const p = await api.call<DirPolicy>('admin.dir.policy.set', { target, target_id: targetId, fields: (flag(args, '--fields') ?? '').split(',').map((s) => s.trim()).filter(Boolean) });
+        const p = await api.call('admin.dir.policy.set', { target, target_id: targetId, fields: (flag(args, '--fields') ?? '').split(',').map((s) => s.trim()).filter(Boolean) });
         print(p, () => `Policy #${p.id}: ${p.fields.join(', ')} of ${p.target} #${p.target_id} are confidential`);
         return 0;
       }
@@ -276,7 +277,7 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
       }
       case 'scope set': {
         const depts = (flag(args, '--depts') ?? '').split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-        const r = await api.call<{ user_id: number; dept_ids: number[] }>('admin.dir.scope.set', { user_id: await userId(rest[0]), dept_ids: depts });
+        const r = await api.call('admin.dir.scope.set', { user_id: await userId(rest[0]), dept_ids: depts });
         print(r, () => `Scope of ${rest[0]}: ${r.dept_ids.length ? r.dept_ids.map((d) => `#${d}`).join(', ') : 'the whole directory'}`);
         return 0;
       }
@@ -313,7 +314,7 @@ function personParams(args: Parsed): Record<string, unknown> {
 async function personId(api: CliApi, ref: string | undefined): Promise<number> {
   if (!ref) throw new AppError('SB_VALIDATION', 'account: required');
   if (/^#\d+$/.test(ref)) return Number(ref.slice(1));
-  const r = await api.call<{ results: { person: DirPerson }[] }>('dir.search', { q: ref, limit: 200 });
+  const r = await api.call('dir.search', { q: ref, limit: 200 });
   const found = r.results.find((x) => x.person.account === ref);
   if (!found) throw new AppError('SB_NOT_FOUND', `No person with account ${ref}`);
   return found.person.id;
