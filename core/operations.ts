@@ -3,6 +3,7 @@ import { adminOperations } from './admin/operations.js';
 import { authOperations } from './auth/operations.js';
 import { directoryOperations } from './directory/operations.js';
 import { fileOperations } from './files/operations.js';
+import { groupOperations } from './messaging/group-operations.js';
 import { messagingOperations } from './messaging/operations.js';
 import type { Operation } from './operation.js';
 import { presenceOperations } from './presence/operations.js';
@@ -17,6 +18,7 @@ export const OPERATIONS = {
   ...authOperations,
   ...userOperations,
   ...messagingOperations,
+  ...groupOperations,
   ...presenceOperations,
   ...fileOperations,
   ...directoryOperations,

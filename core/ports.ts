@@ -86,6 +86,12 @@ export interface ConversationRecord {
   last_seq: number;
   created_at: number;
   pos: number;
+  /** A discussion (多人讨论): no owner, no admins (core/messaging/groups.ts). */
+  discussion: boolean;
+  /** 全员禁言: the store refuses non-system messages from plain members. */
+  mute_all: boolean;
+  /** Dissolved: the store refuses every message but a leave (`allowDissolved`). */
+  dissolved: boolean;
 }
 
 export interface MemberRecord {
@@ -122,6 +128,11 @@ export interface MessageEffects {
   /** Role changes of active members (applied before setOwner). */
   setRoles?: { userId: number; role: MemberRole }[];
   setNotice?: string;
+  /** A discussion becomes a group (false). */
+  setDiscussion?: boolean;
+  setMuteAll?: boolean;
+  /** The group ends: no message is accepted after this one (but a leave). */
+  dissolve?: boolean;
 }
 
 export interface AppendInput {
@@ -136,6 +147,12 @@ export interface AppendInput {
   /** The sender's role must be one of these (checked inside the transaction). */
   requireRole?: MemberRole[];
   effects?: MessageEffects;
+  /**
+   * Accepted in a dissolved conversation (a member leaving one). Otherwise a dissolved conversation refuses
+   * every message (SB_GROUP_DISSOLVED), and one with mute_all refuses non-system messages from plain
+   * members (SB_GROUP_MUTED); both checked inside the transaction.
+   */
+  allowDissolved?: boolean;
 }
 
 export interface AppendResult {
@@ -155,6 +172,8 @@ export interface NewConversation {
   ownerId: number | null;
   /** Unique key of a one-to-one conversation ("small:large" user ids). */
   directKey: string | null;
+  /** A discussion (多人讨论) rather than a group. */
+  discussion?: boolean;
   members: { userId: number; role: MemberRole }[];
   /** The creating (system) message; its (sender, cmid) makes creation idempotent. */
   first: { senderId: number; cmid: string; body: string; at: number } | null;

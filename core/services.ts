@@ -3,6 +3,7 @@ import type { Config } from '../shared/config.js';
 import { AdminService } from './admin/service.js';
 import { AuthService } from './auth/service.js';
 import { MessagingService } from './messaging/service.js';
+import { GroupsService } from './messaging/groups.js';
 import type { BlobStore, Clock, EventSink, Store } from './ports.js';
 import { FilesService } from './files/service.js';
 import { PresenceService } from './presence/service.js';
@@ -18,6 +19,7 @@ export interface Services {
   files: FilesService;
   presence: PresenceService;
   directory: DirectoryService;
+  groups: GroupsService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -36,5 +38,6 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const admin = new AdminService(store, auth, messaging, events, clock);
   const presence = new PresenceService(store, cache, events);
   const directory = new DirectoryService(store, files, auth, events, clock, cache);
-  return { auth, users, messaging, admin, files, presence, directory };
+  const groups = new GroupsService(store, messaging, events, clock, config.limits);
+  return { auth, users, messaging, admin, files, presence, directory, groups };
 }

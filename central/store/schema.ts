@@ -212,6 +212,16 @@ export const MIGRATIONS: Migration[] = [
     // Rows written before this migration are chained in id order.
     backfill: 'audit-chain',
   },
+  {
+    version: 11,
+    description: 'groups: discussions (no owner), mute-all (全员禁言), dissolved',
+    tables: [],
+    addColumns: [
+      { table: 'conversations', column: c('discussion', 'bool', { default: 0 }) },
+      { table: 'conversations', column: c('mute_all', 'bool', { default: 0 }) },
+      { table: 'conversations', column: c('dissolved', 'bool', { default: 0 }) },
+    ],
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';

@@ -205,7 +205,8 @@ export class MessagingService {
         .sort((a, b) => rank(a) - rank(b) || a.joined_seq - b.joined_seq);
       if (others[0]) effects.setOwner = others[0].user_id;
     }
-    await this.systemChange(actor, p, convId, { event: 'member_left', actor_id: actor.userId }, effects, undefined, [actor.userId]);
+    // A dissolved group can still be left (it leaves the member's list).
+    await this.systemChange(actor, p, convId, { event: 'member_left', actor_id: actor.userId }, effects, undefined, [actor.userId], true);
     this.events.accessRevoked([actor.userId]);
     return { conv_id: convId };
   }
@@ -215,8 +216,9 @@ export class MessagingService {
     const title = p.title.trim();
     if (!title) throw new AppError('SB_VALIDATION', 'title: must not be blank', { field: 'title' });
     const { conversation, member } = await this.requireGroupMember(actor.userId, convId);
-    if (member.role === 'member') throw new AppError('SB_FORBIDDEN', 'Only the owner or a group admin can rename the group');
-    await this.systemChange(actor, p, convId, { event: 'renamed', actor_id: actor.userId, title }, { setTitle: title }, ['owner', 'admin']);
+    // In a discussion (no owner, no admins) any member renames it.
+    if (member.role === 'member' && !conversation.discussion) throw new AppError('SB_FORBIDDEN', 'Only the owner or a group admin can rename the group');
+    await this.systemChange(actor, p, convId, { event: 'renamed', actor_id: actor.userId, title }, { setTitle: title }, conversation.discussion ? undefined : ['owner', 'admin']);
     return this.viewFor(conversation, actor.userId);
   }
 
@@ -257,16 +259,16 @@ export class MessagingService {
     return this.viewFor(conversation, actor.userId);
   }
 
-  // ---- helpers -------------------------------------------------------------
+  // ---- helpers (also used by the group features in groups.ts) ---------------
 
   /** A group change is a system message whose effects apply in its transaction. */
-  private async systemChange(
+  async systemChange(
     actor: Actor, p: { cmid?: string }, convId: number, body: SystemBody, effects: MessageEffects,
-    requireRole?: ('owner' | 'admin' | 'member')[], removed: number[] = [],
+    requireRole?: ('owner' | 'admin' | 'member')[], removed: number[] = [], allowDissolved = false,
   ): Promise<void> {
     const { message, created } = await this.store.conversations.append({
       convId, senderId: actor.userId, cmid: this.cmidOf(p), kind: 'system', body: JSON.stringify(body),
-      at: this.clock.now(), requireMember: true, requireRole, effects,
+      at: this.clock.now(), requireMember: true, requireRole, effects, allowDissolved,
     });
     if (!created) return;
     const conversation = await this.store.conversations.get(convId);
@@ -276,17 +278,17 @@ export class MessagingService {
     for (const userId of removed) this.events.emit({ type: 'conversation.removed', conv_id: convId, user_id: userId }, [userId]);
   }
 
-  private cmidOf(p: { cmid?: string }): string {
+  cmidOf(p: { cmid?: string }): string {
     return p.cmid ?? randomId(12);
   }
 
   /** Member ids without repeats, at most `max` of them (a configured limit, so not in the schema). */
-  private members(ids: readonly number[], field: string, max: number): number[] {
+  members(ids: readonly number[], field: string, max: number): number[] {
     if (ids.length > max) throw new AppError('SB_VALIDATION', `${field}: must have at most ${max} entries`, { field });
     return [...new Set(ids)];
   }
 
-  private async emitConversation(conversation: ConversationRecord): Promise<ConversationShared> {
+  async emitConversation(conversation: ConversationRecord): Promise<ConversationShared> {
     const shared = await this.shared(conversation);
     this.events.emit({ type: 'conversation.updated', conversation: shared }, memberIdsOf(shared));
     return shared;
@@ -301,20 +303,20 @@ export class MessagingService {
     return { conversation, member };
   }
 
-  private async requireGroupMember(userId: number, convId: number) {
+  async requireGroupMember(userId: number, convId: number) {
     const r = await this.requireMember(userId, convId);
     if (r.conversation.kind !== 'group') throw new AppError('SB_VALIDATION', 'conv_id: not a group');
     return r;
   }
 
-  private async requireActiveUsers(ids: number[]) {
+  async requireActiveUsers(ids: number[]) {
     const users = await this.store.users.byIds(ids);
     const missing = ids.filter((id) => !users.some((u) => u.id === id && !u.disabled));
     if (missing.length) throw new AppError('SB_NOT_FOUND', 'Some users do not exist or are disabled', { user_ids: missing });
     return users;
   }
 
-  private async viewFor(conversation: ConversationRecord, userId: number): Promise<ConversationView> {
+  async viewFor(conversation: ConversationRecord, userId: number): Promise<ConversationView> {
     const fresh = (await this.store.conversations.get(conversation.id))!;
     const member = await this.store.conversations.membership(conversation.id, userId);
     if (!member) throw new AppError('SB_NOT_MEMBER');
@@ -332,6 +334,7 @@ export class MessagingService {
     return {
       id: c.id, kind: c.kind, title: c.title, notice: c.notice ?? '', owner_id: c.owner_id, last_seq: c.last_seq,
       last_message: last ? messageView(last) : null, created_at: c.created_at, members: memberViews,
+      discussion: c.discussion, mute_all: c.mute_all, dissolved: c.dissolved,
     };
   }
 

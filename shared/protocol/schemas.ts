@@ -37,12 +37,14 @@ export const LoginResultSchema = Type.Object({ token: Text, session: SessionSche
 export const FileSchema = Type.Object({ id: Int, name: Text, size: Int, mime: Text, sha256: Text, created_at: Int }, { $id: 'File' });
 
 const SystemBodySchema = Type.Object({
-  event: OneOf(['created', 'members_added', 'member_removed', 'member_left', 'renamed', 'role_changed', 'owner_changed', 'notice_changed']),
+  event: OneOf(['created', 'members_added', 'member_removed', 'member_left', 'renamed', 'role_changed', 'owner_changed', 'notice_changed',
+    'discussion_created', 'converted', 'dissolved', 'mute_all_changed']),
   actor_id: Int,
   user_ids: Type.Optional(Type.Array(Int)),
   title: Type.Optional(Text),
   role: Type.Optional(MemberRoleSchema),
   notice: Type.Optional(Text),
+  mute_all: Type.Optional(Type.Boolean()),
 });
 
 export const MessageSchema = Type.Object({
@@ -61,6 +63,7 @@ export const MemberSchema = Type.Object({ user_id: Int, name: Text, role: Member
 const sharedFields = {
   id: Int, kind: OneOf(['direct', 'group']), title: Text, notice: Text, owner_id: Nullable(Int), last_seq: Int,
   last_message: Nullable(MessageSchema), created_at: Int, members: Type.Array(MemberSchema),
+  discussion: Type.Boolean(), mute_all: Type.Boolean(), dissolved: Type.Boolean(),
 };
 /** What events carry: the state all members share. */
 export const ConversationSharedSchema = Type.Object(sharedFields);

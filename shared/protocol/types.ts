@@ -47,12 +47,15 @@ export interface FileView {
 export interface FileBody { file: Omit<FileView, 'created_at'> }
 /** System messages record conversation changes inside the history itself. */
 export interface SystemBody {
-  event: 'created' | 'members_added' | 'member_removed' | 'member_left' | 'renamed' | 'role_changed' | 'owner_changed' | 'notice_changed';
+  event: 'created' | 'members_added' | 'member_removed' | 'member_left' | 'renamed' | 'role_changed' | 'owner_changed' | 'notice_changed'
+    | 'discussion_created' | 'converted' | 'dissolved' | 'mute_all_changed';
   actor_id: number;
   user_ids?: number[];
   title?: string;
   role?: MemberRole;
   notice?: string;
+  /** mute_all_changed: everyone but the owner and admins muted (true) or free to speak again (false). */
+  mute_all?: boolean;
 }
 
 export interface MessageView {
@@ -88,6 +91,12 @@ export interface ConversationShared {
   last_message: MessageView | null;
   created_at: number;
   members: MemberView[];
+  /** A discussion (多人讨论): a group without owner or admins; any member adds, renames, leaves or converts it. */
+  discussion: boolean;
+  /** 全员禁言: only the owner and group admins may send. */
+  mute_all: boolean;
+  /** Dissolved by the owner: members still read the history; nothing more can be sent or changed. */
+  dissolved: boolean;
 }
 
 /** What one user sees: the shared state plus their own read position and unread count. */

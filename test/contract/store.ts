@@ -6,6 +6,7 @@ import { conversationsContract } from './store/conversations.js';
 import { filesContract } from './store/files.js';
 import { auditContract } from './store/audit.js';
 import { concurrencyContract } from './store/concurrency.js';
+import { groupsContract } from './store/groups.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -24,4 +25,5 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   filesContract(t, current);
   auditContract(t, current);
   concurrencyContract(t, current);
+  groupsContract(t, current);
 }

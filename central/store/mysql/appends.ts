@@ -1,10 +1,18 @@
 import { AppError } from '../../../shared/errors.js';
-import type { AppendInput, AppendResult, MessageRecord } from '../../../core/ports.js';
+import type { AppendInput, AppendResult, MessageEffects, MessageRecord } from '../../../core/ports.js';
 import type { MemberRole } from '../../../shared/protocol/types.js';
 import { isRetryable, type MysqlWriteBatcher, type Row, type Tx } from './batcher.js';
 
 type Pending = { input: AppendInput; resolve: (r: AppendResult) => void; reject: (e: unknown) => void };
 type Outcome = { ok: true; value: AppendResult } | { ok: false; error: unknown };
+
+/** What a message's effects change on its conversation row (flags and texts an effect leaves out stay as they are). */
+export const CONV_UPDATE = `UPDATE conversations SET last_seq = ?, pos = ?, title = COALESCE(?, title), owner_id = COALESCE(?, owner_id),
+  notice = COALESCE(?, notice), discussion = COALESCE(?, discussion), mute_all = COALESCE(?, mute_all), dissolved = COALESCE(?, dissolved) WHERE id = ?`;
+const bit = (v: boolean | undefined): number | null => (v === undefined ? null : v ? 1 : 0);
+export const convUpdateParams = (seq: number, pos: number, fx: MessageEffects | undefined, convId: number): unknown[] => [
+  seq, pos, fx?.setTitle ?? null, fx?.setOwner ?? null, fx?.setNotice ?? null, bit(fx?.setDiscussion), bit(fx?.setMuteAll), bit(fx?.dissolve), convId,
+];
 
 /** Keeps one multi-statement packet well under MySQL's default max_allowed_packet. */
 const MAX_PACKET_CHARS = 4_000_000;
@@ -71,7 +79,7 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
   const cmids = [...new Map(inputs.map((i) => [`${i.senderId}:${i.cmid}`, i])).values()];
   const [priorRows, convRows, memberRows, activeRows] = await tx.q(
     `SELECT * FROM messages WHERE ${cmids.map(() => '(sender_id = ? AND cmid = ?)').join(' OR ')};
-     SELECT id, last_seq FROM conversations WHERE id IN (?) FOR UPDATE;
+     SELECT id, last_seq, mute_all, dissolved FROM conversations WHERE id IN (?) FOR UPDATE;
      SELECT conv_id, user_id, role, active FROM members WHERE ${pairs.map(() => '(conv_id = ? AND user_id = ?)').join(' OR ')} FOR UPDATE;
      SELECT conv_id, user_id FROM members WHERE conv_id IN (?) AND active = 1`,
     [...cmids.flatMap((i) => [i.senderId, i.cmid]), convIds, ...pairs.flatMap((i) => [i.convId, i.senderId]), convIds],
@@ -79,6 +87,9 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
 
   const priors = new Map<string, MessageRecord>(priorRows.map((m) => [`${m.sender_id}:${m.cmid}`, m]));
   const lastSeq = new Map<number, number>(convRows.map((c) => [Number(c.id), Number(c.last_seq)]));
+  // Mute-all and dissolved as of each append (effects earlier in the group applied).
+  const flags = new Map<number, { muteAll: boolean; dissolved: boolean }>(
+    convRows.map((c) => [Number(c.id), { muteAll: Number(c.mute_all) === 1, dissolved: Number(c.dissolved) === 1 }]));
   const members = new Map<string, { role: MemberRole; active: boolean }>(
     memberRows.map((m) => [`${m.conv_id}:${m.user_id}`, { role: m.role as MemberRole, active: Number(m.active) === 1 }]));
   // Who receives each message: the active members as of that message (effects earlier in the group applied).
@@ -102,6 +113,11 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
     const sender = members.get(`${input.convId}:${input.senderId}`);
     if (last === undefined || (input.requireMember && !sender?.active)) { outcomes.push({ ok: false, error: new AppError('SB_NOT_MEMBER') }); continue; }
     if (input.requireRole && (!sender || !input.requireRole.includes(sender.role))) { outcomes.push({ ok: false, error: new AppError('SB_FORBIDDEN') }); continue; }
+    const flag = flags.get(input.convId)!;
+    if (flag.dissolved && !input.allowDissolved) { outcomes.push({ ok: false, error: new AppError('SB_GROUP_DISSOLVED') }); continue; }
+    if (flag.muteAll && input.kind !== 'system' && (!sender || sender.role === 'member')) { outcomes.push({ ok: false, error: new AppError('SB_GROUP_MUTED') }); continue; }
+    if (input.effects?.setMuteAll !== undefined) flag.muteAll = input.effects.setMuteAll;
+    if (input.effects?.dissolve) flag.dissolved = true;
 
     const convId = input.convId;
     const seq = last + 1;
@@ -137,14 +153,14 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
       if (m?.active) m.role = r.role;
     }
     if (fx?.setOwner !== undefined) {
+      // One owner: anyone else still holding the role becomes an admin (as in conversations.ts).
+      statements.push({ sql: "UPDATE members SET role = 'admin', pos = ? WHERE conv_id = ? AND role = 'owner' AND user_id <> ? AND active = 1", params: [pos, convId, fx.setOwner] });
+      for (const [k, m] of members) if (k.startsWith(`${convId}:`) && m.active && m.role === 'owner') m.role = 'admin';
       statements.push({ sql: 'UPDATE members SET role = ?, pos = ? WHERE conv_id = ? AND user_id = ?', params: ['owner', pos, convId, fx.setOwner] });
       const m = members.get(`${convId}:${fx.setOwner}`);
       if (m) m.role = 'owner';
     }
-    statements.push({
-      sql: 'UPDATE conversations SET last_seq = ?, pos = ?, title = COALESCE(?, title), owner_id = COALESCE(?, owner_id), notice = COALESCE(?, notice) WHERE id = ?',
-      params: [seq, pos, fx?.setTitle ?? null, fx?.setOwner ?? null, fx?.setNotice ?? null, convId],
-    });
+    statements.push({ sql: CONV_UPDATE, params: convUpdateParams(seq, pos, fx, convId) });
     statements.push({ sql: 'UPDATE members SET read_seq = GREATEST(read_seq, ?), pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1', params: [seq, pos, convId, input.senderId] });
     (outcomes[pendingAt] as { recipients: number[] | null }).recipients = [...activeOf.get(convId)!];
   }

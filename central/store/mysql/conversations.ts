@@ -4,27 +4,32 @@ import type {
 } from '../../../core/ports.js';
 import { isDuplicate, type Row, type Tx } from './batcher.js';
 import type { MysqlDb } from './db.js';
-import { AppendCoalescer } from './appends.js';
+import { AppendCoalescer, CONV_UPDATE, convUpdateParams } from './appends.js';
 
 const toMember = (r: Row): MemberRecord => ({ ...r, active: Number(r.active) === 1, muted: Number(r.muted) === 1 } as MemberRecord);
-const CONV_COLS = 'c.id, c.kind, c.title, c.notice, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos';
+const toConv = (r: Row | null | undefined): ConversationRecord | null => (r
+  ? { ...r, discussion: Number(r.discussion) === 1, mute_all: Number(r.mute_all) === 1, dissolved: Number(r.dissolved) === 1 } as ConversationRecord : null);
+const CONV_COLS = 'c.id, c.kind, c.title, c.notice, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos, c.discussion, c.mute_all, c.dissolved';
 const JOINED_COLS = `${CONV_COLS}, m.conv_id, m.user_id, m.role, m.active, m.muted, m.joined_seq, m.read_seq, m.pos AS m_pos`;
 
 function splitJoined(r: Row): ChangedMembership {
   return {
-    conversation: { id: r.id, kind: r.kind, title: r.title, notice: r.notice, owner_id: r.owner_id, direct_key: r.direct_key, last_seq: r.last_seq, created_at: r.created_at, pos: r.pos },
+    conversation: {
+      id: r.id, kind: r.kind, title: r.title, notice: r.notice, owner_id: r.owner_id, direct_key: r.direct_key, last_seq: r.last_seq, created_at: r.created_at, pos: r.pos,
+      discussion: Number(r.discussion) === 1, mute_all: Number(r.mute_all) === 1, dissolved: Number(r.dissolved) === 1,
+    },
     member: { conv_id: r.conv_id, user_id: r.user_id, role: r.role, active: Number(r.active) === 1, muted: Number(r.muted) === 1, joined_seq: r.joined_seq, read_seq: r.read_seq, pos: r.m_pos },
   };
 }
 
 export function mysqlConversationStore(db: MysqlDb): ConversationStore {
-  const getConv = async (id: number) => (await db.one('SELECT * FROM conversations WHERE id = ?', [id])) as ConversationRecord | null;
+  const getConv = async (id: number) => toConv(await db.one('SELECT * FROM conversations WHERE id = ?', [id]));
   const getMember = async (convId: number, userId: number) => {
     const r = await db.one('SELECT * FROM members WHERE conv_id = ? AND user_id = ?', [convId, userId]);
     return r ? toMember(r) : null;
   };
   const txConv = async (tx: Tx, id: number, lock = false) =>
-    ((await tx.q(`SELECT * FROM conversations WHERE id = ?${lock ? ' FOR UPDATE' : ''}`, [id]))[0] as ConversationRecord | undefined) ?? null;
+    toConv((await tx.q(`SELECT * FROM conversations WHERE id = ?${lock ? ' FOR UPDATE' : ''}`, [id]))[0] as Row | undefined);
   const txMember = async (tx: Tx, convId: number, userId: number) => {
     const r = (await tx.q('SELECT * FROM members WHERE conv_id = ? AND user_id = ? FOR UPDATE', [convId, userId]))[0] as Row | undefined;
     return r ? toMember(r) : null;
@@ -45,7 +50,7 @@ export function mysqlConversationStore(db: MysqlDb): ConversationStore {
 
   const create = (input: NewConversation) => db.writes.run(async (tx) => {
     if (input.directKey) {
-      const existing = (await tx.q('SELECT * FROM conversations WHERE direct_key = ?', [input.directKey]))[0] as ConversationRecord | undefined;
+      const existing = toConv((await tx.q('SELECT * FROM conversations WHERE direct_key = ?', [input.directKey]))[0] as Row | undefined);
       if (existing) return { conversation: existing, message: null, created: false };
     }
     if (input.first) {
@@ -55,8 +60,8 @@ export function mysqlConversationStore(db: MysqlDb): ConversationStore {
     const pos = tx.nextPos();
     const at = input.first?.at ?? Date.now();
     const seq = input.first ? 1 : 0;
-    const r = await tx.q('INSERT INTO conversations (kind, title, owner_id, direct_key, last_seq, created_at, pos) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [input.kind, input.title, input.ownerId, input.directKey, seq, at, pos]);
+    const r = await tx.q('INSERT INTO conversations (kind, title, owner_id, direct_key, last_seq, created_at, pos, discussion) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [input.kind, input.title, input.ownerId, input.directKey, seq, at, pos, input.discussion ? 1 : 0]);
     const convId = Number(r.insertId);
     await upsertMembers(tx, convId, input.members, seq, pos);
     const message = input.first ? await insertMessage(tx, convId, 1, input.first.senderId, input.first.cmid, 'system', input.first.body, at, pos) : null;
@@ -75,6 +80,8 @@ export function mysqlConversationStore(db: MysqlDb): ConversationStore {
     const active = row?.m_active !== null && row?.m_active !== undefined && Number(row.m_active) === 1;
     if (!row || (input.requireMember && !active)) throw new AppError('SB_NOT_MEMBER');
     if (input.requireRole && (row.m_role === null || !input.requireRole.includes(row.m_role))) throw new AppError('SB_FORBIDDEN');
+    if (Number(row.dissolved) === 1 && !input.allowDissolved) throw new AppError('SB_GROUP_DISSOLVED');
+    if (Number(row.mute_all) === 1 && input.kind !== 'system' && (!row.m_role || row.m_role === 'member')) throw new AppError('SB_GROUP_MUTED');
     const convId = Number(row.id);
     const pos = tx.nextPos();
     const seq = Number(row.last_seq) + 1;
@@ -95,11 +102,14 @@ export function mysqlConversationStore(db: MysqlDb): ConversationStore {
       params.push(r.role, pos, convId, r.userId);
     }
     if (fx?.setOwner !== undefined) {
+      // One owner: anyone else still holding the role (two members converting a discussion at once) becomes an admin.
+      sql.push("UPDATE members SET role = 'admin', pos = ? WHERE conv_id = ? AND role = 'owner' AND user_id <> ? AND active = 1");
+      params.push(pos, convId, fx.setOwner);
       sql.push('UPDATE members SET role = ?, pos = ? WHERE conv_id = ? AND user_id = ?');
       params.push('owner', pos, convId, fx.setOwner);
     }
-    sql.push('UPDATE conversations SET last_seq = ?, pos = ?, title = COALESCE(?, title), owner_id = COALESCE(?, owner_id), notice = COALESCE(?, notice) WHERE id = ?');
-    params.push(seq, pos, fx?.setTitle ?? null, fx?.setOwner ?? null, fx?.setNotice ?? null, convId);
+    sql.push(CONV_UPDATE);
+    params.push(...convUpdateParams(seq, pos, fx, convId));
     // Whoever writes has read everything up to their own message.
     sql.push('UPDATE members SET read_seq = GREATEST(read_seq, ?), pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1');
     params.push(seq, pos, convId, input.senderId);
@@ -148,7 +158,7 @@ export function mysqlConversationStore(db: MysqlDb): ConversationStore {
   return {
     create, append, markRead, setMuted,
     get: getConv,
-    byDirectKey: async (key) => (await db.one('SELECT * FROM conversations WHERE direct_key = ?', [key])) as ConversationRecord | null,
+    byDirectKey: async (key) => toConv(await db.one('SELECT * FROM conversations WHERE direct_key = ?', [key])),
     members: async (convId) => (await db.rows('SELECT * FROM members WHERE conv_id = ? ORDER BY user_id', [convId])).map(toMember),
     membership: getMember,
     history: async (convId, { afterSeq, beforeSeq, limit }) => {

@@ -5,18 +5,26 @@ import type {
 import type { Row, SqliteDb } from './db.js';
 
 const toMember = (r: Row): MemberRecord => ({ ...r, active: r.active === 1, muted: r.muted === 1 } as MemberRecord);
-const CONV_COLS = 'c.id, c.kind, c.title, c.notice, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos';
+const toConv = (r: Row | undefined): ConversationRecord | null => (r
+  ? { ...r, discussion: r.discussion === 1, mute_all: r.mute_all === 1, dissolved: r.dissolved === 1 } as ConversationRecord : null);
+const CONV_COLS = 'c.id, c.kind, c.title, c.notice, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos, c.discussion, c.mute_all, c.dissolved';
 const MEMBER_COLS = 'm.conv_id, m.user_id, m.role, m.active, m.muted, m.joined_seq, m.read_seq, m.pos';
+
+/** A flag an effect sets, or null to keep it (COALESCE). */
+const bit = (v: boolean | undefined): number | null => (v === undefined ? null : v ? 1 : 0);
 
 function splitJoined(r: Row): ChangedMembership {
   return {
-    conversation: { id: r.id, kind: r.kind, title: r.title, notice: r.notice, owner_id: r.owner_id, direct_key: r.direct_key, last_seq: r.last_seq, created_at: r.created_at, pos: r.pos },
+    conversation: {
+      id: r.id, kind: r.kind, title: r.title, notice: r.notice, owner_id: r.owner_id, direct_key: r.direct_key, last_seq: r.last_seq, created_at: r.created_at, pos: r.pos,
+      discussion: r.discussion === 1, mute_all: r.mute_all === 1, dissolved: r.dissolved === 1,
+    },
     member: { conv_id: r.conv_id, user_id: r.user_id, role: r.role, active: r.active === 1, muted: r.muted === 1, joined_seq: r.joined_seq, read_seq: r.read_seq, pos: r.m_pos },
   };
 }
 
 export function sqliteConversationStore(db: SqliteDb): ConversationStore {
-  const getConv = (id: number) => (db.stmt('SELECT * FROM conversations WHERE id = ?').get(id) as ConversationRecord | undefined) ?? null;
+  const getConv = (id: number) => toConv(db.stmt('SELECT * FROM conversations WHERE id = ?').get(id) as Row | undefined);
   const getMember = (convId: number, userId: number) => {
     const r = db.stmt('SELECT * FROM members WHERE conv_id = ? AND user_id = ?').get(convId, userId) as Row | undefined;
     return r ? toMember(r) : null;
@@ -33,7 +41,7 @@ export function sqliteConversationStore(db: SqliteDb): ConversationStore {
 
   const create = (input: NewConversation) => db.writes.run(() => {
     if (input.directKey) {
-      const existing = db.stmt('SELECT * FROM conversations WHERE direct_key = ?').get(input.directKey) as ConversationRecord | undefined;
+      const existing = toConv(db.stmt('SELECT * FROM conversations WHERE direct_key = ?').get(input.directKey) as Row | undefined);
       if (existing) return { conversation: existing, message: null, created: false };
     }
     if (input.first) {
@@ -43,8 +51,8 @@ export function sqliteConversationStore(db: SqliteDb): ConversationStore {
     const pos = db.nextPos();
     const at = input.first?.at ?? Date.now();
     const seq = input.first ? 1 : 0;
-    const r = db.stmt('INSERT INTO conversations (kind, title, owner_id, direct_key, last_seq, created_at, pos) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(input.kind, input.title, input.ownerId, input.directKey, seq, at, pos);
+    const r = db.stmt('INSERT INTO conversations (kind, title, owner_id, direct_key, last_seq, created_at, pos, discussion) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(input.kind, input.title, input.ownerId, input.directKey, seq, at, pos, input.discussion ? 1 : 0);
     const convId = Number(r.lastInsertRowid);
     for (const m of input.members) upsertMember.run(convId, m.userId, m.role, seq, seq, pos);
     const message = input.first ? insertMessage(convId, 1, input.first.senderId, input.first.cmid, 'system', input.first.body, at, pos) : null;
@@ -58,6 +66,8 @@ export function sqliteConversationStore(db: SqliteDb): ConversationStore {
     const member = getMember(input.convId, input.senderId);
     if (!conv || (input.requireMember && (!member || !member.active))) throw new AppError('SB_NOT_MEMBER');
     if (input.requireRole && (!member || !input.requireRole.includes(member.role))) throw new AppError('SB_FORBIDDEN');
+    if (conv.dissolved && !input.allowDissolved) throw new AppError('SB_GROUP_DISSOLVED');
+    if (conv.mute_all && input.kind !== 'system' && (!member || member.role === 'member')) throw new AppError('SB_GROUP_MUTED');
     const pos = db.nextPos();
     const seq = conv.last_seq + 1;
     const message = insertMessage(conv.id, seq, input.senderId, input.cmid, input.kind, input.body, input.at, pos);
@@ -70,10 +80,13 @@ export function sqliteConversationStore(db: SqliteDb): ConversationStore {
       db.stmt('UPDATE members SET role = ?, pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1').run(r.role, pos, conv.id, r.userId);
     }
     if (fx?.setOwner !== undefined) {
+      // One owner: anyone else still holding the role (two members converting a discussion at once) becomes an admin.
+      db.stmt("UPDATE members SET role = 'admin', pos = ? WHERE conv_id = ? AND role = 'owner' AND user_id <> ? AND active = 1").run(pos, conv.id, fx.setOwner);
       db.stmt('UPDATE members SET role = ?, pos = ? WHERE conv_id = ? AND user_id = ?').run('owner', pos, conv.id, fx.setOwner);
     }
-    db.stmt('UPDATE conversations SET last_seq = ?, pos = ?, title = COALESCE(?, title), owner_id = COALESCE(?, owner_id), notice = COALESCE(?, notice) WHERE id = ?')
-      .run(seq, pos, fx?.setTitle ?? null, fx?.setOwner ?? null, fx?.setNotice ?? null, conv.id);
+    db.stmt(`UPDATE conversations SET last_seq = ?, pos = ?, title = COALESCE(?, title), owner_id = COALESCE(?, owner_id), notice = COALESCE(?, notice),
+        discussion = COALESCE(?, discussion), mute_all = COALESCE(?, mute_all), dissolved = COALESCE(?, dissolved) WHERE id = ?`)
+      .run(seq, pos, fx?.setTitle ?? null, fx?.setOwner ?? null, fx?.setNotice ?? null, bit(fx?.setDiscussion), bit(fx?.setMuteAll), bit(fx?.dissolve), conv.id);
     // Whoever writes has read everything up to their own message.
     db.stmt('UPDATE members SET read_seq = MAX(read_seq, ?), pos = ? WHERE conv_id = ? AND user_id = ? AND active = 1')
       .run(seq, pos, conv.id, input.senderId);
@@ -102,7 +115,7 @@ export function sqliteConversationStore(db: SqliteDb): ConversationStore {
   return {
     create, append, markRead, setMuted,
     get: async (id) => getConv(id),
-    byDirectKey: async (key) => (db.stmt('SELECT * FROM conversations WHERE direct_key = ?').get(key) as ConversationRecord | undefined) ?? null,
+    byDirectKey: async (key) => toConv(db.stmt('SELECT * FROM conversations WHERE direct_key = ?').get(key) as Row | undefined),
     members: async (convId) => (db.stmt('SELECT * FROM members WHERE conv_id = ? ORDER BY user_id').all(convId) as Row[]).map(toMember),
     membership: async (convId, userId) => getMember(convId, userId),
     history: async (convId, { afterSeq, beforeSeq, limit }) => {

@@ -5,6 +5,7 @@ import { ApiClient } from '../../../shared/sdk/api.js';
 import { ADMIN_PASSWORD, makeUser, signIn, startServer } from '../../helpers/server.js';
 import { EXEMPT, stateChangingOperations } from './coverage.js';
 import { Verifier, type Person } from './harness.js';
+import { groupCases } from './cases-groups.js';
 
 t.test('the event schemas reject what is not an event', async (t) => {
   t.equal(checkEvent({ type: 'read.updated', conv_id: 1, user_id: 2, read_seq: 3 }), null, 'a valid event passes');
@@ -64,6 +65,8 @@ t.test('every state-changing operation of the table', async (t) => {
   await v.verify('conv.transfer', 'to a member', () => ann!.api.call('conv.transfer', { conv_id: group, user_id: ben!.user.id }));
   await v.verify('conv.leave', 'the owner', () => ben!.api.call('conv.leave', { conv_id: group }));
   await v.verify('conv.leave', 'a member', () => ann!.api.call('conv.leave', { conv_id: group }));
+
+  await groupCases(v, [ann!, ben!, cai!, dan!]);
 
   // ---- the directory -------------------------------------------------------------------------------
   let orgId = 0;
