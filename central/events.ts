@@ -39,6 +39,8 @@ export class BusEventSink implements EventSink {
   private heldTimer: NodeJS.Timeout | null = null;
   private heardAny = false;
   private unsubscribe: Unsubscribe | null = null;
+  /** This turn's events per relay subject, published together at its end (see `queue`). */
+  private outbox = new Map<string, EventEnvelope[]>();
 
   constructor(private readonly bus: Bus, private readonly opts: EventSinkOptions = { routeTtlMs: 130_000, warmupMs: 0 }) {
     this.routes = new RelayRoutes(opts.routeTtlMs);
@@ -76,6 +78,7 @@ export class BusEventSink implements EventSink {
     this.unsubscribe?.();
     if (this.heldTimer) clearTimeout(this.heldTimer);
     this.releaseHeld();
+    this.flush();
   }
 
   emit(event: ServerEvent, recipients: number[] | '*'): void {
@@ -84,7 +87,7 @@ export class BusEventSink implements EventSink {
       if (problem) log.error({ event }, problem);
     }
     if (recipients === '*') {
-      this.bus.publish(SUBJECTS.broadcast, { kind: 'event', recipients, event } satisfies EventEnvelope);
+      this.broadcast({ kind: 'event', recipients, event });
       return;
     }
     if (recipients.length === 0) return;
@@ -94,11 +97,11 @@ export class BusEventSink implements EventSink {
   }
 
   sessionsEnded(sessionIds: string[], reason: string): void {
-    this.bus.publish(SUBJECTS.broadcast, { kind: 'sessions_ended', session_ids: sessionIds, reason } satisfies EventEnvelope);
+    this.broadcast({ kind: 'sessions_ended', session_ids: sessionIds, reason });
   }
 
   accessRevoked(userIds: number[]): void {
-    if (userIds.length > 0) this.bus.publish(SUBJECTS.broadcast, { kind: 'access_revoked', user_ids: userIds } satisfies EventEnvelope);
+    if (userIds.length > 0) this.broadcast({ kind: 'access_revoked', user_ids: userIds });
   }
 
   located(entries: Whereabout[]): void {
@@ -113,12 +116,37 @@ export class BusEventSink implements EventSink {
   private route(event: ServerEvent, recipients: number[]): number[] {
     const byRelay = this.routes.relaysOf(recipients);
     for (const [relay, held] of byRelay) {
-      this.bus.publish(SUBJECTS.relayEvents(relay), { kind: 'event', recipients: held, event } satisfies EventEnvelope);
+      this.queue(SUBJECTS.relayEvents(relay), { kind: 'event', recipients: held, event });
     }
     if (byRelay.size === 0) return recipients;
     const located = new Set<number>();
     for (const list of byRelay.values()) for (const id of list) located.add(id);
     return recipients.filter((id) => !located.has(id));
+  }
+
+  /**
+   * A turn's sends alternate between relays (message 1 to relays A and B, message 2 to A and B, …); published
+   * as they come, no two neighbours share a subject and the bus cannot join them into one batch. Gathered per
+   * relay subject until the end of the turn, each relay gets one bus message per turn, in emit order.
+   */
+  private queue(subject: string, envelope: EventEnvelope): void {
+    const pending = this.outbox.get(subject);
+    if (pending) { pending.push(envelope); return; }
+    this.outbox.set(subject, [envelope]);
+    if (this.outbox.size === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    if (this.outbox.size === 0) return;
+    const outbox = this.outbox;
+    this.outbox = new Map();
+    for (const [subject, envelopes] of outbox) for (const envelope of envelopes) this.bus.publish(subject, envelope);
+  }
+
+  /** Organisation-wide messages keep their place after the per-relay events emitted before them. */
+  private broadcast(envelope: EventEnvelope): void {
+    this.flush();
+    this.bus.publish(SUBJECTS.broadcast, envelope);
   }
 
   /**

@@ -72,6 +72,12 @@ async function stopAll(children: ChildProcess[], signal: NodeJS.Signals): Promis
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
+/** nats-server's own counters (its monitoring port): messages and bytes it received from clients. */
+async function natsCounters(monitorPort: number): Promise<{ in_msgs: number; in_bytes: number }> {
+  const varz = await (await fetch(`http://127.0.0.1:${monitorPort}/varz`)).json() as { in_msgs: number; in_bytes: number };
+  return { in_msgs: varz.in_msgs, in_bytes: varz.in_bytes };
+}
+
 /** The MariaDB server's pid when it runs on this machine (its CPU counts against the cluster), else null. */
 async function mysqlServerPid(): Promise<number | null> {
   try {
@@ -113,13 +119,14 @@ export async function runCluster(opts: ClusterBenchOptions): Promise<Record<stri
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-cluster-'));
   const database = `sb_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
   const natsPort = await freePort();
+  const natsMonitorPort = await freePort();
   const redisPort = await freePort();
   const children: ChildProcess[] = [];
   const infra: ChildProcess[] = [];
   let dbCreated = false;
   try {
     // ---- the cluster ---------------------------------------------------------
-    infra.push(spawn(NATS_BIN, ['-a', '127.0.0.1', '-p', String(natsPort)], { stdio: 'ignore' }));
+    infra.push(spawn(NATS_BIN, ['-a', '127.0.0.1', '-p', String(natsPort), '-m', String(natsMonitorPort)], { stdio: 'ignore' }));
     infra.push(spawn(REDIS_BIN, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' }));
     await Promise.all([waitPort(natsPort), waitPort(redisPort)]);
     await mysqlExec(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -159,10 +166,18 @@ export async function runCluster(opts: ClusterBenchOptions): Promise<Record<stri
     });
     const rssIdle = [...centrals, ...relays].reduce((sum, c) => sum + rssMib(c.pid!), 0);
     const mariadb = await mysqlServerPid();
+    const busBefore = await natsCounters(natsMonitorPort);
     const cluster = await measure(relayUrls[0]!, pairs, opts, 'cluster', {
       central: centrals.map((c) => c.pid!), relay: relays.map((c) => c.pid!), nats: [infra[0]!.pid!], redis: [infra[1]!.pid!],
       ...(mariadb ? { mariadb: [mariadb] } : {}),
     });
+    const busAfter = await natsCounters(natsMonitorPort);
+    // Both phases (max and fixed rate), per message delivered in them: how much bus traffic one message costs.
+    const deliveredBoth = Math.max(1, cluster.max.delivered + cluster.fixed.delivered);
+    const bus = {
+      msgs_per_delivered: round3((busAfter.in_msgs - busBefore.in_msgs) / deliveredBoth),
+      bytes_per_delivered: Math.round((busAfter.in_bytes - busBefore.in_bytes) / deliveredBoth),
+    };
     const rssCentrals = centrals.map((c) => rssMib(c.pid!));
     const rssRelays = relays.map((c) => rssMib(c.pid!));
     const check = await verifyStored(relayUrls[0]!, pairs);
@@ -222,6 +237,8 @@ export async function runCluster(opts: ClusterBenchOptions): Promise<Record<stri
       rss_centrals_mib: rssCentrals,
       rss_relays_mib: rssRelays,
       cpu_ms_per_msg: cluster.cpuMsPerMsg,
+      bus_msgs_per_delivered: bus.msgs_per_delivered,
+      bus_bytes_per_delivered: bus.bytes_per_delivered,
       all_in_one_per_s: aioPerS,
       all_in_one_cpu_ms_per_msg: single.cpuMsPerMsg,
       all_in_one_p50_ms: round(single.fixed.latencies_ms.p50),
