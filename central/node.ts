@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createServices, type Services } from '../core/services.js';
+import { ONLINE_SAMPLE_MS } from '../core/signins/service.js';
 import { systemClock, type BlobStore, type Store } from '../core/ports.js';
 import type { Bus, Unsubscribe } from '../shared/bus/bus.js';
 import type { Cache } from '../shared/cache/cache.js';
@@ -114,6 +115,11 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
     }
   }, { queue: CENTRAL_QUEUE });
   events.start();
+  // The online count's history: every central samples, the store keeps one row per instant.
+  const sampler = setInterval(() => {
+    services.signins.sampleOnline().catch((e: unknown) => log.warn({ err: e }, 'online sample failed; the next interval tries again'));
+  }, ONLINE_SAMPLE_MS);
+  sampler.unref();
 
   log.info({ store: store.kind }, 'central ready');
   let stopped = false;
@@ -123,6 +129,7 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
       if (stopped) return;
       stopped = true;
       unserve();
+      clearInterval(sampler);
       events.stop();
       await store.close();
     },

@@ -5,6 +5,7 @@
  */
 import type { DirChange, DirDept, DirOrg, DirPerson, DirPolicy } from '../shared/protocol/directory.js';
 import type { AuditEntry, ConversationKind, DeviceType, MemberRole, MessageKind, ServerEvent } from '../shared/protocol/types.js';
+import type { LoginResultCode, OnlineSample } from '../shared/protocol/signins.js';
 
 export interface UserRecord {
   id: number;
@@ -299,6 +300,29 @@ export interface DirectoryStore {
   changesSince(version: number, limit: number): Promise<{ changes: { version: number; change: DirStoredChange }[]; more: boolean }>;
 }
 
+/** One sign-in attempt (登录流水), whatever its outcome. */
+export interface LoginEventRecord {
+  id: number;
+  at: number;
+  /** As typed; the account may not exist. */
+  account: string;
+  user_id: number | null;
+  ip: string | null;
+  device_type: DeviceType;
+  device_name: string;
+  result: LoginResultCode;
+}
+
+export interface LoginLogStore {
+  record(e: Omit<LoginEventRecord, 'id'>): Promise<void>;
+  /** Newest first. `userIds` null: everyone; an empty list matches nobody. */
+  list(opts: { limit: number; beforeId?: number; userIds: readonly number[] | null; account?: string; result?: LoginResultCode; since?: number; until?: number }): Promise<LoginEventRecord[]>;
+  /** One sample per instant (a second sample at the same `at` is ignored: several centrals may sample). */
+  sampleOnline(s: OnlineSample): Promise<void>;
+  /** Samples with since <= at < until, oldest first. */
+  onlineSamples(opts: { since: number; until: number; limit: number }): Promise<OnlineSample[]>;
+}
+
 export interface Store {
   readonly kind: string;
   directory: DirectoryStore;
@@ -307,6 +331,7 @@ export interface Store {
   conversations: ConversationStore;
   audit: AuditStore;
   files: FileStore;
+  loginLog: LoginLogStore;
   close(): Promise<void>;
 }
 

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AppError } from '../shared/errors.js';
 import type { UserView } from '../shared/protocol/types.js';
+import type { LoginResultCode } from '../shared/protocol/signins.js';
 import { ApiClient } from '../shared/sdk/api.js';
 import { OPERATIONS, type OperationName, type ResultOf } from '../core/operations.js';
 import { checkParams } from '../core/params.js';
@@ -43,6 +44,26 @@ function credentialsPath(): string {
 
 function flag(args: Parsed, name: string): string | undefined {
   return args.get(name);
+}
+
+function intFlag(args: Parsed, name: string): number | undefined {
+  const v = args.get(name);
+  return v === undefined ? undefined : Number(v);
+}
+
+/** A date or date-time as typed (2026-12-01, 2026-12-01T08:00, local time) → milliseconds; the server checks the rest. */
+function dateFlag(args: Parsed, name: string): number | undefined {
+  const v = args.get(name);
+  if (v === undefined) return undefined;
+  const at = new Date(v).getTime();
+  if (Number.isNaN(at)) throw new AppError('SB_VALIDATION', `${name}: not a date: ${v}`, { field: name });
+  return at;
+}
+
+/** RFC 4180: fields with a comma, quote or line break are quoted, quotes doubled. */
+function csv(rows: Record<string, unknown>[], cols: string[]): string {
+  const cell = (v: unknown) => { const s = String(v ?? ''); return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s; };
+  return [cols.join(','), ...rows.map((r) => cols.map((c) => cell(r[c])).join(','))].join('\n');
 }
 
 function table(rows: Record<string, unknown>[], cols: string[]): string {
@@ -155,6 +176,28 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         const r = await api.call('admin.audit.verify');
         print(r, () => (r.ok ? `audit chain intact: ${r.rows} rows` : `audit chain broken at row ${r.first_broken!.id}: ${r.first_broken!.reason}`));
         return r.ok ? 0 : 1;
+      }
+      case 'login-log': {
+        const uid = flag(args, '--user') ? await userId(flag(args, '--user')) : undefined;
+        const list = await api.call('admin.loginLog', {
+          user_id: uid, account: flag(args, '--account'), dept_id: intFlag(args, '--dept'), result: flag(args, '--result') as LoginResultCode | undefined,
+          since: dateFlag(args, '--since'), until: dateFlag(args, '--until'), limit: intFlag(args, '--limit') ?? 100,
+        });
+        const rows = list.map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
+        const cols = ['id', 'at', 'account', 'name', 'result', 'ip', 'device_type', 'device_name'];
+        print(list, () => (args.has('--csv') ? csv(rows, cols) : table(rows, cols)));
+        return 0;
+      }
+      case 'online': {
+        const r = await api.call('admin.online', { dept_id: intFlag(args, '--dept'), hours: intFlag(args, '--hours'), limit: intFlag(args, '--limit') });
+        const cols = ['account', 'name', 'status', 'devices'];
+        const rows = r.people.map((p) => ({ ...p, devices: p.devices.join(' ') }));
+        print(r, () => (args.has('--csv') ? csv(rows, cols) : [
+          `online now: ${r.total} (${Object.entries(r.by_device).map(([d, n]) => `${d} ${n}`).join(', ') || 'nobody'})`,
+          ...(r.history.length ? [`over time: ${r.history.map((h) => `${new Date(h.at).toISOString().slice(11, 16)} ${h.total}`).join(', ')}`] : []),
+          table(rows, cols),
+        ].join('\n')));
+        return 0;
       }
       case 'dept list': {
         const snap = await api.directorySnapshot();

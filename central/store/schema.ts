@@ -222,6 +222,26 @@ export const MIGRATIONS: Migration[] = [
       { table: 'conversations', column: c('dissolved', 'bool', { default: 0 }) },
     ],
   },
+  {
+    version: 17,
+    description: 'login log (登录流水): every sign-in attempt; online counts sampled over time (在线列表)',
+    tables: [
+      {
+        name: 'login_events',
+        columns: [
+          c('id', 'id'), c('at', 'bigint'), c('account', 'string', { length: 64 }), c('user_id', 'int', { nullable: true }),
+          c('ip', 'string', { length: 64, nullable: true }), c('device_type', 'string', { length: 16 }),
+          c('device_name', 'string', { length: 100 }), c('result', 'string', { length: 24 }),
+        ],
+        indexes: [['user_id', 'id'], ['at']],
+      },
+      {
+        name: 'online_samples',
+        columns: [c('at', 'bigint'), c('total', 'int'), c('by_device', 'json')],
+        primaryKey: ['at'],
+      },
+    ],
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';

@@ -5,7 +5,8 @@ import type { LoginResult, SessionView } from '../../shared/protocol/types.js';
 import type { Static } from '@sinclair/typebox';
 import type { Cache } from '../../shared/cache/cache.js';
 import type { Actor } from '../actor.js';
-import type { Clock, EventSink, SessionRecord, Store } from '../ports.js';
+import type { Clock, EventSink, LoginEventRecord, SessionRecord, Store } from '../ports.js';
+import { createLogger } from '../../shared/log.js';
 import { sessionView, userView } from '../presenters.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { LoginParams, PasswordParams } from './operations.js';
@@ -17,6 +18,7 @@ export interface ResolvedSession {
 }
 
 const SESSION_CACHE_MS = 60_000;
+const log = createLogger('auth');
 const cacheKey = (tokenHash: string) => `sess:${tokenHash}`;
 
 /** Sign-in, token resolution and session revocation. */
@@ -69,12 +71,24 @@ export class AuthService {
     const { account, password } = p;
     const deviceType = p.device_type ?? 'web';
     const deviceName = p.device_name ?? deviceType;
-    await this.checkSignInLimits(`login:${account.toLowerCase()}`, ip);
+    const attempt = { account: account.slice(0, 64), ip, device_type: deviceType, device_name: deviceName };
+    try {
+      await this.checkSignInLimits(`login:${account.toLowerCase()}`, ip);
+    } catch (e) {
+      await this.recordAttempt({ ...attempt, user_id: null, result: 'rate_limited' });
+      throw e;
+    }
 
     const user = await this.store.users.byAccount(account);
     // Unknown accounts (and people without a password) cost one scrypt too: accounts cannot be listed by timing.
-    if (!(await this.verify(password, user?.password_hash)) || !user) return this.signInFailed(ip);
-    if (user.disabled) throw new AppError('SB_USER_DISABLED');
+    if (!(await this.verify(password, user?.password_hash)) || !user) {
+      await this.recordAttempt({ ...attempt, user_id: user?.id ?? null, result: 'bad_credentials' });
+      return this.signInFailed(ip);
+    }
+    if (user.disabled) {
+      await this.recordAttempt({ ...attempt, user_id: user.id, result: 'disabled' });
+      throw new AppError('SB_USER_DISABLED');
+    }
 
     const token = randomId(32);
     const now = this.clock.now();
@@ -83,7 +97,17 @@ export class AuthService {
       device_name: deviceName, ip, created_at: now, expires_at: now + this.opts.sessionTtlMs, last_seen_at: now,
     };
     await this.store.sessions.create(rec);
+    await this.recordAttempt({ ...attempt, user_id: user.id, result: 'ok' });
     return { token, session: sessionView({ ...rec, revoked_at: null }), user: userView(user) };
+  }
+
+  /** The login log (登录流水). A sign-in is not refused because its log line could not be written; the failure is logged. */
+  private async recordAttempt(e: Omit<LoginEventRecord, 'id' | 'at'>): Promise<void> {
+    try {
+      await this.store.loginLog.record({ ...e, at: this.clock.now() });
+    } catch (err) {
+      log.error({ err, account: e.account, result: e.result }, 'login log: could not record a sign-in attempt');
+    }
   }
 
   /** Token → session, cached briefly; revocation deletes the cache entry. */

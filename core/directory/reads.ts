@@ -34,6 +34,24 @@ export class DirectoryReads {
     return true;
   }
 
+  /**
+   * The users an administrator's lists may show (login log, online list): null for everyone (no scope and no
+   * department asked for), else the users of the people in their scope, narrowed to one department's subtree.
+   */
+  async usersInScope(adminId: number, deptId?: number): Promise<Set<number> | null> {
+    const m = await this.replica.current();
+    const v = m.viewer(adminId, true);
+    if (v.scope === null && deptId === undefined) return null;
+    const within = deptId === undefined ? null : new Set(m.subtree(deptId));
+    const out = new Set<number>();
+    for (const p of m.people.values()) {
+      if (p.user_id === null || !m.covers(v, p)) continue;
+      if (within && !p.depts.some((d) => within.has(d.dept_id))) continue;
+      out.add(p.user_id);
+    }
+    return out;
+  }
+
   async search(actor: Actor, p: { q: string; limit?: number }): Promise<{ version: number; results: { person: DirPerson; matched: string; depts: string[] }[] }> {
     const { q } = p;
     const limit = p.limit ?? 20;

@@ -39,6 +39,7 @@ export class DirectoryService {
 
   // ---- reads (every employee, as their view allows) and the policy gate's scope check ----
   scopeCovers: DirectoryReads['scopeCovers'] = (adminId, names) => this.reads.scopeCovers(adminId, names);
+  usersInScope: DirectoryReads['usersInScope'] = (adminId, deptId) => this.reads.usersInScope(adminId, deptId);
   changes: DirectoryReads['changes'] = (actor, p) => this.reads.changes(actor, p);
   search: DirectoryReads['search'] = (actor, p) => this.reads.search(actor, p);
   person: DirectoryReads['person'] = (actor, p) => this.reads.person(actor, p);

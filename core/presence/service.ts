@@ -12,6 +12,9 @@ interface DeviceEntry { device_type: DeviceType; status: 'online' | 'away'; rela
 export const PRESENCE_TTL_MS = PRESENCE_HEARTBEAT_MS * 2 + 10_000;
 const TTL_MS = PRESENCE_TTL_MS;
 const key = (userId: number) => `presence:${userId}`;
+/** Everyone online or away, user id → their presence and when a relay last reported it (the online list). */
+const ONLINE = 'presence:online';
+interface OnlineEntry { status: 'online' | 'away'; devices: DeviceType[]; at: number }
 
 /**
  * Presence lives only in the cache: per user, a hash of session → device.
@@ -40,6 +43,12 @@ export class PresenceService {
         await this.cache.hset(key(userId), sessionId, JSON.stringify(entry), TTL_MS).catch(() => {}); // the next heartbeat writes it again
       }
       const after = await this.of(userId);
+      // Refreshed on every report, heartbeats included, so an entry outlives its relay by the TTL at most.
+      if (after.status === 'offline') await this.cache.hdel(ONLINE, String(userId)).catch(() => {}); // its stale entry is filtered by age
+      else {
+        const entry: OnlineEntry = { status: after.status, devices: after.devices, at: Date.now() };
+        await this.cache.hset(ONLINE, String(userId), JSON.stringify(entry), TTL_MS).catch(() => {}); // the next heartbeat writes it again
+      }
       if (before.status !== after.status || before.devices.join() !== after.devices.join()) touched.add(userId);
     }
     for (const userId of touched) await this.announce(userId);
@@ -56,6 +65,18 @@ export class PresenceService {
     const live = Object.values(all).map((v) => JSON.parse(v) as DeviceEntry).filter((d) => Date.now() - d.at < TTL_MS);
     const status: PresenceStatus = live.length === 0 ? 'offline' : live.some((d) => d.status === 'online') ? 'online' : 'away';
     return { user_id: userId, status, devices: [...new Set(live.map((d) => d.device_type))].sort() };
+  }
+
+  /** Everyone online or away now, as relays last reported (for the administrators' online list). */
+  async onlineNow(): Promise<PresenceView[]> {
+    const all = await this.cache.hgetall(ONLINE);
+    const now = Date.now();
+    const out: PresenceView[] = [];
+    for (const [id, raw] of Object.entries(all)) {
+      const e = JSON.parse(raw) as OnlineEntry;
+      if (now - e.at < TTL_MS) out.push({ user_id: Number(id), status: e.status, devices: e.devices });
+    }
+    return out;
   }
 
   /** Tells the user's one-to-one partners (and the user's own devices). */

@@ -36,6 +36,11 @@ export const ADMIN_CLI: CliSpec = {
     { name: 'session revoke', args: ['SESSION_ID'] },
     { name: 'audit', flags: [LIMIT] },
     { name: 'audit verify', help: 'checks the audit log\'s hash chain; exits 1 at the first broken link' },
+    { name: 'login-log', flags: [{ flag: '--user', value: 'ACCOUNT', field: 'user_id' }, { flag: '--account', value: 'TYPED' }, { flag: '--dept', value: 'DEPT_ID', field: 'dept_id' },
+      { flag: '--result', value: 'ok|bad_credentials|disabled|rate_limited' }, { flag: '--since', value: 'DATE' }, { flag: '--until', value: 'DATE' }, LIMIT, { flag: '--csv' }],
+    help: 'every sign-in attempt (登录流水), newest first; dates as 2026-12-01 or 2026-12-01T08:00' },
+    { name: 'online', flags: [{ flag: '--dept', value: 'DEPT_ID', field: 'dept_id' }, { flag: '--hours', value: 'N' }, LIMIT, { flag: '--csv' }],
+      help: 'who is online now (在线列表) by device type, and the count over the last hours' },
 
     { name: 'dept list', flags: [ORG], help: 'the department tree with member counts' },
     { name: 'dept add', args: ['NAME'], flags: [{ flag: '--parent', value: 'DEPT_ID', field: 'parent_id' }, ORG, { flag: '--sort', value: 'N' }] },

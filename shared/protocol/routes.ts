@@ -62,4 +62,6 @@ export const ROUTES = {
   'admin.groups.create': { http: ['POST', '/api/v1/admin/groups'], auth: 'admin' },
   'admin.audit': { http: ['GET', '/api/v1/admin/audit'], auth: 'admin' },
   'admin.audit.verify': { http: ['GET', '/api/v1/admin/audit/verify'], auth: 'admin' },
+  'admin.loginLog': { http: ['GET', '/api/v1/admin/login-log'], auth: 'admin' },
+  'admin.online': { http: ['GET', '/api/v1/admin/online'], auth: 'admin' },
 } as const satisfies Record<string, { http: readonly [HttpMethod, string]; auth: AuthLevel }>;

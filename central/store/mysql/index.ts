@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, ConversationStore, DirectoryStore, FileStore, LoginLogStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
 import { mysqlDb } from './db.js';
@@ -10,6 +10,7 @@ import { mysqlSessionStore } from './sessions.js';
 import { mysqlConversationStore } from './conversations.js';
 import { chainExistingAudit, mysqlAuditStore } from './audit.js';
 import { mysqlDirectoryStore } from './directory.js';
+import { mysqlLoginLogStore } from './login-log.js';
 import { mysqlFileStore } from './files.js';
 
 export interface MysqlSsl {
@@ -85,6 +86,7 @@ export class MysqlStore implements Store {
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
+  loginLog: LoginLogStore;
   private readonly writes: MysqlWriteBatcher;
 
   private constructor(readonly pool: Pool, readonly database: string) {
@@ -94,6 +96,7 @@ export class MysqlStore implements Store {
     this.sessions = mysqlSessionStore(db);
     this.conversations = mysqlConversationStore(db);
     this.audit = mysqlAuditStore(db);
+    this.loginLog = mysqlLoginLogStore(db);
     this.files = mysqlFileStore(db.rows, this.writes);
     this.directory = mysqlDirectoryStore(pool);
   }

@@ -1,0 +1,42 @@
+import type { DeviceType, PresenceStatus } from './types.js';
+
+/** Wire shapes of the login log (登录流水) and the online list (在线列表); schemas in signin-schemas.ts. */
+
+/** How a sign-in attempt ended. */
+export type LoginResultCode = 'ok' | 'bad_credentials' | 'disabled' | 'rate_limited';
+export const LOGIN_RESULTS: readonly LoginResultCode[] = ['ok', 'bad_credentials', 'disabled', 'rate_limited'];
+
+export interface LoginEventView {
+  id: number;
+  at: number;
+  account: string;
+  user_id: number | null;
+  /** The person's name when the account exists. */
+  name: string | null;
+  ip: string | null;
+  device_type: DeviceType;
+  device_name: string;
+  result: LoginResultCode;
+}
+
+/** Online counts at one instant, by device type (a person online on two device types counts once in total). */
+export interface OnlineSample {
+  at: number;
+  total: number;
+  by_device: Partial<Record<DeviceType, number>>;
+}
+
+export interface OnlinePerson {
+  user_id: number;
+  account: string;
+  name: string;
+  status: PresenceStatus;
+  devices: DeviceType[];
+}
+
+export interface OnlineView extends OnlineSample {
+  /** Online people in the administrator's scope (and the department asked for), by name; at most `limit`. */
+  people: OnlinePerson[];
+  /** Samples over the time asked for (`hours`), oldest first. */
+  history: OnlineSample[];
+}
