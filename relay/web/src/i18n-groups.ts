@@ -12,9 +12,9 @@ export const groupZh = {
   dissolved: '该群已解散', dissolvedHint: '该群已解散，只能查看历史消息', mutedForMe: '全员禁言中，仅群主和管理员可以发言',
   confirm: '确定', groupSettings: '群设置', dangerZone: '退出与解散',
   sysDiscussion: '{0} 发起了多人讨论', sysConverted: '{0} 将多人讨论转为群聊', sysDissolved: '{0} 解散了群聊',
-  sysMuteAllOn: '{0} 开启了全员禁言', sysMuteAllOff: '{0} 关闭了全员禁言',
+  sysMuteAllOn: '{0} 开启了全员禁言', sysMuteAllOff: '{0} 关闭了全员禁言', sysMadeAdmin: '{0} 将 {1} 设为管理员', sysUnmadeAdmin: '{0} 取消了 {1} 的管理员身份',
   byDepartment: '按部门选择', expand: '展开', collapse: '收起', selectedPeople: '已选成员', unselect: '取消选择',
-  deptCount: '{0} 人', noDepartments: '没有组织架构，请用搜索选择成员',
+  deptCount: '{0} 人', meMark: '（我）',
 };
 
 export const groupEn: Record<keyof typeof groupZh, string> = {
@@ -30,7 +30,7 @@ export const groupEn: Record<keyof typeof groupZh, string> = {
   dissolved: 'Group dissolved', dissolvedHint: 'This group was dissolved; its history is read-only', mutedForMe: 'Everyone is muted; only the owner and admins can send',
   confirm: 'OK', groupSettings: 'Settings', dangerZone: 'Leave and dissolve',
   sysDiscussion: '{0} started a discussion', sysConverted: '{0} turned the discussion into a group', sysDissolved: '{0} dissolved the group',
-  sysMuteAllOn: '{0} muted everyone', sysMuteAllOff: '{0} lifted mute-all',
+  sysMuteAllOn: '{0} muted everyone', sysMuteAllOff: '{0} lifted mute-all', sysMadeAdmin: '{0} made {1} an admin', sysUnmadeAdmin: '{0} removed {1} as admin',
   byDepartment: 'By department', expand: 'Expand', collapse: 'Collapse', selectedPeople: 'Selected', unselect: 'Unselect',
-  deptCount: '{0} people', noDepartments: 'No organisation chart; use search to choose people',
+  deptCount: '{0} people', meMark: '(you)',
 };

@@ -75,7 +75,7 @@ export function GroupMembers({ c, act, ask }: Props) {
             <li key={m.user_id} data-user={m.user_id}>
               <Avatar name={m.name} size="sm" />
               <a class="member-name" href={`#/directory/user/${m.user_id}`}>{m.name}</a>
-              {other ? null : <span class="muted-text">（{t('you')}）</span>}
+              {other ? null : <span class="muted-text">{t('meMark')}</span>}
               {roleName(m.role) ? <span class={`tag role-${m.role}`}>{roleName(m.role)}</span> : null}
               <span class="member-actions">
                 {canRemove ? <button type="button" class="small link-btn" aria-label={`${t('remove')} ${m.name}`} onClick={() => remove(m)}>{t('remove')}</button> : null}

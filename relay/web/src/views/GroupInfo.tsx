@@ -46,7 +46,10 @@ export function GroupInfo({ convId }: { convId: number }) {
   };
   return (
     <section class="panel group-info" aria-label={heading}>
-      <header class="chat-head"><a class="icon-btn back" href={`#/chat/${convId}`} aria-label={t('back')}>‹</a><h2>{heading}</h2></header>
+      <header class="chat-head"><a class="icon-btn back" href={`#/chat/${convId}`} aria-label={t('back')}>‹</a><h2>{heading}</h2>
+        {group && c.discussion ? <span class="tag kind-tag">{t('discussion')}</span> : null}
+        {group && c.dissolved ? <span class="tag dissolved-tag">{t('dissolved')}</span> : null}
+      </header>
       <div class="panel-body info-body">
         {group ? (
           <div class="info-card">
@@ -57,8 +60,6 @@ export function GroupInfo({ convId }: { convId: number }) {
               </label>
               {canRename ? <button type="submit">{t('save')}</button> : null}
             </form>
-            {c.discussion ? <span class="tag kind-tag">{t('discussion')}</span> : null}
-            {c.dissolved ? <span class="tag dissolved-tag">{t('dissolved')}</span> : null}
           </div>
         ) : null}
         {group && c.dissolved ? <p class="info-banner" role="status">{t('dissolvedHint')}</p> : null}
