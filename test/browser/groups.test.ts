@@ -87,6 +87,12 @@ if (!chromiumAvailable()) {
     await Z.page.waitForSelector('.chat .composer-input');
     t.equal(await O.page.textContent(`.member-list li[data-user="${zhang.user.id}"] .tag`), '管理员');
     t.pass('an admin may send while everyone is muted');
+    await openInfo(Z.page, group.id);
+    await Z.page.waitForSelector(`.member-list li[data-user="${li.user.id}"] button.small`);
+    t.equal(await Z.page.locator(`.member-list li[data-user="${owner.user.id}"] button.small`).count(), 0, 'an admin removes members, not the owner');
+    t.equal(await Z.page.locator('.member-list .member-menu').count(), 0, 'nor appoints admins');
+    t.notOk(await Z.page.isDisabled('.group-info .mute-all input'), 'an admin switches mute-all');
+    await openChat(Z.page, group.id);
     await O.page.click(`.member-list li[data-user="${zhang.user.id}"] .member-menu summary`);
     await O.page.click(`.member-list li[data-user="${zhang.user.id}"] .menu button.unmake-admin`);
     await Z.page.waitForSelector('.chat .composer-locked');

@@ -69,7 +69,7 @@ export function GroupMembers({ c, act, ask }: Props) {
       <ul class="member-list">
         {shown.map((m) => {
           const other = m.user_id !== session.me;
-          const canRemove = live && other && m.role !== 'owner' && (myRole === 'owner' || (myRole === 'admin' && m.role === 'member'));
+          const canRemove = live && other && m.role !== 'owner' && (myRole === 'owner' || myRole === 'admin');
           const ownerMenu = live && other && myRole === 'owner';
           return (
             <li key={m.user_id} data-user={m.user_id}>
