@@ -186,6 +186,14 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     return this.state.conversations[view.id]!;
   }
 
+  /** Starts a discussion (多人讨论) with the others named, and has it in the state before it returns. */
+  async startDiscussion(memberIds: number[], cmid: string = newCmid()): Promise<ConversationView> {
+    const view: ConversationView = await this.api.call('conv.discussion', { member_ids: memberIds, cmid });
+    this.sync.mergeConversation(view);
+    await this.sync.fill(view.id);
+    return this.state.conversations[view.id]!;
+  }
+
   /** Loads older messages of a conversation (scrolling up). Returns how many were added. */
   async loadOlder(convId: number, limit = 50): Promise<number> {
     const loaded = this.messages(convId);

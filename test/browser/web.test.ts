@@ -141,6 +141,7 @@ if (!chromiumAvailable()) {
     await A.page.click('.group-info form.row button[type=submit]');
     await C.page.waitForFunction(() => document.querySelector('.chat-head h2')?.textContent === 'Project X');
     await A.page.click(`.group-info button[aria-label="Remove Cat"]`);
+    await A.page.click('.modal button.confirm');
     await C.page.waitForFunction(() => !document.querySelector('.conv'), undefined, { timeout: 5_000 });
     await A.page.waitForFunction(() => document.querySelectorAll('.group-info .member-list li').length === 2);
     await A.page.click('.group-info details.add-members summary');
@@ -152,9 +153,9 @@ if (!chromiumAvailable()) {
     await A.page.check('.group-info .switch input');
     await A.page.waitForSelector('.conv svg.mute-mark');
     t.pass('muting shows the mute mark in the list');
-    B.page.on('dialog', (d) => void d.accept());
     await B.page.click('a[aria-label="Group info"]');
     await B.page.click('.group-info button.danger');
+    await B.page.click('.modal button.confirm');
     await B.page.waitForFunction(() => location.hash === '#/chats' && !document.querySelector('.conv'));
     t.pass('rename, remove and leave reach every member live');
   });

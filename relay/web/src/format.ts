@@ -29,9 +29,13 @@ export function systemText(n: Names, i18n: I18n, m: MessageView, c?: Conversatio
     case 'member_removed': return t('sysRemoved', actor, who);
     case 'member_left': return t('sysLeft', actor);
     case 'renamed': return t('sysRenamed', actor, b.title ?? '');
-    case 'role_changed': return t('sysRole', actor, who);
+    case 'role_changed': return b.role === 'admin' ? t('sysMadeAdmin', actor, who) : b.role === 'member' ? t('sysUnmadeAdmin', actor, who) : t('sysRole', actor, who);
     case 'owner_changed': return t('sysOwner', actor, who);
     case 'notice_changed': return t('sysNotice', actor);
+    case 'discussion_created': return t('sysDiscussion', actor);
+    case 'converted': return t('sysConverted', actor);
+    case 'dissolved': return t('sysDissolved', actor);
+    case 'mute_all_changed': return t(b.mute_all ? 'sysMuteAllOn' : 'sysMuteAllOff', actor);
     default: return '';
   }
 }

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useI18n, useSession } from '../context.js';
 import { convTitle } from '../format.js';
 import { Avatar } from '../components/Avatar.js';
-import { Composer } from '../components/Composer.js';
+import { ComposerGate } from '../components/ComposerGate.js';
 import { MessageList } from '../components/MessageList.js';
 import { MuteIcon } from '../components/MuteIcon.js';
 
@@ -26,7 +26,7 @@ export function Conversation({ convId }: { convId: number }) {
     <section class="chat" aria-label={c ? convTitle(session, i18n, c) : ''}>
       <ChatHeader convId={convId} />
       <MessageList convId={convId} sent={sent} />
-      <Composer convId={convId} onSent={() => setSent((n) => n + 1)} />
+      <ComposerGate convId={convId} onSent={() => setSent((n) => n + 1)} />
     </section>
   );
 }
@@ -42,7 +42,7 @@ function ChatHeader({ convId }: { convId: number }) {
   if (!c) return <header class="chat-head">{back}</header>;
   const title = convTitle(session, i18n, c);
   let sub = '';
-  if (c.kind === 'group') sub = t('members', c.members.length);
+  if (c.kind === 'group') sub = c.dissolved ? t('dissolved') : `${c.discussion ? `${t('discussion')} · ` : ''}${t('members', c.members.length)}`;
   else {
     const other = c.members.find((m) => m.user_id !== session.me);
     const p = other ? session.client.presence[other.user_id] : undefined;

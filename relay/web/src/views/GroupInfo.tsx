@@ -1,13 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import { newCmid } from '../../../../shared/sdk/client.js';
 import { useI18n, useSession } from '../context.js';
-import { errorText } from '../format.js';
+import { convTitle, errorText } from '../format.js';
+import { AddMembers } from '../components/AddMembers.js';
 import { Avatar } from '../components/Avatar.js';
-import { PeoplePicker, useSelection } from '../components/PeoplePicker.js';
+import { useConfirm } from '../components/Confirm.js';
+import { GroupDanger, MuteAllSwitch } from '../components/GroupDanger.js';
+import { GroupMembers } from '../components/GroupMembers.js';
+import { GroupNotice } from '../components/GroupNotice.js';
 
 /**
- * Members and settings of a conversation: rename, notice, mute, remove, add, leave. Every change goes to the
- * server and comes back as an event, so the screen (and every member's) shows it from the SDK's state.
+ * Members and settings of a conversation: name, notice board, members and their roles, mute, mute-all,
+ * convert, leave, dissolve. Every change goes to the server and comes back as an event, so the screen (and
+ * every member's) shows it from the SDK's state. The rules are central's; this only hides what my role
+ * cannot do.
  */
 export function GroupInfo({ convId }: { convId: number }) {
   const session = useSession();
@@ -20,71 +26,57 @@ export function GroupInfo({ convId }: { convId: number }) {
   const [title, setTitle] = useState<string | null>(null);
   /** The mute switch as clicked, until the server's event says the same. */
   const [muting, setMuting] = useState<boolean | null>(null);
-  const [adding, toggleAdding, clearAdding] = useSelection();
-  /** Remounts the add-members section (closed, search cleared) after people were added. */
-  const [added, setAdded] = useState(0);
+  const [ask, dialog] = useConfirm();
   useEffect(() => { if (muting !== null && c?.muted === muting) setMuting(null); });
   if (!c) return <div class="empty"><a href="#/chats">{t('back')}</a></div>;
 
   const api = session.client.api;
-  const fail = (e: unknown) => setError(errorText(i18n, e));
-  const act = (p: Promise<unknown>) => p.then(() => setError(''), fail);
-  const mine = c.members.find((m) => m.user_id === session.me);
-  const canManage = mine?.role === 'owner' || mine?.role === 'admin';
+  const act = (p: Promise<unknown>) => p.then(() => setError(''), (e: unknown) => setError(errorText(i18n, e)));
+  const role = c.members.find((m) => m.user_id === session.me)?.role;
   const group = c.kind === 'group';
-  const roleName = (r: string) => (r === 'owner' ? t('owner') : r === 'admin' ? t('admin') : '');
-  const heading = group ? t('groupInfo') : t('chatInfo');
+  const canRename = group && !c.dissolved && (c.discussion || role === 'owner' || role === 'admin');
+  const heading = !group ? t('chatInfo') : c.discussion ? t('discussionInfo') : t('groupInfo');
   const rename = (e: Event) => {
     e.preventDefault();
-    act(api.call('conv.rename', { conv_id: convId, title: (title ?? c.title).trim(), cmid: newCmid() }).then(() => setTitle(null)));
+    void act(api.call('conv.rename', { conv_id: convId, title: (title ?? c.title).trim(), cmid: newCmid() }).then(() => setTitle(null)));
   };
   const mute = (on: boolean) => {
     setMuting(on);
-    api.call('conv.mute', { conv_id: convId, muted: on }).then(() => setError(''), (e: unknown) => { setMuting(null); fail(e); });
-  };
-  const addMembers = () => act(api.call('conv.addMembers', { conv_id: convId, user_ids: [...adding], cmid: newCmid() }).then(() => { clearAdding(); setAdded((n) => n + 1); }));
-  const leave = () => {
-    if (!confirm(t('leaveConfirm'))) return;
-    api.call('conv.leave', { conv_id: convId, cmid: newCmid() }).then(() => { location.hash = '#/chats'; }, fail);
+    api.call('conv.mute', { conv_id: convId, muted: on }).then(() => setError(''), (e: unknown) => { setMuting(null); setError(errorText(i18n, e)); });
   };
   return (
     <section class="panel group-info" aria-label={heading}>
-      <header class="chat-head"><a class="icon-btn back" href={`#/chat/${convId}`} aria-label={t('back')}>‹</a><h2>{heading}</h2></header>
-      <div class="panel-body">
+      <header class="chat-head"><a class="icon-btn back" href={`#/chat/${convId}`} aria-label={t('back')}>‹</a><h2>{heading}</h2>
+        {group && c.discussion ? <span class="tag kind-tag">{t('discussion')}</span> : null}
+        {group && c.dissolved ? <span class="tag dissolved-tag">{t('dissolved')}</span> : null}
+      </header>
+      <div class="panel-body info-body">
         {group ? (
-          <form class="row" onSubmit={rename}>
-            <label class="grow">{t('groupName')}
-              <input value={title ?? c.title} aria-label={t('groupName')} maxLength={100} disabled={!canManage} onInput={(e) => setTitle(e.currentTarget.value)} />
-            </label>
-            {canManage ? <button type="submit">{t('save')}</button> : null}
-          </form>
+          <div class="info-card">
+            <Avatar name={convTitle(session, i18n, c)} />
+            <form class="row grow" onSubmit={rename}>
+              <label class="grow">{t('groupName')}
+                <input value={title ?? c.title} aria-label={t('groupName')} maxLength={100} disabled={!canRename} onInput={(e) => setTitle(e.currentTarget.value)} />
+              </label>
+              {canRename ? <button type="submit">{t('save')}</button> : null}
+            </form>
+          </div>
         ) : null}
-        {group && c.notice ? <section class="notice"><h3>{t('notice')}</h3><p>{c.notice}</p></section> : null}
-        <label class="switch"><input type="checkbox" checked={muting ?? c.muted} onChange={(e) => mute(e.currentTarget.checked)} />{t('mute')}</label>
-        <h3>{t('members', c.members.length)}</h3>
-        <ul class="member-list">
-          {c.members.map((m) => (
-            <li key={m.user_id}>
-              <Avatar name={m.name} size="sm" />
-              <a href={`#/directory/user/${m.user_id}`}>{m.name}</a>
-              {roleName(m.role) ? <span class="tag">{roleName(m.role)}</span> : null}
-              {group && canManage && m.user_id !== session.me && m.role !== 'owner'
-                ? <button type="button" class="small" aria-label={`${t('remove')} ${m.name}`}
-                  onClick={() => act(api.call('conv.removeMember', { conv_id: convId, user_id: m.user_id, cmid: newCmid() }))}>{t('remove')}</button>
-                : null}
-            </li>
-          ))}
-        </ul>
-        {group ? (
-          <details class="add-members" key={`add${added}`}>
-            <summary>{t('addMembers')}</summary>
-            <PeoplePicker selected={adding} exclude={new Set(c.members.map((m) => m.user_id))} onToggle={toggleAdding} />
-            <button type="button" class="primary" disabled={!adding.size} onClick={addMembers}>{t('addMembers')}</button>
-          </details>
-        ) : null}
-        {group ? <button type="button" class="danger" onClick={leave}>{t('leave')}</button> : null}
+        {group && c.dissolved ? <p class="info-banner" role="status">{t('dissolvedHint')}</p> : null}
+        {group && !c.discussion ? <GroupNotice c={c} canEdit={!c.dissolved && (role === 'owner' || role === 'admin')} act={act} /> : null}
+        <GroupMembers c={c} act={act} ask={ask} />
+        <AddMembers c={c} act={act} />
+        <section class="info-section settings" aria-label={t('groupSettings')}>
+          <label class="switch setting">
+            <span class="setting-text"><span>{t('mute')}</span></span>
+            <input type="checkbox" role="switch" checked={muting ?? c.muted} onChange={(e) => mute(e.currentTarget.checked)} />
+          </label>
+          <MuteAllSwitch c={c} act={act} />
+        </section>
+        {group ? <GroupDanger c={c} act={act} ask={ask} /> : null}
         <p class="form-error" role="alert">{error}</p>
       </div>
+      {dialog}
     </section>
   );
 }

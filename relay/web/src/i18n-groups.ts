@@ -1,0 +1,36 @@
+/** Texts of group management (group info, notice, members, discussions, mute-all, dissolve), merged into i18n.ts. */
+export const groupZh = {
+  discussion: '多人讨论', discussionInfo: '讨论信息', startDiscussion: '发起多人讨论', addPeople: '添加成员',
+  startDiscussionHint: '选择要加入的人，将与你们两人一起建立一个新的多人讨论，原聊天保持不变。',
+  convert: '转为群聊', convertHint: '转为群聊后你将成为群主，可以设置管理员、群公告和全员禁言。', convertConfirm: '将这个多人讨论转为群聊？你将成为群主。',
+  noticeEmpty: '暂无群公告', editNotice: '编辑', noticePlaceholder: '输入群公告，所有成员都能看到', noticeSaved: '群公告已更新',
+  searchMembers: '搜索成员（姓名、拼音或首字母）', noMembersFound: '没有匹配的成员',
+  makeAdmin: '设为管理员', unmakeAdmin: '取消管理员', transfer: '转让群主', moreActions: '更多操作',
+  transferConfirm: '确定将群主转让给 {0}？转让后你将成为管理员。', removeConfirm: '确定将 {0} 移出群聊？',
+  muteAll: '全员禁言', muteAllHint: '开启后仅群主和管理员可以发言',
+  dissolve: '解散群聊', dissolveConfirm: '解散后所有成员都不能再发言，群聊记录仍可查看。此操作无法撤销，确定解散？',
+  dissolved: '该群已解散', dissolvedHint: '该群已解散，只能查看历史消息', mutedForMe: '全员禁言中，仅群主和管理员可以发言',
+  confirm: '确定', groupSettings: '群设置', dangerZone: '退出与解散',
+  sysDiscussion: '{0} 发起了多人讨论', sysConverted: '{0} 将多人讨论转为群聊', sysDissolved: '{0} 解散了群聊',
+  sysMuteAllOn: '{0} 开启了全员禁言', sysMuteAllOff: '{0} 关闭了全员禁言', sysMadeAdmin: '{0} 将 {1} 设为管理员', sysUnmadeAdmin: '{0} 取消了 {1} 的管理员身份',
+  byDepartment: '按部门选择', expand: '展开', collapse: '收起', selectedPeople: '已选成员', unselect: '取消选择',
+  deptCount: '{0} 人', meMark: '（我）',
+};
+
+export const groupEn: Record<keyof typeof groupZh, string> = {
+  discussion: 'Discussion', discussionInfo: 'Discussion info', startDiscussion: 'Start a discussion', addPeople: 'Add people',
+  startDiscussionHint: 'Choose people to add: a new discussion starts with the two of you and them. This chat stays as it is.',
+  convert: 'Convert to group', convertHint: 'As a group it gets an owner (you), admins, a notice board and mute-all.', convertConfirm: 'Turn this discussion into a group? You become its owner.',
+  noticeEmpty: 'No notice yet', editNotice: 'Edit', noticePlaceholder: 'Write a notice every member sees', noticeSaved: 'Notice updated',
+  searchMembers: 'Search members (name, pinyin or initials)', noMembersFound: 'No member matches',
+  makeAdmin: 'Make admin', unmakeAdmin: 'Remove admin', transfer: 'Transfer ownership', moreActions: 'More actions',
+  transferConfirm: 'Make {0} the owner of this group? You become an admin.', removeConfirm: 'Remove {0} from the group?',
+  muteAll: 'Mute everyone', muteAllHint: 'Only the owner and admins can send while it is on',
+  dissolve: 'Dissolve group', dissolveConfirm: 'Nobody can send in a dissolved group; its history stays readable. This cannot be undone. Dissolve it?',
+  dissolved: 'Group dissolved', dissolvedHint: 'This group was dissolved; its history is read-only', mutedForMe: 'Everyone is muted; only the owner and admins can send',
+  confirm: 'OK', groupSettings: 'Settings', dangerZone: 'Leave and dissolve',
+  sysDiscussion: '{0} started a discussion', sysConverted: '{0} turned the discussion into a group', sysDissolved: '{0} dissolved the group',
+  sysMuteAllOn: '{0} muted everyone', sysMuteAllOff: '{0} lifted mute-all', sysMadeAdmin: '{0} made {1} an admin', sysUnmadeAdmin: '{0} removed {1} as admin',
+  byDepartment: 'By department', expand: 'Expand', collapse: 'Collapse', selectedPeople: 'Selected', unselect: 'Unselect',
+  deptCount: '{0} people', meMark: '(you)',
+};
