@@ -5,6 +5,7 @@ import { directoryOperations } from './directory/operations.js';
 import { fileOperations } from './files/operations.js';
 import { groupOperations } from './messaging/group-operations.js';
 import { messagingOperations } from './messaging/operations.js';
+import { mentionOperations } from './mentions/operations.js';
 import type { Operation } from './operation.js';
 import { presenceOperations } from './presence/operations.js';
 import { userOperations } from './users/operations.js';
@@ -19,6 +20,7 @@ export const OPERATIONS = {
   ...userOperations,
   ...messagingOperations,
   ...groupOperations,
+  ...mentionOperations,
   ...presenceOperations,
   ...fileOperations,
   ...directoryOperations,
