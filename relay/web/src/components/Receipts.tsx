@@ -1,27 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationView, MessageView, ReceiptPage } from '../../../../shared/protocol/types.js';
+import { receiptCounter } from '../../../../shared/sdk/state.js';
 import { useI18n, useSession } from '../context.js';
 
-/** The members' read cursors sorted once per state revision, shared by every bubble of the conversation. */
-const sortedCursors = new Map<number, { rev: number; cursors: number[] }>();
+/** One counter per conversation and state revision, shared by every bubble on screen. */
+const counters = new Map<number, { rev: number; count: (m: MessageView) => { read: number; of: number } }>();
 
-/**
- * How many members other than the sender have read `m`: a binary search in the sorted cursors, so a 5,000-member
- * group costs one sort per change and a few steps per bubble, not a pass over every member for every message.
- */
+/** How many members other than the sender have read `m` (receiptCounter: one sort per change, a binary search per bubble). */
 export function receiptCount(c: ConversationView, m: MessageView, rev: number): { read: number; of: number } {
-  let entry = sortedCursors.get(c.id);
-  if (!entry || entry.rev !== rev || entry.cursors.length !== c.members.length) {
-    entry = { rev, cursors: c.members.map((x) => x.read_seq).sort((a, b) => a - b) };
-    sortedCursors.set(c.id, entry);
+  let entry = counters.get(c.id);
+  if (!entry || entry.rev !== rev) {
+    entry = { rev, count: receiptCounter(c) };
+    counters.set(c.id, entry);
   }
-  const cursors = entry.cursors;
-  let lo = 0;
-  let hi = cursors.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (cursors[mid]! < m.seq) lo = mid + 1; else hi = mid; }
-  const sender = c.members.find((x) => x.user_id === m.sender_id);
-  const senderRead = sender && sender.read_seq >= m.seq ? 1 : 0;
-  return { read: cursors.length - lo - senderRead, of: c.members.length - (sender ? 1 : 0) };
+  return entry.count(m);
 }
 
 /** Up to this many members the lists come from the cursors the client holds; beyond, a page at a time from central. */
