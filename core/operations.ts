@@ -5,6 +5,7 @@ import { directoryOperations } from './directory/operations.js';
 import { fileOperations } from './files/operations.js';
 import { groupOperations } from './messaging/group-operations.js';
 import { messagingOperations } from './messaging/operations.js';
+import { mentionOperations } from './mentions/operations.js';
 import type { Operation } from './operation.js';
 import { presenceOperations } from './presence/operations.js';
 import { signinsOperations } from './signins/operations.js';
@@ -20,6 +21,7 @@ export const OPERATIONS = {
   ...userOperations,
   ...messagingOperations,
   ...groupOperations,
+  ...mentionOperations,
   ...presenceOperations,
   ...fileOperations,
   ...directoryOperations,

@@ -4,7 +4,7 @@
  * Store methods are intention-named and atomic: each one is one transaction.
  */
 import type { DirChange, DirDept, DirOrg, DirPerson, DirPolicy } from '../shared/protocol/directory.js';
-import type { AuditEntry, ConversationKind, DeviceType, MemberRole, MessageKind, ServerEvent } from '../shared/protocol/types.js';
+import type { AuditEntry, ConversationKind, DeviceType, MemberRole, MentionAllPolicy, MessageKind, ServerEvent } from '../shared/protocol/types.js';
 import type { LoginResultCode, OnlineSample } from '../shared/protocol/signins.js';
 
 export interface UserRecord {
@@ -93,6 +93,8 @@ export interface ConversationRecord {
   mute_all: boolean;
   /** Dissolved: the store refuses every message but a leave (`allowDissolved`). */
   dissolved: boolean;
+  /** Who may mention everyone (@所有人). */
+  mention_all_policy: MentionAllPolicy;
 }
 
 export interface MemberRecord {
@@ -154,6 +156,8 @@ export interface AppendInput {
    * members (SB_GROUP_MUTED); both checked inside the transaction.
    */
   allowDissolved?: boolean;
+  /** Whom the message mentions (already checked by the domain): stored with it, in its transaction. */
+  mentions?: { userIds: number[]; all: boolean };
 }
 
 export interface AppendResult {
@@ -208,6 +212,29 @@ export interface ConversationStore {
   changedSince(userId: number, since: number): Promise<{ pos: number; changes: ChangedMembership[] }>;
   /** Messages after `afterSeq` that count as unread for the user (not their own, not system). */
   unreadCount(convId: number, userId: number, afterSeq: number): Promise<number>;
+}
+
+/**
+ * Mentions (docs/mentions.md): a row per person a message mentions, everyone as user 0. A member's unread
+ * mentions are those after their read cursor, so reading past a mention clears it with no write of its own.
+ */
+export interface MentionStore {
+  /** Which of `userIds` are active members of the conversation. */
+  activeMembers(convId: number, userIds: number[]): Promise<number[]>;
+  /** Mentions of the user (or everyone) by others after `afterSeq`: how many, and the first `limit` seqs ascending. */
+  unread(convId: number, userId: number, afterSeq: number, limit: number): Promise<{ count: number; seqs: number[] }>;
+  /** The owner's setting; bumps the conversation's position so every member syncs it. */
+  setPolicy(convId: number, policy: MentionAllPolicy): Promise<{ changed: boolean }>;
+  /** Active members, for the @everyone rate limit of large groups. */
+  activeCount(convId: number): Promise<number>;
+}
+
+/** Read receipts from the read cursors (members' read_seq, indexed): counts and pages, no per-message rows. */
+export interface ReceiptStore {
+  /** Active members other than `exceptUserId` whose cursor is at or past `seq`, and how many others there are. */
+  count(convId: number, seq: number, exceptUserId: number): Promise<{ read: number; of: number }>;
+  /** Those who have (read) or have not read `seq`, by user id after `afterUserId`, at most `limit`. */
+  page(convId: number, seq: number, exceptUserId: number, read: boolean, afterUserId: number, limit: number): Promise<number[]>;
 }
 
 /** An audit row as stored: details is the JSON text that was written, prev_hash and hash link it to the row before. */
@@ -329,6 +356,8 @@ export interface Store {
   users: UserStore;
   sessions: SessionStore;
   conversations: ConversationStore;
+  mentions: MentionStore;
+  receipts: ReceiptStore;
   audit: AuditStore;
   files: FileStore;
   loginLog: LoginLogStore;

@@ -4,6 +4,7 @@ import { AdminService } from './admin/service.js';
 import { AuthService } from './auth/service.js';
 import { MessagingService } from './messaging/service.js';
 import { GroupsService } from './messaging/groups.js';
+import { MentionsService } from './mentions/service.js';
 import type { BlobStore, Clock, EventSink, Store } from './ports.js';
 import { FilesService } from './files/service.js';
 import { PresenceService } from './presence/service.js';
@@ -22,6 +23,7 @@ export interface Services {
   directory: DirectoryService;
   groups: GroupsService;
   signins: SigninsService;
+  mentions: MentionsService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -42,5 +44,6 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const directory = new DirectoryService(store, files, auth, events, clock, cache);
   const groups = new GroupsService(store, messaging, events, clock, config.limits);
   const signins = new SigninsService(store, presence, directory, clock);
-  return { auth, users, messaging, admin, files, presence, directory, groups, signins };
+  const mentions = new MentionsService(store, messaging);
+  return { auth, users, messaging, admin, files, presence, directory, groups, signins, mentions };
 }

@@ -69,6 +69,10 @@ export interface Config {
     loginFailuresPerMinute: number;
     maxTextChars: number;
     maxGroupMembers: number;
+    /** From this many members a group's @所有人 is rate-limited (docs/mentions.md). */
+    mentionAllLargeGroup: number;
+    /** @所有人 per large group per hour. */
+    mentionAllPerHour: number;
     /** Requests one central process works on at once; more are refused with SB_BUSY (clients retry). */
     centralInFlight: number;
   };

@@ -28,6 +28,8 @@ export interface Migration {
   tables: Table[];
   /** Columns added to existing tables. */
   addColumns?: { table: string; column: Column }[];
+  /** Indexes added to existing tables. */
+  addIndexes?: { table: string; columns: string[] }[];
   /** Rows the migration inserts: plain INSERT statements valid in both dialects, run after the DDL. */
   seed?: string[];
   /** Work SQL alone cannot do, run by each store after the seed in the same migration. */
@@ -242,6 +244,21 @@ export const MIGRATIONS: Migration[] = [
       },
     ],
   },
+  {
+    version: 9,
+    description: 'mentions as structured references (docs/mentions.md); who may @everyone per group; read receipts counted from an index of read cursors',
+    tables: [
+      {
+        // One row per person a message mentions; user_id 0 is everyone (@所有人). Read with the member's cursor.
+        name: 'mentions',
+        columns: [c('conv_id', 'bigint'), c('user_id', 'bigint'), c('seq', 'bigint'), c('sender_id', 'bigint')],
+        primaryKey: ['conv_id', 'user_id', 'seq'],
+      },
+    ],
+    addColumns: [{ table: 'conversations', column: c('mention_all_policy', 'string', { length: 16, default: 'admins' }) }],
+    // "N 人未读" and the who-has-read list: a range of this index, not a scan of every member.
+    addIndexes: [{ table: 'members', columns: ['conv_id', 'active', 'read_seq'] }],
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -287,6 +304,10 @@ export function tableSql(t: Table, dialect: Dialect): string[] {
 export function migrationSql(m: Migration, dialect: Dialect): string[] {
   const out = m.tables.flatMap((t) => tableSql(t, dialect));
   for (const { table, column } of m.addColumns ?? []) out.push(`ALTER TABLE ${table} ADD COLUMN ${columnSql(column, dialect)}`);
+  for (const { table, columns } of m.addIndexes ?? []) {
+    const name = `${table}_${columns.join('_')}_idx`;
+    out.push(`CREATE INDEX ${dialect === 'sqlite' ? 'IF NOT EXISTS ' : ''}${name} ON ${table} (${columns.join(', ')})`);
+  }
   if (m.version === 1) out.push(dialect === 'mysql' ? 'INSERT IGNORE INTO stream (id, pos) VALUES (1, 0)' : 'INSERT OR IGNORE INTO stream (id, pos) VALUES (1, 0)');
   out.push(...(m.seed ?? []));
   return out;

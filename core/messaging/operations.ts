@@ -4,6 +4,7 @@ import { MAX_SENDS_PER_BATCH } from '../../shared/protocol/api.js';
 import { ConversationSchema, HistoryPageSchema, MessageSchema, OneOf, SyncResultSchema } from '../../shared/protocol/schemas.js';
 import { op } from '../operation.js';
 import { CMID } from '../validate.js';
+import { MAX_MENTIONS } from '../mentions/rules.js';
 
 const ConvId = Type.Integer({ minimum: 1 });
 const UserId = Type.Integer({ minimum: 1 });
@@ -28,7 +29,11 @@ export const SendParams = Type.Object({
   conv_id: ConvId,
   cmid: Cmid,
   body: Type.Union([
-    Type.Object({ text: Type.String({ description: 'at most limits.maxTextChars characters, not blank' }) }),
+    Type.Object({
+      text: Type.String({ description: 'at most limits.maxTextChars characters, not blank' }),
+      mentions: Type.Optional(Type.Array(UserId, { maxItems: MAX_MENTIONS, description: 'people mentioned (@), active members of the conversation' })),
+      mention_all: Type.Optional(Type.Boolean({ description: '@所有人: owner and group admins unless the group allows everyone (conv.setMentionAll)' })),
+    }),
     Type.Object({ file_id: Type.Integer({ minimum: 1, description: 'upload first with POST /api/v1/files' }) }),
   ]),
 });

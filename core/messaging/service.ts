@@ -4,16 +4,18 @@ import type {
   ConversationShared, ConversationView, HistoryPage, MemberView, MessageView, SyncResult, SystemBody,
 } from '../../shared/protocol/types.js';
 import type { Actor } from '../actor.js';
-import type { Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects, Store } from '../ports.js';
+import type { AppendInput, Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects, Store } from '../ports.js';
 import { messageView } from '../presenters.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { FilesService } from '../files/service.js';
 import type { Static } from '@sinclair/typebox';
 import type { GroupParams, HistoryParams, SendParams } from './operations.js';
+import { checkMentions, MENTION_SEQS_LISTED, type MentionLimits } from '../mentions/rules.js';
 
 type ConvParams = { conv_id: number; cmid?: string };
+type AppendAtMentions = AppendInput['mentions'];
 
-export interface MessagingLimits {
+export interface MessagingLimits extends MentionLimits {
   maxTextChars: number;
   maxGroupMembers: number;
   sendsPerUserPer10s: number;
@@ -119,6 +121,7 @@ export class MessagingService {
     let kind: 'text' | 'file';
     let stored: string;
     let fileId: number | null = null;
+    let mentions: AppendAtMentions;
     if ('file_id' in body) {
       fileId = body.file_id;
       const f = await this.files.forMessage(actor.userId, fileId);
@@ -129,11 +132,17 @@ export class MessagingService {
       if (text.length > this.limits.maxTextChars) throw new AppError('SB_VALIDATION', `body.text: must have at most ${this.limits.maxTextChars} characters`, { field: 'body.text' });
       if (text.trim() === '') throw new AppError('SB_VALIDATION', 'body.text: must not be blank', { field: 'body.text' });
       kind = 'text';
-      stored = JSON.stringify({ text });
+      if (body.mentions?.length || body.mention_all) {
+        const { conversation, member } = await this.requireMember(actor.userId, convId);
+        mentions = await checkMentions(this.store, this.limiter, this.limits, member, conversation, body);
+      }
+      stored = JSON.stringify({
+        text, ...(mentions?.userIds.length ? { mentions: mentions.userIds } : {}), ...(mentions?.all ? { mention_all: true } : {}),
+      });
     }
     await this.limiter.check(`send:${actor.userId}`, this.limits.sendsPerUserPer10s, 10_000);
     const { message, created, recipients } = await this.store.conversations.append({
-      convId, senderId: actor.userId, cmid, kind, body: stored, at: this.clock.now(), requireMember: true,
+      convId, senderId: actor.userId, cmid, kind, body: stored, at: this.clock.now(), requireMember: true, mentions,
     });
     // Members may fetch the file once the message that shares it exists (idempotent, so retries repeat it safely).
     if (fileId !== null && message.kind === 'file') await this.store.files.attach(fileId, message.conv_id);
@@ -334,14 +343,17 @@ export class MessagingService {
     return {
       id: c.id, kind: c.kind, title: c.title, notice: c.notice ?? '', owner_id: c.owner_id, last_seq: c.last_seq,
       last_message: last ? messageView(last) : null, created_at: c.created_at, members: memberViews,
-      discussion: c.discussion, mute_all: c.mute_all, dissolved: c.dissolved,
+      discussion: c.discussion, mute_all: c.mute_all, dissolved: c.dissolved, mention_all_policy: c.mention_all_policy,
     };
   }
 
   private async view(c: ConversationRecord, member: MemberRecord): Promise<ConversationView> {
     const shared = await this.shared(c);
-    const unread = await this.store.conversations.unreadCount(c.id, member.user_id, member.read_seq);
-    return { ...shared, read_seq: member.read_seq, unread, muted: member.muted };
+    const [unread, mentions] = await Promise.all([
+      this.store.conversations.unreadCount(c.id, member.user_id, member.read_seq),
+      this.store.mentions.unread(c.id, member.user_id, member.read_seq, MENTION_SEQS_LISTED),
+    ]);
+    return { ...shared, read_seq: member.read_seq, unread, muted: member.muted, mentions_unread: mentions.count, mention_seqs: mentions.seqs };
   }
 }
 

@@ -3,6 +3,7 @@ import { runCluster } from './cluster.js';
 import { runMessaging } from './messaging.js';
 import { runDirectory } from './directory.js';
 import { runWeb } from './web.js';
+import { runFanout } from './fanout.js';
 
 /**
  * `npm run bench -- <name> [--json] [--duration S] …`: prints one JSON object
@@ -40,6 +41,14 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     withMysqlAllInOne: !args.includes('--no-mysql-all-in-one'),
   }),
   web: (args) => runWeb({ runs: flag(args, '--runs', 5) }),
+  // One 5,000-member group: fan-out, then "N 人未读" and the who-has-read list (docs/benchmarks.md).
+  fanout: (args) => runFanout({
+    members: flag(args, '--members', 5000),
+    messages: flag(args, '--messages', 20),
+    gapMs: flag(args, '--gap', 100),
+    readers: flag(args, '--readers', 2500),
+    calls: flag(args, '--calls', 200),
+  }),
 };
 
 export function registerBench(name: string, run: (args: string[]) => Promise<Record<string, unknown>>): void {

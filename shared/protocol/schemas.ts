@@ -8,7 +8,7 @@ import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, typ
 import { ERRORS } from '../errors.js';
 import { CONFIDENTIAL_FIELDS, type DirChange, type DirDelta, type DirDept, type DirOrg, type DirPerson, type DirPolicy, type DirSnapshot } from './directory.js';
 import type {
-  AuditEntry, ConversationShared, ConversationView, FileView, HistoryPage, LoginResult, MemberView, MessageView, PresenceView, SessionView, SyncResult,
+  AuditEntry, ConversationShared, ConversationView, FileView, HistoryPage, LoginResult, MemberView, MessageView, PresenceView, ReceiptPage, SessionView, SyncResult,
   UserView,
 } from './types.js';
 
@@ -51,7 +51,7 @@ export const MessageSchema = Type.Object({
   id: Int, conv_id: Int, seq: Int, sender_id: Int, cmid: Text,
   kind: OneOf(['text', 'file', 'system']),
   body: Type.Union([
-    Type.Object({ text: Text }),
+    Type.Object({ text: Text, mentions: Type.Optional(Type.Array(Int)), mention_all: Type.Optional(Type.Boolean()) }),
     Type.Object({ file: Type.Omit(FileSchema, ['created_at']) }),
     SystemBodySchema,
   ]),
@@ -63,12 +63,15 @@ export const MemberSchema = Type.Object({ user_id: Int, name: Text, role: Member
 const sharedFields = {
   id: Int, kind: OneOf(['direct', 'group']), title: Text, notice: Text, owner_id: Nullable(Int), last_seq: Int,
   last_message: Nullable(MessageSchema), created_at: Int, members: Type.Array(MemberSchema),
-  discussion: Type.Boolean(), mute_all: Type.Boolean(), dissolved: Type.Boolean(),
+  discussion: Type.Boolean(), mute_all: Type.Boolean(), dissolved: Type.Boolean(), mention_all_policy: OneOf(['admins', 'everyone']),
 };
 /** What events carry: the state all members share. */
 export const ConversationSharedSchema = Type.Object(sharedFields);
-export const ConversationSchema = Type.Object({ ...sharedFields, read_seq: Int, unread: Int, muted: Type.Boolean() }, { $id: 'Conversation' });
+export const ConversationSchema = Type.Object({ ...sharedFields, read_seq: Int, unread: Int, muted: Type.Boolean(), mentions_unread: Int, mention_seqs: Type.Array(Int) }, { $id: 'Conversation' });
 
+export const ReceiptPageSchema = Type.Object({
+  conv_id: Int, seq: Int, read: Int, of: Int, users: Type.Array(Type.Object({ user_id: Int, name: Text })), next: Nullable(Int),
+}, { $id: 'ReceiptPage' });
 export const HistoryPageSchema = Type.Object({ messages: Type.Array(MessageSchema), more: Type.Boolean() }, { $id: 'HistoryPage' });
 export const SyncResultSchema = Type.Object({ pos: Int, conversations: Type.Array(ConversationSchema), removed: Type.Array(Int) }, { $id: 'SyncResult' });
 export const PresenceSchema = Type.Object({ user_id: Int, status: OneOf(['online', 'away', 'offline']), devices: Type.Array(DeviceTypeSchema) }, { $id: 'Presence' });
@@ -135,6 +138,7 @@ export type SchemasMatchWire = All<[
   Same<typeof ConversationSharedSchema, ConversationShared>,
   Same<typeof ConversationSchema, ConversationView>,
   Same<typeof HistoryPageSchema, HistoryPage>,
+  Same<typeof ReceiptPageSchema, ReceiptPage>,
   Same<typeof SyncResultSchema, SyncResult>,
   Same<typeof PresenceSchema, PresenceView>,
   Same<typeof AuditEntrySchema, AuditEntry>,

@@ -34,7 +34,13 @@ export interface LoginResult {
 
 export type MessageKind = 'text' | 'file' | 'system';
 
-export interface TextBody { text: string }
+/**
+ * A text message. Mentions are structured references the sender's client records when a person is picked
+ * (never parsed from the text): `mentions` the people, `mention_all` everyone (@所有人).
+ */
+export interface TextBody { text: string; mentions?: number[]; mention_all?: boolean }
+/** Who may mention everyone (@所有人) in a group: the owner and admins (default), or every member. */
+export type MentionAllPolicy = 'admins' | 'everyone';
 export interface FileView {
   id: number;
   name: string;
@@ -97,6 +103,8 @@ export interface ConversationShared {
   mute_all: boolean;
   /** Dissolved by the owner: members still read the history; nothing more can be sent or changed. */
   dissolved: boolean;
+  /** Who may mention everyone (@所有人); set by the owner with conv.setMentionAll. */
+  mention_all_policy: MentionAllPolicy;
 }
 
 /** What one user sees: the shared state plus their own read position and unread count. */
@@ -105,6 +113,23 @@ export interface ConversationView extends ConversationShared {
   unread: number;
   /** My do-not-disturb setting for this conversation. */
   muted: boolean;
+  /** 有人@我: messages after my read cursor that mention me or everyone (counted even when muted). */
+  mentions_unread: number;
+  /** Their seqs, oldest first (at most 100): the first is where "jump to the mention" goes. */
+  mention_seqs: number[];
+}
+
+/** msg.receipts: how many others have read a message, and one page of who has (or has not). */
+export interface ReceiptPage {
+  conv_id: number;
+  seq: number;
+  /** Members other than the sender whose read cursor is at or past seq. */
+  read: number;
+  /** Members other than the sender. */
+  of: number;
+  users: { user_id: number; name: string }[];
+  /** Pass as `after` for the next page; null when this is the last. */
+  next: number | null;
 }
 
 export interface SyncResult {

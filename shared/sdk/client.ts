@@ -151,8 +151,8 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
    * Queues a text message and sends it as soon as the socket is up; a retry
    * after reconnecting carries the same cmid, so the server stores it once.
    */
-  send(convId: number, text: string, cmid: string = newCmid()): Promise<MessageView> {
-    return this.outbox.enqueue(convId, { text }, cmid);
+  send(convId: number, text: string, cmid: string = newCmid(), refs: { mentions?: number[]; mention_all?: boolean } = {}): Promise<MessageView> {
+    return this.outbox.enqueue(convId, { text, ...refs }, cmid);
   }
 
   /** Uploads a file through the relay and shares it in the conversation. */

@@ -8,6 +8,7 @@ import { auditContract } from './store/audit.js';
 import { concurrencyContract } from './store/concurrency.js';
 import { groupsContract } from './store/groups.js';
 import { loginLogContract } from './store/login-log.js';
+import { mentionsContract } from './store/mentions.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -28,4 +29,5 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   concurrencyContract(t, current);
   groupsContract(t, current);
   loginLogContract(t, current);
+  mentionsContract(t, current);
 }

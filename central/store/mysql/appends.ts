@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/errors.js';
 import type { AppendInput, AppendResult, MessageEffects, MessageRecord } from '../../../core/ports.js';
 import type { MemberRole } from '../../../shared/protocol/types.js';
 import { isRetryable, type MysqlWriteBatcher, type Row, type Tx } from './batcher.js';
+import { mentionStatement } from './mentions.js';
 
 type Pending = { input: AppendInput; resolve: (r: AppendResult) => void; reject: (e: unknown) => void };
 type Outcome = { ok: true; value: AppendResult } | { ok: false; error: unknown };
@@ -125,6 +126,8 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
     lastSeq.set(convId, seq);
     fresh.set(key, outcomes.length);
     const record = { conv_id: convId, seq, sender_id: input.senderId, cmid: input.cmid, kind: input.kind, body: input.body, created_at: input.at, pos };
+    const mention = mentionStatement(convId, seq, input.senderId, input.mentions);
+    if (mention) statements.push(mention);
     if (compact) {
       // No effects in the group: every message of a conversation goes to the same members (filled in below).
       outcomes.push({ pendingInsert: -1, message: record, recipients: null });

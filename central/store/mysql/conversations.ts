@@ -5,18 +5,19 @@ import type {
 import { isDuplicate, type Row, type Tx } from './batcher.js';
 import type { MysqlDb } from './db.js';
 import { AppendCoalescer, CONV_UPDATE, convUpdateParams } from './appends.js';
+import { mentionStatement } from './mentions.js';
 
 const toMember = (r: Row): MemberRecord => ({ ...r, active: Number(r.active) === 1, muted: Number(r.muted) === 1 } as MemberRecord);
 const toConv = (r: Row | null | undefined): ConversationRecord | null => (r
   ? { ...r, discussion: Number(r.discussion) === 1, mute_all: Number(r.mute_all) === 1, dissolved: Number(r.dissolved) === 1 } as ConversationRecord : null);
-const CONV_COLS = 'c.id, c.kind, c.title, c.notice, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos, c.discussion, c.mute_all, c.dissolved';
+const CONV_COLS = 'c.id, c.kind, c.title, c.notice, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos, c.discussion, c.mute_all, c.dissolved, c.mention_all_policy';
 const JOINED_COLS = `${CONV_COLS}, m.conv_id, m.user_id, m.role, m.active, m.muted, m.joined_seq, m.read_seq, m.pos AS m_pos`;
 
 function splitJoined(r: Row): ChangedMembership {
   return {
     conversation: {
       id: r.id, kind: r.kind, title: r.title, notice: r.notice, owner_id: r.owner_id, direct_key: r.direct_key, last_seq: r.last_seq, created_at: r.created_at, pos: r.pos,
-      discussion: Number(r.discussion) === 1, mute_all: Number(r.mute_all) === 1, dissolved: Number(r.dissolved) === 1,
+      discussion: Number(r.discussion) === 1, mute_all: Number(r.mute_all) === 1, dissolved: Number(r.dissolved) === 1, mention_all_policy: r.mention_all_policy,
     },
     member: { conv_id: r.conv_id, user_id: r.user_id, role: r.role, active: Number(r.active) === 1, muted: Number(r.muted) === 1, joined_seq: r.joined_seq, read_seq: r.read_seq, pos: r.m_pos },
   };
@@ -88,6 +89,8 @@ export function mysqlConversationStore(db: MysqlDb): ConversationStore {
     const fx = input.effects;
     const sql: string[] = ['INSERT INTO messages (conv_id, seq, sender_id, cmid, kind, body, created_at, pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'];
     const params: unknown[] = [convId, seq, input.senderId, input.cmid, input.kind, input.body, input.at, pos];
+    const mention = mentionStatement(convId, seq, input.senderId, input.mentions);
+    if (mention) { sql.push(mention.sql); params.push(...mention.params); }
     if (fx?.addMembers?.length) {
       sql.push(`INSERT INTO members (conv_id, user_id, role, active, joined_seq, read_seq, pos) VALUES ?
           ON DUPLICATE KEY UPDATE role = VALUES(role), active = 1, joined_seq = VALUES(joined_seq), read_seq = VALUES(read_seq), pos = VALUES(pos)`);

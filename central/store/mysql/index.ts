@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, LoginLogStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, ConversationStore, DirectoryStore, FileStore, LoginLogStore, MentionStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
 import { mysqlDb } from './db.js';
 import { mysqlUserStore } from './users.js';
 import { mysqlSessionStore } from './sessions.js';
 import { mysqlConversationStore } from './conversations.js';
+import { mysqlMentionStore, mysqlReceiptStore } from './mentions.js';
 import { chainExistingAudit, mysqlAuditStore } from './audit.js';
 import { mysqlDirectoryStore } from './directory.js';
 import { mysqlLoginLogStore } from './login-log.js';
@@ -83,6 +84,8 @@ export class MysqlStore implements Store {
   users: UserStore;
   sessions: SessionStore;
   conversations: ConversationStore;
+  mentions: MentionStore;
+  receipts: ReceiptStore;
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
@@ -95,6 +98,8 @@ export class MysqlStore implements Store {
     this.users = mysqlUserStore(db);
     this.sessions = mysqlSessionStore(db);
     this.conversations = mysqlConversationStore(db);
+    this.mentions = mysqlMentionStore(db);
+    this.receipts = mysqlReceiptStore(db);
     this.audit = mysqlAuditStore(db);
     this.loginLog = mysqlLoginLogStore(db);
     this.files = mysqlFileStore(db.rows, this.writes);

@@ -3,11 +3,12 @@ import type {
   AppendInput, AppendResult, ChangedMembership, ConversationRecord, ConversationStore, MessageRecord, MemberRecord, NewConversation,
 } from '../../../core/ports.js';
 import type { Row, SqliteDb } from './db.js';
+import { insertMentions } from './mentions.js';
 
 const toMember = (r: Row): MemberRecord => ({ ...r, active: r.active === 1, muted: r.muted === 1 } as MemberRecord);
 const toConv = (r: Row | undefined): ConversationRecord | null => (r
   ? { ...r, discussion: r.discussion === 1, mute_all: r.mute_all === 1, dissolved: r.dissolved === 1 } as ConversationRecord : null);
-const CONV_COLS = 'c.id, c.kind, c.title, c.notice, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos, c.discussion, c.mute_all, c.dissolved';
+const CONV_COLS = 'c.id, c.kind, c.title, c.notice, c.owner_id, c.direct_key, c.last_seq, c.created_at, c.pos, c.discussion, c.mute_all, c.dissolved, c.mention_all_policy';
 const MEMBER_COLS = 'm.conv_id, m.user_id, m.role, m.active, m.muted, m.joined_seq, m.read_seq, m.pos';
 
 /** A flag an effect sets, or null to keep it (COALESCE). */
@@ -17,7 +18,7 @@ function splitJoined(r: Row): ChangedMembership {
   return {
     conversation: {
       id: r.id, kind: r.kind, title: r.title, notice: r.notice, owner_id: r.owner_id, direct_key: r.direct_key, last_seq: r.last_seq, created_at: r.created_at, pos: r.pos,
-      discussion: r.discussion === 1, mute_all: r.mute_all === 1, dissolved: r.dissolved === 1,
+      discussion: r.discussion === 1, mute_all: r.mute_all === 1, dissolved: r.dissolved === 1, mention_all_policy: r.mention_all_policy,
     },
     member: { conv_id: r.conv_id, user_id: r.user_id, role: r.role, active: r.active === 1, muted: r.muted === 1, joined_seq: r.joined_seq, read_seq: r.read_seq, pos: r.m_pos },
   };
@@ -71,6 +72,7 @@ export function sqliteConversationStore(db: SqliteDb): ConversationStore {
     const pos = db.nextPos();
     const seq = conv.last_seq + 1;
     const message = insertMessage(conv.id, seq, input.senderId, input.cmid, input.kind, input.body, input.at, pos);
+    insertMentions(db, conv.id, seq, input.senderId, input.mentions);
     const fx = input.effects;
     for (const m of fx?.addMembers ?? []) upsertMember.run(conv.id, m.userId, m.role, seq, seq, pos);
     for (const userId of fx?.removeMembers ?? []) {

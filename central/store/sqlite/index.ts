@@ -1,13 +1,14 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, LoginLogStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, ConversationStore, DirectoryStore, FileStore, LoginLogStore, MentionStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
 import { sqliteUserStore } from './users.js';
 import { sqliteSessionStore } from './sessions.js';
 import { sqliteConversationStore } from './conversations.js';
+import { sqliteMentionStore, sqliteReceiptStore } from './mentions.js';
 import { chainExistingAudit, sqliteAuditStore } from './audit.js';
 import { sqliteFileStore } from './files.js';
 import { sqliteDirectoryStore } from './directory.js';
@@ -22,6 +23,8 @@ export class SqliteStore implements Store {
   users: UserStore;
   sessions: SessionStore;
   conversations: ConversationStore;
+  mentions: MentionStore;
+  receipts: ReceiptStore;
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
@@ -39,6 +42,8 @@ export class SqliteStore implements Store {
     this.users = sqliteUserStore(db);
     this.sessions = sqliteSessionStore(db);
     this.conversations = sqliteConversationStore(db);
+    this.mentions = sqliteMentionStore(db);
+    this.receipts = sqliteReceiptStore(db);
     this.audit = sqliteAuditStore(db);
     this.loginLog = sqliteLoginLogStore(db);
     this.files = sqliteFileStore(this.db, this.writes);

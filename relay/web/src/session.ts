@@ -97,9 +97,10 @@ export class Session implements Names {
   /** The tab is visible again: reconnect if needed, and let an open chat mark what is now seen. */
   visible(): void { this.client.wake(); this.rev.value++; }
 
-  send(convId: number, text: string): void {
+  /** `refs`: the people (and @所有人) picked while typing, as references the server checks. */
+  send(convId: number, text: string, refs: { mentions?: number[]; mention_all?: boolean } = {}): void {
     const cmid = newCmid();
-    this.client.send(convId, text, cmid).catch(() => this.addFailed(convId, { cmid, text }));
+    this.client.send(convId, text, cmid, refs).catch(() => this.addFailed(convId, { cmid, text }));
     this.saveQueue();
     this.rev.value++;
     this.link.value++;

@@ -1,7 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import type { MessageView } from '../../../../shared/protocol/types.js';
-import { readBy } from '../../../../shared/sdk/state.js';
+import { useState } from 'preact/hooks';
 import { useI18n, useSession } from '../context.js';
+import { receiptCount, ReadersList } from './Receipts.js';
+import { mentionsMe, RichText } from './RichText.js';
 import type { Session } from '../session.js';
 import { Avatar } from './Avatar.js';
 
@@ -15,13 +17,14 @@ export function Bubble({ m, mine, group, showName, name }: BubbleProps) {
   const session = useSession();
   const { fmtTime } = useI18n();
   let content: ComponentChildren = '';
-  if ('text' in m.body) content = m.body.text;
+  const atMe = 'text' in m.body && !mine && mentionsMe(m.body, session.me);
+  if ('text' in m.body) content = <RichText body={m.body} me={session.me} nameOf={(id) => session.conv(m.conv_id)?.members.find((x) => x.user_id === id)?.name ?? session.known(id)} />;
   else if ('file' in m.body) {
     const f = m.body.file;
     content = <button type="button" class="file" onClick={() => void download(session, f.id, f.name, f.mime)}>{`📄 ${f.name} (${Math.ceil(f.size / 1024)} KB)`}</button>;
   }
   return (
-    <div class={`msg${mine ? ' mine' : ''}`} data-seq={m.seq}>
+    <div class={`msg${mine ? ' mine' : ''}${atMe ? ' at-me' : ''}`} data-seq={m.seq}>
       {!mine && group ? (showName ? <Avatar name={name} size="sm" /> : <span class="avatar-gap" />) : null}
       <div class="msg-body">
         {showName ? <div class="sender">{name}</div> : null}
@@ -38,27 +41,22 @@ export function Bubble({ m, mine, group, showName, name }: BubbleProps) {
 /** 1:1: read or unread. Groups: how many have not read it, opening to who has and who has not. */
 function Receipt({ convId, m }: { convId: number; m: MessageView }) {
   const session = useSession();
-  const { t, sep } = useI18n();
-  void session.rev.value;
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const rev = session.rev.value;
   const c = session.conv(convId);
   if (!c) return <span class="receipt" />;
-  const r = readBy(c, m);
+  const r = receiptCount(c, m, rev);
   if (c.kind === 'direct') {
     const read = r.read > 0;
     return <span class={`receipt ${read ? 'is-read' : 'is-unread'}`}>{read ? t('read') : t('unread')}</span>;
   }
   const unread = r.of - r.read;
-  const readers = new Set(r.readers);
-  const others = c.members.filter((x) => x.user_id !== m.sender_id);
-  const names = (read: boolean) => others.filter((x) => readers.has(x.user_id) === read).map((x) => x.name).join(sep) || '—';
   return (
     <span class={`receipt ${unread ? 'is-unread' : 'is-read'}`}>
-      <details>
+      <details onToggle={(e) => setOpen(e.currentTarget.open)}>
         <summary>{unread ? t('nUnread', unread) : t('allRead')}</summary>
-        <div class="readers">
-          <div><strong>{t('readBy')}</strong> {names(true)}</div>
-          <div><strong>{t('notReadBy')}</strong> {names(false)}</div>
-        </div>
+        {open ? <ReadersList key={r.read} c={c} m={m} /> : null}
       </details>
     </span>
   );

@@ -4,6 +4,7 @@ import { convTitle } from '../format.js';
 import { Avatar } from '../components/Avatar.js';
 import { ComposerGate } from '../components/ComposerGate.js';
 import { MessageList } from '../components/MessageList.js';
+import { MentionJump } from '../components/MentionJump.js';
 import { MuteIcon } from '../components/MuteIcon.js';
 
 /** One conversation: header, message list and composer. Mounted anew for each conversation (keyed by id). */
@@ -25,6 +26,7 @@ export function Conversation({ convId }: { convId: number }) {
   return (
     <section class="chat" aria-label={c ? convTitle(session, i18n, c) : ''}>
       <ChatHeader convId={convId} />
+      <MentionJump convId={convId} />
       <MessageList convId={convId} sent={sent} />
       <ComposerGate convId={convId} onSent={() => setSent((n) => n + 1)} />
     </section>

@@ -29,7 +29,7 @@ export function ConversationList() {
       <ul ref={list} class="conv-list" aria-label={t('chats')} onKeyDown={listKeys}>
         {convs.map((c) => (
           <ConversationRow key={c.id} id={c.id} current={c.id === current} title={convTitle(session, i18n, c)} preview={preview(session, i18n, c.last_message, c)}
-            time={c.last_message ? i18n.fmtTime(c.last_message.created_at) : ''} unread={c.unread} muted={c.muted} />
+            time={c.last_message ? i18n.fmtTime(c.last_message.created_at) : ''} unread={c.unread} muted={c.muted} mentioned={c.mentions_unread > 0} />
         ))}
         {convs.length ? null : <li class="empty-note">{q ? t('noResults') : t('noChats')}</li>}
       </ul>
@@ -37,12 +37,12 @@ export function ConversationList() {
   );
 }
 
-interface RowProps { id: number; current: boolean; title: string; preview: string; time: string; unread: number; muted: boolean }
+interface RowProps { id: number; current: boolean; title: string; preview: string; time: string; unread: number; muted: boolean; mentioned: boolean }
 
 /** Plain values only, so a row whose values did not change is not rendered again. */
 function ConversationRow(p: RowProps) {
   const { t } = useI18n();
-  const label = [p.title, p.unread ? `${p.unread} ${t('unread')}` : '', p.muted ? t('muted') : ''].filter(Boolean).join(', ');
+  const label = [p.title, p.mentioned ? t('atMe') : '', p.unread ? `${p.unread} ${t('unread')}` : '', p.muted ? t('muted') : ''].filter(Boolean).join(', ');
   return (
     <li>
       <a class={`conv${p.current ? ' current' : ''}${p.unread ? ' has-unread' : ''}`} href={`#/chat/${p.id}`} data-conv={p.id} aria-current={p.current ? 'page' : undefined} aria-label={label}>
@@ -50,7 +50,7 @@ function ConversationRow(p: RowProps) {
         <span class="conv-text">
           <span class="conv-top"><span class="conv-title">{p.title}</span><time class="conv-time">{p.time}</time></span>
           <span class="conv-bottom">
-            <span class="conv-preview">{p.preview}</span>
+            <span class="conv-preview">{p.mentioned ? <span class="at-badge">{t('atMe')}</span> : null}{p.preview}</span>
             {p.muted ? <MuteIcon label={t('muted')} /> : null}
             {p.unread ? <span class={`badge${p.muted ? ' muted' : ''}`} aria-hidden="true">{badgeCount(p.unread)}</span> : null}
           </span>
