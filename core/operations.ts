@@ -2,9 +2,11 @@ import type { Static } from '@sinclair/typebox';
 import { adminOperations } from './admin/operations.js';
 import { authOperations } from './auth/operations.js';
 import { directoryOperations } from './directory/operations.js';
+import { favouriteOperations } from './favourites/operations.js';
 import { fileOperations } from './files/operations.js';
 import { groupOperations } from './messaging/group-operations.js';
 import { messagingOperations } from './messaging/operations.js';
+import { notifyOperations } from './notify/operations.js';
 import type { Operation } from './operation.js';
 import { presenceOperations } from './presence/operations.js';
 import { userOperations } from './users/operations.js';
@@ -21,6 +23,8 @@ export const OPERATIONS = {
   ...groupOperations,
   ...presenceOperations,
   ...fileOperations,
+  ...favouriteOperations,
+  ...notifyOperations,
   ...directoryOperations,
   ...adminOperations,
 };

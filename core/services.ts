@@ -10,6 +10,8 @@ import { PresenceService } from './presence/service.js';
 import { RateLimiter } from './rate-limit.js';
 import { UserService } from './users/service.js';
 import { DirectoryService } from './directory/service.js';
+import { FavouritesService } from './favourites/service.js';
+import { NotifyService } from './notify/service.js';
 
 export interface Services {
   auth: AuthService;
@@ -20,6 +22,8 @@ export interface Services {
   presence: PresenceService;
   directory: DirectoryService;
   groups: GroupsService;
+  favourites: FavouritesService;
+  notify: NotifyService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -33,11 +37,17 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
   });
   const files = new FilesService(store, blobs, clock, config.files);
-  const messaging = new MessagingService(store, events, limiter, clock, config.limits, files);
+  const favourites = new FavouritesService(store, events, clock);
+  const notify = new NotifyService(store, events, clock);
+  // Sync also carries my own favourites and notification settings from the same durable position.
+  const personal = async (userId: number, since: number) => ({
+    ...(await favourites.changedSince(userId, since)), notify_settings: await notify.changedSince(userId, since),
+  });
+  const messaging = new MessagingService(store, events, limiter, clock, config.limits, files, personal);
   const users = new UserService(store);
   const admin = new AdminService(store, auth, messaging, events, clock);
   const presence = new PresenceService(store, cache, events);
   const directory = new DirectoryService(store, files, auth, events, clock, cache);
   const groups = new GroupsService(store, messaging, events, clock, config.limits);
-  return { auth, users, messaging, admin, files, presence, directory, groups };
+  return { auth, users, messaging, admin, files, presence, directory, groups, favourites, notify };
 }

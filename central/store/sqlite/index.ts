@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, NotifySettingsStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
@@ -11,6 +11,7 @@ import { sqliteConversationStore } from './conversations.js';
 import { chainExistingAudit, sqliteAuditStore } from './audit.js';
 import { sqliteFileStore } from './files.js';
 import { sqliteDirectoryStore } from './directory.js';
+import { sqliteFavouriteStore, sqliteNotifySettingsStore } from './favourites.js';
 
 /** Embedded store on better-sqlite3: WAL, group-committed writes, synchronous reads. */
 export class SqliteStore implements Store {
@@ -24,6 +25,8 @@ export class SqliteStore implements Store {
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
+  favourites: FavouriteStore;
+  notifySettings: NotifySettingsStore;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -40,6 +43,8 @@ export class SqliteStore implements Store {
     this.audit = sqliteAuditStore(db);
     this.files = sqliteFileStore(this.db, this.writes);
     this.directory = sqliteDirectoryStore(this.db, this.writes);
+    this.favourites = sqliteFavouriteStore(db);
+    this.notifySettings = sqliteNotifySettingsStore(db);
   }
 
   async close(): Promise<void> {

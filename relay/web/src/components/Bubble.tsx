@@ -4,6 +4,7 @@ import { readBy } from '../../../../shared/sdk/state.js';
 import { useI18n, useSession } from '../context.js';
 import type { Session } from '../session.js';
 import { Avatar } from './Avatar.js';
+import { StarButton } from './StarButton.js';
 
 interface BubbleProps { m: MessageView; mine: boolean; group: boolean; showName: boolean; name: string }
 
@@ -29,6 +30,7 @@ export function Bubble({ m, mine, group, showName, name }: BubbleProps) {
         <div class="meta">
           <time dateTime={new Date(m.created_at).toISOString()}>{fmtTime(m.created_at, true)}</time>
           {mine ? <Receipt convId={m.conv_id} m={m} /> : null}
+          <StarButton m={m} />
         </div>
       </div>
     </div>
@@ -78,7 +80,8 @@ export function DaySeparator({ label }: { label: string }) {
   return <div class="day" role="separator"><span>{label}</span></div>;
 }
 
-async function download(session: Session, id: number, name: string, mime: string): Promise<void> {
+/** Downloads a file through the relay and hands it to the browser (also used by the favourites). */
+export async function download(session: Session, id: number, name: string, mime: string): Promise<void> {
   const bytes = await session.client.api.download(id);
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: mime }));
   const a = document.createElement('a');
