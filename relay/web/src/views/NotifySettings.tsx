@@ -17,28 +17,30 @@ export function NotifySettings() {
   const { t } = useI18n();
   void session.rev.value;
   const saved = session.client.state.notify ?? DEFAULT_NOTIFY_SETTINGS;
+  /** Outside the form: saving remounts the form (its key changes), the status stays. */
+  const [status, setStatus] = useState('');
   // Keyed by what is stored: a change saved on another device shows here at once.
   return (
     <section class="panel notify-settings" aria-label={t('notifySettings')}>
       <header class="chat-head"><a class="icon-btn back" href="#/chats" aria-label={t('back')}>‹</a><h2>{t('notifySettings')}</h2></header>
       <div class="panel-body">
         <NotifyPrompt always />
-        <SettingsForm key={JSON.stringify(saved)} saved={saved} />
+        <SettingsForm key={JSON.stringify(saved)} saved={saved} status={status} setStatus={setStatus} />
       </div>
     </section>
   );
 }
 
-function SettingsForm({ saved }: { saved: Settings }) {
+function SettingsForm({ saved, status, setStatus }: { saved: Settings; status: string; setStatus: (s: string) => void }) {
   const session = useSession();
   const i18n = useI18n();
   const { t } = i18n;
   const [s, setS] = useState<Settings>(() => structuredClone(saved));
-  const [status, setStatus] = useState('');
   const quiet = (patch: Partial<Settings['quiet']>) => setS({ ...s, quiet: { ...s.quiet, ...patch } });
   const toggleDay = (d: number) => quiet({ days: s.quiet.days.includes(d) ? s.quiet.days.filter((x) => x !== d) : [...s.quiet.days, d].sort() });
   const save = (e: Event) => {
     e.preventDefault();
+    setStatus('');
     session.client.api.call('notify.set', { ...s }).then(() => setStatus(t('saved')), (err: unknown) => setStatus(errorText(i18n, err)));
   };
   const zone = localZone();
