@@ -35,7 +35,9 @@ export function Shell() {
       <nav class="side" aria-label={productName}>
         <header class="side-head">
           <Logo size={28} /><span class="product">{productName}</span><Toolbar />
-          <a class="icon-btn" href="#/settings/notify" aria-label={t('notifySettings')} title={t('notifySettings')}>🔔</a>
+          <a class="icon-btn" href="#/settings/notify" aria-label={t('notifySettings')} title={t('notifySettings')}>
+            <svg viewBox="0 0 24 24" class="bell" aria-hidden="true"><path d="M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" /></svg>
+          </a>
           <button type="button" class="icon-btn" aria-label={t('signOut')} title={t('signOut')} onClick={() => void store.signOut()}>⎋</button>
         </header>
         <div class="tabs" role="tablist">
