@@ -237,7 +237,8 @@ export const MIGRATIONS: Migration[] = [
         ],
         // A removed favourite's key is freed ("x:<id>"), so the same source can be starred again as a new favourite.
         unique: [['user_id', 'source_key']],
-        indexes: [['user_id', 'pos'], ['file_id']],
+        // (user_id, id): the newest-first pages; (user_id, pos): sync; file_id: FileStore.canAccess.
+        indexes: [['user_id', 'id'], ['user_id', 'pos'], ['file_id']],
       },
       {
         name: 'notify_settings',
