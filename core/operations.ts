@@ -2,10 +2,12 @@ import type { Static } from '@sinclair/typebox';
 import { adminOperations } from './admin/operations.js';
 import { authOperations } from './auth/operations.js';
 import { directoryOperations } from './directory/operations.js';
+import { favouriteOperations } from './favourites/operations.js';
 import { fileOperations } from './files/operations.js';
 import { groupOperations } from './messaging/group-operations.js';
 import { messagingOperations } from './messaging/operations.js';
 import { mentionOperations } from './mentions/operations.js';
+import { notifyOperations } from './notify/operations.js';
 import type { Operation } from './operation.js';
 import { presenceOperations } from './presence/operations.js';
 import { signinsOperations } from './signins/operations.js';
@@ -24,6 +26,8 @@ export const OPERATIONS = {
   ...mentionOperations,
   ...presenceOperations,
   ...fileOperations,
+  ...favouriteOperations,
+  ...notifyOperations,
   ...directoryOperations,
   ...adminOperations,
   ...signinsOperations,

@@ -12,6 +12,8 @@ import { RateLimiter } from './rate-limit.js';
 import { UserService } from './users/service.js';
 import { DirectoryService } from './directory/service.js';
 import { SigninsService } from './signins/service.js';
+import { FavouritesService } from './favourites/service.js';
+import { NotifyService } from './notify/service.js';
 
 export interface Services {
   auth: AuthService;
@@ -24,6 +26,8 @@ export interface Services {
   groups: GroupsService;
   signins: SigninsService;
   mentions: MentionsService;
+  favourites: FavouritesService;
+  notify: NotifyService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -37,7 +41,13 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
   });
   const files = new FilesService(store, blobs, clock, config.files);
-  const messaging = new MessagingService(store, events, limiter, clock, config.limits, files);
+  const favourites = new FavouritesService(store, events, clock);
+  const notify = new NotifyService(store, events, clock);
+  // Sync also carries my own favourites and notification settings from the same durable position.
+  const personal = async (userId: number, since: number) => ({
+    ...(await favourites.changedSince(userId, since)), notify_settings: await notify.changedSince(userId, since),
+  });
+  const messaging = new MessagingService(store, events, limiter, clock, config.limits, files, personal);
   const users = new UserService(store);
   const admin = new AdminService(store, auth, messaging, events, clock);
   const presence = new PresenceService(store, cache, events);
@@ -45,5 +55,5 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const groups = new GroupsService(store, messaging, events, clock, config.limits);
   const signins = new SigninsService(store, presence, directory, clock);
   const mentions = new MentionsService(store, messaging);
-  return { auth, users, messaging, admin, files, presence, directory, groups, signins, mentions };
+  return { auth, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify };
 }

@@ -259,6 +259,31 @@ export const MIGRATIONS: Migration[] = [
     // "N 人未读" and the who-has-read list: a range of this index, not a scan of every member.
     addIndexes: [{ table: 'members', columns: ['conv_id', 'active', 'read_seq'] }],
   },
+  {
+    version: 15,
+    description: 'favourites (收藏): copies of starred messages and files; per-person notification settings',
+    tables: [
+      {
+        name: 'favourites',
+        columns: [
+          c('id', 'id'), c('user_id', 'bigint'), c('source_key', 'string', { length: 80 }), c('kind', 'string', { length: 8 }),
+          c('body', 'json'), c('search_text', 'text'), c('file_id', 'bigint', { nullable: true }),
+          c('src_conv_id', 'bigint', { nullable: true }), c('src_seq', 'bigint', { nullable: true }), c('src_sender_id', 'bigint', { nullable: true }),
+          c('src_sender_name', 'string', { length: 100, default: '' }), c('src_conv_title', 'string', { length: 100, default: '' }),
+          c('src_at', 'bigint', { nullable: true }), c('created_at', 'bigint'), c('removed', 'bool', { default: 0 }), c('pos', 'bigint'),
+        ],
+        // A removed favourite's key is freed ("x:<id>"), so the same source can be starred again as a new favourite.
+        unique: [['user_id', 'source_key']],
+        // (user_id, id): the newest-first pages; (user_id, pos): sync; file_id: FileStore.canAccess.
+        indexes: [['user_id', 'id'], ['user_id', 'pos'], ['file_id']],
+      },
+      {
+        name: 'notify_settings',
+        columns: [c('user_id', 'bigint'), c('settings', 'json'), c('updated_at', 'bigint'), c('pos', 'bigint')],
+        primaryKey: ['user_id'],
+      },
+    ],
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';

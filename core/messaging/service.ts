@@ -34,6 +34,8 @@ export class MessagingService {
     private readonly clock: Clock,
     private readonly limits: MessagingLimits,
     private readonly files: FilesService,
+    /** The person's own state that sync also carries (favourites, notification settings), read after the position. */
+    private readonly personal: (userId: number, since: number) => Promise<Pick<SyncResult, 'favourites' | 'favourites_removed' | 'notify_settings'>>,
   ) {}
 
   // ---- reads ---------------------------------------------------------------
@@ -72,7 +74,7 @@ export class MessagingService {
       if (c.member.active) conversations.push(await this.view(c.conversation, c.member));
       else removed.push(c.conversation.id);
     }
-    return { pos, conversations, removed };
+    return { pos, conversations, removed, ...(await this.personal(actor.userId, since)) };
   }
 
   // ---- writes --------------------------------------------------------------

@@ -5,7 +5,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { DirChange } from './directory.js';
-import { ConversationSharedSchema, DirChangeSchema, MessageSchema, PresenceSchema, UserSchema } from './schemas.js';
+import { ConversationSharedSchema, DirChangeSchema, FavouriteSchema, MessageSchema, NotifySettingsSchema, PresenceSchema, UserSchema } from './schemas.js';
 import type { ServerEvent } from './types.js';
 
 const Int = Type.Integer();
@@ -17,13 +17,16 @@ export const ConversationUpdatedEventSchema = event('conversation.updated', { co
 export const ConversationRemovedEventSchema = event('conversation.removed', { conv_id: Int, user_id: Int });
 export const ReadUpdatedEventSchema = event('read.updated', { conv_id: Int, user_id: Int, read_seq: Int });
 export const MemberSettingsEventSchema = event('member.settings', { conv_id: Int, muted: Type.Boolean() });
+export const FavouriteAddedEventSchema = event('favourite.added', { favourite: FavouriteSchema });
+export const FavouriteRemovedEventSchema = event('favourite.removed', { id: Int });
+export const NotifySettingsEventSchema = event('notify.settings', { settings: NotifySettingsSchema });
 export const UserUpdatedEventSchema = event('user.updated', { user: UserSchema });
 export const PresenceUpdatedEventSchema = event('presence.updated', { presence: PresenceSchema });
 export const DirectoryChangedEventSchema = event('directory.changed', { version: Int, from: Int, changes: Type.Optional(Type.Array(DirChangeSchema)) });
 
 export const ServerEventSchema = Type.Union([
   MessageNewEventSchema, ConversationUpdatedEventSchema, ConversationRemovedEventSchema, ReadUpdatedEventSchema,
-  MemberSettingsEventSchema, UserUpdatedEventSchema, PresenceUpdatedEventSchema, DirectoryChangedEventSchema,
+  MemberSettingsEventSchema, FavouriteAddedEventSchema, FavouriteRemovedEventSchema, NotifySettingsEventSchema, UserUpdatedEventSchema, PresenceUpdatedEventSchema, DirectoryChangedEventSchema,
 ], { $id: 'ServerEvent' });
 
 const compiled = TypeCompiler.Compile(ServerEventSchema);
@@ -55,6 +58,9 @@ export type EventsMatchWire = All<[
   Same<typeof ConversationRemovedEventSchema, Variant<'conversation.removed'>>,
   Same<typeof ReadUpdatedEventSchema, Variant<'read.updated'>>,
   Same<typeof MemberSettingsEventSchema, Variant<'member.settings'>>,
+  Same<typeof FavouriteAddedEventSchema, Variant<'favourite.added'>>,
+  Same<typeof FavouriteRemovedEventSchema, Variant<'favourite.removed'>>,
+  Same<typeof NotifySettingsEventSchema, Variant<'notify.settings'>>,
   Same<typeof UserUpdatedEventSchema, Variant<'user.updated'>>,
   Same<typeof PresenceUpdatedEventSchema, Variant<'presence.updated'>>,
   Same<typeof DirectoryChangedEventSchema, Variant<'directory.changed'>>,

@@ -8,7 +8,8 @@ import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, typ
 import { ERRORS } from '../errors.js';
 import { CONFIDENTIAL_FIELDS, type DirChange, type DirDelta, type DirDept, type DirOrg, type DirPerson, type DirPolicy, type DirSnapshot } from './directory.js';
 import type {
-  AuditEntry, ConversationShared, ConversationView, FileView, HistoryPage, LoginResult, MemberView, MessageView, PresenceView, ReceiptPage, SessionView, SyncResult,
+  AuditEntry, ConversationShared, ConversationView, FavouritePage, FavouriteView, FileView, HistoryPage, NotifySettings, LoginResult, MemberView, MessageView,
+  PresenceView, ReceiptPage, SessionView, SyncResult,
   UserView,
 } from './types.js';
 
@@ -47,11 +48,13 @@ const SystemBodySchema = Type.Object({
   mute_all: Type.Optional(Type.Boolean()),
 });
 
+export const TextBodySchema = Type.Object({ text: Text, mentions: Type.Optional(Type.Array(Int)), mention_all: Type.Optional(Type.Boolean()) });
+
 export const MessageSchema = Type.Object({
   id: Int, conv_id: Int, seq: Int, sender_id: Int, cmid: Text,
   kind: OneOf(['text', 'file', 'system']),
   body: Type.Union([
-    Type.Object({ text: Text, mentions: Type.Optional(Type.Array(Int)), mention_all: Type.Optional(Type.Boolean()) }),
+    TextBodySchema,
     Type.Object({ file: Type.Omit(FileSchema, ['created_at']) }),
     SystemBodySchema,
   ]),
@@ -73,7 +76,27 @@ export const ReceiptPageSchema = Type.Object({
   conv_id: Int, seq: Int, read: Int, of: Int, users: Type.Array(Type.Object({ user_id: Int, name: Text })), next: Nullable(Int),
 }, { $id: 'ReceiptPage' });
 export const HistoryPageSchema = Type.Object({ messages: Type.Array(MessageSchema), more: Type.Boolean() }, { $id: 'HistoryPage' });
-export const SyncResultSchema = Type.Object({ pos: Int, conversations: Type.Array(ConversationSchema), removed: Type.Array(Int) }, { $id: 'SyncResult' });
+export const FavouriteSchema = Type.Object({
+  id: Int, kind: OneOf(['text', 'file']),
+  body: Type.Union([TextBodySchema, Type.Object({ file: Type.Omit(FileSchema, ['created_at']) })]),
+  source: Nullable(Type.Object({ conv_id: Int, seq: Int, sender_id: Int, sender_name: Text, conv_title: Text, at: Int })),
+  created_at: Int,
+}, { $id: 'Favourite' });
+export const FavouritePageSchema = Type.Object({ favourites: Type.Array(FavouriteSchema), more: Type.Boolean() }, { $id: 'FavouritePage' });
+export const NotifySettingsSchema = Type.Object({
+  quiet: Type.Object({
+    enabled: Type.Boolean(),
+    days: Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { maxItems: 7, uniqueItems: true, description: 'local weekdays, 0 = Sunday' }),
+    start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM local time' }),
+    end: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'HH:MM; at or before start runs past midnight' }),
+    tz: Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone, e.g. Asia/Shanghai' }),
+  }),
+  allow_mentions: Type.Boolean(), allow_urgent: Type.Boolean(), sound: Type.Boolean(),
+}, { $id: 'NotifySettings' });
+export const SyncResultSchema = Type.Object({
+  pos: Int, conversations: Type.Array(ConversationSchema), removed: Type.Array(Int),
+  favourites: Type.Array(FavouriteSchema), favourites_removed: Type.Array(Int), notify_settings: Nullable(NotifySettingsSchema),
+}, { $id: 'SyncResult' });
 export const PresenceSchema = Type.Object({ user_id: Int, status: OneOf(['online', 'away', 'offline']), devices: Type.Array(DeviceTypeSchema) }, { $id: 'Presence' });
 export const AuditEntrySchema = Type.Object({ id: Int, actor_id: Nullable(Int), action: Text, target: Text, details: Type.Unknown(), at: Int }, { $id: 'AuditEntry' });
 
@@ -140,6 +163,9 @@ export type SchemasMatchWire = All<[
   Same<typeof HistoryPageSchema, HistoryPage>,
   Same<typeof ReceiptPageSchema, ReceiptPage>,
   Same<typeof SyncResultSchema, SyncResult>,
+  Same<typeof FavouriteSchema, FavouriteView>,
+  Same<typeof FavouritePageSchema, FavouritePage>,
+  Same<typeof NotifySettingsSchema, NotifySettings>,
   Same<typeof PresenceSchema, PresenceView>,
   Same<typeof AuditEntrySchema, AuditEntry>,
   Same<typeof DirOrgSchema, DirOrg>,

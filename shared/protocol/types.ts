@@ -138,6 +138,51 @@ export interface SyncResult {
   conversations: ConversationView[];
   /** Conversations the user is no longer a member of. */
   removed: number[];
+  /** My favourites (收藏) added since `since` (docs/favourites.md). */
+  favourites: FavouriteView[];
+  /** Ids of my favourites removed since `since`. */
+  favourites_removed: number[];
+  /** My notification settings, when they changed since `since`; null when unchanged. */
+  notify_settings: NotifySettings | null;
+}
+
+/** Where a starred message came from, copied when it was starred (it stays readable after leaving). */
+export interface FavouriteSource {
+  conv_id: number;
+  seq: number;
+  sender_id: number;
+  sender_name: string;
+  /** The group's title then; empty for a 1:1. */
+  conv_title: string;
+  /** When the message was sent. */
+  at: number;
+}
+
+/** A favourite (收藏): a copy of a starred message's content, or a starred file (source null). */
+export interface FavouriteView {
+  id: number;
+  kind: 'text' | 'file';
+  body: TextBody | FileBody;
+  source: FavouriteSource | null;
+  created_at: number;
+}
+
+export interface FavouritePage {
+  favourites: FavouriteView[];
+  /** True when older favourites exist (pass the last id as `before`). */
+  more: boolean;
+}
+
+/**
+ * A person's notification settings, the same on every device. Quiet hours (免打扰时段): on the listed local
+ * weekdays (0 = Sunday) from `start` to `end` ("HH:MM" in time zone `tz`; an end at or before the start runs
+ * past midnight); mentions and urgent messages may break through; sound on or off.
+ */
+export interface NotifySettings {
+  quiet: { enabled: boolean; days: number[]; start: string; end: string; tz: string };
+  allow_mentions: boolean;
+  allow_urgent: boolean;
+  sound: boolean;
 }
 
 export interface HistoryPage {
@@ -154,6 +199,12 @@ export type ServerEvent =
   | { type: 'read.updated'; conv_id: number; user_id: number; read_seq: number }
   /** My own per-conversation settings changed (sent to my devices only). */
   | { type: 'member.settings'; conv_id: number; muted: boolean }
+  /** A favourite of mine was added (sent to my devices only). */
+  | { type: 'favourite.added'; favourite: FavouriteView }
+  /** A favourite of mine was removed (sent to my devices only). */
+  | { type: 'favourite.removed'; id: number }
+  /** My notification settings changed (sent to my devices only). */
+  | { type: 'notify.settings'; settings: NotifySettings }
   | { type: 'user.updated'; user: UserView }
   | { type: 'presence.updated'; presence: PresenceView }
   /**

@@ -1,4 +1,4 @@
-import type { ConversationShared, ConversationView, MessageView, ServerEvent } from '../protocol/types.js';
+import type { ConversationShared, ConversationView, FavouriteView, MessageView, NotifySettings, ServerEvent } from '../protocol/types.js';
 
 /**
  * The client's view of the world and the one reducer that applies server
@@ -10,10 +10,14 @@ export interface ClientState {
   conversations: Record<number, ConversationView>;
   /** Loaded messages per conversation, keyed by seq. */
   messages: Record<number, Record<number, MessageView>>;
+  /** My favourites (收藏) known here, by id: from sync, pushes and the pages loaded. */
+  favourites: Record<number, FavouriteView>;
+  /** My notification settings; null until known (the defaults apply). */
+  notify: NotifySettings | null;
 }
 
 export function emptyState(me: number): ClientState {
-  return { me, conversations: {}, messages: {} };
+  return { me, conversations: {}, messages: {}, favourites: {}, notify: null };
 }
 
 export function sortedMessages(state: ClientState, convId: number): MessageView[] {
@@ -142,6 +146,16 @@ export function applyEvent(state: ClientState, event: ServerEvent): boolean {
       conv.muted = event.muted;
       return true;
     }
+    case 'favourite.added':
+      (state.favourites ??= {})[event.favourite.id] = structuredClone(event.favourite);
+      return true;
+    case 'favourite.removed':
+      if (!state.favourites?.[event.id]) return false;
+      delete state.favourites[event.id];
+      return true;
+    case 'notify.settings':
+      state.notify = structuredClone(event.settings);
+      return true;
     case 'user.updated':
       for (const conv of Object.values(state.conversations)) {
         for (const m of conv.members) if (m.user_id === event.user.id) m.name = event.user.name;

@@ -43,6 +43,10 @@ export class SyncEngine {
           const r: SyncResult = await h.api.call('sync', { since: h.pos });
           for (const id of r.removed) { removeConversation(h.state, id); this.emit('conversation', null, id); }
           for (const view of r.conversations) this.mergeConversation(view);
+          const favs = (h.state.favourites ??= {});
+          for (const f of r.favourites) favs[f.id] = f;
+          for (const id of r.favourites_removed) delete favs[id];
+          if (r.notify_settings) h.state.notify = r.notify_settings;
           await Promise.all(r.conversations.map((c) => this.fill(c.id)));
           // Only now is everything up to r.pos applied, so only now may pos advance.
           h.pos = Math.max(h.pos, r.pos);

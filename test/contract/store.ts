@@ -9,6 +9,7 @@ import { concurrencyContract } from './store/concurrency.js';
 import { groupsContract } from './store/groups.js';
 import { loginLogContract } from './store/login-log.js';
 import { mentionsContract } from './store/mentions.js';
+import { favouritesContract } from './store/favourites.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -30,4 +31,5 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   groupsContract(t, current);
   loginLogContract(t, current);
   mentionsContract(t, current);
+  favouritesContract(t, current);
 }

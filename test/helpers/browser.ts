@@ -13,8 +13,16 @@ export async function launch(): Promise<Browser> {
 }
 
 /** Opens the web client in a fresh context (its own storage, like another device) and signs in. */
-export async function signInPage(browser: Browser, url: string, account: string, password: string, opts: { lang?: 'zh' | 'en'; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
+export async function signInPage(browser: Browser, url: string, account: string, password: string, opts: {
+  lang?: 'zh' | 'en'; viewport?: { width: number; height: number };
+  /** Browser permissions granted to the page's origin, e.g. ['notifications']. */
+  permissions?: string[];
+  /** A script run in the page before its own (to observe browser APIs). */
+  init?: string;
+} = {}): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1100, height: 760 } });
+  if (opts.permissions) await context.grantPermissions(opts.permissions, { origin: new URL(url).origin });
+  if (opts.init) await context.addInitScript(opts.init);
   const page = await context.newPage();
   page.on('pageerror', (e) => { process.stderr.write(`[page error] ${e.message}\n`); });
   if (opts.lang) await context.addInitScript((l) => { if (!localStorage.getItem('sb.lang')) localStorage.setItem('sb.lang', l); }, opts.lang);

@@ -16,6 +16,13 @@ export async function fetchState(api: ApiClient, me: number): Promise<ClientStat
       if (!page.more || page.messages.length === 0) break;
     }
   }
+  for (let before: number | undefined; ;) {
+    const page = await api.call('fav.list', { before, limit: 100 });
+    for (const f of page.favourites) state.favourites[f.id] = f;
+    if (!page.more || page.favourites.length === 0) break;
+    before = page.favourites[page.favourites.length - 1]!.id;
+  }
+  state.notify = await api.call('notify.get');
   return state;
 }
 

@@ -21,8 +21,9 @@ export function mysqlFileStore(read: (sql: string, params: unknown[]) => Promise
     }),
     canAccess: async (userId, fileId) => {
       const rows = await read(`SELECT 1 AS ok FROM files f WHERE f.id = ? AND (f.uploader_id = ? OR EXISTS (
-        SELECT 1 FROM file_refs r JOIN members m ON m.conv_id = r.conv_id WHERE r.file_id = f.id AND m.user_id = ? AND m.active = 1))`,
-      [fileId, userId, userId]);
+        SELECT 1 FROM file_refs r JOIN members m ON m.conv_id = r.conv_id WHERE r.file_id = f.id AND m.user_id = ? AND m.active = 1)
+        OR EXISTS (SELECT 1 FROM favourites v WHERE v.file_id = f.id AND v.user_id = ? AND v.removed = 0))`,
+      [fileId, userId, userId, userId]);
       return rows.length > 0;
     },
   };

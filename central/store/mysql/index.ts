@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, LoginLogStore, MentionStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, LoginLogStore, MentionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
 import { mysqlDb } from './db.js';
@@ -13,6 +13,7 @@ import { chainExistingAudit, mysqlAuditStore } from './audit.js';
 import { mysqlDirectoryStore } from './directory.js';
 import { mysqlLoginLogStore } from './login-log.js';
 import { mysqlFileStore } from './files.js';
+import { mysqlFavouriteStore, mysqlNotifySettingsStore } from './favourites.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -90,6 +91,8 @@ export class MysqlStore implements Store {
   files: FileStore;
   directory: DirectoryStore;
   loginLog: LoginLogStore;
+  favourites: FavouriteStore;
+  notifySettings: NotifySettingsStore;
   private readonly writes: MysqlWriteBatcher;
 
   private constructor(readonly pool: Pool, readonly database: string) {
@@ -104,6 +107,8 @@ export class MysqlStore implements Store {
     this.loginLog = mysqlLoginLogStore(db);
     this.files = mysqlFileStore(db.rows, this.writes);
     this.directory = mysqlDirectoryStore(pool);
+    this.favourites = mysqlFavouriteStore(db);
+    this.notifySettings = mysqlNotifySettingsStore(db);
   }
 
   static async open(opts: MysqlOptions): Promise<MysqlStore> {

@@ -16,8 +16,9 @@ export function sqliteFileStore(db: Database.Database, writes: WriteBatcher): Fi
     }),
     canAccess: async (userId, fileId) => {
       const row = db.prepare(`SELECT 1 FROM files f WHERE f.id = ? AND (f.uploader_id = ? OR EXISTS (
-        SELECT 1 FROM file_refs r JOIN members m ON m.conv_id = r.conv_id WHERE r.file_id = f.id AND m.user_id = ? AND m.active = 1))`)
-        .get(fileId, userId, userId);
+        SELECT 1 FROM file_refs r JOIN members m ON m.conv_id = r.conv_id WHERE r.file_id = f.id AND m.user_id = ? AND m.active = 1)
+        OR EXISTS (SELECT 1 FROM favourites v WHERE v.file_id = f.id AND v.user_id = ? AND v.removed = 0))`)
+        .get(fileId, userId, userId, userId);
       return row !== undefined;
     },
   };

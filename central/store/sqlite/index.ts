@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, LoginLogStore, MentionStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, LoginLogStore, MentionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
@@ -13,6 +13,7 @@ import { chainExistingAudit, sqliteAuditStore } from './audit.js';
 import { sqliteFileStore } from './files.js';
 import { sqliteDirectoryStore } from './directory.js';
 import { sqliteLoginLogStore } from './login-log.js';
+import { sqliteFavouriteStore, sqliteNotifySettingsStore } from './favourites.js';
 
 /** Embedded store on better-sqlite3: WAL, group-committed writes, synchronous reads. */
 export class SqliteStore implements Store {
@@ -29,6 +30,8 @@ export class SqliteStore implements Store {
   files: FileStore;
   directory: DirectoryStore;
   loginLog: LoginLogStore;
+  favourites: FavouriteStore;
+  notifySettings: NotifySettingsStore;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -48,6 +51,8 @@ export class SqliteStore implements Store {
     this.loginLog = sqliteLoginLogStore(db);
     this.files = sqliteFileStore(this.db, this.writes);
     this.directory = sqliteDirectoryStore(this.db, this.writes);
+    this.favourites = sqliteFavouriteStore(db);
+    this.notifySettings = sqliteNotifySettingsStore(db);
   }
 
   async close(): Promise<void> {

@@ -1,13 +1,18 @@
-/** Hash routes: #/chats, #/chat/ID, #/chat/ID/info, #/new-group, #/directory, #/directory/ID, #/directory/user/ID. */
+/**
+ * Hash routes: #/chats, #/chat/ID, #/chat/ID/info, #/new-group, #/directory, #/directory/ID, #/directory/user/ID,
+ * #/favourites, #/settings/notify.
+ */
 export type Route =
   | { name: 'chats' } | { name: 'chat'; id: number } | { name: 'info'; id: number } | { name: 'newGroup' }
-  | { name: 'directory' } | { name: 'person'; id: number; byUser: boolean };
+  | { name: 'directory' } | { name: 'person'; id: number; byUser: boolean } | { name: 'favourites' } | { name: 'notifySettings' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
   const id = Number(parts[1]);
   if (parts[0] === 'chat' && id) return parts[2] === 'info' ? { name: 'info', id } : { name: 'chat', id };
   if (parts[0] === 'new-group') return { name: 'newGroup' };
+  if (parts[0] === 'favourites') return { name: 'favourites' };
+  if (parts[0] === 'settings' && parts[1] === 'notify') return { name: 'notifySettings' };
   if (parts[0] === 'directory' && parts[1] === 'user' && Number(parts[2])) return { name: 'person', id: Number(parts[2]), byUser: true };
   if (parts[0] === 'directory') return id ? { name: 'person', id, byUser: false } : { name: 'directory' };
   return { name: 'chats' };

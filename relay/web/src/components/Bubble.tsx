@@ -6,6 +6,7 @@ import { receiptCount, ReadersList } from './Receipts.js';
 import { mentionsMe, RichText } from './RichText.js';
 import type { Session } from '../session.js';
 import { Avatar } from './Avatar.js';
+import { StarButton } from './StarButton.js';
 
 interface BubbleProps { m: MessageView; mine: boolean; group: boolean; showName: boolean; name: string }
 
@@ -32,6 +33,7 @@ export function Bubble({ m, mine, group, showName, name }: BubbleProps) {
         <div class="meta">
           <time dateTime={new Date(m.created_at).toISOString()}>{fmtTime(m.created_at, true)}</time>
           {mine ? <Receipt convId={m.conv_id} m={m} /> : null}
+          <StarButton m={m} />
         </div>
       </div>
     </div>
@@ -76,7 +78,8 @@ export function DaySeparator({ label }: { label: string }) {
   return <div class="day" role="separator"><span>{label}</span></div>;
 }
 
-async function download(session: Session, id: number, name: string, mime: string): Promise<void> {
+/** Downloads a file through the relay and hands it to the browser (also used by the favourites). */
+export async function download(session: Session, id: number, name: string, mime: string): Promise<void> {
   const bytes = await session.client.api.download(id);
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: mime }));
   const a = document.createElement('a');

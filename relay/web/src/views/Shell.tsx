@@ -10,6 +10,10 @@ import { DirectoryPanel } from './Directory.js';
 import { GroupInfo } from './GroupInfo.js';
 import { NewGroup } from './NewGroup.js';
 import { PersonCard } from './PersonCard.js';
+import { Favourites } from './Favourites.js';
+import { NotifySettings } from './NotifySettings.js';
+import { NotifyPrompt } from '../components/NotifyPrompt.js';
+import { useNotifier } from '../notifier.js';
 
 /** The signed-in page: side pane (chats or directory) and main pane; one pane at a time on a phone. */
 export function Shell() {
@@ -21,7 +25,9 @@ export function Shell() {
   const unread = session.unreadTotal.value;
   const main = useRef<HTMLElement>(null);
   useEffect(() => { document.title = unread ? `(${badgeCount(unread)}) ${productName}` : productName; }, [unread, productName]);
+  useNotifier(store, session);
   const directory = inDirectory(route);
+  const favs = route.name === 'favourites';
   return (
     <div class={`shell ${atSide(route) ? 'at-side' : 'at-main'}`}>
       <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>{t('skip')}</a>
@@ -29,14 +35,19 @@ export function Shell() {
       <nav class="side" aria-label={productName}>
         <header class="side-head">
           <Logo size={28} /><span class="product">{productName}</span><Toolbar />
+          <a class="icon-btn" href="#/settings/notify" aria-label={t('notifySettings')} title={t('notifySettings')}>
+            <svg viewBox="0 0 24 24" class="bell" aria-hidden="true"><path d="M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" /></svg>
+          </a>
           <button type="button" class="icon-btn" aria-label={t('signOut')} title={t('signOut')} onClick={() => void store.signOut()}>⎋</button>
         </header>
         <div class="tabs" role="tablist">
-          <a href="#/chats" role="tab" aria-selected={!directory} class={directory ? '' : 'on'}>
+          <a href="#/chats" role="tab" aria-selected={!directory && !favs} class={directory || favs ? '' : 'on'}>
             {t('chats')}{unread ? <span class="badge tab-badge" aria-label={`${unread} ${t('unread')}`}>{badgeCount(unread)}</span> : null}
           </a>
           <a href="#/directory" role="tab" aria-selected={directory} class={directory ? 'on' : ''}>{t('directory')}</a>
+          <a href="#/favourites" role="tab" aria-selected={favs} class={favs ? 'on' : ''}>{t('favourites')}</a>
         </div>
+        <NotifyPrompt />
         <div class="side-body">{directory ? <DirectoryPanel /> : <ConversationList />}</div>
       </nav>
       <main class="main" id="main" tabIndex={-1} ref={main}><MainPane route={route} /></main>
@@ -50,6 +61,8 @@ function MainPane({ route }: { route: Route }) {
     case 'chat': return <Conversation key={route.id} convId={route.id} />;
     case 'info': return <GroupInfo key={route.id} convId={route.id} />;
     case 'newGroup': return <NewGroup />;
+    case 'favourites': return <Favourites />;
+    case 'notifySettings': return <NotifySettings />;
     case 'person': return <PersonCard key={`${route.byUser ? 'u' : 'p'}${route.id}`} id={route.id} byUser={route.byUser} />;
     default: return <div class="empty"><Logo size={64} /><p>{route.name === 'directory' ? t('searchPeople') : t('selectChat')}</p></div>;
   }
