@@ -115,6 +115,9 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
   }, { queue: CENTRAL_QUEUE });
   events.start();
 
+  // Broadcasts whose fan-out a stop or crash interrupted go on from their cursor.
+  services.broadcasts.resume().catch((e: unknown) => log.error({ err: e }, 'resuming broadcasts failed'));
+
   log.info({ store: store.kind }, 'central ready');
   let stopped = false;
   return {
@@ -123,6 +126,7 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
       if (stopped) return;
       stopped = true;
       unserve();
+      services.broadcasts.stop();
       events.stop();
       await store.close();
     },

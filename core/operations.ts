@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { adminOperations } from './admin/operations.js';
 import { authOperations } from './auth/operations.js';
+import { broadcastOperations } from './broadcasts/operations.js';
 import { directoryOperations } from './directory/operations.js';
 import { fileOperations } from './files/operations.js';
 import { groupOperations } from './messaging/group-operations.js';
@@ -23,6 +24,7 @@ export const OPERATIONS = {
   ...fileOperations,
   ...directoryOperations,
   ...adminOperations,
+  ...broadcastOperations,
 };
 
 export type OperationName = keyof typeof OPERATIONS;

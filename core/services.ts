@@ -10,6 +10,7 @@ import { PresenceService } from './presence/service.js';
 import { RateLimiter } from './rate-limit.js';
 import { UserService } from './users/service.js';
 import { DirectoryService } from './directory/service.js';
+import { BroadcastService } from './broadcasts/service.js';
 
 export interface Services {
   auth: AuthService;
@@ -20,6 +21,7 @@ export interface Services {
   presence: PresenceService;
   directory: DirectoryService;
   groups: GroupsService;
+  broadcasts: BroadcastService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -39,5 +41,6 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const presence = new PresenceService(store, cache, events);
   const directory = new DirectoryService(store, files, auth, events, clock, cache);
   const groups = new GroupsService(store, messaging, events, clock, config.limits);
-  return { auth, users, messaging, admin, files, presence, directory, groups };
+  const broadcasts = new BroadcastService(store, directory, files, events, clock, config.limits);
+  return { auth, users, messaging, admin, files, presence, directory, groups, broadcasts };
 }

@@ -36,6 +36,10 @@ export const ADMIN_CLI: CliSpec = {
     { name: 'session revoke', args: ['SESSION_ID'] },
     { name: 'audit', flags: [LIMIT] },
     { name: 'audit verify', help: 'checks the audit log\'s hash chain; exits 1 at the first broken link' },
+    { name: 'broadcast send', flags: [{ flag: '--title', value: 'TITLE', required: true }, { flag: '--text', value: 'TEXT', required: true },
+      { flag: '--all' }, { flag: '--depts', value: 'ID,ID', field: 'dept_ids' }, { flag: '--users', value: 'A,B', field: 'user_ids' }, { flag: '--cmid', value: 'ID' }],
+    help: 'to everyone, departments (with those below) or people (accounts); each gets it in their 系统消息' },
+    { name: 'broadcast list', flags: [LIMIT], help: 'broadcasts with delivered / read / total' },
 
     { name: 'dept list', flags: [ORG], help: 'the department tree with member counts' },
     { name: 'dept add', args: ['NAME'], flags: [{ flag: '--parent', value: 'DEPT_ID', field: 'parent_id' }, ORG, { flag: '--sort', value: 'N' }] },

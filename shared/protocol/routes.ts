@@ -62,4 +62,7 @@ export const ROUTES = {
   'admin.groups.create': { http: ['POST', '/api/v1/admin/groups'], auth: 'admin' },
   'admin.audit': { http: ['GET', '/api/v1/admin/audit'], auth: 'admin' },
   'admin.audit.verify': { http: ['GET', '/api/v1/admin/audit/verify'], auth: 'admin' },
+  'admin.broadcast.send': { http: ['POST', '/api/v1/admin/broadcasts'], auth: 'admin' },
+  'admin.broadcast.list': { http: ['GET', '/api/v1/admin/broadcasts'], auth: 'admin' },
+  'admin.broadcast.get': { http: ['GET', '/api/v1/admin/broadcasts/:broadcast_id'], auth: 'admin' },
 } as const satisfies Record<string, { http: readonly [HttpMethod, string]; auth: AuthLevel }>;

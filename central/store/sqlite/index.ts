@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
@@ -11,6 +11,7 @@ import { sqliteConversationStore } from './conversations.js';
 import { chainExistingAudit, sqliteAuditStore } from './audit.js';
 import { sqliteFileStore } from './files.js';
 import { sqliteDirectoryStore } from './directory.js';
+import { sqliteBroadcastStore } from './broadcasts.js';
 
 /** Embedded store on better-sqlite3: WAL, group-committed writes, synchronous reads. */
 export class SqliteStore implements Store {
@@ -24,6 +25,7 @@ export class SqliteStore implements Store {
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
+  broadcasts: BroadcastStore;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -40,6 +42,7 @@ export class SqliteStore implements Store {
     this.audit = sqliteAuditStore(db);
     this.files = sqliteFileStore(this.db, this.writes);
     this.directory = sqliteDirectoryStore(this.db, this.writes);
+    this.broadcasts = sqliteBroadcastStore(db);
   }
 
   async close(): Promise<void> {

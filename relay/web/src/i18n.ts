@@ -18,6 +18,8 @@ const zh = {
   sysCreated: '{0} 创建了群聊', sysAdded: '{0} 邀请 {1} 加入了群聊', sysRemoved: '{0} 将 {1} 移出了群聊', sysLeft: '{0} 退出了群聊',
   sysRenamed: '{0} 将群名改为“{1}”', sysRole: '{0} 修改了 {1} 的角色', sysOwner: '{0} 将群主转让给 {1}', sysNotice: '{0} 更新了群公告',
   muted: '已免打扰', skip: '跳到主要内容', selectChat: '选择一个会话开始聊天', me: '我的账号', close: '关闭', people: '人员',
+  systemConv: '系统消息', systemReadOnly: '系统消息不可回复', broadcast: '广播', sendBroadcast: '发送广播', broadcastTitle: '标题', broadcastText: '内容',
+  broadcastTo: '发送给', everyone: '全体人员', deptIds: '部门编号（逗号分隔）', broadcastSent: '已发送：{0}/{1} 人收到',
   newMessages: '有新消息', confidential: '保密', englishName: '英文名', attach: '发送文件', uploading: '上传中', mobile: '手机', employeeNo: '工号',
 };
 type Key = keyof typeof zh;
@@ -39,6 +41,9 @@ const en: Record<Key, string> = {
   sysCreated: '{0} created the group', sysAdded: '{0} added {1}', sysRemoved: '{0} removed {1}', sysLeft: '{0} left the group',
   sysRenamed: '{0} renamed the group to “{1}”', sysRole: '{0} changed the role of {1}', sysOwner: '{0} made {1} the owner', sysNotice: '{0} updated the notice',
   muted: 'Muted', skip: 'Skip to main content', selectChat: 'Choose a chat to start', me: 'My account', close: 'Close', people: 'People',
+  systemConv: 'System messages', systemReadOnly: 'System messages cannot be replied to', broadcast: 'Broadcast', sendBroadcast: 'Send a broadcast',
+  broadcastTitle: 'Title', broadcastText: 'Text', broadcastTo: 'To', everyone: 'Everyone', deptIds: 'Department ids (comma-separated)',
+  broadcastSent: 'Sent: {0} of {1} received',
   newMessages: 'New messages', confidential: 'confidential', englishName: 'English name', attach: 'Send a file', uploading: 'Uploading', mobile: 'Mobile', employeeNo: 'Employee no.',
 };
 

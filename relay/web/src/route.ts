@@ -1,6 +1,6 @@
-/** Hash routes: #/chats, #/chat/ID, #/chat/ID/info, #/new-group, #/directory, #/directory/ID, #/directory/user/ID. */
+/** Hash routes: #/chats, #/chat/ID, #/chat/ID/info, #/new-group, #/broadcast, #/directory, #/directory/ID, #/directory/user/ID. */
 export type Route =
-  | { name: 'chats' } | { name: 'chat'; id: number } | { name: 'info'; id: number } | { name: 'newGroup' }
+  | { name: 'chats' } | { name: 'chat'; id: number } | { name: 'info'; id: number } | { name: 'newGroup' } | { name: 'broadcast' }
   | { name: 'directory' } | { name: 'person'; id: number; byUser: boolean };
 
 export function parseRoute(hash: string): Route {
@@ -8,6 +8,7 @@ export function parseRoute(hash: string): Route {
   const id = Number(parts[1]);
   if (parts[0] === 'chat' && id) return parts[2] === 'info' ? { name: 'info', id } : { name: 'chat', id };
   if (parts[0] === 'new-group') return { name: 'newGroup' };
+  if (parts[0] === 'broadcast') return { name: 'broadcast' };
   if (parts[0] === 'directory' && parts[1] === 'user' && Number(parts[2])) return { name: 'person', id: Number(parts[2]), byUser: true };
   if (parts[0] === 'directory') return id ? { name: 'person', id, byUser: false } : { name: 'directory' };
   return { name: 'chats' };

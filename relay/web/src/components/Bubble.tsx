@@ -78,7 +78,7 @@ export function DaySeparator({ label }: { label: string }) {
   return <div class="day" role="separator"><span>{label}</span></div>;
 }
 
-async function download(session: Session, id: number, name: string, mime: string): Promise<void> {
+export async function download(session: Session, id: number, name: string, mime: string): Promise<void> {
   const bytes = await session.client.api.download(id);
   const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: mime }));
   const a = document.createElement('a');

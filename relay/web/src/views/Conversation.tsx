@@ -5,6 +5,7 @@ import { Avatar } from '../components/Avatar.js';
 import { Composer } from '../components/Composer.js';
 import { MessageList } from '../components/MessageList.js';
 import { MuteIcon } from '../components/MuteIcon.js';
+import { ReadOnlyNote, SystemAvatar } from '../components/BroadcastCard.js';
 
 /** One conversation: header, message list and composer. Mounted anew for each conversation (keyed by id). */
 export function Conversation({ convId }: { convId: number }) {
@@ -26,7 +27,7 @@ export function Conversation({ convId }: { convId: number }) {
     <section class="chat" aria-label={c ? convTitle(session, i18n, c) : ''}>
       <ChatHeader convId={convId} />
       <MessageList convId={convId} sent={sent} />
-      <Composer convId={convId} onSent={() => setSent((n) => n + 1)} />
+      {c?.kind === 'system' ? <ReadOnlyNote /> : <Composer convId={convId} onSent={() => setSent((n) => n + 1)} />}
     </section>
   );
 }
@@ -52,9 +53,9 @@ function ChatHeader({ convId }: { convId: number }) {
   return (
     <header class="chat-head">
       {back}
-      <Avatar name={title} />
+      {c.kind === 'system' ? <SystemAvatar label={title} /> : <Avatar name={title} />}
       <div class="chat-title"><h2>{title}{c.muted ? <MuteIcon label={t('muted')} /> : null}</h2>{sub ? <span class="sub">{sub}</span> : null}</div>
-      <a class="icon-btn" href={`#/chat/${c.id}/info`} aria-label={info} title={info}>⋯</a>
+      {c.kind === 'system' ? null : <a class="icon-btn" href={`#/chat/${c.id}/info`} aria-label={info} title={info}>⋯</a>}
     </header>
   );
 }

@@ -9,6 +9,7 @@ import { Conversation } from './Conversation.js';
 import { DirectoryPanel } from './Directory.js';
 import { GroupInfo } from './GroupInfo.js';
 import { NewGroup } from './NewGroup.js';
+import { SendBroadcast } from './SendBroadcast.js';
 import { PersonCard } from './PersonCard.js';
 
 /** The signed-in page: side pane (chats or directory) and main pane; one pane at a time on a phone. */
@@ -50,6 +51,7 @@ function MainPane({ route }: { route: Route }) {
     case 'chat': return <Conversation key={route.id} convId={route.id} />;
     case 'info': return <GroupInfo key={route.id} convId={route.id} />;
     case 'newGroup': return <NewGroup />;
+    case 'broadcast': return <SendBroadcast />;
     case 'person': return <PersonCard key={`${route.byUser ? 'u' : 'p'}${route.id}`} id={route.id} byUser={route.byUser} />;
     default: return <div class="empty"><Logo size={64} /><p>{route.name === 'directory' ? t('searchPeople') : t('selectChat')}</p></div>;
   }
