@@ -2,15 +2,18 @@ import type { BroadcastBody, MessageView } from '../../../../shared/protocol/typ
 import { useI18n, useSession } from '../context.js';
 import { download } from './Bubble.js';
 
-/** The system conversation's own icon (a megaphone), instead of initials: it is nobody's. */
-export function SystemAvatar({ label }: { label: string }) {
+/** A megaphone, drawn (an emoji depends on the fonts a machine has). */
+export function MegaphoneIcon({ size = 22 }: { size?: number }) {
   return (
-    <span class="avatar system-avatar" role="img" aria-label={label}>
-      <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round">
-        <path d="M3 10v4h4l6 4V6L7 10H3z" /><path d="M16.5 8.5a5 5 0 0 1 0 7" /><path d="M19 6a8.5 8.5 0 0 1 0 12" />
-      </svg>
-    </span>
+    <svg viewBox="0 0 24 24" width={size} height={size} aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round">
+      <path d="M3 10v4h4l6 4V6L7 10H3z" /><path d="M16.5 8.5a5 5 0 0 1 0 7" /><path d="M19 6a8.5 8.5 0 0 1 0 12" />
+    </svg>
   );
+}
+
+/** The system conversation's own icon, instead of initials: it is nobody's. */
+export function SystemAvatar({ label }: { label: string }) {
+  return <span class="avatar system-avatar" role="img" aria-label={label}><MegaphoneIcon /></span>;
 }
 
 /** One broadcast (广播消息): its title and text as a card, and the attached file if any. Text is shown as text, never as HTML. */

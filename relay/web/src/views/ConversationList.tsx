@@ -3,7 +3,7 @@ import { useI18n, useSession, useStore } from '../context.js';
 import { badgeCount, convTitle, markUsable, preview } from '../format.js';
 import { openConversation } from '../route.js';
 import { Avatar } from '../components/Avatar.js';
-import { SystemAvatar } from '../components/BroadcastCard.js';
+import { MegaphoneIcon, SystemAvatar } from '../components/BroadcastCard.js';
 import { MuteIcon } from '../components/MuteIcon.js';
 import { listKeys, useKeptFocus } from '../components/list.js';
 
@@ -26,7 +26,7 @@ export function ConversationList() {
         <input class="chat-search search" type="search" placeholder={t('searchChats')} aria-label={t('searchChats')} value={search}
           onInput={(e) => { session.chatSearch.value = e.currentTarget.value; }} />
         <a class="icon-btn" href="#/new-group" aria-label={t('newGroup')} title={t('newGroup')}>+</a>
-        {session.client.user?.is_admin ? <a class="icon-btn" href="#/broadcast" aria-label={t('sendBroadcast')} title={t('sendBroadcast')}>📢</a> : null}
+        {session.client.user?.is_admin ? <a class="icon-btn" href="#/broadcast" aria-label={t('sendBroadcast')} title={t('sendBroadcast')}><MegaphoneIcon size={18} /></a> : null}
       </div>
       <ul ref={list} class="conv-list" aria-label={t('chats')} onKeyDown={listKeys}>
         {convs.map((c) => (
