@@ -376,6 +376,8 @@ export interface BroadcastStore {
   readCount(id: number): Promise<number>;
   /** Broadcasts whose fan-out has not finished (to resume after a restart). */
   unfinished(): Promise<number[]>;
+  /** Ids of enabled users (neither source disabled them) above `afterId`, ascending, at most `limit`: "everyone". */
+  enabledUserIds(afterId: number, limit: number): Promise<number[]>;
 }
 
 export interface Store {

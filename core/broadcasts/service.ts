@@ -148,7 +148,7 @@ export class BroadcastService {
         await new Promise((resolve) => setTimeout(resolve, wait).unref());
       }
       // Let other work in between batches.
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldTurn();
     }
   }
 
@@ -175,13 +175,14 @@ export class BroadcastService {
   private async resolve(target: BroadcastTarget): Promise<number[]> {
     const ids = new Set<number>();
     if (target.all) {
+      const all: number[] = [];
       for (let afterId = 0; ;) {
-        const page = await this.store.users.list({ afterId, limit: 1000 });
-        for (const u of page) if (!u.disabled) ids.add(u.id);
-        if (page.length < 1000) break;
-        afterId = page[page.length - 1]!.id;
+        const page = await this.store.broadcasts.enabledUserIds(afterId, 5000);
+        all.push(...page);
+        if (page.length < 5000) return all;
+        afterId = page[page.length - 1]!;
+        await yieldTurn();
       }
-      return [...ids].sort((a, b) => a - b);
     }
     const named = new Set<number>(target.user_ids ?? []);
     if (target.dept_ids?.length) {
@@ -204,6 +205,7 @@ export class BroadcastService {
       const unknown = (target.user_ids ?? []).filter((id) => chunk.includes(id) && !users.some((u) => u.id === id));
       if (unknown.length) throw new AppError('SB_NOT_FOUND', 'No such user', { user_ids: unknown });
       for (const u of users) if (!u.disabled) ids.add(u.id);
+      await yieldTurn();
     }
     return [...ids].sort((a, b) => a - b);
   }
@@ -215,6 +217,11 @@ export class BroadcastService {
       total: b.total, delivered: b.delivered, read: await this.store.broadcasts.readCount(b.id), created_at: b.created_at,
     };
   }
+}
+
+/** Lets the event loop run other work (a synchronous store's reads never yield by themselves). */
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Exactly one way of naming recipients: everyone, or departments and/or people. */

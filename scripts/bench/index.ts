@@ -3,6 +3,7 @@ import { runCluster } from './cluster.js';
 import { runMessaging } from './messaging.js';
 import { runDirectory } from './directory.js';
 import { runWeb } from './web.js';
+import { runBroadcast } from './broadcast.js';
 
 /**
  * `npm run bench -- <name> [--json] [--duration S] …`: prints one JSON object
@@ -40,6 +41,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     withMysqlAllInOne: !args.includes('--no-mysql-all-in-one'),
   }),
   web: (args) => runWeb({ runs: flag(args, '--runs', 5) }),
+  broadcast: (args) => runBroadcast({ recipients: flag(args, '--recipients', 100_000), mysqlUrl: args.includes('--mysql') ? args[args.indexOf('--mysql') + 1]! : null }),
 };
 
 export function registerBench(name: string, run: (args: string[]) => Promise<Record<string, unknown>>): void {

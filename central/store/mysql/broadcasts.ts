@@ -104,6 +104,8 @@ export function mysqlBroadcastStore(db: MysqlDb): BroadcastStore {
     readCount: async (id) => Number((await db.one(
       `SELECT COUNT(*) AS n FROM broadcast_deliveries d JOIN members m ON m.conv_id = d.conv_id AND m.user_id = d.user_id
          WHERE d.broadcast_id = ? AND m.read_seq >= d.seq`, [id]))!.n),
+    enabledUserIds: async (afterId, limit) => (await db.rows('SELECT id FROM users WHERE id > ? AND disabled = 0 AND admin_disabled = 0 ORDER BY id LIMIT ?', [afterId, limit]))
+      .map((r) => Number(r.id)),
     unfinished: async () => (await db.rows('SELECT id FROM broadcasts WHERE delivered < total ORDER BY id')).map((r) => Number(r.id)),
   };
 }

@@ -72,6 +72,8 @@ export function sqliteBroadcastStore(db: SqliteDb): BroadcastStore {
       `SELECT COUNT(*) AS n FROM broadcast_deliveries d JOIN members m ON m.conv_id = d.conv_id AND m.user_id = d.user_id
          WHERE d.broadcast_id = ? AND m.read_seq >= d.seq`,
     ).get(id) as Row).n as number,
+    enabledUserIds: async (afterId, limit) => (db.stmt('SELECT id FROM users WHERE id > ? AND disabled = 0 AND admin_disabled = 0 ORDER BY id LIMIT ?')
+      .all(afterId, limit) as Row[]).map((r) => r.id as number),
     unfinished: async () => (db.stmt('SELECT id FROM broadcasts WHERE delivered < total ORDER BY id').all() as Row[]).map((r) => r.id as number),
   };
 }

@@ -96,4 +96,18 @@ export function broadcastsContract(t: Test, harness: () => StoreHarness): void {
     t.same(winner.deliveries.map((d) => d.message.seq), ids.map((_, i) => (i < 30 ? 2 : 1)));
     t.equal((await s.broadcasts.get(broadcast.id))!.delivered, 60);
   });
+
+  t.test('broadcasts: everyone is the enabled users, ascending, paged by id', async (t) => {
+    const s = harness().store;
+    const a = await user(); const b = await user(); const c = await user();
+    await s.users.update(b.id, { disabled: true }, 2_000);
+    const from = a.id - 1;
+    const ids = await s.broadcasts.enabledUserIds(from, 1000);
+    t.ok(ids.includes(a.id) && ids.includes(c.id), 'enabled users are in');
+    t.notOk(ids.includes(b.id), 'a disabled one is not');
+    t.same(ids, [...ids].sort((x, y) => x - y), 'ascending');
+    t.ok(ids.every((id) => id > from), 'above the cursor');
+    t.same(await s.broadcasts.enabledUserIds(from, 1), [a.id], 'at most the limit');
+    t.same(await s.broadcasts.enabledUserIds(Number.MAX_SAFE_INTEGER - 1, 10), [], 'none past the last');
+  });
 }
