@@ -121,6 +121,9 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
   }, ONLINE_SAMPLE_MS);
   sampler.unref();
 
+  // Broadcasts whose fan-out a stop or crash interrupted go on from their cursor.
+  services.broadcasts.resume().catch((e: unknown) => log.error({ err: e }, 'resuming broadcasts failed'));
+
   log.info({ store: store.kind }, 'central ready');
   let stopped = false;
   return {
@@ -130,6 +133,7 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
       stopped = true;
       unserve();
       clearInterval(sampler);
+      services.broadcasts.stop();
       events.stop();
       await store.close();
     },

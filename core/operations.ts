@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { adminOperations } from './admin/operations.js';
 import { authOperations } from './auth/operations.js';
+import { broadcastOperations } from './broadcasts/operations.js';
 import { directoryOperations } from './directory/operations.js';
 import { favouriteOperations } from './favourites/operations.js';
 import { fileOperations } from './files/operations.js';
@@ -31,6 +32,7 @@ export const OPERATIONS = {
   ...directoryOperations,
   ...adminOperations,
   ...signinsOperations,
+  ...broadcastOperations,
 };
 
 export type OperationName = keyof typeof OPERATIONS;

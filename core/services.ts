@@ -14,6 +14,7 @@ import { DirectoryService } from './directory/service.js';
 import { SigninsService } from './signins/service.js';
 import { FavouritesService } from './favourites/service.js';
 import { NotifyService } from './notify/service.js';
+import { BroadcastService } from './broadcasts/service.js';
 
 export interface Services {
   auth: AuthService;
@@ -28,6 +29,7 @@ export interface Services {
   mentions: MentionsService;
   favourites: FavouritesService;
   notify: NotifyService;
+  broadcasts: BroadcastService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -55,5 +57,6 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const groups = new GroupsService(store, messaging, events, clock, config.limits);
   const signins = new SigninsService(store, presence, directory, clock);
   const mentions = new MentionsService(store, messaging);
-  return { auth, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify };
+  const broadcasts = new BroadcastService(store, directory, files, events, clock, config.limits);
+  return { auth, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts };
 }

@@ -199,6 +199,22 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         ].join('\n')));
         return 0;
       }
+      case 'broadcast send': {
+        const list = (f: string) => flag(args, f)?.split(',').map((x) => x.trim()).filter(Boolean);
+        const users = list('--users');
+        const b = await api.call('admin.broadcast.send', {
+          title: flag(args, '--title'), text: flag(args, '--text'), cmid: flag(args, '--cmid'), all: args.has('--all') ? true : undefined,
+          dept_ids: list('--depts')?.map(Number), user_ids: users && await Promise.all(users.map((a) => userId(a))),
+        });
+        print(b, () => `Broadcast #${b.id} "${b.title}": delivered ${b.delivered} of ${b.total}${b.status === 'done' ? '' : ' (delivering)'}`);
+        return 0;
+      }
+      case 'broadcast list': {
+        const list = await api.call('admin.broadcast.list', { limit: flag(args, '--limit') ?? 50 });
+        print(list, () => table(list.map((b) => ({ ...b, at: new Date(b.created_at).toISOString(), target: JSON.stringify(b.target) })),
+          ['id', 'at', 'sender_id', 'title', 'target', 'total', 'delivered', 'read', 'status']));
+        return 0;
+      }
       case 'dept list': {
         const snap = await api.directorySnapshot();
         const orgId = Number(flag(args, '--org') ?? 1);

@@ -27,6 +27,7 @@ export const ERRORS = {
   SB_MENTION_NOT_MEMBER: { status: 400, message: 'Only members of the conversation can be mentioned' },
   SB_GROUP_MUTED: { status: 403, message: 'Everyone is muted in this group; only the owner and group admins can send' },
   SB_GROUP_DISSOLVED: { status: 409, message: 'This group was dissolved; its history can be read, nothing more can be sent' },
+  SB_READ_ONLY: { status: 403, message: 'System messages (系统消息) cannot be replied to' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -284,6 +284,28 @@ export const MIGRATIONS: Migration[] = [
       },
     ],
   },
+  {
+    version: 16,
+    description: 'broadcasts (广播消息): the broadcast with its recipient list and fan-out cursor, one delivery row per recipient reached',
+    tables: [
+      {
+        // recipients: the resolved user ids as JSON, in delivery order; delivered: how many of them hold it (the cursor).
+        name: 'broadcasts',
+        columns: [
+          c('id', 'id'), c('sender_id', 'bigint'), c('cmid', 'string', { length: 64 }), c('title', 'string', { length: 200 }),
+          c('content', 'text'), c('file', 'json', { nullable: true }), c('target', 'json'), c('recipients', 'json'),
+          c('total', 'bigint'), c('delivered', 'bigint', { default: 0 }), c('created_at', 'bigint'),
+        ],
+        unique: [['sender_id', 'cmid']],
+      },
+      {
+        // Where each recipient got it: the read count compares their read cursor there with seq.
+        name: 'broadcast_deliveries',
+        columns: [c('broadcast_id', 'bigint'), c('user_id', 'bigint'), c('conv_id', 'bigint'), c('seq', 'bigint')],
+        primaryKey: ['broadcast_id', 'user_id'],
+      },
+    ],
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';

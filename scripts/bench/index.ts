@@ -4,6 +4,7 @@ import { runMessaging } from './messaging.js';
 import { runDirectory } from './directory.js';
 import { runWeb } from './web.js';
 import { runFanout } from './fanout.js';
+import { runBroadcast } from './broadcast.js';
 
 /**
  * `npm run bench -- <name> [--json] [--duration S] …`: prints one JSON object
@@ -49,6 +50,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     readers: flag(args, '--readers', 2500),
     calls: flag(args, '--calls', 200),
   }),
+  broadcast: (args) => runBroadcast({ recipients: flag(args, '--recipients', 100_000), mysqlUrl: args.includes('--mysql') ? args[args.indexOf('--mysql') + 1]! : null }),
 };
 
 export function registerBench(name: string, run: (args: string[]) => Promise<Record<string, unknown>>): void {

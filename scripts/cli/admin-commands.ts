@@ -41,6 +41,10 @@ export const ADMIN_CLI: CliSpec = {
     help: 'every sign-in attempt (登录流水), newest first; dates as 2026-12-01 or 2026-12-01T08:00' },
     { name: 'online', flags: [{ flag: '--dept', value: 'DEPT_ID', field: 'dept_id' }, { flag: '--hours', value: 'N' }, LIMIT, { flag: '--csv' }],
       help: 'who is online now (在线列表) by device type, and the count over the last hours' },
+    { name: 'broadcast send', flags: [{ flag: '--title', value: 'TITLE', required: true }, { flag: '--text', value: 'TEXT', required: true },
+      { flag: '--all' }, { flag: '--depts', value: 'ID,ID', field: 'dept_ids' }, { flag: '--users', value: 'A,B', field: 'user_ids' }, { flag: '--cmid', value: 'ID' }],
+    help: 'to everyone, departments (with those below) or people (accounts); each gets it in their 系统消息' },
+    { name: 'broadcast list', flags: [LIMIT], help: 'broadcasts with delivered / read / total' },
 
     { name: 'dept list', flags: [ORG], help: 'the department tree with member counts' },
     { name: 'dept add', args: ['NAME'], flags: [{ flag: '--parent', value: 'DEPT_ID', field: 'parent_id' }, ORG, { flag: '--sort', value: 'N' }] },

@@ -71,4 +71,7 @@ export const ROUTES = {
   'admin.audit.verify': { http: ['GET', '/api/v1/admin/audit/verify'], auth: 'admin' },
   'admin.loginLog': { http: ['GET', '/api/v1/admin/login-log'], auth: 'admin' },
   'admin.online': { http: ['GET', '/api/v1/admin/online'], auth: 'admin' },
+  'admin.broadcast.send': { http: ['POST', '/api/v1/admin/broadcasts'], auth: 'admin' },
+  'admin.broadcast.list': { http: ['GET', '/api/v1/admin/broadcasts'], auth: 'admin' },
+  'admin.broadcast.get': { http: ['GET', '/api/v1/admin/broadcasts/:broadcast_id'], auth: 'admin' },
 } as const satisfies Record<string, { http: readonly [HttpMethod, string]; auth: AuthLevel }>;

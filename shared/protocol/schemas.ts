@@ -8,8 +8,8 @@ import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, typ
 import { ERRORS } from '../errors.js';
 import { CONFIDENTIAL_FIELDS, type DirChange, type DirDelta, type DirDept, type DirOrg, type DirPerson, type DirPolicy, type DirSnapshot } from './directory.js';
 import type {
-  AuditEntry, ConversationShared, ConversationView, FavouritePage, FavouriteView, FileView, HistoryPage, NotifySettings, LoginResult, MemberView, MessageView,
-  PresenceView, ReceiptPage, SessionView, SyncResult,
+  AuditEntry, BroadcastTarget, BroadcastView, ConversationShared, ConversationView, FavouritePage, FavouriteView, FileView, HistoryPage, NotifySettings,
+  LoginResult, MemberView, MessageView, PresenceView, ReceiptPage, SessionView, SyncResult,
   UserView,
 } from './types.js';
 
@@ -52,11 +52,12 @@ export const TextBodySchema = Type.Object({ text: Text, mentions: Type.Optional(
 
 export const MessageSchema = Type.Object({
   id: Int, conv_id: Int, seq: Int, sender_id: Int, cmid: Text,
-  kind: OneOf(['text', 'file', 'system']),
+  kind: OneOf(['text', 'file', 'system', 'broadcast']),
   body: Type.Union([
     TextBodySchema,
     Type.Object({ file: Type.Omit(FileSchema, ['created_at']) }),
     SystemBodySchema,
+    Type.Object({ broadcast: Type.Object({ id: Int, title: Text, text: Text, file: Type.Optional(Type.Omit(FileSchema, ['created_at'])) }) }),
   ]),
   created_at: Int,
 }, { $id: 'Message' });
@@ -64,7 +65,7 @@ export const MessageSchema = Type.Object({
 export const MemberSchema = Type.Object({ user_id: Int, name: Text, role: MemberRoleSchema, read_seq: Int }, { $id: 'Member' });
 
 const sharedFields = {
-  id: Int, kind: OneOf(['direct', 'group']), title: Text, notice: Text, owner_id: Nullable(Int), last_seq: Int,
+  id: Int, kind: OneOf(['direct', 'group', 'system']), title: Text, notice: Text, owner_id: Nullable(Int), last_seq: Int,
   last_message: Nullable(MessageSchema), created_at: Int, members: Type.Array(MemberSchema),
   discussion: Type.Boolean(), mute_all: Type.Boolean(), dissolved: Type.Boolean(), mention_all_policy: OneOf(['admins', 'everyone']),
 };
@@ -97,6 +98,13 @@ export const SyncResultSchema = Type.Object({
   pos: Int, conversations: Type.Array(ConversationSchema), removed: Type.Array(Int),
   favourites: Type.Array(FavouriteSchema), favourites_removed: Type.Array(Int), notify_settings: Nullable(NotifySettingsSchema),
 }, { $id: 'SyncResult' });
+export const BroadcastTargetSchema = Type.Object({
+  all: Type.Optional(Type.Boolean()), dept_ids: Type.Optional(Type.Array(Int)), user_ids: Type.Optional(Type.Array(Int)),
+}, { $id: 'BroadcastTarget' });
+export const BroadcastSchema = Type.Object({
+  id: Int, sender_id: Int, cmid: Text, title: Text, text: Text, file: Nullable(Type.Omit(FileSchema, ['created_at'])),
+  target: BroadcastTargetSchema, status: OneOf(['delivering', 'done']), total: Int, delivered: Int, read: Int, created_at: Int,
+}, { $id: 'Broadcast' });
 export const PresenceSchema = Type.Object({ user_id: Int, status: OneOf(['online', 'away', 'offline']), devices: Type.Array(DeviceTypeSchema) }, { $id: 'Presence' });
 export const AuditEntrySchema = Type.Object({ id: Int, actor_id: Nullable(Int), action: Text, target: Text, details: Type.Unknown(), at: Int }, { $id: 'AuditEntry' });
 
@@ -168,6 +176,8 @@ export type SchemasMatchWire = All<[
   Same<typeof NotifySettingsSchema, NotifySettings>,
   Same<typeof PresenceSchema, PresenceView>,
   Same<typeof AuditEntrySchema, AuditEntry>,
+  Same<typeof BroadcastTargetSchema, BroadcastTarget>,
+  Same<typeof BroadcastSchema, BroadcastView>,
   Same<typeof DirOrgSchema, DirOrg>,
   Same<typeof DirDeptSchema, DirDept>,
   Same<typeof DirPersonSchema, DirPerson>,

@@ -32,7 +32,7 @@ export interface LoginResult {
   user: UserView;
 }
 
-export type MessageKind = 'text' | 'file' | 'system';
+export type MessageKind = 'text' | 'file' | 'system' | 'broadcast';
 
 /**
  * A text message. Mentions are structured references the sender's client records when a person is picked
@@ -64,6 +64,11 @@ export interface SystemBody {
   mute_all?: boolean;
 }
 
+/** A broadcast (广播消息) as its recipients see it in their system conversation (docs/broadcasts.md). */
+export interface BroadcastBody {
+  broadcast: { id: number; title: string; text: string; file?: FileBody['file'] };
+}
+
 export interface MessageView {
   id: number;
   conv_id: number;
@@ -71,11 +76,12 @@ export interface MessageView {
   sender_id: number;
   cmid: string;
   kind: MessageKind;
-  body: TextBody | FileBody | SystemBody;
+  body: TextBody | FileBody | SystemBody | BroadcastBody;
   created_at: number;
 }
 
-export type ConversationKind = 'direct' | 'group';
+/** 'system': each person's own 系统消息 conversation, where broadcasts arrive; nobody can send into it. */
+export type ConversationKind = 'direct' | 'group' | 'system';
 export type MemberRole = 'owner' | 'admin' | 'member';
 
 export interface MemberView {
@@ -130,6 +136,31 @@ export interface ReceiptPage {
   users: { user_id: number; name: string }[];
   /** Pass as `after` for the next page; null when this is the last. */
   next: number | null;
+}
+
+/** Who a broadcast goes to, as the sender named it (resolved to people at send time). */
+export interface BroadcastTarget {
+  all?: boolean;
+  dept_ids?: number[];
+  user_ids?: number[];
+}
+
+/** A broadcast as its sender sees it: what was sent, to whom, and how far it got. */
+export interface BroadcastView {
+  id: number;
+  sender_id: number;
+  cmid: string;
+  title: string;
+  text: string;
+  file: FileBody['file'] | null;
+  target: BroadcastTarget;
+  /** 'delivering' until every recipient's system conversation holds it, then 'done'. */
+  status: 'delivering' | 'done';
+  total: number;
+  delivered: number;
+  /** Recipients whose read cursor has passed it. */
+  read: number;
+  created_at: number;
 }
 
 export interface SyncResult {

@@ -10,6 +10,7 @@ import { groupsContract } from './store/groups.js';
 import { loginLogContract } from './store/login-log.js';
 import { mentionsContract } from './store/mentions.js';
 import { favouritesContract } from './store/favourites.js';
+import { broadcastsContract } from './store/broadcasts.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -32,4 +33,5 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   loginLogContract(t, current);
   mentionsContract(t, current);
   favouritesContract(t, current);
+  broadcastsContract(t, current);
 }

@@ -80,7 +80,7 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
   const cmids = [...new Map(inputs.map((i) => [`${i.senderId}:${i.cmid}`, i])).values()];
   const [priorRows, convRows, memberRows, activeRows] = await tx.q(
     `SELECT * FROM messages WHERE ${cmids.map(() => '(sender_id = ? AND cmid = ?)').join(' OR ')};
-     SELECT id, last_seq, mute_all, dissolved FROM conversations WHERE id IN (?) FOR UPDATE;
+     SELECT id, kind, last_seq, mute_all, dissolved FROM conversations WHERE id IN (?) FOR UPDATE;
      SELECT conv_id, user_id, role, active FROM members WHERE ${pairs.map(() => '(conv_id = ? AND user_id = ?)').join(' OR ')} FOR UPDATE;
      SELECT conv_id, user_id FROM members WHERE conv_id IN (?) AND active = 1`,
     [...cmids.flatMap((i) => [i.senderId, i.cmid]), convIds, ...pairs.flatMap((i) => [i.convId, i.senderId]), convIds],
@@ -91,6 +91,8 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
   // Mute-all and dissolved as of each append (effects earlier in the group applied).
   const flags = new Map<number, { muteAll: boolean; dissolved: boolean }>(
     convRows.map((c) => [Number(c.id), { muteAll: Number(c.mute_all) === 1, dissolved: Number(c.dissolved) === 1 }]));
+  // System conversations (系统消息) only receive broadcasts, delivered by the broadcast store.
+  const system = new Set<number>(convRows.filter((c) => c.kind === 'system').map((c) => Number(c.id)));
   const members = new Map<string, { role: MemberRole; active: boolean }>(
     memberRows.map((m) => [`${m.conv_id}:${m.user_id}`, { role: m.role as MemberRole, active: Number(m.active) === 1 }]));
   // Who receives each message: the active members as of that message (effects earlier in the group applied).
@@ -114,6 +116,7 @@ async function bulk(tx: Tx, inputs: AppendInput[]): Promise<Outcome[]> {
     const sender = members.get(`${input.convId}:${input.senderId}`);
     if (last === undefined || (input.requireMember && !sender?.active)) { outcomes.push({ ok: false, error: new AppError('SB_NOT_MEMBER') }); continue; }
     if (input.requireRole && (!sender || !input.requireRole.includes(sender.role))) { outcomes.push({ ok: false, error: new AppError('SB_FORBIDDEN') }); continue; }
+    if (system.has(input.convId)) { outcomes.push({ ok: false, error: new AppError('SB_READ_ONLY') }); continue; }
     const flag = flags.get(input.convId)!;
     if (flag.dissolved && !input.allowDissolved) { outcomes.push({ ok: false, error: new AppError('SB_GROUP_DISSOLVED') }); continue; }
     if (flag.muteAll && input.kind !== 'system' && (!sender || sender.role === 'member')) { outcomes.push({ ok: false, error: new AppError('SB_GROUP_MUTED') }); continue; }

@@ -81,6 +81,8 @@ export function mysqlConversationStore(db: MysqlDb): ConversationStore {
     const active = row?.m_active !== null && row?.m_active !== undefined && Number(row.m_active) === 1;
     if (!row || (input.requireMember && !active)) throw new AppError('SB_NOT_MEMBER');
     if (input.requireRole && (row.m_role === null || !input.requireRole.includes(row.m_role))) throw new AppError('SB_FORBIDDEN');
+    // A system conversation (系统消息) only receives broadcasts, which are delivered by the broadcast store.
+    if (row.kind === 'system') throw new AppError('SB_READ_ONLY');
     if (Number(row.dissolved) === 1 && !input.allowDissolved) throw new AppError('SB_GROUP_DISSOLVED');
     if (Number(row.mute_all) === 1 && input.kind !== 'system' && (!row.m_role || row.m_role === 'member')) throw new AppError('SB_GROUP_MUTED');
     const convId = Number(row.id);

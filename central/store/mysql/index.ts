@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
-import type { AuditStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, LoginLogStore, MentionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, LoginLogStore, MentionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
 import { mysqlDb } from './db.js';
@@ -14,6 +14,7 @@ import { mysqlDirectoryStore } from './directory.js';
 import { mysqlLoginLogStore } from './login-log.js';
 import { mysqlFileStore } from './files.js';
 import { mysqlFavouriteStore, mysqlNotifySettingsStore } from './favourites.js';
+import { mysqlBroadcastStore } from './broadcasts.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -93,6 +94,7 @@ export class MysqlStore implements Store {
   loginLog: LoginLogStore;
   favourites: FavouriteStore;
   notifySettings: NotifySettingsStore;
+  broadcasts: BroadcastStore;
   private readonly writes: MysqlWriteBatcher;
 
   private constructor(readonly pool: Pool, readonly database: string) {
@@ -109,6 +111,7 @@ export class MysqlStore implements Store {
     this.directory = mysqlDirectoryStore(pool);
     this.favourites = mysqlFavouriteStore(db);
     this.notifySettings = mysqlNotifySettingsStore(db);
+    this.broadcasts = mysqlBroadcastStore(db);
   }
 
   static async open(opts: MysqlOptions): Promise<MysqlStore> {

@@ -67,6 +67,8 @@ export function sqliteConversationStore(db: SqliteDb): ConversationStore {
     const member = getMember(input.convId, input.senderId);
     if (!conv || (input.requireMember && (!member || !member.active))) throw new AppError('SB_NOT_MEMBER');
     if (input.requireRole && (!member || !input.requireRole.includes(member.role))) throw new AppError('SB_FORBIDDEN');
+    // A system conversation (系统消息) only receives broadcasts, which are delivered by the broadcast store.
+    if (conv.kind === 'system') throw new AppError('SB_READ_ONLY');
     if (conv.dissolved && !input.allowDissolved) throw new AppError('SB_GROUP_DISSOLVED');
     if (conv.mute_all && input.kind !== 'system' && (!member || member.role === 'member')) throw new AppError('SB_GROUP_MUTED');
     const pos = db.nextPos();

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, LoginLogStore, MentionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, LoginLogStore, MentionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
@@ -14,6 +14,7 @@ import { sqliteFileStore } from './files.js';
 import { sqliteDirectoryStore } from './directory.js';
 import { sqliteLoginLogStore } from './login-log.js';
 import { sqliteFavouriteStore, sqliteNotifySettingsStore } from './favourites.js';
+import { sqliteBroadcastStore } from './broadcasts.js';
 
 /** Embedded store on better-sqlite3: WAL, group-committed writes, synchronous reads. */
 export class SqliteStore implements Store {
@@ -32,6 +33,7 @@ export class SqliteStore implements Store {
   loginLog: LoginLogStore;
   favourites: FavouriteStore;
   notifySettings: NotifySettingsStore;
+  broadcasts: BroadcastStore;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -53,6 +55,7 @@ export class SqliteStore implements Store {
     this.directory = sqliteDirectoryStore(this.db, this.writes);
     this.favourites = sqliteFavouriteStore(db);
     this.notifySettings = sqliteNotifySettingsStore(db);
+    this.broadcasts = sqliteBroadcastStore(db);
   }
 
   async close(): Promise<void> {

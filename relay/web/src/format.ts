@@ -15,6 +15,7 @@ export function nameOf(n: Names, i18n: I18n, userId: number, c?: ConversationVie
 
 export function convTitle(n: Names, i18n: I18n, c: ConversationView): string {
   if (c.kind === 'direct') return c.members.find((m) => m.user_id !== n.me)?.name ?? nameOf(n, i18n, n.me);
+  if (c.kind === 'system') return i18n.t('systemConv');
   return c.title || c.members.map((m) => m.name).slice(0, 4).join(i18n.sep);
 }
 
@@ -44,6 +45,7 @@ export function systemText(n: Names, i18n: I18n, m: MessageView, c?: Conversatio
 export function preview(n: Names, i18n: I18n, m: MessageView | null, c: ConversationView): string {
   if (!m) return '';
   if (m.kind === 'system') return systemText(n, i18n, m, c);
+  if ('broadcast' in m.body) return `[${i18n.t('broadcast')}] ${m.body.broadcast.title}`;
   const text = 'text' in m.body ? m.body.text : 'file' in m.body ? `[${i18n.t('file')}] ${m.body.file.name}` : '';
   return c.kind === 'group' && m.sender_id !== n.me ? `${nameOf(n, i18n, m.sender_id, c)}: ${text}` : text;
 }

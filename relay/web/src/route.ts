@@ -1,9 +1,9 @@
 /**
- * Hash routes: #/chats, #/chat/ID, #/chat/ID/info, #/new-group, #/directory, #/directory/ID, #/directory/user/ID,
- * #/favourites, #/settings/notify.
+ * Hash routes: #/chats, #/chat/ID, #/chat/ID/info, #/new-group, #/broadcast, #/directory, #/directory/ID,
+ * #/directory/user/ID, #/favourites, #/settings/notify.
  */
 export type Route =
-  | { name: 'chats' } | { name: 'chat'; id: number } | { name: 'info'; id: number } | { name: 'newGroup' }
+  | { name: 'chats' } | { name: 'chat'; id: number } | { name: 'info'; id: number } | { name: 'newGroup' } | { name: 'broadcast' }
   | { name: 'directory' } | { name: 'person'; id: number; byUser: boolean } | { name: 'favourites' } | { name: 'notifySettings' };
 
 export function parseRoute(hash: string): Route {
@@ -13,6 +13,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'new-group') return { name: 'newGroup' };
   if (parts[0] === 'favourites') return { name: 'favourites' };
   if (parts[0] === 'settings' && parts[1] === 'notify') return { name: 'notifySettings' };
+  if (parts[0] === 'broadcast') return { name: 'broadcast' };
   if (parts[0] === 'directory' && parts[1] === 'user' && Number(parts[2])) return { name: 'person', id: Number(parts[2]), byUser: true };
   if (parts[0] === 'directory') return id ? { name: 'person', id, byUser: false } : { name: 'directory' };
   return { name: 'chats' };

@@ -8,6 +8,7 @@ import { Verifier, type Person } from './harness.js';
 import { groupCases } from './cases-groups.js';
 import { mentionCases } from './cases-mentions.js';
 import { favouriteCases } from './cases-favourites.js';
+import { broadcastCases } from './cases-broadcasts.js';
 
 t.test('the event schemas reject what is not an event', async (t) => {
   t.equal(checkEvent({ type: 'read.updated', conv_id: 1, user_id: 2, read_seq: 3 }), null, 'a valid event passes');
@@ -71,6 +72,7 @@ t.test('every state-changing operation of the table', async (t) => {
   await groupCases(v, [ann!, ben!, cai!, dan!]);
   await mentionCases(v, [ann!, ben!, cai!]);
   await favouriteCases(v, [ann!, ben!, cai!]);
+  await broadcastCases(v, boss, [ann!, ben!]);
 
   // ---- the directory -------------------------------------------------------------------------------
   let orgId = 0;

@@ -3,6 +3,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useI18n, useSession } from '../context.js';
 import { nameOf, systemText } from '../format.js';
 import { Bubble, DaySeparator, Pending } from './Bubble.js';
+import { BroadcastCard } from './BroadcastCard.js';
 
 /** Messages rendered at the bottom of a conversation; scrolling up widens the window by a page. */
 const WINDOW = 60;
@@ -90,6 +91,11 @@ export function MessageList({ convId, sent }: { convId: number; sent: number }) 
     if (m.kind === 'system') {
       lastSender = -1;
       items.push(<div key={`m${m.seq}`} class="system">{systemText(session, i18n, m, c)}</div>);
+      continue;
+    }
+    if (m.kind === 'broadcast') {
+      lastSender = -1;
+      items.push(<BroadcastCard key={`m${m.seq}`} m={m} />);
       continue;
     }
     const showName = c!.kind === 'group' && m.sender_id !== session.me && m.sender_id !== lastSender;

@@ -6,6 +6,7 @@ import { ComposerGate } from '../components/ComposerGate.js';
 import { MessageList } from '../components/MessageList.js';
 import { MentionJump } from '../components/MentionJump.js';
 import { MuteIcon } from '../components/MuteIcon.js';
+import { ReadOnlyNote, SystemAvatar } from '../components/BroadcastCard.js';
 
 /** One conversation: header, message list and composer. Mounted anew for each conversation (keyed by id). */
 export function Conversation({ convId }: { convId: number }) {
@@ -28,7 +29,7 @@ export function Conversation({ convId }: { convId: number }) {
       <ChatHeader convId={convId} />
       <MentionJump convId={convId} />
       <MessageList convId={convId} sent={sent} />
-      <ComposerGate convId={convId} onSent={() => setSent((n) => n + 1)} />
+      {c?.kind === 'system' ? <ReadOnlyNote /> : <ComposerGate convId={convId} onSent={() => setSent((n) => n + 1)} />}
     </section>
   );
 }
@@ -54,9 +55,9 @@ function ChatHeader({ convId }: { convId: number }) {
   return (
     <header class="chat-head">
       {back}
-      <Avatar name={title} />
+      {c.kind === 'system' ? <SystemAvatar label={title} /> : <Avatar name={title} />}
       <div class="chat-title"><h2>{title}{c.muted ? <MuteIcon label={t('muted')} /> : null}</h2>{sub ? <span class="sub">{sub}</span> : null}</div>
-      <a class="icon-btn" href={`#/chat/${c.id}/info`} aria-label={info} title={info}>⋯</a>
+      {c.kind === 'system' ? null : <a class="icon-btn" href={`#/chat/${c.id}/info`} aria-label={info} title={info}>⋯</a>}
     </header>
   );
 }

@@ -3,6 +3,7 @@ import { useI18n, useSession, useStore } from '../context.js';
 import { badgeCount, convTitle, markUsable, preview } from '../format.js';
 import { openConversation } from '../route.js';
 import { Avatar } from '../components/Avatar.js';
+import { MegaphoneIcon, SystemAvatar } from '../components/BroadcastCard.js';
 import { MuteIcon } from '../components/MuteIcon.js';
 import { listKeys, useKeptFocus } from '../components/list.js';
 
@@ -25,11 +26,12 @@ export function ConversationList() {
         <input class="chat-search search" type="search" placeholder={t('searchChats')} aria-label={t('searchChats')} value={search}
           onInput={(e) => { session.chatSearch.value = e.currentTarget.value; }} />
         <a class="icon-btn" href="#/new-group" aria-label={t('newGroup')} title={t('newGroup')}>+</a>
+        {session.client.user?.is_admin ? <a class="icon-btn" href="#/broadcast" aria-label={t('sendBroadcast')} title={t('sendBroadcast')}><MegaphoneIcon size={18} /></a> : null}
       </div>
       <ul ref={list} class="conv-list" aria-label={t('chats')} onKeyDown={listKeys}>
         {convs.map((c) => (
           <ConversationRow key={c.id} id={c.id} current={c.id === current} title={convTitle(session, i18n, c)} preview={preview(session, i18n, c.last_message, c)}
-            time={c.last_message ? i18n.fmtTime(c.last_message.created_at) : ''} unread={c.unread} muted={c.muted} mentioned={c.mentions_unread > 0} />
+            time={c.last_message ? i18n.fmtTime(c.last_message.created_at) : ''} unread={c.unread} muted={c.muted} mentioned={c.mentions_unread > 0} system={c.kind === 'system'} />
         ))}
         {convs.length ? null : <li class="empty-note">{q ? t('noResults') : t('noChats')}</li>}
       </ul>
@@ -37,7 +39,7 @@ export function ConversationList() {
   );
 }
 
-interface RowProps { id: number; current: boolean; title: string; preview: string; time: string; unread: number; muted: boolean; mentioned: boolean }
+interface RowProps { id: number; current: boolean; title: string; preview: string; time: string; unread: number; muted: boolean; mentioned: boolean; system: boolean }
 
 /** Plain values only, so a row whose values did not change is not rendered again. */
 function ConversationRow(p: RowProps) {
@@ -46,7 +48,7 @@ function ConversationRow(p: RowProps) {
   return (
     <li>
       <a class={`conv${p.current ? ' current' : ''}${p.unread ? ' has-unread' : ''}`} href={`#/chat/${p.id}`} data-conv={p.id} aria-current={p.current ? 'page' : undefined} aria-label={label}>
-        <Avatar name={p.title} />
+        {p.system ? <SystemAvatar label={p.title} /> : <Avatar name={p.title} />}
         <span class="conv-text">
           <span class="conv-top"><span class="conv-title">{p.title}</span><time class="conv-time">{p.time}</time></span>
           <span class="conv-bottom">

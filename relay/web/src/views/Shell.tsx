@@ -9,6 +9,7 @@ import { Conversation } from './Conversation.js';
 import { DirectoryPanel } from './Directory.js';
 import { GroupInfo } from './GroupInfo.js';
 import { NewGroup } from './NewGroup.js';
+import { SendBroadcast } from './SendBroadcast.js';
 import { PersonCard } from './PersonCard.js';
 import { Favourites } from './Favourites.js';
 import { NotifySettings } from './NotifySettings.js';
@@ -63,6 +64,7 @@ function MainPane({ route }: { route: Route }) {
     case 'newGroup': return <NewGroup />;
     case 'favourites': return <Favourites />;
     case 'notifySettings': return <NotifySettings />;
+    case 'broadcast': return <SendBroadcast />;
     case 'person': return <PersonCard key={`${route.byUser ? 'u' : 'p'}${route.id}`} id={route.id} byUser={route.byUser} />;
     default: return <div class="empty"><Logo size={64} /><p>{route.name === 'directory' ? t('searchPeople') : t('selectChat')}</p></div>;
   }
