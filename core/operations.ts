@@ -4,6 +4,7 @@ import { authOperations } from './auth/operations.js';
 import { directoryOperations } from './directory/operations.js';
 import { fileOperations } from './files/operations.js';
 import { groupOperations } from './messaging/group-operations.js';
+import { messageActionOperations } from './messaging/action-operations.js';
 import { messagingOperations } from './messaging/operations.js';
 import type { Operation } from './operation.js';
 import { presenceOperations } from './presence/operations.js';
@@ -19,6 +20,7 @@ export const OPERATIONS = {
   ...userOperations,
   ...messagingOperations,
   ...groupOperations,
+  ...messageActionOperations,
   ...presenceOperations,
   ...fileOperations,
   ...directoryOperations,

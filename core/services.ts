@@ -4,6 +4,7 @@ import { AdminService } from './admin/service.js';
 import { AuthService } from './auth/service.js';
 import { MessagingService } from './messaging/service.js';
 import { GroupsService } from './messaging/groups.js';
+import { MessageActionsService } from './messaging/actions.js';
 import type { BlobStore, Clock, EventSink, Store } from './ports.js';
 import { FilesService } from './files/service.js';
 import { PresenceService } from './presence/service.js';
@@ -20,6 +21,7 @@ export interface Services {
   presence: PresenceService;
   directory: DirectoryService;
   groups: GroupsService;
+  messageActions: MessageActionsService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -39,5 +41,6 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const presence = new PresenceService(store, cache, events);
   const directory = new DirectoryService(store, files, auth, events, clock, cache);
   const groups = new GroupsService(store, messaging, events, clock, config.limits);
-  return { auth, users, messaging, admin, files, presence, directory, groups };
+  const messageActions = new MessageActionsService(store, messaging, events, limiter, clock, config.limits);
+  return { auth, users, messaging, admin, files, presence, directory, groups, messageActions };
 }

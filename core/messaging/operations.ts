@@ -28,7 +28,10 @@ export const SendParams = Type.Object({
   conv_id: ConvId,
   cmid: Cmid,
   body: Type.Union([
-    Type.Object({ text: Type.String({ description: 'at most limits.maxTextChars characters, not blank' }) }),
+    Type.Object({
+      text: Type.String({ description: 'at most limits.maxTextChars characters, not blank' }),
+      reply_to: Type.Optional(Type.Integer({ minimum: 1, description: 'the seq of the message answered, in the same conversation; central stores its quote' })),
+    }),
     Type.Object({ file_id: Type.Integer({ minimum: 1, description: 'upload first with POST /api/v1/files' }) }),
   ]),
 });

@@ -6,6 +6,8 @@ import type {
 import type { Actor } from '../actor.js';
 import type { Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects, Store } from '../ports.js';
 import { messageView } from '../presenters.js';
+import { SYNC_UPDATED_LIMIT } from '../../shared/protocol/api.js';
+import { MessagePresenter } from './quotes.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { FilesService } from '../files/service.js';
 import type { Static } from '@sinclair/typebox';
@@ -25,6 +27,9 @@ export interface MessagingLimits {
  * transaction and ends in `events.emit` after commit; reads check membership.
  */
 export class MessagingService {
+  /** Messages as every API shows them (quotes of recalled messages hidden). */
+  readonly present: MessagePresenter;
+
   constructor(
     private readonly store: Store,
     private readonly events: EventSink,
@@ -32,7 +37,9 @@ export class MessagingService {
     private readonly clock: Clock,
     private readonly limits: MessagingLimits,
     private readonly files: FilesService,
-  ) {}
+  ) {
+    this.present = new MessagePresenter(store);
+  }
 
   // ---- reads ---------------------------------------------------------------
 
@@ -52,7 +59,7 @@ export class MessagingService {
     const limit = p.limit ?? 50;
     const { conversation } = await this.requireMember(actor.userId, convId);
     const rows = await this.store.conversations.history(convId, { afterSeq, beforeSeq, limit });
-    const messages = rows.map(messageView);
+    const messages = await this.present.views(rows);
     let more: boolean;
     if (beforeSeq !== undefined) more = messages.length > 0 && messages[0]!.seq > 1;
     else if (afterSeq !== undefined) more = messages.length > 0 && messages[messages.length - 1]!.seq < conversation.last_seq;
@@ -70,7 +77,9 @@ export class MessagingService {
       if (c.member.active) conversations.push(await this.view(c.conversation, c.member));
       else removed.push(c.conversation.id);
     }
-    return { pos, conversations, removed };
+    // Read after the position: a change at or below it is in this list (or came with an earlier sync).
+    const updated = await this.present.views(await this.store.messageActions.changedSince(actor.userId, since, SYNC_UPDATED_LIMIT));
+    return { pos, conversations, removed, updated };
   }
 
   // ---- writes --------------------------------------------------------------
@@ -126,10 +135,12 @@ export class MessagingService {
       stored = JSON.stringify({ file: { id: f.id, name: f.name, size: f.size, mime: f.mime, sha256: f.sha256 } });
     } else {
       const { text } = body;
-      if (text.length > this.limits.maxTextChars) throw new AppError('SB_VALIDATION', `body.text: must have at most ${this.limits.maxTextChars} characters`, { field: 'body.text' });
-      if (text.trim() === '') throw new AppError('SB_VALIDATION', 'body.text: must not be blank', { field: 'body.text' });
+      this.checkText(text);
       kind = 'text';
-      stored = JSON.stringify({ text });
+      // A reply carries its quote, built here from what the sender (a member) can read.
+      if (body.reply_to !== undefined) await this.requireMember(actor.userId, convId);
+      const reply_to = body.reply_to !== undefined ? await this.present.quote(convId, body.reply_to) : undefined;
+      stored = JSON.stringify(reply_to ? { text, reply_to } : { text });
     }
     await this.limiter.check(`send:${actor.userId}`, this.limits.sendsPerUserPer10s, 10_000);
     const { message, created, recipients } = await this.store.conversations.append({
@@ -137,9 +148,14 @@ export class MessagingService {
     });
     // Members may fetch the file once the message that shares it exists (idempotent, so retries repeat it safely).
     if (fileId !== null && message.kind === 'file') await this.store.files.attach(fileId, message.conv_id);
-    const view = messageView(message);
+    const view = await this.present.one(message);
     if (created) this.events.emit({ type: 'message.new', conv_id: convId, message: view }, recipients);
     return view;
+  }
+
+  checkText(text: string): void {
+    if (text.length > this.limits.maxTextChars) throw new AppError('SB_VALIDATION', `body.text: must have at most ${this.limits.maxTextChars} characters`, { field: 'body.text' });
+    if (text.trim() === '') throw new AppError('SB_VALIDATION', 'body.text: must not be blank', { field: 'body.text' });
   }
 
   async markRead(actor: Actor, p: { conv_id: number; seq: number }): Promise<{ conv_id: number; read_seq: number }> {
@@ -294,7 +310,7 @@ export class MessagingService {
     return shared;
   }
 
-  private async requireMember(userId: number, convId: number): Promise<{ conversation: ConversationRecord; member: MemberRecord }> {
+  async requireMember(userId: number, convId: number): Promise<{ conversation: ConversationRecord; member: MemberRecord }> {
     const [conversation, member] = await Promise.all([
       this.store.conversations.get(convId), this.store.conversations.membership(convId, userId),
     ]);
@@ -323,7 +339,7 @@ export class MessagingService {
     return this.view(fresh, member);
   }
 
-  private async shared(c: ConversationRecord, members?: MemberRecord[]): Promise<ConversationShared> {
+  async shared(c: ConversationRecord, members?: MemberRecord[]): Promise<ConversationShared> {
     const active = (members ?? (await this.store.conversations.members(c.id))).filter((m) => m.active);
     const users = await this.store.users.byIds(active.map((m) => m.user_id));
     const names = new Map(users.map((u) => [u.id, u.name]));
@@ -333,7 +349,7 @@ export class MessagingService {
       .sort((a, b) => a.user_id - b.user_id);
     return {
       id: c.id, kind: c.kind, title: c.title, notice: c.notice ?? '', owner_id: c.owner_id, last_seq: c.last_seq,
-      last_message: last ? messageView(last) : null, created_at: c.created_at, members: memberViews,
+      last_message: last ? await this.present.one(last) : null, created_at: c.created_at, members: memberViews,
       discussion: c.discussion, mute_all: c.mute_all, dissolved: c.dissolved,
     };
   }

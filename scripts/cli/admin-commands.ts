@@ -36,6 +36,9 @@ export const ADMIN_CLI: CliSpec = {
     { name: 'session revoke', args: ['SESSION_ID'] },
     { name: 'audit', flags: [LIMIT] },
     { name: 'audit verify', help: 'checks the audit log\'s hash chain; exits 1 at the first broken link' },
+    { name: 'message-policy get', help: 'the recall and edit windows, in seconds (0: senders may not)' },
+    { name: 'message-policy set', flags: [{ flag: '--recall-window', value: 'SECONDS' }, { flag: '--edit-window', value: 'SECONDS' }],
+      help: 'how long after sending a sender may recall or edit (0 turns it off); audited' },
 
     { name: 'dept list', flags: [ORG], help: 'the department tree with member counts' },
     { name: 'dept add', args: ['NAME'], flags: [{ flag: '--parent', value: 'DEPT_ID', field: 'parent_id' }, ORG, { flag: '--sort', value: 'N' }] },

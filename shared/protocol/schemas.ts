@@ -8,8 +8,8 @@ import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, typ
 import { ERRORS } from '../errors.js';
 import { CONFIDENTIAL_FIELDS, type DirChange, type DirDelta, type DirDept, type DirOrg, type DirPerson, type DirPolicy, type DirSnapshot } from './directory.js';
 import type {
-  AuditEntry, ConversationShared, ConversationView, FileView, HistoryPage, LoginResult, MemberView, MessageView, PresenceView, SessionView, SyncResult,
-  UserView,
+  AuditEntry, BundleBody, ConversationShared, ConversationView, FileView, HistoryPage, LoginResult, MemberView, MessagePolicy, MessageView, PresenceView,
+  Quote, SessionView, SyncResult, UserView,
 } from './types.js';
 
 const Int = Type.Integer();
@@ -47,15 +47,33 @@ const SystemBodySchema = Type.Object({
   mute_all: Type.Optional(Type.Boolean()),
 });
 
+export const MESSAGE_KINDS = ['text', 'file', 'system', 'bundle', 'recalled'] as const;
+export const QuoteSchema = Type.Object({ seq: Int, sender_id: Int, sender_name: Text, kind: OneOf(MESSAGE_KINDS), excerpt: Text }, { $id: 'Quote' });
+const TextBodySchema = Type.Object({ text: Text, reply_to: Type.Optional(QuoteSchema) });
+const FileBodySchema = Type.Object({ file: Type.Omit(FileSchema, ['created_at']) });
+/** A bundle holds items whose bodies may be bundles again (a recursive schema, one named component). */
+export const BundleBodySchema = Type.Recursive((This) => Type.Object({
+  bundle: Type.Object({
+    title: Text,
+    items: Type.Array(Type.Object({
+      sender_id: Int, sender_name: Text, at: Int, kind: OneOf(['text', 'file', 'bundle']),
+      body: Type.Union([TextBodySchema, FileBodySchema, This]),
+    })),
+  }),
+}), { $id: 'BundleBody' });
+
 export const MessageSchema = Type.Object({
   id: Int, conv_id: Int, seq: Int, sender_id: Int, cmid: Text,
-  kind: OneOf(['text', 'file', 'system']),
+  kind: OneOf(MESSAGE_KINDS),
   body: Type.Union([
-    Type.Object({ text: Text }),
-    Type.Object({ file: Type.Omit(FileSchema, ['created_at']) }),
+    TextBodySchema,
+    FileBodySchema,
     SystemBodySchema,
+    BundleBodySchema,
+    Type.Object({ recalled_by: Int, recalled_by_name: Text }),
   ]),
   created_at: Int,
+  edited_at: Type.Optional(Int),
 }, { $id: 'Message' });
 
 export const MemberSchema = Type.Object({ user_id: Int, name: Text, role: MemberRoleSchema, read_seq: Int }, { $id: 'Member' });
@@ -70,7 +88,13 @@ export const ConversationSharedSchema = Type.Object(sharedFields);
 export const ConversationSchema = Type.Object({ ...sharedFields, read_seq: Int, unread: Int, muted: Type.Boolean() }, { $id: 'Conversation' });
 
 export const HistoryPageSchema = Type.Object({ messages: Type.Array(MessageSchema), more: Type.Boolean() }, { $id: 'HistoryPage' });
-export const SyncResultSchema = Type.Object({ pos: Int, conversations: Type.Array(ConversationSchema), removed: Type.Array(Int) }, { $id: 'SyncResult' });
+export const SyncResultSchema = Type.Object({
+  pos: Int, conversations: Type.Array(ConversationSchema), removed: Type.Array(Int), updated: Type.Array(MessageSchema),
+}, { $id: 'SyncResult' });
+export const MessagePolicySchema = Type.Object({
+  recall_window: Type.Integer({ minimum: 0, description: 'seconds a sender may recall; 0 off' }),
+  edit_window: Type.Integer({ minimum: 0, description: 'seconds a sender may edit a text; 0 off' }),
+}, { $id: 'MessagePolicy' });
 export const PresenceSchema = Type.Object({ user_id: Int, status: OneOf(['online', 'away', 'offline']), devices: Type.Array(DeviceTypeSchema) }, { $id: 'Presence' });
 export const AuditEntrySchema = Type.Object({ id: Int, actor_id: Nullable(Int), action: Text, target: Text, details: Type.Unknown(), at: Int }, { $id: 'AuditEntry' });
 
@@ -131,6 +155,9 @@ export type SchemasMatchWire = All<[
   Same<typeof LoginResultSchema, LoginResult>,
   Same<typeof FileSchema, FileView>,
   Same<typeof MessageSchema, MessageView>,
+  Same<typeof QuoteSchema, Quote>,
+  Same<typeof BundleBodySchema, BundleBody>,
+  Same<typeof MessagePolicySchema, MessagePolicy>,
   Same<typeof MemberSchema, MemberView>,
   Same<typeof ConversationSharedSchema, ConversationShared>,
   Same<typeof ConversationSchema, ConversationView>,

@@ -32,9 +32,19 @@ export interface LoginResult {
   user: UserView;
 }
 
-export type MessageKind = 'text' | 'file' | 'system';
+export type MessageKind = 'text' | 'file' | 'system' | 'bundle' | 'recalled';
 
-export interface TextBody { text: string }
+/** What a reply shows of the message it answers, built by central when the reply is sent (docs/messages.md). */
+export interface Quote {
+  seq: number;
+  sender_id: number;
+  sender_name: string;
+  /** 'recalled' once the quoted message is recalled (its excerpt is then empty). */
+  kind: MessageKind;
+  /** At most 100 characters: the text, a file's name, a bundle's title. */
+  excerpt: string;
+}
+export interface TextBody { text: string; reply_to?: Quote }
 export interface FileView {
   id: number;
   name: string;
@@ -58,6 +68,19 @@ export interface SystemBody {
   mute_all?: boolean;
 }
 
+/** One forwarded message inside a bundle, as it was when the bundle was made. */
+export interface BundleItem {
+  sender_id: number;
+  sender_name: string;
+  at: number;
+  kind: 'text' | 'file' | 'bundle';
+  body: TextBody | FileBody | BundleBody;
+}
+/** Merged forwarding (合并转发): a titled copy of several messages; bundles nest (bounded, docs/messages.md). */
+export interface BundleBody { bundle: { title: string; items: BundleItem[] } }
+/** A recalled message: its content is gone from every API; who recalled it remains. */
+export interface RecalledBody { recalled_by: number; recalled_by_name: string }
+
 export interface MessageView {
   id: number;
   conv_id: number;
@@ -65,8 +88,16 @@ export interface MessageView {
   sender_id: number;
   cmid: string;
   kind: MessageKind;
-  body: TextBody | FileBody | SystemBody;
+  body: TextBody | FileBody | SystemBody | BundleBody | RecalledBody;
   created_at: number;
+  /** Set when the sender edited the text (shown 已编辑). */
+  edited_at?: number;
+}
+
+/** The organisation's message policy: seconds after sending; 0 turns the action off for senders. */
+export interface MessagePolicy {
+  recall_window: number;
+  edit_window: number;
 }
 
 export type ConversationKind = 'direct' | 'group';
@@ -113,6 +144,11 @@ export interface SyncResult {
   conversations: ConversationView[];
   /** Conversations the user is no longer a member of. */
   removed: number[];
+  /**
+   * Messages recalled or edited after `since`, in their current state (newest changes first, at most
+   * SYNC_UPDATED_LIMIT of them; docs/messages.md).
+   */
+  updated: MessageView[];
 }
 
 export interface HistoryPage {
@@ -124,6 +160,8 @@ export interface HistoryPage {
 /** Events pushed to clients. They are hints: the client can always pull the same state. */
 export type ServerEvent =
   | { type: 'message.new'; conv_id: number; message: MessageView }
+  /** A message was recalled or edited: its current state (to the conversation's members). */
+  | { type: 'message.updated'; conv_id: number; message: MessageView }
   | { type: 'conversation.updated'; conversation: ConversationShared }
   | { type: 'conversation.removed'; conv_id: number; user_id: number }
   | { type: 'read.updated'; conv_id: number; user_id: number; read_seq: number }

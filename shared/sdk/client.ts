@@ -151,8 +151,8 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
    * Queues a text message and sends it as soon as the socket is up; a retry
    * after reconnecting carries the same cmid, so the server stores it once.
    */
-  send(convId: number, text: string, cmid: string = newCmid()): Promise<MessageView> {
-    return this.outbox.enqueue(convId, { text }, cmid);
+  send(convId: number, text: string, cmid: string = newCmid(), opts: { replyTo?: number } = {}): Promise<MessageView> {
+    return this.outbox.enqueue(convId, opts.replyTo ? { text, reply_to: opts.replyTo } : { text }, cmid);
   }
 
   /** Uploads a file through the relay and shares it in the conversation. */

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, ConversationStore, MessageActionStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
 import { mysqlDb } from './db.js';
 import { mysqlUserStore } from './users.js';
 import { mysqlSessionStore } from './sessions.js';
 import { mysqlConversationStore } from './conversations.js';
+import { mysqlMessageActionStore } from './message-actions.js';
 import { chainExistingAudit, mysqlAuditStore } from './audit.js';
 import { mysqlDirectoryStore } from './directory.js';
 import { mysqlFileStore } from './files.js';
@@ -82,6 +83,7 @@ export class MysqlStore implements Store {
   users: UserStore;
   sessions: SessionStore;
   conversations: ConversationStore;
+  messageActions: MessageActionStore;
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
@@ -93,6 +95,7 @@ export class MysqlStore implements Store {
     this.users = mysqlUserStore(db);
     this.sessions = mysqlSessionStore(db);
     this.conversations = mysqlConversationStore(db);
+    this.messageActions = mysqlMessageActionStore(db);
     this.audit = mysqlAuditStore(db);
     this.files = mysqlFileStore(db.rows, this.writes);
     this.directory = mysqlDirectoryStore(pool);

@@ -1,13 +1,14 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, ConversationStore, MessageActionStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
 import { sqliteUserStore } from './users.js';
 import { sqliteSessionStore } from './sessions.js';
 import { sqliteConversationStore } from './conversations.js';
+import { sqliteMessageActionStore } from './message-actions.js';
 import { chainExistingAudit, sqliteAuditStore } from './audit.js';
 import { sqliteFileStore } from './files.js';
 import { sqliteDirectoryStore } from './directory.js';
@@ -21,6 +22,7 @@ export class SqliteStore implements Store {
   users: UserStore;
   sessions: SessionStore;
   conversations: ConversationStore;
+  messageActions: MessageActionStore;
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
@@ -37,6 +39,7 @@ export class SqliteStore implements Store {
     this.users = sqliteUserStore(db);
     this.sessions = sqliteSessionStore(db);
     this.conversations = sqliteConversationStore(db);
+    this.messageActions = sqliteMessageActionStore(db);
     this.audit = sqliteAuditStore(db);
     this.files = sqliteFileStore(this.db, this.writes);
     this.directory = sqliteDirectoryStore(this.db, this.writes);

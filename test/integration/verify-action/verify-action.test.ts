@@ -6,6 +6,7 @@ import { ADMIN_PASSWORD, makeUser, signIn, startServer } from '../../helpers/ser
 import { EXEMPT, stateChangingOperations } from './coverage.js';
 import { Verifier, type Person } from './harness.js';
 import { groupCases } from './cases-groups.js';
+import { messageActionCases } from './cases-message-actions.js';
 
 t.test('the event schemas reject what is not an event', async (t) => {
   t.equal(checkEvent({ type: 'read.updated', conv_id: 1, user_id: 2, read_seq: 3 }), null, 'a valid event passes');
@@ -67,6 +68,7 @@ t.test('every state-changing operation of the table', async (t) => {
   await v.verify('conv.leave', 'a member', () => ann!.api.call('conv.leave', { conv_id: group }));
 
   await groupCases(v, [ann!, ben!, cai!, dan!]);
+  await messageActionCases(v, [ann!, ben!, cai!], boss);
 
   // ---- the directory -------------------------------------------------------------------------------
   let orgId = 0;
