@@ -75,15 +75,16 @@ export function updateMessage(state: ClientState, m: MessageView): boolean {
   if (bucket?.[m.seq] && JSON.stringify(bucket[m.seq]) !== JSON.stringify(m)) { bucket[m.seq] = structuredClone(m); changed = true; }
   if (conv?.last_message?.seq === m.seq && JSON.stringify(conv.last_message) !== JSON.stringify(m)) { conv.last_message = structuredClone(m); changed = true; }
   if (m.kind !== 'recalled') return changed;
-  const hide = (x: MessageView | null | undefined) => {
+  // New objects, not edits in place: views skip re-rendering a message whose object is unchanged.
+  const hidden = (x: MessageView | null | undefined): MessageView | null => {
     const q = x && x.kind === 'text' ? (x.body as TextBody).reply_to : undefined;
-    if (!q || q.seq !== m.seq || q.kind === 'recalled') return;
-    q.kind = 'recalled';
-    q.excerpt = '';
+    if (!x || !q || q.seq !== m.seq || q.kind === 'recalled') return null;
     changed = true;
+    return { ...x, body: { ...(x.body as TextBody), reply_to: { ...q, kind: 'recalled', excerpt: '' } } };
   };
-  for (const x of Object.values(bucket ?? {})) hide(x);
-  hide(conv?.last_message);
+  for (const x of Object.values(bucket ?? {})) { const y = hidden(x); if (y) bucket![x.seq] = y; }
+  const last = hidden(conv?.last_message);
+  if (last) conv!.last_message = last;
   return changed;
 }
 

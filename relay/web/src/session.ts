@@ -97,9 +97,9 @@ export class Session implements Names {
   /** The tab is visible again: reconnect if needed, and let an open chat mark what is now seen. */
   visible(): void { this.client.wake(); this.rev.value++; }
 
-  send(convId: number, text: string): void {
+  send(convId: number, text: string, replyTo?: number): void {
     const cmid = newCmid();
-    this.client.send(convId, text, cmid).catch(() => this.addFailed(convId, { cmid, text }));
+    this.client.send(convId, text, cmid, { replyTo }).catch(() => this.addFailed(convId, { cmid, text }));
     this.saveQueue();
     this.rev.value++;
     this.link.value++;

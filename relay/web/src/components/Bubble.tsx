@@ -2,8 +2,12 @@ import type { ComponentChildren } from 'preact';
 import type { MessageView } from '../../../../shared/protocol/types.js';
 import { readBy } from '../../../../shared/sdk/state.js';
 import { useI18n, useSession } from '../context.js';
-import type { Session } from '../session.js';
+import { download } from '../download.js';
 import { Avatar } from './Avatar.js';
+import { BundleCard } from './BundleView.js';
+import { SelectBox } from './ForwardDialog.js';
+import { messageGestures } from './MessageMenu.js';
+import { QuoteBlock } from './ReplyPreview.js';
 
 interface BubbleProps { m: MessageView; mine: boolean; group: boolean; showName: boolean; name: string }
 
@@ -13,21 +17,24 @@ interface BubbleProps { m: MessageView; mine: boolean; group: boolean; showName:
  */
 export function Bubble({ m, mine, group, showName, name }: BubbleProps) {
   const session = useSession();
-  const { fmtTime } = useI18n();
+  const { fmtTime, t } = useI18n();
   let content: ComponentChildren = '';
-  if ('text' in m.body) content = m.body.text;
+  if ('text' in m.body) content = m.body.reply_to ? <><QuoteBlock q={m.body.reply_to} />{m.body.text}</> : m.body.text;
+  else if ('bundle' in m.body) content = <BundleCard b={m.body} />;
   else if ('file' in m.body) {
     const f = m.body.file;
     content = <button type="button" class="file" onClick={() => void download(session, f.id, f.name, f.mime)}>{`📄 ${f.name} (${Math.ceil(f.size / 1024)} KB)`}</button>;
   }
   return (
-    <div class={`msg${mine ? ' mine' : ''}`} data-seq={m.seq}>
+    <div class={`msg${mine ? ' mine' : ''}`} data-seq={m.seq} {...messageGestures(m)}>
+      <SelectBox seq={m.seq} convId={m.conv_id} />
       {!mine && group ? (showName ? <Avatar name={name} size="sm" /> : <span class="avatar-gap" />) : null}
       <div class="msg-body">
         {showName ? <div class="sender">{name}</div> : null}
         <div class="bubble">{content}</div>
         <div class="meta">
           <time dateTime={new Date(m.created_at).toISOString()}>{fmtTime(m.created_at, true)}</time>
+          {m.edited_at ? <span class="edited">{t('edited')}</span> : null}
           {mine ? <Receipt convId={m.conv_id} m={m} /> : null}
         </div>
       </div>
@@ -76,14 +83,4 @@ export function Pending({ cmid, text, state, failed }: { cmid?: string; text: st
 
 export function DaySeparator({ label }: { label: string }) {
   return <div class="day" role="separator"><span>{label}</span></div>;
-}
-
-async function download(session: Session, id: number, name: string, mime: string): Promise<void> {
-  const bytes = await session.client.api.download(id);
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

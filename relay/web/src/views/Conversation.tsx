@@ -5,6 +5,9 @@ import { Avatar } from '../components/Avatar.js';
 import { Composer } from '../components/Composer.js';
 import { MessageList } from '../components/MessageList.js';
 import { MuteIcon } from '../components/MuteIcon.js';
+import { MessageActionsLayer } from '../components/MessageMenu.js';
+import { SelectBar } from '../components/ForwardDialog.js';
+import { selecting } from '../message-actions.js';
 
 /** One conversation: header, message list and composer. Mounted anew for each conversation (keyed by id). */
 export function Conversation({ convId }: { convId: number }) {
@@ -26,7 +29,8 @@ export function Conversation({ convId }: { convId: number }) {
     <section class="chat" aria-label={c ? convTitle(session, i18n, c) : ''}>
       <ChatHeader convId={convId} />
       <MessageList convId={convId} sent={sent} />
-      <Composer convId={convId} onSent={() => setSent((n) => n + 1)} />
+      {selecting.value?.convId === convId ? <SelectBar convId={convId} /> : <Composer convId={convId} onSent={() => setSent((n) => n + 1)} />}
+      <MessageActionsLayer convId={convId} />
     </section>
   );
 }
