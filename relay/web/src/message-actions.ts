@@ -4,24 +4,32 @@ import type { I18n } from './i18n.js';
 
 /**
  * What the message actions of the open conversation have in hand (docs/web-client.md): the context menu, the
- * reply being written, the multi-select, the forward and edit dialogs and the chat records opened. One page
- * shows one conversation, so plain signals suffice.
+ * reply being written, the multi-select, the forward and edit dialogs and the chat records opened. The session
+ * holds one (`session.actions`).
  */
-export const menu = signal<{ m: MessageView; x: number; y: number } | null>(null);
-export const replyTo = signal<Readonly<Record<number, MessageView>>>({});
-export const selecting = signal<{ convId: number; seqs: readonly number[] } | null>(null);
-export const forwarding = signal<{ convId: number; seqs: readonly number[]; mode: 'each' | 'bundle' } | null>(null);
-export const editing = signal<MessageView | null>(null);
-/** Chat records opened, innermost last (a record inside a record opens on top). */
-export const records = signal<readonly BundleBody[]>([]);
-/** A short note after an action (forwarded, refused). */
-export const toast = signal('');
+export class MessageActions {
+  readonly menu = signal<{ m: MessageView; x: number; y: number } | null>(null);
+  readonly replyTo = signal<Readonly<Record<number, MessageView>>>({});
+  readonly selecting = signal<{ convId: number; seqs: readonly number[] } | null>(null);
+  readonly forwarding = signal<{ convId: number; seqs: readonly number[]; mode: 'each' | 'bundle' } | null>(null);
+  readonly editing = signal<MessageView | null>(null);
+  /** Chat records opened, innermost last (a record inside a record opens on top). */
+  readonly records = signal<readonly BundleBody[]>([]);
+  /** A short note after an action (forwarded, refused). */
+  readonly toast = signal('');
+  private toastTimer: ReturnType<typeof setTimeout> | undefined;
 
-let toastTimer: ReturnType<typeof setTimeout> | undefined;
-export function showToast(text: string): void {
-  toast.value = text;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { toast.value = ''; }, 3000);
+  showToast(text: string): void {
+    this.toast.value = text;
+    clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => { this.toast.value = ''; }, 3000);
+  }
+
+  toggleSelected(seq: number): void {
+    const s = this.selecting.value;
+    if (!s) return;
+    this.selecting.value = { ...s, seqs: s.seqs.includes(seq) ? s.seqs.filter((x) => x !== seq) : [...s.seqs, seq] };
+  }
 }
 
 export type Action = 'copy' | 'reply' | 'forward' | 'multiSelect' | 'recall' | 'edit';
@@ -43,12 +51,6 @@ export function allowedActions(me: number, c: ConversationView, m: MessageView):
   if (mine || (c.kind === 'group' && myRole !== 'member' && rank(myRole) < rank(senderRole))) out.push('recall');
   if (mine && m.kind === 'text') out.push('edit');
   return out;
-}
-
-export function toggleSelected(seq: number): void {
-  const s = selecting.value;
-  if (!s) return;
-  selecting.value = { ...s, seqs: s.seqs.includes(seq) ? s.seqs.filter((x) => x !== seq) : [...s.seqs, seq] };
 }
 
 /** A refused action as a note: a closed window in words, anything else with its message. */

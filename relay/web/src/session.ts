@@ -4,6 +4,7 @@ import type { ConversationView } from '../../../shared/protocol/types.js';
 import { loadSnapshot, saveSnapshot, clearCache, type KnownUser, type Snapshot } from './cache.js';
 import { OrgDirectory, type DirectorySource } from './directory.js';
 import type { Names } from './format.js';
+import { MessageActions } from './message-actions.js';
 import { forgetSession, loadDraft, loadOutbox, saveDraft, saveOutbox } from './storage.js';
 
 export interface Failed { cmid: string; text: string }
@@ -31,6 +32,8 @@ export class Session implements Names {
   readonly uploads = signal<PerConversation<Upload>>({});
   /** The conversation list's filter, kept while the directory tab is open. */
   readonly chatSearch = signal('');
+  /** Menus, reply, selection and dialogs of message actions (message-actions.ts). */
+  readonly actions = new MessageActions();
   readonly conversations = computed(() => { void this.rev.value; return this.client.conversations(); });
   readonly unreadTotal = computed(() => this.conversations.value.filter((c) => !c.muted).reduce((a, c) => a + c.unread, 0));
 

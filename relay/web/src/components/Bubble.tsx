@@ -12,8 +12,8 @@ import { QuoteBlock } from './ReplyPreview.js';
 interface BubbleProps { m: MessageView; mine: boolean; group: boolean; showName: boolean; name: string }
 
 /**
- * One stored message. Its props are plain values and the message itself, which the SDK never changes once
- * stored, so a bubble renders once; only its receipt follows the read cursors.
+ * One stored message. Its props are plain values and the message itself, which the SDK replaces (never edits)
+ * when it is recalled or edited, so a bubble renders once per version; only its receipt follows the read cursors.
  */
 export function Bubble({ m, mine, group, showName, name }: BubbleProps) {
   const session = useSession();
@@ -26,7 +26,7 @@ export function Bubble({ m, mine, group, showName, name }: BubbleProps) {
     content = <button type="button" class="file" onClick={() => void download(session, f.id, f.name, f.mime)}>{`📄 ${f.name} (${Math.ceil(f.size / 1024)} KB)`}</button>;
   }
   return (
-    <div class={`msg${mine ? ' mine' : ''}`} data-seq={m.seq} {...messageGestures(m)}>
+    <div class={`msg${mine ? ' mine' : ''}`} data-seq={m.seq} {...messageGestures(session.actions, m)}>
       <SelectBox seq={m.seq} convId={m.conv_id} />
       {!mine && group ? (showName ? <Avatar name={name} size="sm" /> : <span class="avatar-gap" />) : null}
       <div class="msg-body">

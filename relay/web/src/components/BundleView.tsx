@@ -3,11 +3,11 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { BundleBody, BundleItem } from '../../../../shared/protocol/types.js';
 import { useI18n, useSession } from '../context.js';
 import { download } from '../download.js';
-import { records } from '../message-actions.js';
 
 /** A chat record (合并转发) in a bubble: its title and the first lines; opens as the original list. */
 export function BundleCard({ b }: { b: BundleBody }) {
   const { t } = useI18n();
+  const { records } = useSession().actions;
   const lines = b.bundle.items.slice(0, 3);
   return (
     <button type="button" class="bundle-card" aria-label={`${t('openRecord')}: ${b.bundle.title}`} onClick={() => { records.value = [...records.value, b]; }}>
@@ -29,6 +29,7 @@ function itemText(i: BundleItem, record: string, file: string): string {
 export function BundleDialog() {
   const { t, fmtTime } = useI18n();
   const session = useSession();
+  const { records } = session.actions;
   const stack = records.value;
   const b = stack[stack.length - 1];
   const back = useRef<HTMLButtonElement>(null);

@@ -1,6 +1,5 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useI18n, useSession } from '../context.js';
-import { replyTo } from '../message-actions.js';
 import { ReplyPreview } from './ReplyPreview.js';
 
 /**
@@ -30,6 +29,7 @@ export function Composer({ convId, onSent }: { convId: number; onSent(): void })
     const el = input.current!;
     const text = el.value.replace(/\s+$/, '');
     if (!text.trim()) return;
+    const { replyTo } = session.actions;
     const { [convId]: answering, ...others } = replyTo.value;
     session.send(convId, text, answering?.seq);
     if (answering) replyTo.value = others;

@@ -2,12 +2,13 @@ import { useState } from 'preact/hooks';
 import { newCmid } from '../../../../shared/sdk/client.js';
 import { useI18n, useSession } from '../context.js';
 import { convTitle } from '../format.js';
-import { failure, forwarding, selecting, showToast } from '../message-actions.js';
+import { failure } from '../message-actions.js';
 import { Avatar } from './Avatar.js';
 
 /** In multi-select, instead of the composer: how many are chosen, 逐条转发, 合并转发, cancel. */
 export function SelectBar({ convId }: { convId: number }) {
   const { t } = useI18n();
+  const { selecting, forwarding } = useSession().actions;
   const s = selecting.value;
   if (!s || s.convId !== convId) return null;
   const go = (mode: 'each' | 'bundle') => { forwarding.value = { convId, seqs: [...s.seqs].sort((a, b) => a - b), mode }; };
@@ -23,7 +24,7 @@ export function SelectBar({ convId }: { convId: number }) {
 
 /** The tick of a message in multi-select. */
 export function SelectBox({ seq, convId }: { seq: number; convId: number }) {
-  const s = selecting.value;
+  const s = useSession().actions.selecting.value;
   if (!s || s.convId !== convId) return null;
   return <input type="checkbox" class="select-box" aria-label={String(seq)} checked={s.seqs.includes(seq)} tabIndex={-1} readOnly />;
 }
@@ -33,6 +34,7 @@ export function ForwardDialog() {
   const session = useSession();
   const i18n = useI18n();
   const { t } = i18n;
+  const { forwarding, selecting } = session.actions;
   const f = forwarding.value!;
   const [query, setQuery] = useState('');
   const [chosen, setChosen] = useState<ReadonlySet<number>>(new Set());
@@ -47,9 +49,9 @@ export function ForwardDialog() {
       });
       forwarding.value = null;
       selecting.value = null;
-      showToast(t('forwarded'));
+      session.actions.showToast(t('forwarded'));
     } catch (e) {
-      showToast(failure(i18n, e));
+      session.actions.showToast(failure(i18n, e));
     }
     setBusy(false);
   };

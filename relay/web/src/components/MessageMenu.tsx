@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { MessageView, TextBody } from '../../../../shared/protocol/types.js';
 import { useI18n, useSession } from '../context.js';
 import type { Session } from '../session.js';
-import { allowedActions, editing, failure, forwarding, menu, replyTo, selecting, showToast, toast, toggleSelected, type Action } from '../message-actions.js';
+import { allowedActions, failure, type Action, type MessageActions } from '../message-actions.js';
 import { BundleDialog } from './BundleView.js';
 import { ForwardDialog } from './ForwardDialog.js';
 import type { I18n } from '../i18n.js';
@@ -10,7 +10,8 @@ import type { I18n } from '../i18n.js';
 const LONG_PRESS_MS = 500;
 
 /** Right-click, or a long press on a touch screen, opens the message's menu; in multi-select a click toggles it. */
-export function messageGestures(m: MessageView) {
+export function messageGestures(a: MessageActions, m: MessageView) {
+  const { menu, selecting } = a;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const open = (x: number, y: number) => { menu.value = { m, x, y }; };
   return {
@@ -22,12 +23,13 @@ export function messageGestures(m: MessageView) {
     },
     onTouchEnd: () => clearTimeout(timer),
     onTouchMove: () => clearTimeout(timer),
-    onClick: () => { if (selecting.value) toggleSelected(m.seq); },
+    onClick: () => { if (selecting.value) a.toggleSelected(m.seq); },
   };
 }
 
 /** The menus and dialogs of message actions for the open conversation. */
 export function MessageActionsLayer({ convId }: { convId: number }) {
+  const { forwarding, toast } = useSession().actions;
   return (
     <>
       <MessageMenu convId={convId} />
@@ -43,6 +45,7 @@ function MessageMenu({ convId }: { convId: number }) {
   const session = useSession();
   const i18n = useI18n();
   const ref = useRef<HTMLDivElement>(null);
+  const { menu } = session.actions;
   const state = menu.value;
   useEffect(() => {
     if (!state) return;
@@ -70,6 +73,7 @@ function MessageMenu({ convId }: { convId: number }) {
 }
 
 async function run(session: Session, i18n: I18n, a: Action, m: MessageView): Promise<void> {
+  const { replyTo, forwarding, selecting, editing } = session.actions;
   switch (a) {
     case 'copy': await copyText((m.body as TextBody).text); return;
     case 'reply': replyTo.value = { ...replyTo.value, [m.conv_id]: m }; (document.querySelector('.composer-input') as HTMLElement | null)?.focus(); return;
@@ -80,7 +84,7 @@ async function run(session: Session, i18n: I18n, a: Action, m: MessageView): Pro
       try {
         await session.client.api.call('msg.recall', { conv_id: m.conv_id, seq: m.seq });
       } catch (e) {
-        showToast(failure(i18n, e));
+        session.actions.showToast(failure(i18n, e));
       }
   }
 }
@@ -103,6 +107,7 @@ function EditDialog() {
   const session = useSession();
   const i18n = useI18n();
   const input = useRef<HTMLTextAreaElement>(null);
+  const { editing } = session.actions;
   const m = editing.value;
   useEffect(() => { input.current?.focus(); }, [m]);
   if (!m) return null;
@@ -113,7 +118,7 @@ function EditDialog() {
       await session.client.api.call('msg.edit', { conv_id: m.conv_id, seq: m.seq, text });
       editing.value = null;
     } catch (e) {
-      showToast(failure(i18n, e));
+      session.actions.showToast(failure(i18n, e));
     }
   };
   return (

@@ -1,7 +1,6 @@
 import type { MessageView, Quote } from '../../../../shared/protocol/types.js';
 import { useI18n, useSession } from '../context.js';
 import { nameOf } from '../format.js';
-import { replyTo } from '../message-actions.js';
 
 /** The short text a quote shows of a message held here (the server builds the stored one the same way). */
 export function excerpt(m: MessageView): string {
@@ -14,6 +13,7 @@ export function excerpt(m: MessageView): string {
 export function ReplyPreview({ convId }: { convId: number }) {
   const session = useSession();
   const i18n = useI18n();
+  const { replyTo } = session.actions;
   const m = replyTo.value[convId];
   if (!m) return null;
   const cancel = () => { const { [convId]: _gone, ...rest } = replyTo.value; replyTo.value = rest; };

@@ -7,7 +7,6 @@ import { MessageList } from '../components/MessageList.js';
 import { MuteIcon } from '../components/MuteIcon.js';
 import { MessageActionsLayer } from '../components/MessageMenu.js';
 import { SelectBar } from '../components/ForwardDialog.js';
-import { selecting } from '../message-actions.js';
 
 /** One conversation: header, message list and composer. Mounted anew for each conversation (keyed by id). */
 export function Conversation({ convId }: { convId: number }) {
@@ -29,7 +28,7 @@ export function Conversation({ convId }: { convId: number }) {
     <section class="chat" aria-label={c ? convTitle(session, i18n, c) : ''}>
       <ChatHeader convId={convId} />
       <MessageList convId={convId} sent={sent} />
-      {selecting.value?.convId === convId ? <SelectBar convId={convId} /> : <Composer convId={convId} onSent={() => setSent((n) => n + 1)} />}
+      {session.actions.selecting.value?.convId === convId ? <SelectBar convId={convId} /> : <Composer convId={convId} onSent={() => setSent((n) => n + 1)} />}
       <MessageActionsLayer convId={convId} />
     </section>
   );
