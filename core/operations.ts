@@ -6,6 +6,7 @@ import { directoryOperations } from './directory/operations.js';
 import { favouriteOperations } from './favourites/operations.js';
 import { fileOperations } from './files/operations.js';
 import { groupOperations } from './messaging/group-operations.js';
+import { messageActionOperations } from './messaging/action-operations.js';
 import { messagingOperations } from './messaging/operations.js';
 import { mentionOperations } from './mentions/operations.js';
 import { notifyOperations } from './notify/operations.js';
@@ -25,6 +26,7 @@ export const OPERATIONS = {
   ...messagingOperations,
   ...groupOperations,
   ...mentionOperations,
+  ...messageActionOperations,
   ...presenceOperations,
   ...fileOperations,
   ...favouriteOperations,

@@ -4,7 +4,7 @@
  * Store methods are intention-named and atomic: each one is one transaction.
  */
 import type { DirChange, DirDept, DirOrg, DirPerson, DirPolicy } from '../shared/protocol/directory.js';
-import type { AuditEntry, ConversationKind, DeviceType, MemberRole, MentionAllPolicy, MessageKind, ServerEvent } from '../shared/protocol/types.js';
+import type { AuditEntry, ConversationKind, DeviceType, MemberRole, MentionAllPolicy, MessageKind, MessagePolicy, ServerEvent } from '../shared/protocol/types.js';
 import type { LoginResultCode, OnlineSample } from '../shared/protocol/signins.js';
 
 export interface UserRecord {
@@ -483,9 +483,35 @@ export interface BroadcastStore {
   enabledUserIds(afterId: number, limit: number): Promise<number[]>;
 }
 
+/** A recall or an edit of one stored message (core/messaging/actions.ts decides; the store applies it). */
+export interface MessageRevision {
+  convId: number;
+  seq: number;
+  kind: MessageKind;
+  /** The new body (an edit's time travels in it as `edited_at`, lifted out by the presenter). */
+  body: string;
+  /** Applied only while the message still has one of these kinds (a recall and an edit racing: the first wins). */
+  fromKinds: MessageKind[];
+}
+
+/** What people do to messages after sending them: recall, edit, the policy that bounds both, and the change log sync reads. */
+export interface MessageActionStore {
+  /**
+   * One transaction: rewrites the message, records the change at a new stream position (message_changes; the
+   * conversation's position moves too when it is the last message) and reads the active members.
+   * Null when the message does not exist; `changed` false when its kind was not one of `fromKinds`.
+   */
+  revise(input: MessageRevision): Promise<{ message: MessageRecord; changed: boolean; recipients: number[] } | null>;
+  /** Messages changed after `since` in conversations the user is an active member of, newest change first, at most `limit`. */
+  changedSince(userId: number, since: number, limit: number): Promise<MessageRecord[]>;
+  policy(): Promise<MessagePolicy>;
+  setPolicy(policy: MessagePolicy): Promise<MessagePolicy>;
+}
+
 export interface Store {
   readonly kind: string;
   broadcasts: BroadcastStore;
+  messageActions: MessageActionStore;
   directory: DirectoryStore;
   users: UserStore;
   sessions: SessionStore;

@@ -14,8 +14,11 @@ export function sessionView(s: SessionRecord): SessionView {
 }
 
 export function messageView(m: MessageRecord): MessageView {
-  return {
-    id: m.id, conv_id: m.conv_id, seq: m.seq, sender_id: m.sender_id, cmid: m.cmid,
-    kind: m.kind, body: JSON.parse(m.body) as MessageView['body'], created_at: m.created_at,
+  const body = JSON.parse(m.body) as MessageView['body'] & { edited_at?: number };
+  const view: MessageView = {
+    id: m.id, conv_id: m.conv_id, seq: m.seq, sender_id: m.sender_id, cmid: m.cmid, kind: m.kind, body, created_at: m.created_at,
   };
+  // An edit stores its time with the text (core/messaging/actions.ts); the wire has it beside the body.
+  if (body.edited_at !== undefined) { view.edited_at = body.edited_at; delete body.edited_at; }
+  return view;
 }

@@ -5,6 +5,7 @@ import { AuthService } from './auth/service.js';
 import { MessagingService } from './messaging/service.js';
 import { GroupsService } from './messaging/groups.js';
 import { MentionsService } from './mentions/service.js';
+import { MessageActionsService } from './messaging/actions.js';
 import type { BlobStore, Clock, EventSink, Store } from './ports.js';
 import { FilesService } from './files/service.js';
 import { PresenceService } from './presence/service.js';
@@ -30,6 +31,7 @@ export interface Services {
   favourites: FavouritesService;
   notify: NotifyService;
   broadcasts: BroadcastService;
+  messageActions: MessageActionsService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -58,5 +60,6 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const signins = new SigninsService(store, presence, directory, clock);
   const mentions = new MentionsService(store, messaging);
   const broadcasts = new BroadcastService(store, directory, files, events, clock, config.limits);
-  return { auth, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts };
+  const messageActions = new MessageActionsService(store, messaging, events, limiter, clock, config.limits);
+  return { auth, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions };
 }

@@ -215,6 +215,13 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
           ['id', 'at', 'sender_id', 'title', 'target', 'total', 'delivered', 'read', 'status']));
         return 0;
       }
+      case 'message-policy get':
+      case 'message-policy set': {
+        const p = action === 'get' ? await api.call('admin.messagePolicy.get')
+          : await api.call('admin.messagePolicy.set', { recall_window: flag(args, '--recall-window'), edit_window: flag(args, '--edit-window') });
+        print(p, () => `recall window: ${p.recall_window} s${p.recall_window === 0 ? ' (off)' : ''}\nedit window: ${p.edit_window} s${p.edit_window === 0 ? ' (off)' : ''}`);
+        return 0;
+      }
       case 'dept list': {
         const snap = await api.directorySnapshot();
         const orgId = Number(flag(args, '--org') ?? 1);

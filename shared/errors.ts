@@ -28,6 +28,8 @@ export const ERRORS = {
   SB_GROUP_MUTED: { status: 403, message: 'Everyone is muted in this group; only the owner and group admins can send' },
   SB_GROUP_DISSOLVED: { status: 409, message: 'This group was dissolved; its history can be read, nothing more can be sent' },
   SB_READ_ONLY: { status: 403, message: 'System messages (系统消息) cannot be replied to' },
+  SB_WINDOW_CLOSED: { status: 403, message: 'The time allowed for this change has passed (or the organisation turned it off)' },
+  SB_RECALLED: { status: 409, message: 'That message was recalled' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

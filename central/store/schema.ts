@@ -306,6 +306,22 @@ export const MIGRATIONS: Migration[] = [
       },
     ],
   },
+  {
+    version: 8,
+    description: 'message actions: the change log of recalled and edited messages (sync), the recall and edit windows',
+    tables: [
+      {
+        // One row per changed message, at the stream position of its latest change.
+        name: 'message_changes',
+        columns: [c('conv_id', 'bigint'), c('seq', 'bigint'), c('pos', 'bigint')],
+        primaryKey: ['conv_id', 'seq'],
+        indexes: [['pos']],
+      },
+      // One row: the organisation's windows, in seconds (0: senders may not).
+      { name: 'message_policy', columns: [c('id', 'int'), c('recall_window', 'bigint'), c('edit_window', 'bigint')], primaryKey: ['id'] },
+    ],
+    seed: ['INSERT INTO message_policy (id, recall_window, edit_window) VALUES (1, 86400, 86400)'],
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';

@@ -6,6 +6,8 @@ import type {
 import type { Actor } from '../actor.js';
 import type { AppendInput, Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects, Store } from '../ports.js';
 import { messageView } from '../presenters.js';
+import { SYNC_UPDATED_LIMIT } from '../../shared/protocol/api.js';
+import { MessagePresenter } from './quotes.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { FilesService } from '../files/service.js';
 import type { Static } from '@sinclair/typebox';
@@ -27,6 +29,9 @@ export interface MessagingLimits extends MentionLimits {
  * transaction and ends in `events.emit` after commit; reads check membership.
  */
 export class MessagingService {
+  /** Messages as every API shows them (quotes of recalled messages hidden). */
+  readonly present: MessagePresenter;
+
   constructor(
     private readonly store: Store,
     private readonly events: EventSink,
@@ -36,7 +41,9 @@ export class MessagingService {
     private readonly files: FilesService,
     /** The person's own state that sync also carries (favourites, notification settings), read after the position. */
     private readonly personal: (userId: number, since: number) => Promise<Pick<SyncResult, 'favourites' | 'favourites_removed' | 'notify_settings'>>,
-  ) {}
+  ) {
+    this.present = new MessagePresenter(store);
+  }
 
   // ---- reads ---------------------------------------------------------------
 
@@ -56,7 +63,7 @@ export class MessagingService {
     const limit = p.limit ?? 50;
     const { conversation } = await this.requireMember(actor.userId, convId);
     const rows = await this.store.conversations.history(convId, { afterSeq, beforeSeq, limit });
-    const messages = rows.map(messageView);
+    const messages = await this.present.views(rows);
     let more: boolean;
     if (beforeSeq !== undefined) more = messages.length > 0 && messages[0]!.seq > 1;
     else if (afterSeq !== undefined) more = messages.length > 0 && messages[messages.length - 1]!.seq < conversation.last_seq;
@@ -74,7 +81,9 @@ export class MessagingService {
       if (c.member.active) conversations.push(await this.view(c.conversation, c.member));
       else removed.push(c.conversation.id);
     }
-    return { pos, conversations, removed, ...(await this.personal(actor.userId, since)) };
+    // Read after the position: a change at or below it is in this list (or came with an earlier sync).
+    const updated = await this.present.views(await this.store.messageActions.changedSince(actor.userId, since, SYNC_UPDATED_LIMIT));
+    return { pos, conversations, removed, updated, ...(await this.personal(actor.userId, since)) };
   }
 
   // ---- writes --------------------------------------------------------------
@@ -131,15 +140,18 @@ export class MessagingService {
       stored = JSON.stringify({ file: { id: f.id, name: f.name, size: f.size, mime: f.mime, sha256: f.sha256 } });
     } else {
       const { text } = body;
-      if (text.length > this.limits.maxTextChars) throw new AppError('SB_VALIDATION', `body.text: must have at most ${this.limits.maxTextChars} characters`, { field: 'body.text' });
-      if (text.trim() === '') throw new AppError('SB_VALIDATION', 'body.text: must not be blank', { field: 'body.text' });
+      this.checkText(text);
       kind = 'text';
       if (body.mentions?.length || body.mention_all) {
         const { conversation, member } = await this.requireMember(actor.userId, convId);
         mentions = await checkMentions(this.store, this.limiter, this.limits, member, conversation, body);
       }
+      // A reply carries its quote, built here from what the sender (a member) can read.
+      if (body.reply_to !== undefined) await this.requireMember(actor.userId, convId);
+      const reply_to = body.reply_to !== undefined ? await this.present.quote(convId, body.reply_to) : undefined;
       stored = JSON.stringify({
         text, ...(mentions?.userIds.length ? { mentions: mentions.userIds } : {}), ...(mentions?.all ? { mention_all: true } : {}),
+        ...(reply_to ? { reply_to } : {}),
       });
     }
     await this.limiter.check(`send:${actor.userId}`, this.limits.sendsPerUserPer10s, 10_000);
@@ -148,9 +160,14 @@ export class MessagingService {
     });
     // Members may fetch the file once the message that shares it exists (idempotent, so retries repeat it safely).
     if (fileId !== null && message.kind === 'file') await this.store.files.attach(fileId, message.conv_id);
-    const view = messageView(message);
+    const view = await this.present.one(message);
     if (created) this.events.emit({ type: 'message.new', conv_id: convId, message: view }, recipients);
     return view;
+  }
+
+  checkText(text: string): void {
+    if (text.length > this.limits.maxTextChars) throw new AppError('SB_VALIDATION', `body.text: must have at most ${this.limits.maxTextChars} characters`, { field: 'body.text' });
+    if (text.trim() === '') throw new AppError('SB_VALIDATION', 'body.text: must not be blank', { field: 'body.text' });
   }
 
   async markRead(actor: Actor, p: { conv_id: number; seq: number }): Promise<{ conv_id: number; read_seq: number }> {
@@ -305,7 +322,7 @@ export class MessagingService {
     return shared;
   }
 
-  private async requireMember(userId: number, convId: number): Promise<{ conversation: ConversationRecord; member: MemberRecord }> {
+  async requireMember(userId: number, convId: number): Promise<{ conversation: ConversationRecord; member: MemberRecord }> {
     const [conversation, member] = await Promise.all([
       this.store.conversations.get(convId), this.store.conversations.membership(convId, userId),
     ]);
@@ -334,7 +351,7 @@ export class MessagingService {
     return this.view(fresh, member);
   }
 
-  private async shared(c: ConversationRecord, members?: MemberRecord[]): Promise<ConversationShared> {
+  async shared(c: ConversationRecord, members?: MemberRecord[]): Promise<ConversationShared> {
     const active = (members ?? (await this.store.conversations.members(c.id))).filter((m) => m.active);
     const users = await this.store.users.byIds(active.map((m) => m.user_id));
     const names = new Map(users.map((u) => [u.id, u.name]));
@@ -344,7 +361,7 @@ export class MessagingService {
       .sort((a, b) => a.user_id - b.user_id);
     return {
       id: c.id, kind: c.kind, title: c.title, notice: c.notice ?? '', owner_id: c.owner_id, last_seq: c.last_seq,
-      last_message: last ? messageView(last) : null, created_at: c.created_at, members: memberViews,
+      last_message: last ? await this.present.one(last) : null, created_at: c.created_at, members: memberViews,
       discussion: c.discussion, mute_all: c.mute_all, dissolved: c.dissolved, mention_all_policy: c.mention_all_policy,
     };
   }

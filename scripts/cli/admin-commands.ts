@@ -45,6 +45,9 @@ export const ADMIN_CLI: CliSpec = {
       { flag: '--all' }, { flag: '--depts', value: 'ID,ID', field: 'dept_ids' }, { flag: '--users', value: 'A,B', field: 'user_ids' }, { flag: '--cmid', value: 'ID' }],
     help: 'to everyone, departments (with those below) or people (accounts); each gets it in their 系统消息' },
     { name: 'broadcast list', flags: [LIMIT], help: 'broadcasts with delivered / read / total' },
+    { name: 'message-policy get', help: 'the recall and edit windows, in seconds (0: senders may not)' },
+    { name: 'message-policy set', flags: [{ flag: '--recall-window', value: 'SECONDS' }, { flag: '--edit-window', value: 'SECONDS' }],
+      help: 'how long after sending a sender may recall or edit (0 turns it off); audited' },
 
     { name: 'dept list', flags: [ORG], help: 'the department tree with member counts' },
     { name: 'dept add', args: ['NAME'], flags: [{ flag: '--parent', value: 'DEPT_ID', field: 'parent_id' }, ORG, { flag: '--sort', value: 'N' }] },

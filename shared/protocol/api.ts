@@ -31,4 +31,6 @@ export const INTERNAL = {
 } as const;
 
 /** The most sends one `msg.sendMany` request may carry. */
+/** The most recalled or edited messages one sync returns (the newest changes; docs/messages.md). */
+export const SYNC_UPDATED_LIMIT = 500;
 export const MAX_SENDS_PER_BATCH = 256;

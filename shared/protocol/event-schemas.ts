@@ -13,6 +13,7 @@ const event = <T extends string, P extends Record<string, TSchema>>(type: T, pro
   Type.Object({ type: Type.Literal(type), ...props }, { additionalProperties: false });
 
 export const MessageNewEventSchema = event('message.new', { conv_id: Int, message: MessageSchema });
+export const MessageUpdatedEventSchema = event('message.updated', { conv_id: Int, message: MessageSchema });
 export const ConversationUpdatedEventSchema = event('conversation.updated', { conversation: ConversationSharedSchema });
 export const ConversationRemovedEventSchema = event('conversation.removed', { conv_id: Int, user_id: Int });
 export const ReadUpdatedEventSchema = event('read.updated', { conv_id: Int, user_id: Int, read_seq: Int });
@@ -25,8 +26,9 @@ export const PresenceUpdatedEventSchema = event('presence.updated', { presence: 
 export const DirectoryChangedEventSchema = event('directory.changed', { version: Int, from: Int, changes: Type.Optional(Type.Array(DirChangeSchema)) });
 
 export const ServerEventSchema = Type.Union([
-  MessageNewEventSchema, ConversationUpdatedEventSchema, ConversationRemovedEventSchema, ReadUpdatedEventSchema,
-  MemberSettingsEventSchema, FavouriteAddedEventSchema, FavouriteRemovedEventSchema, NotifySettingsEventSchema, UserUpdatedEventSchema, PresenceUpdatedEventSchema, DirectoryChangedEventSchema,
+  MessageNewEventSchema, MessageUpdatedEventSchema, ConversationUpdatedEventSchema, ConversationRemovedEventSchema, ReadUpdatedEventSchema,
+  MemberSettingsEventSchema, FavouriteAddedEventSchema, FavouriteRemovedEventSchema, NotifySettingsEventSchema, UserUpdatedEventSchema,
+  PresenceUpdatedEventSchema, DirectoryChangedEventSchema,
 ], { $id: 'ServerEvent' });
 
 const compiled = TypeCompiler.Compile(ServerEventSchema);
@@ -54,6 +56,7 @@ type All<T extends true[]> = T;
 /** Compiles only while every event schema matches its variant of ServerEvent (and the union the whole). */
 export type EventsMatchWire = All<[
   Same<typeof MessageNewEventSchema, Variant<'message.new'>>,
+  Same<typeof MessageUpdatedEventSchema, Variant<'message.updated'>>,
   Same<typeof ConversationUpdatedEventSchema, Variant<'conversation.updated'>>,
   Same<typeof ConversationRemovedEventSchema, Variant<'conversation.removed'>>,
   Same<typeof ReadUpdatedEventSchema, Variant<'read.updated'>>,

@@ -10,7 +10,7 @@ export const PRESENCE_HEARTBEAT_MS = 60_000;
 export type ClientFrame =
   | { t: 'auth'; id?: string; token: string }
   | { t: 'ping'; id?: string }
-  | { t: 'send'; id: string; conv_id: number; cmid: string; body: { text: string; mentions?: number[]; mention_all?: boolean } | { file_id: number } }
+  | { t: 'send'; id: string; conv_id: number; cmid: string; body: { text: string; mentions?: number[]; mention_all?: boolean; reply_to?: number } | { file_id: number } }
   | { t: 'read'; id: string; conv_id: number; seq: number }
   /** The client is idle ('away') or active again ('online'). */
   | { t: 'presence'; status: 'online' | 'away' };

@@ -20,6 +20,8 @@ function emit(schema: unknown, components: Json, top = false): unknown {
     }
     return { $ref: `#/components/schemas/${$id}` };
   }
+  // A recursive schema refers to itself by its bare $id.
+  if (typeof rest.$ref === 'string' && !rest.$ref.startsWith('#')) return { $ref: `#/components/schemas/${rest.$ref}` };
   return Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, k === 'properties' && isObject(v)
     ? Object.fromEntries(Object.entries(v).map(([name, s]) => [name, emit(s, components)]))
     : emit(v, components)]));

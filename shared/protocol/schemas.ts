@@ -8,8 +8,8 @@ import { Type, type SchemaOptions, type Static, type TLiteral, type TSchema, typ
 import { ERRORS } from '../errors.js';
 import { CONFIDENTIAL_FIELDS, type DirChange, type DirDelta, type DirDept, type DirOrg, type DirPerson, type DirPolicy, type DirSnapshot } from './directory.js';
 import type {
-  AuditEntry, BroadcastTarget, BroadcastView, ConversationShared, ConversationView, FavouritePage, FavouriteView, FileView, HistoryPage, NotifySettings,
-  LoginResult, MemberView, MessageView, PresenceView, ReceiptPage, SessionView, SyncResult,
+  AuditEntry, BroadcastTarget, BroadcastView, BundleBody, ConversationShared, ConversationView, FavouritePage, FavouriteView, FileView, HistoryPage,
+  NotifySettings, LoginResult, MemberView, MessagePolicy, MessageView, PresenceView, Quote, ReceiptPage, SessionView, SyncResult,
   UserView,
 } from './types.js';
 
@@ -48,18 +48,36 @@ const SystemBodySchema = Type.Object({
   mute_all: Type.Optional(Type.Boolean()),
 });
 
-export const TextBodySchema = Type.Object({ text: Text, mentions: Type.Optional(Type.Array(Int)), mention_all: Type.Optional(Type.Boolean()) });
+export const MESSAGE_KINDS = ['text', 'file', 'system', 'broadcast', 'bundle', 'recalled'] as const;
+export const QuoteSchema = Type.Object({ seq: Int, sender_id: Int, sender_name: Text, kind: OneOf(MESSAGE_KINDS), excerpt: Text }, { $id: 'Quote' });
+export const TextBodySchema = Type.Object({
+  text: Text, mentions: Type.Optional(Type.Array(Int)), mention_all: Type.Optional(Type.Boolean()), reply_to: Type.Optional(QuoteSchema),
+});
+const FileBodySchema = Type.Object({ file: Type.Omit(FileSchema, ['created_at']) });
+/** A bundle holds items whose bodies may be bundles again (a recursive schema, one named component). */
+export const BundleBodySchema = Type.Recursive((This) => Type.Object({
+  bundle: Type.Object({
+    title: Text,
+    items: Type.Array(Type.Object({
+      sender_id: Int, sender_name: Text, at: Int, kind: OneOf(['text', 'file', 'bundle']),
+      body: Type.Union([TextBodySchema, FileBodySchema, This]),
+    })),
+  }),
+}), { $id: 'BundleBody' });
 
 export const MessageSchema = Type.Object({
   id: Int, conv_id: Int, seq: Int, sender_id: Int, cmid: Text,
-  kind: OneOf(['text', 'file', 'system', 'broadcast']),
+  kind: OneOf(MESSAGE_KINDS),
   body: Type.Union([
     TextBodySchema,
-    Type.Object({ file: Type.Omit(FileSchema, ['created_at']) }),
+    FileBodySchema,
     SystemBodySchema,
     Type.Object({ broadcast: Type.Object({ id: Int, title: Text, text: Text, file: Type.Optional(Type.Omit(FileSchema, ['created_at'])) }) }),
+    BundleBodySchema,
+    Type.Object({ recalled_by: Int, recalled_by_name: Text }),
   ]),
   created_at: Int,
+  edited_at: Type.Optional(Int),
 }, { $id: 'Message' });
 
 export const MemberSchema = Type.Object({ user_id: Int, name: Text, role: MemberRoleSchema, read_seq: Int }, { $id: 'Member' });
@@ -96,6 +114,7 @@ export const NotifySettingsSchema = Type.Object({
 }, { $id: 'NotifySettings' });
 export const SyncResultSchema = Type.Object({
   pos: Int, conversations: Type.Array(ConversationSchema), removed: Type.Array(Int),
+  updated: Type.Array(MessageSchema),
   favourites: Type.Array(FavouriteSchema), favourites_removed: Type.Array(Int), notify_settings: Nullable(NotifySettingsSchema),
 }, { $id: 'SyncResult' });
 export const BroadcastTargetSchema = Type.Object({
@@ -105,6 +124,10 @@ export const BroadcastSchema = Type.Object({
   id: Int, sender_id: Int, cmid: Text, title: Text, text: Text, file: Nullable(Type.Omit(FileSchema, ['created_at'])),
   target: BroadcastTargetSchema, status: OneOf(['delivering', 'done']), total: Int, delivered: Int, read: Int, created_at: Int,
 }, { $id: 'Broadcast' });
+export const MessagePolicySchema = Type.Object({
+  recall_window: Type.Integer({ minimum: 0, description: 'seconds a sender may recall; 0 off' }),
+  edit_window: Type.Integer({ minimum: 0, description: 'seconds a sender may edit a text; 0 off' }),
+}, { $id: 'MessagePolicy' });
 export const PresenceSchema = Type.Object({ user_id: Int, status: OneOf(['online', 'away', 'offline']), devices: Type.Array(DeviceTypeSchema) }, { $id: 'Presence' });
 export const AuditEntrySchema = Type.Object({ id: Int, actor_id: Nullable(Int), action: Text, target: Text, details: Type.Unknown(), at: Int }, { $id: 'AuditEntry' });
 
@@ -165,6 +188,9 @@ export type SchemasMatchWire = All<[
   Same<typeof LoginResultSchema, LoginResult>,
   Same<typeof FileSchema, FileView>,
   Same<typeof MessageSchema, MessageView>,
+  Same<typeof QuoteSchema, Quote>,
+  Same<typeof BundleBodySchema, BundleBody>,
+  Same<typeof MessagePolicySchema, MessagePolicy>,
   Same<typeof MemberSchema, MemberView>,
   Same<typeof ConversationSharedSchema, ConversationShared>,
   Same<typeof ConversationSchema, ConversationView>,

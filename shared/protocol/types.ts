@@ -32,13 +32,24 @@ export interface LoginResult {
   user: UserView;
 }
 
-export type MessageKind = 'text' | 'file' | 'system' | 'broadcast';
+export type MessageKind = 'text' | 'file' | 'system' | 'broadcast' | 'bundle' | 'recalled';
+
+/** What a reply shows of the message it answers, built by central when the reply is sent (docs/messages.md). */
+export interface Quote {
+  seq: number;
+  sender_id: number;
+  sender_name: string;
+  /** 'recalled' once the quoted message is recalled (its excerpt is then empty). */
+  kind: MessageKind;
+  /** At most 100 characters: the text, a file's name, a bundle's title. */
+  excerpt: string;
+}
 
 /**
  * A text message. Mentions are structured references the sender's client records when a person is picked
- * (never parsed from the text): `mentions` the people, `mention_all` everyone (@所有人).
+ * (never parsed from the text): `mentions` the people, `mention_all` everyone (@所有人). A reply carries its quote.
  */
-export interface TextBody { text: string; mentions?: number[]; mention_all?: boolean }
+export interface TextBody { text: string; mentions?: number[]; mention_all?: boolean; reply_to?: Quote }
 /** Who may mention everyone (@所有人) in a group: the owner and admins (default), or every member. */
 export type MentionAllPolicy = 'admins' | 'everyone';
 export interface FileView {
@@ -68,6 +79,18 @@ export interface SystemBody {
 export interface BroadcastBody {
   broadcast: { id: number; title: string; text: string; file?: FileBody['file'] };
 }
+/** One forwarded message inside a bundle, as it was when the bundle was made. */
+export interface BundleItem {
+  sender_id: number;
+  sender_name: string;
+  at: number;
+  kind: 'text' | 'file' | 'bundle';
+  body: TextBody | FileBody | BundleBody;
+}
+/** Merged forwarding (合并转发): a titled copy of several messages; bundles nest (bounded, docs/messages.md). */
+export interface BundleBody { bundle: { title: string; items: BundleItem[] } }
+/** A recalled message: its content is gone from every API; who recalled it remains. */
+export interface RecalledBody { recalled_by: number; recalled_by_name: string }
 
 export interface MessageView {
   id: number;
@@ -76,8 +99,16 @@ export interface MessageView {
   sender_id: number;
   cmid: string;
   kind: MessageKind;
-  body: TextBody | FileBody | SystemBody | BroadcastBody;
+  body: TextBody | FileBody | SystemBody | BroadcastBody | BundleBody | RecalledBody;
   created_at: number;
+  /** Set when the sender edited the text (shown 已编辑). */
+  edited_at?: number;
+}
+
+/** The organisation's message policy: seconds after sending; 0 turns the action off for senders. */
+export interface MessagePolicy {
+  recall_window: number;
+  edit_window: number;
 }
 
 /** 'system': each person's own 系统消息 conversation, where broadcasts arrive; nobody can send into it. */
@@ -169,6 +200,11 @@ export interface SyncResult {
   conversations: ConversationView[];
   /** Conversations the user is no longer a member of. */
   removed: number[];
+  /**
+   * Messages recalled or edited after `since`, in their current state (newest changes first, at most
+   * SYNC_UPDATED_LIMIT of them; docs/messages.md).
+   */
+  updated: MessageView[];
   /** My favourites (收藏) added since `since` (docs/favourites.md). */
   favourites: FavouriteView[];
   /** Ids of my favourites removed since `since`. */
@@ -225,6 +261,8 @@ export interface HistoryPage {
 /** Events pushed to clients. They are hints: the client can always pull the same state. */
 export type ServerEvent =
   | { type: 'message.new'; conv_id: number; message: MessageView }
+  /** A message was recalled or edited: its current state (to the conversation's members). */
+  | { type: 'message.updated'; conv_id: number; message: MessageView }
   | { type: 'conversation.updated'; conversation: ConversationShared }
   | { type: 'conversation.removed'; conv_id: number; user_id: number }
   | { type: 'read.updated'; conv_id: number; user_id: number; read_seq: number }

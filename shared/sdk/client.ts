@@ -151,8 +151,9 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
    * Queues a text message and sends it as soon as the socket is up; a retry
    * after reconnecting carries the same cmid, so the server stores it once.
    */
-  send(convId: number, text: string, cmid: string = newCmid(), refs: { mentions?: number[]; mention_all?: boolean } = {}): Promise<MessageView> {
-    return this.outbox.enqueue(convId, { text, ...refs }, cmid);
+  send(convId: number, text: string, cmid: string = newCmid(), opts: { mentions?: number[]; mention_all?: boolean; replyTo?: number } = {}): Promise<MessageView> {
+    const { replyTo, ...refs } = opts;
+    return this.outbox.enqueue(convId, { text, ...refs, ...(replyTo ? { reply_to: replyTo } : {}) }, cmid);
   }
 
   /** Uploads a file through the relay and shares it in the conversation. */

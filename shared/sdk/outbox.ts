@@ -2,7 +2,7 @@ import type { AppError } from '../errors.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import type { MessageView } from '../protocol/types.js';
 
-export type OutgoingBody = { text: string; mentions?: number[]; mention_all?: boolean } | { file_id: number };
+export type OutgoingBody = { text: string; mentions?: number[]; mention_all?: boolean; reply_to?: number } | { file_id: number };
 
 interface Outgoing {
   convId: number;

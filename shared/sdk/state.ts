@@ -1,4 +1,4 @@
-import type { ConversationShared, ConversationView, FavouriteView, MessageView, NotifySettings, ServerEvent } from '../protocol/types.js';
+import type { ConversationShared, ConversationView, FavouriteView, MessageView, NotifySettings, ServerEvent, TextBody } from '../protocol/types.js';
 
 /**
  * The client's view of the world and the one reducer that applies server
@@ -89,6 +89,31 @@ export function addMessage(state: ClientState, m: MessageView): boolean {
   return true;
 }
 
+/**
+ * A recalled or edited message in its current state (message.updated, or a sync's `updated`): replaces the
+ * copy held and the conversation's last message; a recall also hides the quotes of it in replies held.
+ * Returns true if anything held changed.
+ */
+export function updateMessage(state: ClientState, m: MessageView): boolean {
+  const bucket = state.messages[m.conv_id];
+  const conv = state.conversations[m.conv_id];
+  let changed = false;
+  if (bucket?.[m.seq] && JSON.stringify(bucket[m.seq]) !== JSON.stringify(m)) { bucket[m.seq] = structuredClone(m); changed = true; }
+  if (conv?.last_message?.seq === m.seq && JSON.stringify(conv.last_message) !== JSON.stringify(m)) { conv.last_message = structuredClone(m); changed = true; }
+  if (m.kind !== 'recalled') return changed;
+  // New objects, not edits in place: views skip re-rendering a message whose object is unchanged.
+  const hidden = (x: MessageView | null | undefined): MessageView | null => {
+    const q = x && x.kind === 'text' ? (x.body as TextBody).reply_to : undefined;
+    if (!x || !q || q.seq !== m.seq || q.kind === 'recalled') return null;
+    changed = true;
+    return { ...x, body: { ...(x.body as TextBody), reply_to: { ...q, kind: 'recalled', excerpt: '' } } };
+  };
+  for (const x of Object.values(bucket ?? {})) { const y = hidden(x); if (y) bucket![x.seq] = y; }
+  const last = hidden(conv?.last_message);
+  if (last) conv!.last_message = last;
+  return changed;
+}
+
 export function upsertConversation(state: ClientState, view: ConversationView): void {
   state.conversations[view.id] = structuredClone(view);
 }
@@ -118,6 +143,8 @@ export function applyEvent(state: ClientState, event: ServerEvent): boolean {
   switch (event.type) {
     case 'message.new':
       return addMessage(state, event.message);
+    case 'message.updated':
+      return updateMessage(state, event.message);
     case 'conversation.updated':
       applyShared(state, event.conversation);
       return true;

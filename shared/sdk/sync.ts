@@ -3,7 +3,7 @@ import type { ConversationView, HistoryPage, MessageView, PresenceView, ServerEv
 import type { ApiClient } from './api.js';
 import type { DirectoryMirror } from './directory.js';
 import type { ClientEvents } from './options.js';
-import { addMessage, applyEvent, removeConversation, sortedMessages, upsertConversation, type ClientState } from './state.js';
+import { addMessage, applyEvent, removeConversation, sortedMessages, updateMessage, upsertConversation, type ClientState } from './state.js';
 
 /** The parts of the client the sync works on (its public state). */
 export interface SyncHost {
@@ -48,6 +48,8 @@ export class SyncEngine {
           for (const id of r.favourites_removed) delete favs[id];
           if (r.notify_settings) h.state.notify = r.notify_settings;
           await Promise.all(r.conversations.map((c) => this.fill(c.id)));
+          // Recalls and edits while away (older holdings than the sync's bound keep their old copy: docs/messages.md).
+          for (const m of r.updated ?? []) updateMessage(h.state, m);
           // Only now is everything up to r.pos applied, so only now may pos advance.
           h.pos = Math.max(h.pos, r.pos);
           this.emit('changed');

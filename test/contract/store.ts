@@ -11,6 +11,7 @@ import { loginLogContract } from './store/login-log.js';
 import { mentionsContract } from './store/mentions.js';
 import { favouritesContract } from './store/favourites.js';
 import { broadcastsContract } from './store/broadcasts.js';
+import { messageActionsContract } from './store/message-actions.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -34,4 +35,5 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   mentionsContract(t, current);
   favouritesContract(t, current);
   broadcastsContract(t, current);
+  messageActionsContract(t, current);
 }

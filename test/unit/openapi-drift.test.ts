@@ -29,5 +29,5 @@ t.test('every operation appears once in the document, with its parameters and re
   const history = ops.find((o) => o.operationId === 'msg.history')!;
   t.same(history.parameters.map((p) => p.in), ['path', 'query', 'query', 'query'], 'GET parameters go in the query string');
   const kinds = doc.components.schemas.Message!.properties!.kind!.anyOf!.map((k) => k.const);
-  t.same(kinds, ['text', 'file', 'system', 'broadcast'], 'results come from the same schemas as the types (Message.kind has file and broadcast)');
+  t.same(kinds, ['text', 'file', 'system', 'broadcast', 'bundle', 'recalled'], 'results come from the same schemas as the types (Message.kind has file, broadcast, bundle and recalled)');
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
-import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, LoginLogStore, MentionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
 import { mysqlDb } from './db.js';
@@ -9,6 +9,7 @@ import { mysqlUserStore } from './users.js';
 import { mysqlSessionStore } from './sessions.js';
 import { mysqlConversationStore } from './conversations.js';
 import { mysqlMentionStore, mysqlReceiptStore } from './mentions.js';
+import { mysqlMessageActionStore } from './message-actions.js';
 import { chainExistingAudit, mysqlAuditStore } from './audit.js';
 import { mysqlDirectoryStore } from './directory.js';
 import { mysqlLoginLogStore } from './login-log.js';
@@ -88,6 +89,7 @@ export class MysqlStore implements Store {
   conversations: ConversationStore;
   mentions: MentionStore;
   receipts: ReceiptStore;
+  messageActions: MessageActionStore;
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
@@ -105,6 +107,7 @@ export class MysqlStore implements Store {
     this.conversations = mysqlConversationStore(db);
     this.mentions = mysqlMentionStore(db);
     this.receipts = mysqlReceiptStore(db);
+    this.messageActions = mysqlMessageActionStore(db);
     this.audit = mysqlAuditStore(db);
     this.loginLog = mysqlLoginLogStore(db);
     this.files = mysqlFileStore(db.rows, this.writes);

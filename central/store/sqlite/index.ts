@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, LoginLogStore, MentionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
@@ -9,6 +9,7 @@ import { sqliteUserStore } from './users.js';
 import { sqliteSessionStore } from './sessions.js';
 import { sqliteConversationStore } from './conversations.js';
 import { sqliteMentionStore, sqliteReceiptStore } from './mentions.js';
+import { sqliteMessageActionStore } from './message-actions.js';
 import { chainExistingAudit, sqliteAuditStore } from './audit.js';
 import { sqliteFileStore } from './files.js';
 import { sqliteDirectoryStore } from './directory.js';
@@ -27,6 +28,7 @@ export class SqliteStore implements Store {
   conversations: ConversationStore;
   mentions: MentionStore;
   receipts: ReceiptStore;
+  messageActions: MessageActionStore;
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
@@ -49,6 +51,7 @@ export class SqliteStore implements Store {
     this.conversations = sqliteConversationStore(db);
     this.mentions = sqliteMentionStore(db);
     this.receipts = sqliteReceiptStore(db);
+    this.messageActions = sqliteMessageActionStore(db);
     this.audit = sqliteAuditStore(db);
     this.loginLog = sqliteLoginLogStore(db);
     this.files = sqliteFileStore(this.db, this.writes);

@@ -1,4 +1,4 @@
-import type { ConversationView, MessageView, SystemBody } from '../../../shared/protocol/types.js';
+import type { ConversationView, MessageView, RecalledBody, SystemBody } from '../../../shared/protocol/types.js';
 import type { I18n } from './i18n.js';
 
 /** What the texts below need to know about people: who I am and the names seen so far. */
@@ -41,12 +41,20 @@ export function systemText(n: Names, i18n: I18n, m: MessageView, c?: Conversatio
   }
 }
 
+/** "X撤回了一条消息": who recalled it, in place of the message. */
+export function recalledText(n: Names, i18n: I18n, m: MessageView, c: ConversationView | undefined): string {
+  const by = (m.body as RecalledBody).recalled_by;
+  return by === n.me ? i18n.t('youRecalled') : i18n.t('recalledBy', nameOf(n, i18n, by, c));
+}
+
 /** The last message as the conversation list shows it. */
 export function preview(n: Names, i18n: I18n, m: MessageView | null, c: ConversationView): string {
   if (!m) return '';
   if (m.kind === 'system') return systemText(n, i18n, m, c);
   if ('broadcast' in m.body) return `[${i18n.t('broadcast')}] ${m.body.broadcast.title}`;
-  const text = 'text' in m.body ? m.body.text : 'file' in m.body ? `[${i18n.t('file')}] ${m.body.file.name}` : '';
+  if (m.kind === 'recalled') return recalledText(n, i18n, m, c);
+  const text = 'text' in m.body ? m.body.text : 'file' in m.body ? `[${i18n.t('file')}] ${m.body.file.name}`
+    : 'bundle' in m.body ? `[${i18n.t('chatRecord')}] ${m.body.bundle.title}` : '';
   return c.kind === 'group' && m.sender_id !== n.me ? `${nameOf(n, i18n, m.sender_id, c)}: ${text}` : text;
 }
 

@@ -1,4 +1,5 @@
 import { groupEn, groupZh } from './i18n-groups.js';
+import { enMessages, zhMessages } from './i18n-messages.js';
 
 /** Chinese by default, English as a choice stored on this device. */
 export type Lang = 'zh' | 'en';
@@ -26,7 +27,7 @@ const zh = {
   newMessages: '有新消息', confidential: '保密', englishName: '英文名', attach: '发送文件', uploading: '上传中', mobile: '手机', employeeNo: '工号',
   ...groupZh,
   favourites: '收藏', star: '收藏', unstar: '取消收藏', searchFavourites: '搜索收藏', noFavourites: '还没有收藏。把鼠标移到消息上，点 ☆ 收藏。',
-  noFavouriteMatches: '没有匹配的收藏', loadMore: '加载更多', forward: '转发', forwardTo: '转发到', forwarded: '已转发', openChat: '打开会话',
+  noFavouriteMatches: '没有匹配的收藏', loadMore: '加载更多', openChat: '打开会话',
   notifySettings: '通知设置', quietHours: '免打扰时段', quietOn: '开启免打扰时段', quietDays: '重复', quietFrom: '开始', quietTo: '结束',
   timeZone: '时区', useLocalZone: '使用本机时区（{0}）', overnightHint: '结束时间早于开始时间时，跨越午夜到第二天。',
   breakThrough: '免打扰时仍然提醒', allowMentions: '有人 @我', allowUrgent: '紧急消息', soundHeading: '声音', soundOn: '新消息提示音', saved: '已保存',
@@ -34,6 +35,7 @@ const zh = {
   notifyTitle: '开启桌面通知？', notifyExplain: '在你切换到别的窗口或会话时，新消息会以桌面通知提醒你。浏览器会询问一次是否允许。',
   notifyEnable: '开启通知', notifyLater: '以后再说', notifyGranted: '桌面通知已开启。', notifyDenied: '浏览器已阻止本站的通知，可在浏览器的网站设置里重新允许。',
   notifyUnsupported: '这个浏览器不支持桌面通知。',
+  ...zhMessages,
 };
 type Key = keyof typeof zh;
 
@@ -62,7 +64,7 @@ const en: Record<Key, string> = {
   ...groupEn,
   favourites: 'Favourites', star: 'Add to favourites', unstar: 'Remove from favourites', searchFavourites: 'Search favourites',
   noFavourites: 'No favourites yet. Hover over a message and press ☆.', noFavouriteMatches: 'No favourites match', loadMore: 'Load more',
-  forward: 'Forward', forwardTo: 'Forward to', forwarded: 'Forwarded', openChat: 'Open chat',
+  openChat: 'Open chat',
   notifySettings: 'Notifications', quietHours: 'Quiet hours', quietOn: 'Turn on quiet hours', quietDays: 'Repeat', quietFrom: 'From', quietTo: 'To',
   timeZone: 'Time zone', useLocalZone: 'Use this device\'s zone ({0})', overnightHint: 'An end before the start runs past midnight into the next day.',
   breakThrough: 'Still notify during quiet hours for', allowMentions: 'Mentions of me (@)', allowUrgent: 'Urgent messages', soundHeading: 'Sound',
@@ -71,6 +73,7 @@ const en: Record<Key, string> = {
   notifyTitle: 'Turn on desktop notifications?', notifyExplain: 'New messages show as desktop notifications while you are in another window or chat. Your browser will ask once.',
   notifyEnable: 'Turn on', notifyLater: 'Not now', notifyGranted: 'Desktop notifications are on.', notifyDenied: 'Your browser blocks notifications from this site; allow them again in its site settings.',
   notifyUnsupported: 'This browser has no desktop notifications.',
+  ...enMessages,
 };
 
 const DICTS: Record<Lang, Record<Key, string>> = { zh, en };

@@ -4,6 +4,7 @@ import type { ConversationView } from '../../../shared/protocol/types.js';
 import { loadSnapshot, saveSnapshot, clearCache, type KnownUser, type Snapshot } from './cache.js';
 import { OrgDirectory, type DirectorySource } from './directory.js';
 import type { Names } from './format.js';
+import { MessageActions } from './message-actions.js';
 import { forgetSession, loadDraft, loadOutbox, saveDraft, saveOutbox } from './storage.js';
 
 export interface Failed { cmid: string; text: string }
@@ -31,6 +32,8 @@ export class Session implements Names {
   readonly uploads = signal<PerConversation<Upload>>({});
   /** The conversation list's filter, kept while the directory tab is open. */
   readonly chatSearch = signal('');
+  /** Menus, reply, selection and dialogs of message actions (message-actions.ts). */
+  readonly actions = new MessageActions();
   readonly conversations = computed(() => { void this.rev.value; return this.client.conversations(); });
   readonly unreadTotal = computed(() => this.conversations.value.filter((c) => !c.muted).reduce((a, c) => a + c.unread, 0));
 
@@ -97,10 +100,10 @@ export class Session implements Names {
   /** The tab is visible again: reconnect if needed, and let an open chat mark what is now seen. */
   visible(): void { this.client.wake(); this.rev.value++; }
 
-  /** `refs`: the people (and @所有人) picked while typing, as references the server checks. */
-  send(convId: number, text: string, refs: { mentions?: number[]; mention_all?: boolean } = {}): void {
+  /** `opts`: the people (and @所有人) picked while typing, as references the server checks; the message answered. */
+  send(convId: number, text: string, opts: { mentions?: number[]; mention_all?: boolean; replyTo?: number } = {}): void {
     const cmid = newCmid();
-    this.client.send(convId, text, cmid, refs).catch(() => this.addFailed(convId, { cmid, text }));
+    this.client.send(convId, text, cmid, opts).catch(() => this.addFailed(convId, { cmid, text }));
     this.saveQueue();
     this.rev.value++;
     this.link.value++;

@@ -9,6 +9,7 @@ import { groupCases } from './cases-groups.js';
 import { mentionCases } from './cases-mentions.js';
 import { favouriteCases } from './cases-favourites.js';
 import { broadcastCases } from './cases-broadcasts.js';
+import { messageActionCases } from './cases-message-actions.js';
 
 t.test('the event schemas reject what is not an event', async (t) => {
   t.equal(checkEvent({ type: 'read.updated', conv_id: 1, user_id: 2, read_seq: 3 }), null, 'a valid event passes');
@@ -73,6 +74,7 @@ t.test('every state-changing operation of the table', async (t) => {
   await mentionCases(v, [ann!, ben!, cai!]);
   await favouriteCases(v, [ann!, ben!, cai!]);
   await broadcastCases(v, boss, [ann!, ben!]);
+  await messageActionCases(v, [ann!, ben!, cai!], boss);
 
   // ---- the directory -------------------------------------------------------------------------------
   let orgId = 0;

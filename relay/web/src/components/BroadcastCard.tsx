@@ -1,6 +1,6 @@
 import type { BroadcastBody, MessageView } from '../../../../shared/protocol/types.js';
 import { useI18n, useSession } from '../context.js';
-import { download } from './Bubble.js';
+import { download } from '../download.js';
 
 /** A megaphone, drawn (an emoji depends on the fonts a machine has). */
 export function MegaphoneIcon({ size = 22 }: { size?: number }) {

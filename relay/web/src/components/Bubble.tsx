@@ -4,34 +4,43 @@ import { useState } from 'preact/hooks';
 import { useI18n, useSession } from '../context.js';
 import { receiptCount, ReadersList } from './Receipts.js';
 import { mentionsMe, RichText } from './RichText.js';
-import type { Session } from '../session.js';
+import { download } from '../download.js';
 import { Avatar } from './Avatar.js';
 import { StarButton } from './StarButton.js';
+import { BundleCard } from './BundleView.js';
+import { SelectBox } from './ForwardDialog.js';
+import { messageGestures } from './MessageMenu.js';
+import { QuoteBlock } from './ReplyPreview.js';
 
 interface BubbleProps { m: MessageView; mine: boolean; group: boolean; showName: boolean; name: string }
 
 /**
- * One stored message. Its props are plain values and the message itself, which the SDK never changes once
- * stored, so a bubble renders once; only its receipt follows the read cursors.
+ * One stored message. Its props are plain values and the message itself, which the SDK replaces (never edits)
+ * when it is recalled or edited, so a bubble renders once per version; only its receipt follows the read cursors.
  */
 export function Bubble({ m, mine, group, showName, name }: BubbleProps) {
   const session = useSession();
-  const { fmtTime } = useI18n();
+  const { fmtTime, t } = useI18n();
   let content: ComponentChildren = '';
   const atMe = 'text' in m.body && !mine && mentionsMe(m.body, session.me);
-  if ('text' in m.body) content = <RichText body={m.body} me={session.me} nameOf={(id) => session.conv(m.conv_id)?.members.find((x) => x.user_id === id)?.name ?? session.known(id)} />;
+  if ('text' in m.body) {
+    const rich = <RichText body={m.body} me={session.me} nameOf={(id) => session.conv(m.conv_id)?.members.find((x) => x.user_id === id)?.name ?? session.known(id)} />;
+    content = m.body.reply_to ? <><QuoteBlock q={m.body.reply_to} />{rich}</> : rich;
+  } else if ('bundle' in m.body) content = <BundleCard b={m.body} />;
   else if ('file' in m.body) {
     const f = m.body.file;
     content = <button type="button" class="file" onClick={() => void download(session, f.id, f.name, f.mime)}>{`📄 ${f.name} (${Math.ceil(f.size / 1024)} KB)`}</button>;
   }
   return (
-    <div class={`msg${mine ? ' mine' : ''}${atMe ? ' at-me' : ''}`} data-seq={m.seq}>
+    <div class={`msg${mine ? ' mine' : ''}${atMe ? ' at-me' : ''}`} data-seq={m.seq} {...messageGestures(session.actions, m)}>
+      <SelectBox seq={m.seq} convId={m.conv_id} />
       {!mine && group ? (showName ? <Avatar name={name} size="sm" /> : <span class="avatar-gap" />) : null}
       <div class="msg-body">
         {showName ? <div class="sender">{name}</div> : null}
         <div class="bubble">{content}</div>
         <div class="meta">
           <time dateTime={new Date(m.created_at).toISOString()}>{fmtTime(m.created_at, true)}</time>
+          {m.edited_at ? <span class="edited">{t('edited')}</span> : null}
           {mine ? <Receipt convId={m.conv_id} m={m} /> : null}
           <StarButton m={m} />
         </div>
@@ -76,15 +85,4 @@ export function Pending({ cmid, text, state, failed }: { cmid?: string; text: st
 
 export function DaySeparator({ label }: { label: string }) {
   return <div class="day" role="separator"><span>{label}</span></div>;
-}
-
-/** Downloads a file through the relay and hands it to the browser (also used by the favourites). */
-export async function download(session: Session, id: number, name: string, mime: string): Promise<void> {
-  const bytes = await session.client.api.download(id);
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: mime }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

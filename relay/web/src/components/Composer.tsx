@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useI18n, useSession } from '../context.js';
 import { EmojiPicker } from './EmojiPicker.js';
 import { MentionPicker, takeRefs, type Picked } from './MentionPicker.js';
+import { ReplyPreview } from './ReplyPreview.js';
 
 /**
  * The message box: Enter sends, Shift+Enter is a new line, nothing is sent while an input method is composing.
@@ -31,7 +32,10 @@ export function Composer({ convId, onSent }: { convId: number; onSent(): void })
     const el = input.current!;
     const text = el.value.replace(/\s+$/, '');
     if (!text.trim()) return;
-    session.send(convId, text, takeRefs(picked.current, text));
+    const { replyTo } = session.actions;
+    const { [convId]: answering, ...others } = replyTo.value;
+    session.send(convId, text, { ...takeRefs(picked.current, text), replyTo: answering?.seq });
+    if (answering) replyTo.value = others;
     el.value = '';
     session.saveDraft(convId, '');
     grow();
@@ -43,15 +47,18 @@ export function Composer({ convId, onSent }: { convId: number; onSent(): void })
     onSent();
   };
   return (
-    <form class="composer" onSubmit={(e) => { e.preventDefault(); send(); }}>
-      <button type="button" class="icon-btn attach" aria-label={t('attach')} title={t('attach')} onClick={() => picker.current?.click()}>+</button>
-      <input ref={picker} type="file" multiple hidden aria-label={t('attach')} tabIndex={-1} onChange={(e) => sendFiles(e.currentTarget)} />
-      <EmojiPicker input={input} />
-      <MentionPicker convId={convId} input={input} picked={picked.current} />
-      <textarea ref={input} class="composer-input" rows={1} placeholder={t('messagePlaceholder')} aria-label={t('messagePlaceholder')}
-        onInput={(e) => { session.saveDraft(convId, e.currentTarget.value); grow(); }}
-        onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); send(); } }} />
-      <button type="submit" class="primary send" aria-label={t('send')}>{t('send')}</button>
-    </form>
+    <>
+      <ReplyPreview convId={convId} />
+      <form class="composer" onSubmit={(e) => { e.preventDefault(); send(); }}>
+        <button type="button" class="icon-btn attach" aria-label={t('attach')} title={t('attach')} onClick={() => picker.current?.click()}>+</button>
+        <input ref={picker} type="file" multiple hidden aria-label={t('attach')} tabIndex={-1} onChange={(e) => sendFiles(e.currentTarget)} />
+        <EmojiPicker input={input} />
+        <MentionPicker convId={convId} input={input} picked={picked.current} />
+        <textarea ref={input} class="composer-input" rows={1} placeholder={t('messagePlaceholder')} aria-label={t('messagePlaceholder')}
+          onInput={(e) => { session.saveDraft(convId, e.currentTarget.value); grow(); }}
+          onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); send(); } }} />
+        <button type="submit" class="primary send" aria-label={t('send')}>{t('send')}</button>
+      </form>
+    </>
   );
 }

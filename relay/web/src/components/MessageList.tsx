@@ -1,7 +1,7 @@
 import type { VNode } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useI18n, useSession } from '../context.js';
-import { nameOf, systemText } from '../format.js';
+import { nameOf, recalledText, systemText } from '../format.js';
 import { Bubble, DaySeparator, Pending } from './Bubble.js';
 import { BroadcastCard } from './BroadcastCard.js';
 
@@ -87,6 +87,11 @@ export function MessageList({ convId, sent }: { convId: number; sent: number }) 
       lastDay = day;
       lastSender = -1;
       items.push(<DaySeparator key={`d${day}`} label={i18n.fmtDay(m.created_at)} />);
+    }
+    if (m.kind === 'recalled') {
+      lastSender = -1;
+      items.push(<div key={`m${m.seq}`} class="system recalled" data-seq={m.seq}>{recalledText(session, i18n, m, c)}</div>);
+      continue;
     }
     if (m.kind === 'system') {
       lastSender = -1;

@@ -7,6 +7,8 @@ import { MessageList } from '../components/MessageList.js';
 import { MentionJump } from '../components/MentionJump.js';
 import { MuteIcon } from '../components/MuteIcon.js';
 import { ReadOnlyNote, SystemAvatar } from '../components/BroadcastCard.js';
+import { MessageActionsLayer } from '../components/MessageMenu.js';
+import { SelectBar } from '../components/ForwardDialog.js';
 
 /** One conversation: header, message list and composer. Mounted anew for each conversation (keyed by id). */
 export function Conversation({ convId }: { convId: number }) {
@@ -29,7 +31,9 @@ export function Conversation({ convId }: { convId: number }) {
       <ChatHeader convId={convId} />
       <MentionJump convId={convId} />
       <MessageList convId={convId} sent={sent} />
-      {c?.kind === 'system' ? <ReadOnlyNote /> : <ComposerGate convId={convId} onSent={() => setSent((n) => n + 1)} />}
+      {c?.kind === 'system' ? <ReadOnlyNote /> : session.actions.selecting.value?.convId === convId ? <SelectBar convId={convId} />
+        : <ComposerGate convId={convId} onSent={() => setSent((n) => n + 1)} />}
+      <MessageActionsLayer convId={convId} />
     </section>
   );
 }

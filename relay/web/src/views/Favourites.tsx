@@ -3,7 +3,7 @@ import type { FavouritePage, FavouriteView } from '../../../../shared/protocol/t
 import { newCmid } from '../../../../shared/sdk/client.js';
 import { useI18n, useSession } from '../context.js';
 import { convTitle, errorText } from '../format.js';
-import { download } from '../components/Bubble.js';
+import { download } from '../download.js';
 
 const PAGE = 30;
 
