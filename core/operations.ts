@@ -3,6 +3,7 @@ import { adminOperations } from './admin/operations.js';
 import { authOperations } from './auth/operations.js';
 import { directoryOperations } from './directory/operations.js';
 import { fileOperations } from './files/operations.js';
+import { fileRuleOperations } from './files/rule-operations.js';
 import { groupOperations } from './messaging/group-operations.js';
 import { messagingOperations } from './messaging/operations.js';
 import type { Operation } from './operation.js';
@@ -21,6 +22,7 @@ export const OPERATIONS = {
   ...groupOperations,
   ...presenceOperations,
   ...fileOperations,
+  ...fileRuleOperations,
   ...directoryOperations,
   ...adminOperations,
 };

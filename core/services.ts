@@ -4,8 +4,9 @@ import { AdminService } from './admin/service.js';
 import { AuthService } from './auth/service.js';
 import { MessagingService } from './messaging/service.js';
 import { GroupsService } from './messaging/groups.js';
-import type { BlobStore, Clock, EventSink, Store } from './ports.js';
+import type { BlobStore, Clock, EventSink, Store, Thumbnailer } from './ports.js';
 import { FilesService } from './files/service.js';
+import { FileRulesService } from './files/rules.js';
 import { PresenceService } from './presence/service.js';
 import { RateLimiter } from './rate-limit.js';
 import { UserService } from './users/service.js';
@@ -20,10 +21,15 @@ export interface Services {
   presence: PresenceService;
   directory: DirectoryService;
   groups: GroupsService;
+  fileRules: FileRulesService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
-export function createServices(deps: { store: Store; blobs: BlobStore; cache: Cache; events: EventSink; clock: Clock; config: Config }): Services {
+export function createServices(deps: {
+  store: Store; blobs: BlobStore; cache: Cache; events: EventSink; clock: Clock; config: Config;
+  /** Without one, no file gets a thumbnail. */
+  thumbnailer?: Thumbnailer | null;
+}): Services {
   const { store, blobs, cache, events, clock, config } = deps;
   const limiter = new RateLimiter(cache);
   const auth = new AuthService(store, cache, events, limiter, clock, {
@@ -32,12 +38,18 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
     loginFailuresPerIpPerMinute: config.limits.loginFailuresPerIpPerMinute,
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
   });
-  const files = new FilesService(store, blobs, clock, config.files);
+  // The rules read the directory, which is built after the files service it imports and exports through.
+  let directory: DirectoryService | null = null;
+  const fileRules = new FileRulesService(store, {
+    current: () => directory!.current(),
+    scopeCovers: (adminId, names) => directory!.scopeCovers(adminId, names),
+  }, clock, config.files);
+  const files = new FilesService(store, blobs, clock, config.files, deps.thumbnailer ?? null, fileRules);
   const messaging = new MessagingService(store, events, limiter, clock, config.limits, files);
   const users = new UserService(store);
   const admin = new AdminService(store, auth, messaging, events, clock);
   const presence = new PresenceService(store, cache, events);
-  const directory = new DirectoryService(store, files, auth, events, clock, cache);
+  directory = new DirectoryService(store, files, auth, events, clock, cache);
   const groups = new GroupsService(store, messaging, events, clock, config.limits);
-  return { auth, users, messaging, admin, files, presence, directory, groups };
+  return { auth, users, messaging, admin, files, presence, directory, groups, fileRules };
 }

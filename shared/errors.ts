@@ -25,6 +25,7 @@ export const ERRORS = {
   SB_DEPT_CYCLE: { status: 400, message: 'A department cannot be its own ancestor' },
   SB_IMPORT_INVALID: { status: 422, message: 'The import file has problems; nothing was changed' },
   SB_GROUP_MUTED: { status: 403, message: 'Everyone is muted in this group; only the owner and group admins can send' },
+  SB_FILE_RESTRICTED: { status: 403, message: 'An administrator\'s rule does not allow sending this file' },
   SB_GROUP_DISSOLVED: { status: 409, message: 'This group was dissolved; its history can be read, nothing more can be sent' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -7,7 +7,7 @@ import type { Actor } from '../actor.js';
 import type { Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects, Store } from '../ports.js';
 import { messageView } from '../presenters.js';
 import type { RateLimiter } from '../rate-limit.js';
-import type { FilesService } from '../files/service.js';
+import { fileBody, type FilesService } from '../files/service.js';
 import type { Static } from '@sinclair/typebox';
 import type { GroupParams, HistoryParams, SendParams } from './operations.js';
 
@@ -123,7 +123,7 @@ export class MessagingService {
       fileId = body.file_id;
       const f = await this.files.forMessage(actor.userId, fileId);
       kind = 'file';
-      stored = JSON.stringify({ file: { id: f.id, name: f.name, size: f.size, mime: f.mime, sha256: f.sha256 } });
+      stored = JSON.stringify({ file: fileBody(f) });
     } else {
       const { text } = body;
       if (text.length > this.limits.maxTextChars) throw new AppError('SB_VALIDATION', `body.text: must have at most ${this.limits.maxTextChars} characters`, { field: 'body.text' });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, ConversationStore, DirectoryStore, FileRuleStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
 import { mysqlDb } from './db.js';
@@ -11,6 +11,7 @@ import { mysqlConversationStore } from './conversations.js';
 import { chainExistingAudit, mysqlAuditStore } from './audit.js';
 import { mysqlDirectoryStore } from './directory.js';
 import { mysqlFileStore } from './files.js';
+import { mysqlFileRuleStore } from './file-rules.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -84,6 +85,7 @@ export class MysqlStore implements Store {
   conversations: ConversationStore;
   audit: AuditStore;
   files: FileStore;
+  fileRules: FileRuleStore;
   directory: DirectoryStore;
   private readonly writes: MysqlWriteBatcher;
 
@@ -95,6 +97,7 @@ export class MysqlStore implements Store {
     this.conversations = mysqlConversationStore(db);
     this.audit = mysqlAuditStore(db);
     this.files = mysqlFileStore(db.rows, this.writes);
+    this.fileRules = mysqlFileRuleStore(db.rows, this.writes);
     this.directory = mysqlDirectoryStore(pool);
   }
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, ConversationStore, DirectoryStore, FileRuleStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
@@ -10,6 +10,7 @@ import { sqliteSessionStore } from './sessions.js';
 import { sqliteConversationStore } from './conversations.js';
 import { chainExistingAudit, sqliteAuditStore } from './audit.js';
 import { sqliteFileStore } from './files.js';
+import { sqliteFileRuleStore } from './file-rules.js';
 import { sqliteDirectoryStore } from './directory.js';
 
 /** Embedded store on better-sqlite3: WAL, group-committed writes, synchronous reads. */
@@ -23,6 +24,7 @@ export class SqliteStore implements Store {
   conversations: ConversationStore;
   audit: AuditStore;
   files: FileStore;
+  fileRules: FileRuleStore;
   directory: DirectoryStore;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
@@ -39,6 +41,7 @@ export class SqliteStore implements Store {
     this.conversations = sqliteConversationStore(db);
     this.audit = sqliteAuditStore(db);
     this.files = sqliteFileStore(this.db, this.writes);
+    this.fileRules = sqliteFileRuleStore(this.db, this.writes);
     this.directory = sqliteDirectoryStore(this.db, this.writes);
   }
 
