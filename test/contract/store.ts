@@ -8,6 +8,7 @@ import { auditContract } from './store/audit.js';
 import { concurrencyContract } from './store/concurrency.js';
 import { groupsContract } from './store/groups.js';
 import { fileThumbsContract } from './store/file-thumbs.js';
+import { fileRulesContract } from './store/file-rules.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -28,4 +29,5 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   concurrencyContract(t, current);
   groupsContract(t, current);
   fileThumbsContract(t, current);
+  fileRulesContract(t, current);
 }

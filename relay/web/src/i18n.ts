@@ -19,6 +19,8 @@ const zh = {
   sysRenamed: '{0} 将群名改为“{1}”', sysRole: '{0} 修改了 {1} 的角色', sysOwner: '{0} 将群主转让给 {1}', sysNotice: '{0} 更新了群公告',
   muted: '已免打扰', skip: '跳到主要内容', selectChat: '选择一个会话开始聊天', me: '我的账号', close: '关闭', people: '人员',
   newMessages: '有新消息', confidential: '保密', englishName: '英文名', attach: '发送文件', uploading: '上传中', mobile: '手机', employeeNo: '工号',
+  image: '图片', openImage: '查看大图', dropFiles: '松开即可发送', fileTooBig: '“{0}”未发送：管理员规定文件不能超过 {1}',
+  fileTypeBlocked: '“{0}”未发送：管理员不允许发送这类文件（{1}）', uploadFailed: '“{0}”上传失败',
 };
 type Key = keyof typeof zh;
 
@@ -40,6 +42,8 @@ const en: Record<Key, string> = {
   sysRenamed: '{0} renamed the group to “{1}”', sysRole: '{0} changed the role of {1}', sysOwner: '{0} made {1} the owner', sysNotice: '{0} updated the notice',
   muted: 'Muted', skip: 'Skip to main content', selectChat: 'Choose a chat to start', me: 'My account', close: 'Close', people: 'People',
   newMessages: 'New messages', confidential: 'confidential', englishName: 'English name', attach: 'Send a file', uploading: 'Uploading', mobile: 'Mobile', employeeNo: 'Employee no.',
+  image: 'Image', openImage: 'Open the full image', dropFiles: 'Drop to send', fileTooBig: '“{0}” not sent: an administrator limits files to {1}',
+  fileTypeBlocked: '“{0}” not sent: an administrator does not allow this type of file ({1})', uploadFailed: '“{0}” could not be uploaded',
 };
 
 const DICTS: Record<Lang, Record<Key, string>> = { zh, en };

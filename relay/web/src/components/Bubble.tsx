@@ -4,6 +4,7 @@ import { readBy } from '../../../../shared/sdk/state.js';
 import { useI18n, useSession } from '../context.js';
 import type { Session } from '../session.js';
 import { Avatar } from './Avatar.js';
+import { ImageBubble } from './ImageBubble.js';
 
 interface BubbleProps { m: MessageView; mine: boolean; group: boolean; showName: boolean; name: string }
 
@@ -18,14 +19,15 @@ export function Bubble({ m, mine, group, showName, name }: BubbleProps) {
   if ('text' in m.body) content = m.body.text;
   else if ('file' in m.body) {
     const f = m.body.file;
-    content = <button type="button" class="file" onClick={() => void download(session, f.id, f.name, f.mime)}>{`📄 ${f.name} (${Math.ceil(f.size / 1024)} KB)`}</button>;
+    if (f.has_thumb && f.width && f.height) content = <ImageBubble file={{ ...f, width: f.width, height: f.height }} />;
+    else content = <button type="button" class="file" onClick={() => void download(session, f.id, f.name, f.mime)}>{`📄 ${f.name} (${Math.ceil(f.size / 1024)} KB)`}</button>;
   }
   return (
     <div class={`msg${mine ? ' mine' : ''}`} data-seq={m.seq}>
       {!mine && group ? (showName ? <Avatar name={name} size="sm" /> : <span class="avatar-gap" />) : null}
       <div class="msg-body">
         {showName ? <div class="sender">{name}</div> : null}
-        <div class="bubble">{content}</div>
+        <div class={`bubble${'file' in m.body && m.body.file.has_thumb ? ' has-image' : ''}`}>{content}</div>
         <div class="meta">
           <time dateTime={new Date(m.created_at).toISOString()}>{fmtTime(m.created_at, true)}</time>
           {mine ? <Receipt convId={m.conv_id} m={m} /> : null}

@@ -1,5 +1,6 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useI18n, useSession } from '../context.js';
+import { refusalText } from './DropZone.js';
 
 /**
  * The message box: Enter sends, Shift+Enter is a new line, nothing is sent while an input method is composing.
@@ -7,7 +8,8 @@ import { useI18n, useSession } from '../context.js';
  */
 export function Composer({ convId, onSent }: { convId: number; onSent(): void }) {
   const session = useSession();
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const input = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const grow = () => {
@@ -35,7 +37,7 @@ export function Composer({ convId, onSent }: { convId: number; onSent(): void })
     onSent();
   };
   const sendFiles = (el: HTMLInputElement) => {
-    for (const file of [...(el.files ?? [])]) session.sendFile(convId, file, `${t('file')}: ${file.name}`);
+    for (const file of [...(el.files ?? [])]) session.sendFile(convId, file, (e) => refusalText(i18n, file.name, e));
     el.value = '';
     onSent();
   };

@@ -3,6 +3,7 @@ import { useI18n, useSession } from '../context.js';
 import { convTitle } from '../format.js';
 import { Avatar } from '../components/Avatar.js';
 import { Composer } from '../components/Composer.js';
+import { DropZone } from '../components/DropZone.js';
 import { MessageList } from '../components/MessageList.js';
 import { MuteIcon } from '../components/MuteIcon.js';
 
@@ -25,8 +26,10 @@ export function Conversation({ convId }: { convId: number }) {
   return (
     <section class="chat" aria-label={c ? convTitle(session, i18n, c) : ''}>
       <ChatHeader convId={convId} />
-      <MessageList convId={convId} sent={sent} />
-      <Composer convId={convId} onSent={() => setSent((n) => n + 1)} />
+      <DropZone convId={convId}>
+        <MessageList convId={convId} sent={sent} />
+        <Composer convId={convId} onSent={() => setSent((n) => n + 1)} />
+      </DropZone>
     </section>
   );
 }
