@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createServices, type Services } from '../core/services.js';
 import { ONLINE_SAMPLE_MS } from '../core/signins/service.js';
-import { systemClock, type BlobStore, type Store } from '../core/ports.js';
+import { systemClock, type BlobStore, type Store, type Thumbnailer } from '../core/ports.js';
 import type { Bus, Unsubscribe } from '../shared/bus/bus.js';
 import type { Cache } from '../shared/cache/cache.js';
 import type { Config } from '../shared/config.js';
@@ -55,7 +55,7 @@ export interface CentralNode {
 }
 
 /** Central: the store, the domain services, and their exposure over the bus. */
-export async function startCentral(opts: { config: Config; bus: Bus; cache: Cache; log: Logger; store?: Store }): Promise<CentralNode> {
+export async function startCentral(opts: { config: Config; bus: Bus; cache: Cache; log: Logger; store?: Store; thumbnailer?: Thumbnailer | null }): Promise<CentralNode> {
   const { config, bus, cache, log } = opts;
   const blobs = await openBlobs(config); // first: a bad origin setting then leaves no store open
   const store = opts.store ?? await openStore(config);
@@ -66,7 +66,7 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
     warmupMs: config.bus.kind === 'memory' ? 0 : ROUTE_WARMUP_MS,
     checkEvents: config.logLevel === 'debug' || config.logLevel === 'trace',
   });
-  const services = createServices({ store, blobs, cache, events, clock: systemClock, config });
+  const services = createServices({ store, blobs, cache, events, clock: systemClock, config, thumbnailer: opts.thumbnailer ?? null });
 
   const boot = await services.admin.ensureInitialAdmin(config.admin.account, config.admin.password).catch(async (e: unknown) => {
     if (!opts.store) await store.close();

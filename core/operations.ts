@@ -5,6 +5,7 @@ import { broadcastOperations } from './broadcasts/operations.js';
 import { directoryOperations } from './directory/operations.js';
 import { favouriteOperations } from './favourites/operations.js';
 import { fileOperations } from './files/operations.js';
+import { fileRuleOperations } from './files/rule-operations.js';
 import { groupOperations } from './messaging/group-operations.js';
 import { messageActionOperations } from './messaging/action-operations.js';
 import { messagingOperations } from './messaging/operations.js';
@@ -31,6 +32,7 @@ export const OPERATIONS = {
   ...fileOperations,
   ...favouriteOperations,
   ...notifyOperations,
+  ...fileRuleOperations,
   ...directoryOperations,
   ...adminOperations,
   ...signinsOperations,

@@ -6,8 +6,9 @@ import { MessagingService } from './messaging/service.js';
 import { GroupsService } from './messaging/groups.js';
 import { MentionsService } from './mentions/service.js';
 import { MessageActionsService } from './messaging/actions.js';
-import type { BlobStore, Clock, EventSink, Store } from './ports.js';
+import type { BlobStore, Clock, EventSink, Store, Thumbnailer } from './ports.js';
 import { FilesService } from './files/service.js';
+import { FileRulesService } from './files/rules.js';
 import { PresenceService } from './presence/service.js';
 import { RateLimiter } from './rate-limit.js';
 import { UserService } from './users/service.js';
@@ -32,10 +33,15 @@ export interface Services {
   notify: NotifyService;
   broadcasts: BroadcastService;
   messageActions: MessageActionsService;
+  fileRules: FileRulesService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
-export function createServices(deps: { store: Store; blobs: BlobStore; cache: Cache; events: EventSink; clock: Clock; config: Config }): Services {
+export function createServices(deps: {
+  store: Store; blobs: BlobStore; cache: Cache; events: EventSink; clock: Clock; config: Config;
+  /** Without one, no file gets a thumbnail. */
+  thumbnailer?: Thumbnailer | null;
+}): Services {
   const { store, blobs, cache, events, clock, config } = deps;
   const limiter = new RateLimiter(cache);
   const auth = new AuthService(store, cache, events, limiter, clock, {
@@ -44,7 +50,13 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
     loginFailuresPerIpPerMinute: config.limits.loginFailuresPerIpPerMinute,
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
   });
-  const files = new FilesService(store, blobs, clock, config.files);
+  // The rules read the directory, which is built after the files service it imports and exports through.
+  let directory: DirectoryService | null = null;
+  const fileRules = new FileRulesService(store, {
+    current: () => directory!.current(),
+    scopeCovers: (adminId, names) => directory!.scopeCovers(adminId, names),
+  }, clock, config.files);
+  const files = new FilesService(store, blobs, clock, config.files, deps.thumbnailer ?? null, fileRules);
   const favourites = new FavouritesService(store, events, clock);
   const notify = new NotifyService(store, events, clock);
   // Sync also carries my own favourites and notification settings from the same durable position.
@@ -55,11 +67,11 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const users = new UserService(store);
   const admin = new AdminService(store, auth, messaging, events, clock);
   const presence = new PresenceService(store, cache, events);
-  const directory = new DirectoryService(store, files, auth, events, clock, cache);
+  directory = new DirectoryService(store, files, auth, events, clock, cache);
   const groups = new GroupsService(store, messaging, events, clock, config.limits);
   const signins = new SigninsService(store, presence, directory, clock);
   const mentions = new MentionsService(store, messaging);
   const broadcasts = new BroadcastService(store, directory, files, events, clock, config.limits);
   const messageActions = new MessageActionsService(store, messaging, events, limiter, clock, config.limits);
-  return { auth, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions };
+  return { auth, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions, fileRules };
 }

@@ -6,6 +6,7 @@ import { INTERNAL } from '../shared/protocol/api.js';
 import type { Caller as Actor } from '../shared/protocol/wire.js';
 import type { FileView } from '../shared/protocol/types.js';
 import { FileCache } from './file-cache.js';
+import { registerThumbRoute } from './file-thumbs.js';
 import { send, sendError, sendJson, watchAbort } from './http.js';
 
 type Rpc = <T>(method: string, payload: unknown) => Promise<T>;
@@ -30,7 +31,7 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
 }): FileRoutes {
   const cache = new FileCache(deps.cacheDir, deps.cacheMaxBytes);
   const grants = new FileGrants();
-  const counters = { cache_hits: 0, origin_fetches: 0 };
+  const counters = { cache_hits: 0, origin_fetches: 0, thumb_hits: 0, thumb_fetches: 0 };
 
   app.post('/api/v1/files', (res: HttpResponse, req: HttpRequest) => {
     let onAbort: (() => void) | null = null;
@@ -125,6 +126,8 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
     })();
   });
 
+  registerThumbRoute(app, { rpc: deps.rpc, authenticate: deps.authenticate, grantFor, cache, counters });
+
   async function grantFor(actor: Actor, fileId: number): Promise<FileView> {
     const g = grants.get(actor.userId, fileId);
     if (g && Date.now() - g.at < GRANT_FRESH_MS) return g.file;
@@ -167,7 +170,7 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
 }
 
 export interface FileRoutes {
-  stats(): { cache_hits: number; origin_fetches: number; cached_files: number; cached_bytes: number };
+  stats(): { cache_hits: number; origin_fetches: number; thumb_hits: number; thumb_fetches: number; cached_files: number; cached_bytes: number };
   /** Central revoked these people's access (removed, left, disabled): what they may open is asked again. */
   dropGrants(userIds: number[]): void;
 }

@@ -12,6 +12,7 @@ import type { DirDept, DirPerson } from '../shared/protocol/directory.js';
 import { extname } from 'node:path';
 import { commandHelp, helpText, parseArgs, spellFields, UsageError, type Parsed } from './cli/args.js';
 import { ADMIN_CLI } from './cli/admin-commands.js';
+import { fileRuleFields, fileRuleLine } from './cli/file-rules.js';
 
 /**
  * The admin CLI. It speaks to a relay's authenticated admin API like any
@@ -339,6 +340,23 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
       case 'policy delete': {
         const r = await api.call('admin.dir.policy.delete', { policy_id: rest[0] });
         print(r, () => `Removed policy #${rest[0]}`);
+        return 0;
+      }
+      case 'filerule list': {
+        const rules = await api.call('admin.filePolicy.list');
+        print(rules, () => (rules.length ? rules.map(fileRuleLine).join('\n') : 'No file-sending rules: only the server\'s limits apply'));
+        return 0;
+      }
+      case 'filerule set': case 'filerule delete': {
+        const scope = rest[0];
+        const targetId = scope === 'person' && rest[1] && !/^\d+$/.test(rest[1]) ? await personId(api, rest[1]) : rest[1];
+        if (action === 'delete') {
+          const r = await api.call('admin.filePolicy.delete', { scope, target_id: targetId });
+          print(r, () => (r.deleted ? `Removed the rule of ${scope} ${rest[1]}` : `${scope} ${rest[1]} had no rule`));
+          return 0;
+        }
+        const r = await api.call('admin.filePolicy.set', { scope, target_id: targetId, ...fileRuleFields((f) => flag(args, f)) });
+        print(r, () => fileRuleLine(r));
         return 0;
       }
       case 'scope set': {

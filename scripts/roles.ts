@@ -51,7 +51,11 @@ export async function startRole(config: Config): Promise<Running> {
   const log = createLogger(`switchboard-${config.role}`, config.logLevel);
   const bus = await openBus(config, log);
   const cache = await openCache(config);
-  const central = config.role === 'relay' ? null : await startCentral({ config, bus, cache, log });
+  const central = config.role === 'relay' ? null : await startCentral({
+    config, bus, cache, log,
+    // The image library loads only where central runs.
+    thumbnailer: (await import('../central/files/thumbnail.js')).sharpThumbnailer,
+  });
   const relay = config.role === 'central' ? null : await startRelay({ config, bus, log, version: version() });
   return {
     port: relay?.port ?? null, central, relay, log,

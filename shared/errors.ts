@@ -26,6 +26,7 @@ export const ERRORS = {
   SB_IMPORT_INVALID: { status: 422, message: 'The import file has problems; nothing was changed' },
   SB_MENTION_NOT_MEMBER: { status: 400, message: 'Only members of the conversation can be mentioned' },
   SB_GROUP_MUTED: { status: 403, message: 'Everyone is muted in this group; only the owner and group admins can send' },
+  SB_FILE_RESTRICTED: { status: 403, message: 'An administrator\'s rule does not allow sending this file' },
   SB_GROUP_DISSOLVED: { status: 409, message: 'This group was dissolved; its history can be read, nothing more can be sent' },
   SB_READ_ONLY: { status: 403, message: 'System messages (系统消息) cannot be replied to' },
   SB_WINDOW_CLOSED: { status: 403, message: 'The time allowed for this change has passed (or the organisation turned it off)' },

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { Thumbnailer } from '../../core/ports.js';
 
 /** The image types central makes thumbnails for. */
 export const THUMBNAIL_MIME = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif']);
@@ -44,3 +45,9 @@ export async function makeThumbnail(input: Buffer, limits: ThumbnailLimits = DEF
     .toBuffer({ resolveWithObject: true });
   return { bytes: data, width: info.width, height: info.height, sourceWidth, sourceHeight };
 }
+
+/** The Thumbnailer port over sharp, with the default limits (wired in by scripts/roles.ts). */
+export const sharpThumbnailer: Thumbnailer = {
+  accepts: (mime) => THUMBNAIL_MIME.has(mime),
+  make: (bytes) => makeThumbnail(bytes),
+};

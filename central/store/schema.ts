@@ -322,6 +322,34 @@ export const MIGRATIONS: Migration[] = [
     ],
     seed: ['INSERT INTO message_policy (id, recall_window, edit_window) VALUES (1, 86400, 86400)'],
   },
+  {
+    version: 10,
+    description: 'files: image dimensions and the thumbnail blob',
+    tables: [],
+    addColumns: [
+      { table: 'files', column: c('width', 'int', { nullable: true }) },
+      { table: 'files', column: c('height', 'int', { nullable: true }) },
+      // null: not tried yet; '': no thumbnail can be made.
+      { table: 'files', column: c('thumb_sha256', 'string', { length: 64, nullable: true }) },
+      { table: 'files', column: c('thumb_size', 'int', { nullable: true }) },
+    ],
+  },
+  {
+    version: 12,
+    description: 'file-sending rules (文件发送限制) per organisation, department or person',
+    tables: [
+      {
+        name: 'file_rules',
+        columns: [
+          c('scope', 'string', { length: 8 }), c('target_id', 'bigint'),
+          // null: not set by this rule; allowed/blocked are JSON arrays of types.
+          c('max_bytes', 'bigint', { nullable: true }), c('allowed', 'json', { nullable: true }), c('blocked', 'json', { nullable: true }),
+          c('updated_by', 'bigint', { nullable: true }), c('updated_at', 'bigint'),
+        ],
+        primaryKey: ['scope', 'target_id'],
+      },
+    ],
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';

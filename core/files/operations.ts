@@ -44,4 +44,10 @@ export const fileOperations = {
     result: Type.Object({ data: Type.String() }),
     handler: (s, a, p) => s.files.read(a, p),
   }),
+  'files.thumb': op({
+    http: null, auth: 'user', summary: 'The thumbnail of an image I may read (a JPEG, base64), for a relay filling its cache',
+    params: Type.Object({ file_id: FileId }),
+    result: Type.Object({ sha256: Type.String(), size: Type.Integer(), width: Type.Integer(), height: Type.Integer(), data: Type.String() }),
+    handler: (s, a, p) => s.files.thumb(a, p),
+  }),
 };

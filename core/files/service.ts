@@ -3,7 +3,9 @@ import { AppError } from '../../shared/errors.js';
 import { randomId } from '../../shared/ids.js';
 import type { FileView } from '../../shared/protocol/types.js';
 import type { Actor } from '../actor.js';
-import type { BlobStore, Clock, FileRecord, Store } from '../ports.js';
+import type { BlobStore, Clock, FileRecord, Store, Thumbnailer } from '../ports.js';
+import { FileThumbs, type ThumbView } from './thumbs.js';
+import type { FileRulesService } from './rules.js';
 import type { Static } from '@sinclair/typebox';
 import type { FileDescription } from './operations.js';
 
@@ -18,7 +20,15 @@ export interface FilePolicy {
 export const FILE_PART_BYTES = 512 * 1024;
 
 export function fileView(f: FileRecord): FileView {
-  return { id: f.id, name: f.name, size: f.size, mime: f.mime, sha256: f.sha256, created_at: f.created_at };
+  return { ...fileBody(f), created_at: f.created_at };
+}
+
+/** What a file message carries: the file without its creation time; an image with its dimensions. */
+export function fileBody(f: FileRecord): Omit<FileView, 'created_at'> {
+  const v: Omit<FileView, 'created_at'> = { id: f.id, name: f.name, size: f.size, mime: f.mime, sha256: f.sha256 };
+  if (f.width !== null && f.height !== null) { v.width = f.width; v.height = f.height; }
+  if (f.thumb_sha256) v.has_thumb = true;
+  return v;
 }
 
 /**
@@ -26,11 +36,18 @@ export function fileView(f: FileRecord): FileView {
  * are allowed to the uploader and to members of conversations that share the file.
  */
 export class FilesService {
-  constructor(private readonly store: Store, private readonly blobs: BlobStore, private readonly clock: Clock, private readonly policy: FilePolicy) {}
+  private readonly thumbs: FileThumbs;
+
+  constructor(private readonly store: Store, private readonly blobs: BlobStore, private readonly clock: Clock, private readonly policy: FilePolicy,
+    thumbnailer: Thumbnailer | null, private readonly rules: FileRulesService) {
+    this.thumbs = new FileThumbs(store, blobs, thumbnailer);
+  }
 
   /** Starts an upload; when the content is already stored, the file is created at once. */
   async begin(actor: Actor, params: Static<typeof FileDescription>): Promise<{ file: FileView | null; upload_id: string | null; part_bytes: number }> {
     const p = this.describe(params);
+    // Before any byte reaches the origin: a refused file leaves nothing behind.
+    await this.rules.check(actor.userId, p);
     if (await this.blobs.has(p.sha256)) {
       return { file: fileView(await this.create(actor, p)), upload_id: null, part_bytes: FILE_PART_BYTES };
     }
@@ -46,6 +63,7 @@ export class FilesService {
 
   async finish(actor: Actor, params: Static<typeof FileDescription> & { upload_id: string }): Promise<FileView> {
     const p = this.describe(params);
+    await this.rules.check(actor.userId, p);
     if (!(await this.blobs.finish(params.upload_id, p.sha256, p.size))) {
       throw new AppError('SB_VALIDATION', 'Uploaded bytes do not match the announced size and SHA-256', { field: 'sha256' });
     }
@@ -63,6 +81,11 @@ export class FilesService {
     const bytes = await this.blobs.read(file.sha256, p.offset, length);
     if (!bytes) throw new AppError('SB_NOT_FOUND', 'File content is missing at the origin');
     return { data: bytes.toString('base64') };
+  }
+
+  /** The thumbnail of an image I may read (made now for images stored before thumbnails), for a relay's cache. */
+  async thumb(actor: Actor, p: { file_id: number }): Promise<ThumbView> {
+    return this.thumbs.read(await this.accessible(actor, p.file_id));
   }
 
   /** For imports: a file this user uploaded (whoever else may read it does not matter here). */
@@ -93,7 +116,10 @@ export class FilesService {
 
   /** For the messaging service: the file a message may carry. */
   async forMessage(userId: number, fileId: number): Promise<FileRecord> {
-    return this.accessible({ userId, sessionId: '' }, fileId);
+    const file = await this.accessible({ userId, sessionId: '' }, fileId);
+    // The sender's rules as they are now (a rule set after the upload applies to sending it).
+    await this.rules.check(userId, file);
+    return file;
   }
 
   private async accessible(actor: Actor, fileId: number): Promise<FileRecord> {
@@ -113,7 +139,9 @@ export class FilesService {
     return { name, mime, size, sha256 };
   }
 
-  private create(actor: Actor, p: { name: string; mime: string; size: number; sha256: string }): Promise<FileRecord> {
-    return this.store.files.create({ ...p, uploader_id: actor.userId, created_at: this.clock.now() });
+  /** Creates the record; an image gets its thumbnail before the upload answers, so the message sharing it knows its shape. */
+  private async create(actor: Actor, p: { name: string; mime: string; size: number; sha256: string }): Promise<FileRecord> {
+    const file = await this.store.files.create({ ...p, uploader_id: actor.userId, created_at: this.clock.now() });
+    return this.thumbs.eligible(file) ? this.thumbs.ensure(file) : file;
   }
 }

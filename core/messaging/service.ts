@@ -9,7 +9,7 @@ import { messageView } from '../presenters.js';
 import { SYNC_UPDATED_LIMIT } from '../../shared/protocol/api.js';
 import { MessagePresenter } from './quotes.js';
 import type { RateLimiter } from '../rate-limit.js';
-import type { FilesService } from '../files/service.js';
+import { fileBody, type FilesService } from '../files/service.js';
 import type { Static } from '@sinclair/typebox';
 import type { GroupParams, HistoryParams, SendParams } from './operations.js';
 import { checkMentions, MENTION_SEQS_LISTED, type MentionLimits } from '../mentions/rules.js';
@@ -137,7 +137,7 @@ export class MessagingService {
       fileId = body.file_id;
       const f = await this.files.forMessage(actor.userId, fileId);
       kind = 'file';
-      stored = JSON.stringify({ file: { id: f.id, name: f.name, size: f.size, mime: f.mime, sha256: f.sha256 } });
+      stored = JSON.stringify({ file: fileBody(f) });
     } else {
       const { text } = body;
       this.checkText(text);

@@ -23,6 +23,7 @@ export const INTERNAL = {
   fileFinish: 'files.finish',
   fileMeta: 'files.meta',
   fileRead: 'files.read',
+  fileThumb: 'files.thumb',
   // The directory snapshot: gzipped once at central, read in parts by the relay (GET /api/v1/directory/snapshot).
   dirSnapshotMeta: 'dir.snapshot.meta',
   dirSnapshotPart: 'dir.snapshot.part',

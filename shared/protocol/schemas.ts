@@ -35,7 +35,10 @@ export const SessionSchema = Type.Object({
 
 export const LoginResultSchema = Type.Object({ token: Text, session: SessionSchema, user: UserSchema }, { $id: 'LoginResult' });
 
-export const FileSchema = Type.Object({ id: Int, name: Text, size: Int, mime: Text, sha256: Text, created_at: Int }, { $id: 'File' });
+export const FileSchema = Type.Object({
+  id: Int, name: Text, size: Int, mime: Text, sha256: Text, created_at: Int,
+  width: Type.Optional(Int), height: Type.Optional(Int), has_thumb: Type.Optional(Type.Boolean()),
+}, { $id: 'File' });
 
 const SystemBodySchema = Type.Object({
   event: OneOf(['created', 'members_added', 'member_removed', 'member_left', 'renamed', 'role_changed', 'owner_changed', 'notice_changed',

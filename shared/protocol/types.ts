@@ -59,6 +59,11 @@ export interface FileView {
   mime: string;
   sha256: string;
   created_at: number;
+  /** An image's dimensions (after its orientation), when central read them. */
+  width?: number;
+  height?: number;
+  /** A thumbnail can be fetched: GET /api/v1/files/:id/thumb. */
+  has_thumb?: boolean;
 }
 /** A file message: the file's metadata, downloaded from GET /api/v1/files/:id. */
 export interface FileBody { file: Omit<FileView, 'created_at'> }

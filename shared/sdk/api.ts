@@ -81,6 +81,12 @@ export class ApiClient {
     return new Uint8Array(await res.arrayBuffer());
   }
 
+  /** An image's thumbnail (JPEG), when the file has one (`has_thumb`). */
+  async thumbnail(fileId: number): Promise<Uint8Array> {
+    const res = await this.raw(`/api/v1/files/${fileId}/thumb`, { method: 'GET' });
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
   private async raw(path: string, init: RequestInit): Promise<Response> {
     const headers: Record<string, string> = { ...(init.headers as Record<string, string> | undefined) };
     if (this.token) headers.authorization = `Bearer ${this.token}`;

@@ -162,6 +162,11 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     return this.outbox.enqueue(convId, { file_id: file.id }, cmid);
   }
 
+  /** Shares a file already uploaded (its id from the upload) in the conversation. */
+  shareFile(convId: number, fileId: number, cmid: string = newCmid()): Promise<MessageView> {
+    return this.outbox.enqueue(convId, { file_id: fileId }, cmid);
+  }
+
   get pendingCount(): number { return this.outbox.size; }
 
   async markRead(convId: number, seq?: number): Promise<number> {

@@ -12,6 +12,8 @@ import { mentionsContract } from './store/mentions.js';
 import { favouritesContract } from './store/favourites.js';
 import { broadcastsContract } from './store/broadcasts.js';
 import { messageActionsContract } from './store/message-actions.js';
+import { fileThumbsContract } from './store/file-thumbs.js';
+import { fileRulesContract } from './store/file-rules.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -36,4 +38,6 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   favouritesContract(t, current);
   broadcastsContract(t, current);
   messageActionsContract(t, current);
+  fileThumbsContract(t, current);
+  fileRulesContract(t, current);
 }

@@ -64,7 +64,8 @@ t.test('recall: windows, roles, refusals that change nothing, message.updated to
   t.same(recalledByAdmin.body, { recalled_by: adm.user.id, recalled_by_name: 'Adm' });
   const byOwner = await owner.api.call('msg.recall', { conv_id: g.id, seq: d1.seq });
   t.equal(byOwner.kind, 'recalled', "the owner recalls an admin's message");
-  await waitFor(() => watcher.messages(g.id).find((m) => m.seq === a1.seq)?.kind === 'recalled', 3000, 'message.updated reaches members');
+  await waitFor(() => watcher.messages(g.id).find((m) => m.seq === a1.seq)?.kind === 'recalled'
+    && watcher.state.conversations[g.id]!.last_message?.kind === 'recalled', 3000, 'message.updated reaches members (both recalls)');
   t.equal(watcher.state.conversations[g.id]!.last_message!.kind, 'recalled', 'the last message in the list is recalled too');
 
   await server.admin.call('admin.messagePolicy.set', { recall_window: 1 });

@@ -9,13 +9,21 @@ export function mysqlFileStore(read: (sql: string, params: unknown[]) => Promise
   return {
     create: async (rec) => {
       const id = await writes.run(async (tx) => {
-        const r = await tx.q('INSERT INTO files (sha256, size, name, mime, uploader_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-          [rec.sha256, rec.size, rec.name, rec.mime, rec.uploader_id, rec.created_at]);
+        const r = await tx.q(`INSERT INTO files (sha256, size, name, mime, uploader_id, created_at, width, height, thumb_sha256, thumb_size)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [rec.sha256, rec.size, rec.name, rec.mime, rec.uploader_id, rec.created_at, rec.width ?? null, rec.height ?? null, rec.thumb_sha256 ?? null, rec.thumb_size ?? null]);
         return Number(r.insertId);
       });
-      return { id, ...rec };
+      return { width: null, height: null, thumb_sha256: null, thumb_size: null, ...rec, id };
     },
     get,
+    setThumb: async (id, t) => {
+      await writes.run(async (tx) => {
+        await tx.q('UPDATE files SET width = ?, height = ?, thumb_sha256 = ?, thumb_size = ? WHERE id = ? AND thumb_sha256 IS NULL',
+          [t.width, t.height, t.thumb_sha256, t.thumb_size, id]);
+      });
+      return get(id);
+    },
     attach: (fileId, convId) => writes.run(async (tx) => {
       await tx.q('INSERT IGNORE INTO file_refs (file_id, conv_id) VALUES (?, ?)', [fileId, convId]);
     }),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
-import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
 import { mysqlDb } from './db.js';
@@ -16,6 +16,7 @@ import { mysqlLoginLogStore } from './login-log.js';
 import { mysqlFileStore } from './files.js';
 import { mysqlFavouriteStore, mysqlNotifySettingsStore } from './favourites.js';
 import { mysqlBroadcastStore } from './broadcasts.js';
+import { mysqlFileRuleStore } from './file-rules.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -92,6 +93,7 @@ export class MysqlStore implements Store {
   messageActions: MessageActionStore;
   audit: AuditStore;
   files: FileStore;
+  fileRules: FileRuleStore;
   directory: DirectoryStore;
   loginLog: LoginLogStore;
   favourites: FavouriteStore;
@@ -111,6 +113,7 @@ export class MysqlStore implements Store {
     this.audit = mysqlAuditStore(db);
     this.loginLog = mysqlLoginLogStore(db);
     this.files = mysqlFileStore(db.rows, this.writes);
+    this.fileRules = mysqlFileRuleStore(db.rows, this.writes);
     this.directory = mysqlDirectoryStore(pool);
     this.favourites = mysqlFavouriteStore(db);
     this.notifySettings = mysqlNotifySettingsStore(db);

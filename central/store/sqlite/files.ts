@@ -6,11 +6,17 @@ export function sqliteFileStore(db: Database.Database, writes: WriteBatcher): Fi
   const get = db.prepare('SELECT * FROM files WHERE id = ?');
   return {
     create: (rec) => writes.run(() => {
-      const r = db.prepare('INSERT INTO files (sha256, size, name, mime, uploader_id, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(rec.sha256, rec.size, rec.name, rec.mime, rec.uploader_id, rec.created_at);
+      const r = db.prepare(`INSERT INTO files (sha256, size, name, mime, uploader_id, created_at, width, height, thumb_sha256, thumb_size)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(rec.sha256, rec.size, rec.name, rec.mime, rec.uploader_id, rec.created_at, rec.width ?? null, rec.height ?? null, rec.thumb_sha256 ?? null, rec.thumb_size ?? null);
       return get.get(r.lastInsertRowid) as FileRecord;
     }),
     get: async (id) => (get.get(id) as FileRecord | undefined) ?? null,
+    setThumb: (id, t) => writes.run(() => {
+      db.prepare('UPDATE files SET width = ?, height = ?, thumb_sha256 = ?, thumb_size = ? WHERE id = ? AND thumb_sha256 IS NULL')
+        .run(t.width, t.height, t.thumb_sha256, t.thumb_size, id);
+      return (get.get(id) as FileRecord | undefined) ?? null;
+    }),
     attach: (fileId, convId) => writes.run(() => {
       db.prepare('INSERT OR IGNORE INTO file_refs (file_id, conv_id) VALUES (?, ?)').run(fileId, convId);
     }),

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
@@ -12,6 +12,7 @@ import { sqliteMentionStore, sqliteReceiptStore } from './mentions.js';
 import { sqliteMessageActionStore } from './message-actions.js';
 import { chainExistingAudit, sqliteAuditStore } from './audit.js';
 import { sqliteFileStore } from './files.js';
+import { sqliteFileRuleStore } from './file-rules.js';
 import { sqliteDirectoryStore } from './directory.js';
 import { sqliteLoginLogStore } from './login-log.js';
 import { sqliteFavouriteStore, sqliteNotifySettingsStore } from './favourites.js';
@@ -31,6 +32,7 @@ export class SqliteStore implements Store {
   messageActions: MessageActionStore;
   audit: AuditStore;
   files: FileStore;
+  fileRules: FileRuleStore;
   directory: DirectoryStore;
   loginLog: LoginLogStore;
   favourites: FavouriteStore;
@@ -55,6 +57,7 @@ export class SqliteStore implements Store {
     this.audit = sqliteAuditStore(db);
     this.loginLog = sqliteLoginLogStore(db);
     this.files = sqliteFileStore(this.db, this.writes);
+    this.fileRules = sqliteFileRuleStore(this.db, this.writes);
     this.directory = sqliteDirectoryStore(this.db, this.writes);
     this.favourites = sqliteFavouriteStore(db);
     this.notifySettings = sqliteNotifySettingsStore(db);

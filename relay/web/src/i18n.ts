@@ -36,6 +36,8 @@ const zh = {
   notifyEnable: '开启通知', notifyLater: '以后再说', notifyGranted: '桌面通知已开启。', notifyDenied: '浏览器已阻止本站的通知，可在浏览器的网站设置里重新允许。',
   notifyUnsupported: '这个浏览器不支持桌面通知。',
   ...zhMessages,
+  image: '图片', openImage: '查看大图', dropFiles: '松开即可发送', fileTooBig: '“{0}”未发送：管理员规定文件不能超过 {1}',
+  fileTypeBlocked: '“{0}”未发送：管理员不允许发送这类文件（{1}）', uploadFailed: '“{0}”上传失败',
 };
 type Key = keyof typeof zh;
 
@@ -74,6 +76,8 @@ const en: Record<Key, string> = {
   notifyEnable: 'Turn on', notifyLater: 'Not now', notifyGranted: 'Desktop notifications are on.', notifyDenied: 'Your browser blocks notifications from this site; allow them again in its site settings.',
   notifyUnsupported: 'This browser has no desktop notifications.',
   ...enMessages,
+  image: 'Image', openImage: 'Open the full image', dropFiles: 'Drop to send', fileTooBig: '“{0}” not sent: an administrator limits files to {1}',
+  fileTypeBlocked: '“{0}” not sent: an administrator does not allow this type of file ({1})', uploadFailed: '“{0}” could not be uploaded',
 };
 
 const DICTS: Record<Lang, Record<Key, string>> = { zh, en };

@@ -5,10 +5,11 @@ import { loadSnapshot, saveSnapshot, clearCache, type KnownUser, type Snapshot }
 import { OrgDirectory, type DirectorySource } from './directory.js';
 import type { Names } from './format.js';
 import { MessageActions } from './message-actions.js';
+import { uploadWithProgress, type UploadError } from './upload.js';
 import { forgetSession, loadDraft, loadOutbox, saveDraft, saveOutbox } from './storage.js';
 
 export interface Failed { cmid: string; text: string }
-export interface Upload { cmid: string; name: string }
+export interface Upload { cmid: string; name: string; /** 0 to 1. */ progress: number }
 type PerConversation<T> = Readonly<Record<number, readonly T[]>>;
 
 /** Errors after which the saved token is worthless: the page signs out. */
@@ -109,15 +110,15 @@ export class Session implements Names {
     this.link.value++;
   }
 
-  /** Uploads through the relay, then sends; shown as uploading until the message is stored. */
-  sendFile(convId: number, file: File, failedText: string): void {
+  /** Uploads through the relay with progress, then sends; a refusal is shown with the text `failedText` makes of it. */
+  sendFile(convId: number, file: File, failedText: (e: UploadError) => string): void {
     const cmid = newCmid();
-    this.uploads.value = { ...this.uploads.value, [convId]: [...(this.uploads.value[convId] ?? []), { cmid, name: file.name }] };
-    this.client.sendFile(convId, file.name, file.type || 'application/octet-stream', file, cmid)
-      .catch(() => this.addFailed(convId, { cmid, text: failedText }))
-      .finally(() => {
-        this.uploads.value = { ...this.uploads.value, [convId]: (this.uploads.value[convId] ?? []).filter((u) => u.cmid !== cmid) };
-      });
+    const set = (fn: (list: readonly Upload[]) => Upload[]) => { this.uploads.value = { ...this.uploads.value, [convId]: fn(this.uploads.value[convId] ?? []) }; };
+    set((l) => [...l, { cmid, name: file.name, progress: 0 }]);
+    uploadWithProgress(this.client.api.baseUrl, this.client.api.token ?? '', file, (progress) => set((l) => l.map((u) => (u.cmid === cmid ? { ...u, progress } : u))))
+      .then((f) => this.client.shareFile(convId, f.id, cmid))
+      .catch((e: UploadError) => this.addFailed(convId, { cmid, text: failedText(e) }))
+      .finally(() => set((l) => l.filter((u) => u.cmid !== cmid)));
   }
 
   /** Marks the conversation read up to its newest message, when the reader can see it and the server can hear. */

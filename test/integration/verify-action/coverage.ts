@@ -13,6 +13,7 @@ export const EXEMPT: Partial<Record<OperationName, string>> = {
   'files.begin': 'an upload in progress belongs to nobody\'s state until a message carries it',
   'files.part': 'an upload in progress belongs to nobody\'s state until a message carries it',
   'files.finish': 'a file is seen only through the message that carries it (msg.send with a file is a case)',
+  'files.thumb': 'records a missing thumbnail once (for files stored before thumbnails); no client state changes',
   'presence.report': 'the relay\'s report of its own connections; presence is not fetched state',
   'msg.sendMany': 'the relay\'s batch of msg.send calls; each item is msg.send, which has its cases',
   'admin.dir.scope.set': 'which departments one administrator manages; no directory data or version changes',

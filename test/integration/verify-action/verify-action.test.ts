@@ -10,6 +10,7 @@ import { mentionCases } from './cases-mentions.js';
 import { favouriteCases } from './cases-favourites.js';
 import { broadcastCases } from './cases-broadcasts.js';
 import { messageActionCases } from './cases-message-actions.js';
+import { fileCases } from './cases-files.js';
 
 t.test('the event schemas reject what is not an event', async (t) => {
   t.equal(checkEvent({ type: 'read.updated', conv_id: 1, user_id: 2, read_seq: 3 }), null, 'a valid event passes');
@@ -102,6 +103,7 @@ t.test('every state-changing operation of the table', async (t) => {
     policyId = (await admin.call('admin.dir.policy.set', { target: 'person', target_id: fayId, fields: ['mobile'] })).id;
   });
   await v.verify('admin.dir.policy.delete', 'show it again', () => admin.call('admin.dir.policy.delete', { policy_id: policyId }));
+  await fileCases(v, admin, fay, ben!, { personId: fayId, deptId: rd });
   await v.verify('admin.dir.dept.delete', 'moving its members', () => admin.call('admin.dir.dept.delete', { dept_id: sales.id, move_to: rd }));
   const importOrg = await admin.call('admin.dir.org.create', { name: '导入' });
   const csv = [

@@ -11,6 +11,7 @@ import { BundleCard } from './BundleView.js';
 import { SelectBox } from './ForwardDialog.js';
 import { messageGestures } from './MessageMenu.js';
 import { QuoteBlock } from './ReplyPreview.js';
+import { ImageBubble } from './ImageBubble.js';
 
 interface BubbleProps { m: MessageView; mine: boolean; group: boolean; showName: boolean; name: string }
 
@@ -29,7 +30,8 @@ export function Bubble({ m, mine, group, showName, name }: BubbleProps) {
   } else if ('bundle' in m.body) content = <BundleCard b={m.body} />;
   else if ('file' in m.body) {
     const f = m.body.file;
-    content = <button type="button" class="file" onClick={() => void download(session, f.id, f.name, f.mime)}>{`📄 ${f.name} (${Math.ceil(f.size / 1024)} KB)`}</button>;
+    if (f.has_thumb && f.width && f.height) content = <ImageBubble file={{ ...f, width: f.width, height: f.height }} />;
+    else content = <button type="button" class="file" onClick={() => void download(session, f.id, f.name, f.mime)}>{`📄 ${f.name} (${Math.ceil(f.size / 1024)} KB)`}</button>;
   }
   return (
     <div class={`msg${mine ? ' mine' : ''}${atMe ? ' at-me' : ''}`} data-seq={m.seq} {...messageGestures(session.actions, m)}>
@@ -37,7 +39,7 @@ export function Bubble({ m, mine, group, showName, name }: BubbleProps) {
       {!mine && group ? (showName ? <Avatar name={name} size="sm" /> : <span class="avatar-gap" />) : null}
       <div class="msg-body">
         {showName ? <div class="sender">{name}</div> : null}
-        <div class="bubble">{content}</div>
+        <div class={`bubble${'file' in m.body && m.body.file.has_thumb ? ' has-image' : ''}`}>{content}</div>
         <div class="meta">
           <time dateTime={new Date(m.created_at).toISOString()}>{fmtTime(m.created_at, true)}</time>
           {m.edited_at ? <span class="edited">{t('edited')}</span> : null}

@@ -3,6 +3,7 @@ import { useI18n, useSession } from '../context.js';
 import { EmojiPicker } from './EmojiPicker.js';
 import { MentionPicker, takeRefs, type Picked } from './MentionPicker.js';
 import { ReplyPreview } from './ReplyPreview.js';
+import { refusalText } from './DropZone.js';
 
 /**
  * The message box: Enter sends, Shift+Enter is a new line, nothing is sent while an input method is composing.
@@ -10,7 +11,8 @@ import { ReplyPreview } from './ReplyPreview.js';
  */
 export function Composer({ convId, onSent }: { convId: number; onSent(): void }) {
   const session = useSession();
-  const { t } = useI18n();
+  const i18n = useI18n();
+  const { t } = i18n;
   const input = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const picked = useRef<Picked>(new Map());
@@ -42,7 +44,7 @@ export function Composer({ convId, onSent }: { convId: number; onSent(): void })
     onSent();
   };
   const sendFiles = (el: HTMLInputElement) => {
-    for (const file of [...(el.files ?? [])]) session.sendFile(convId, file, `${t('file')}: ${file.name}`);
+    for (const file of [...(el.files ?? [])]) session.sendFile(convId, file, (e) => refusalText(i18n, file.name, e));
     el.value = '';
     onSent();
   };

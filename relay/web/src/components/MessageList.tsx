@@ -4,6 +4,7 @@ import { useI18n, useSession } from '../context.js';
 import { nameOf, recalledText, systemText } from '../format.js';
 import { Bubble, DaySeparator, Pending } from './Bubble.js';
 import { BroadcastCard } from './BroadcastCard.js';
+import { UploadProgress } from './UploadProgress.js';
 
 /** Messages rendered at the bottom of a conversation; scrolling up widens the window by a page. */
 const WINDOW = 60;
@@ -110,7 +111,7 @@ export function MessageList({ convId, sent }: { convId: number; sent: number }) 
   for (const q of session.client.queued(convId)) {
     if (!delivered.has(q.cmid) && 'text' in q.body) items.push(<Pending key={`p${q.cmid}`} cmid={q.cmid} text={q.body.text} state={t('sending')} />);
   }
-  for (const u of uploads) if (!delivered.has(u.cmid)) items.push(<Pending key={`u${u.cmid}`} text={`📄 ${u.name}`} state={t('uploading')} />);
+  for (const u of uploads) if (!delivered.has(u.cmid)) items.push(<UploadProgress key={`u${u.cmid}`} name={u.name} progress={u.progress} />);
   for (const f of failed) items.push(<Pending key={`f${f.cmid}`} text={f.text} state={t('failed')} failed />);
 
   const atStart = all.length > 0 && all[0]!.seq <= 1 && msgs.length === all.length;

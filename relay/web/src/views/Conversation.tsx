@@ -3,6 +3,7 @@ import { useI18n, useSession } from '../context.js';
 import { convTitle } from '../format.js';
 import { Avatar } from '../components/Avatar.js';
 import { ComposerGate } from '../components/ComposerGate.js';
+import { DropZone } from '../components/DropZone.js';
 import { MessageList } from '../components/MessageList.js';
 import { MentionJump } from '../components/MentionJump.js';
 import { MuteIcon } from '../components/MuteIcon.js';
@@ -30,9 +31,11 @@ export function Conversation({ convId }: { convId: number }) {
     <section class="chat" aria-label={c ? convTitle(session, i18n, c) : ''}>
       <ChatHeader convId={convId} />
       <MentionJump convId={convId} />
-      <MessageList convId={convId} sent={sent} />
-      {c?.kind === 'system' ? <ReadOnlyNote /> : session.actions.selecting.value?.convId === convId ? <SelectBar convId={convId} />
-        : <ComposerGate convId={convId} onSent={() => setSent((n) => n + 1)} />}
+      <DropZone convId={convId}>
+        <MessageList convId={convId} sent={sent} />
+        {c?.kind === 'system' ? <ReadOnlyNote /> : session.actions.selecting.value?.convId === convId ? <SelectBar convId={convId} />
+          : <ComposerGate convId={convId} onSent={() => setSent((n) => n + 1)} />}
+      </DropZone>
       <MessageActionsLayer convId={convId} />
     </section>
   );
