@@ -7,6 +7,7 @@ import { groupOperations } from './messaging/group-operations.js';
 import { messagingOperations } from './messaging/operations.js';
 import type { Operation } from './operation.js';
 import { presenceOperations } from './presence/operations.js';
+import { searchOperations } from './search/operations.js';
 import { userOperations } from './users/operations.js';
 
 /**
@@ -19,6 +20,7 @@ export const OPERATIONS = {
   ...userOperations,
   ...messagingOperations,
   ...groupOperations,
+  ...searchOperations,
   ...presenceOperations,
   ...fileOperations,
   ...directoryOperations,

@@ -4,6 +4,7 @@
  * Store methods are intention-named and atomic: each one is one transaction.
  */
 import type { DirChange, DirDept, DirOrg, DirPerson, DirPolicy } from '../shared/protocol/directory.js';
+import type { SearchIndex } from './search/ports.js';
 import type { AuditEntry, ConversationKind, DeviceType, MemberRole, MessageKind, ServerEvent } from '../shared/protocol/types.js';
 
 export interface UserRecord {
@@ -307,6 +308,8 @@ export interface Store {
   conversations: ConversationStore;
   audit: AuditStore;
   files: FileStore;
+  /** The message search index (core/search/ports.ts), in the same database. */
+  search: SearchIndex;
   close(): Promise<void>;
 }
 

@@ -10,6 +10,7 @@ import { PresenceService } from './presence/service.js';
 import { RateLimiter } from './rate-limit.js';
 import { UserService } from './users/service.js';
 import { DirectoryService } from './directory/service.js';
+import { SearchService } from './search/service.js';
 
 export interface Services {
   auth: AuthService;
@@ -20,6 +21,7 @@ export interface Services {
   presence: PresenceService;
   directory: DirectoryService;
   groups: GroupsService;
+  search: SearchService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -33,11 +35,12 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
   });
   const files = new FilesService(store, blobs, clock, config.files);
-  const messaging = new MessagingService(store, events, limiter, clock, config.limits, files);
+  const search = new SearchService(store);
+  const messaging = new MessagingService(store, events, limiter, clock, config.limits, files, search);
   const users = new UserService(store);
   const admin = new AdminService(store, auth, messaging, events, clock);
   const presence = new PresenceService(store, cache, events);
   const directory = new DirectoryService(store, files, auth, events, clock, cache);
   const groups = new GroupsService(store, messaging, events, clock, config.limits);
-  return { auth, users, messaging, admin, files, presence, directory, groups };
+  return { auth, users, messaging, admin, files, presence, directory, groups, search };
 }

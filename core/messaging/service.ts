@@ -4,7 +4,7 @@ import type {
   ConversationShared, ConversationView, HistoryPage, MemberView, MessageView, SyncResult, SystemBody,
 } from '../../shared/protocol/types.js';
 import type { Actor } from '../actor.js';
-import type { Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects, Store } from '../ports.js';
+import type { Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects, MessageRecord, Store } from '../ports.js';
 import { messageView } from '../presenters.js';
 import type { RateLimiter } from '../rate-limit.js';
 import type { FilesService } from '../files/service.js';
@@ -32,6 +32,8 @@ export class MessagingService {
     private readonly clock: Clock,
     private readonly limits: MessagingLimits,
     private readonly files: FilesService,
+    /** Told of every stored message after commit (the search index, core/search/service.ts). */
+    private readonly search?: { indexed(m: MessageRecord): void },
   ) {}
 
   // ---- reads ---------------------------------------------------------------
@@ -138,7 +140,10 @@ export class MessagingService {
     // Members may fetch the file once the message that shares it exists (idempotent, so retries repeat it safely).
     if (fileId !== null && message.kind === 'file') await this.store.files.attach(fileId, message.conv_id);
     const view = messageView(message);
-    if (created) this.events.emit({ type: 'message.new', conv_id: convId, message: view }, recipients);
+    if (created) {
+      this.events.emit({ type: 'message.new', conv_id: convId, message: view }, recipients);
+      this.search?.indexed(message);
+    }
     return view;
   }
 

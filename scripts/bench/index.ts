@@ -3,6 +3,7 @@ import { runCluster } from './cluster.js';
 import { runMessaging } from './messaging.js';
 import { runDirectory } from './directory.js';
 import { runWeb } from './web.js';
+import { runSearch } from './search.js';
 
 /**
  * `npm run bench -- <name> [--json] [--duration S] …`: prints one JSON object
@@ -40,6 +41,14 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     withMysqlAllInOne: !args.includes('--no-mysql-all-in-one'),
   }),
   web: (args) => runWeb({ runs: flag(args, '--runs', 5) }),
+  search: (args) => runSearch({
+    messages: flag(args, '--messages', 1_000_000),
+    convs: flag(args, '--convs', 10_000),
+    memberOf: flag(args, '--member-of', 200),
+    queries: flag(args, '--queries', 600),
+    store: args[args.indexOf('--store') + 1] === 'mysql' ? 'mysql' : 'sqlite',
+    keep: args.includes('--keep'),
+  }),
 };
 
 export function registerBench(name: string, run: (args: string[]) => Promise<Record<string, unknown>>): void {

@@ -30,6 +30,7 @@ export const ROUTES = {
   'conv.convert': { http: ['POST', '/api/v1/conversations/:conv_id/convert'], auth: 'user' },
   'conv.dissolve': { http: ['POST', '/api/v1/conversations/:conv_id/dissolve'], auth: 'user' },
   'conv.muteAll': { http: ['PUT', '/api/v1/conversations/:conv_id/mute-all'], auth: 'user' },
+  'msg.search': { http: ['GET', '/api/v1/search/messages'], auth: 'user' },
   'presence.query': { http: ['GET', '/api/v1/presence'], auth: 'user' },
   'dir.orgs': { http: ['GET', '/api/v1/directory/orgs'], auth: 'user' },
   'dir.changes': { http: ['GET', '/api/v1/directory/changes'], auth: 'user' },

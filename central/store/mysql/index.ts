@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
 import type { AuditStore, ConversationStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { SearchIndex } from '../../../core/search/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
 import { mysqlDb } from './db.js';
@@ -11,6 +12,7 @@ import { mysqlConversationStore } from './conversations.js';
 import { chainExistingAudit, mysqlAuditStore } from './audit.js';
 import { mysqlDirectoryStore } from './directory.js';
 import { mysqlFileStore } from './files.js';
+import { mysqlSearchIndex } from './search.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -85,6 +87,7 @@ export class MysqlStore implements Store {
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
+  search: SearchIndex;
   private readonly writes: MysqlWriteBatcher;
 
   private constructor(readonly pool: Pool, readonly database: string) {
@@ -96,6 +99,7 @@ export class MysqlStore implements Store {
     this.audit = mysqlAuditStore(db);
     this.files = mysqlFileStore(db.rows, this.writes);
     this.directory = mysqlDirectoryStore(pool);
+    this.search = mysqlSearchIndex(db);
   }
 
   static async open(opts: MysqlOptions): Promise<MysqlStore> {

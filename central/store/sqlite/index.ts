@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditStore, ConversationStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { SearchIndex } from '../../../core/search/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
@@ -11,6 +12,7 @@ import { sqliteConversationStore } from './conversations.js';
 import { chainExistingAudit, sqliteAuditStore } from './audit.js';
 import { sqliteFileStore } from './files.js';
 import { sqliteDirectoryStore } from './directory.js';
+import { sqliteSearchIndex } from './search.js';
 
 /** Embedded store on better-sqlite3: WAL, group-committed writes, synchronous reads. */
 export class SqliteStore implements Store {
@@ -24,6 +26,7 @@ export class SqliteStore implements Store {
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
+  search: SearchIndex;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -40,6 +43,7 @@ export class SqliteStore implements Store {
     this.audit = sqliteAuditStore(db);
     this.files = sqliteFileStore(this.db, this.writes);
     this.directory = sqliteDirectoryStore(this.db, this.writes);
+    this.search = sqliteSearchIndex(this.db, this.writes);
   }
 
   async close(): Promise<void> {
