@@ -230,7 +230,8 @@ export const MIGRATIONS: Migration[] = [
     version: 13,
     description: 'message search: the index of text messages (FTS5 in SQLite, an inverted-index table in MySQL)',
     tables: [
-      // One row per indexed message; doc = conv_id << 32 | seq, so one conversation is one key range.
+      // One row per indexed message; doc = conv_id << 32 | seq (SQLite: | 2^32 - 1 - seq, newest first), so one
+      // conversation is one key range.
       // terms: the MySQL postings' token hashes, so remove() deletes exactly those (empty in SQLite).
       { name: 'search_docs', columns: [c('doc', 'bigint'), c('sender_id', 'bigint'), c('created_at', 'bigint'), c('terms', 'text')], primaryKey: ['doc'] },
       { name: 'search_postings', only: 'mysql', columns: [c('token', 'bigint'), c('doc', 'bigint')], primaryKey: ['token', 'doc'] },

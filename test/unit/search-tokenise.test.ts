@@ -51,3 +51,13 @@ t.test('snippets and highlight ranges', async (t) => {
   const emoji = snippetOf(`${'😀'.repeat(40)}北京`, ['北京'])!;
   t.notOk(/^…[\uDC00-\uDFFF]/.test(emoji.text), 'no half surrogate pair at the cut');
 });
+
+t.test('Thai goes through Intl.Segmenter; the fast path cuts words as the segmenter does', async (t) => {
+  const thai = searchTerms('สวัสดีครับ');
+  t.ok(thai.length >= 2, `Thai is cut into words (${thai.join(' ')})`);
+  const seg = new Intl.Segmenter('en', { granularity: 'word' });
+  const text = "Hello, world! It's 2026-12-03; e-mail me at ann@example.com. Ünïcode ĲSSEL";
+  const bySegmenter = [...seg.segment(text)].filter((s) => s.isWordLike)
+    .flatMap((s) => s.segment.match(/[\p{L}\p{N}\p{M}]+/gu) ?? []).map((w) => w.normalize('NFKC').toLowerCase());
+  t.same(tokenise(text).map((x) => x.value), bySegmenter);
+});

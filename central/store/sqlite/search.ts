@@ -4,8 +4,12 @@ import { newestFirst, type SearchIndex, type SearchQuery, type SearchHitRef } fr
 import type { WriteBatcher } from './batcher.js';
 import type { Row } from './db.js';
 
-/** doc = conv_id << 32 | seq: a conversation is one rowid range, which FTS5 seeks in its doclists. */
-const DOC = '((? << 32) | ?)';
+/**
+ * doc = conv_id << 32 | (2^32 - 1 - seq): a conversation is one rowid range, newest message first. FTS5 seeks
+ * to the start of a range and reads on cheaply in ascending rowid order; descending, it reads each term's whole
+ * doclist first (measured: 200 ranges of a common term took 50 ms descending, 1–3 ms ascending).
+ */
+const DOC = '((? << 32) | (4294967295 - ?))';
 const CONV_LO = '(? << 32)';
 const CONV_HI = '((? << 32) | 4294967295)';
 
@@ -36,13 +40,17 @@ export function sqliteSearchIndex(sqlite: Database.Database, writes: WriteBatche
     if (q.senderId !== undefined) { where.push('d.sender_id = ?'); params.push(q.senderId); }
     if (q.from !== undefined) { where.push('d.created_at >= ?'); params.push(q.from); }
     if (q.to !== undefined) { where.push('d.created_at <= ?'); params.push(q.to); }
-    if (q.before) {
-      where.push(`(d.created_at < ? OR (d.created_at = ? AND f.rowid < ${DOC}))`);
-      params.push(q.before.createdAt, q.before.createdAt, q.before.convId, q.before.seq);
+    const b = q.before;
+    // Older than the cursor; at its created_at, a lower conv_id, or in its conversation a lower seq.
+    if (b && convId < b.convId) { where.push('d.created_at <= ?'); params.push(b.createdAt); }
+    if (b && convId > b.convId) { where.push('d.created_at < ?'); params.push(b.createdAt); }
+    if (b && convId === b.convId) {
+      where.push(`(d.created_at < ? OR (d.created_at = ? AND f.rowid > ${DOC}))`);
+      params.push(b.createdAt, b.createdAt, b.convId, b.seq);
     }
     params.push(q.limit);
-    const sql = `SELECT f.rowid >> 32 AS conv_id, f.rowid & 4294967295 AS seq, d.sender_id, d.created_at
-      FROM search_fts f JOIN search_docs d ON d.doc = f.rowid WHERE ${where.join(' AND ')} ORDER BY f.rowid DESC LIMIT ?`;
+    const sql = `SELECT f.rowid >> 32 AS conv_id, 4294967295 - (f.rowid & 4294967295) AS seq, d.sender_id, d.created_at
+      FROM search_fts f JOIN search_docs d ON d.doc = f.rowid WHERE ${where.join(' AND ')} ORDER BY f.rowid LIMIT ?`;
     return (stmt(sql).all(...params) as Row[]).map((r) => ({ convId: r.conv_id, seq: r.seq, senderId: r.sender_id, createdAt: r.created_at }));
   };
 
@@ -68,7 +76,7 @@ export function sqliteSearchIndex(sqlite: Database.Database, writes: WriteBatche
       if (ids.length === 0) return { messages: [], lastId: afterId };
       const lastId = ids[ids.length - 1]!.id as number;
       const messages = sqlite.prepare(`SELECT m.* FROM messages m WHERE m.id > ? AND m.id <= ? AND m.kind = 'text'
-        AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.doc = (m.conv_id << 32) | m.seq) ORDER BY m.id`).all(afterId, lastId) as MessageRecord[];
+        AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.doc = ((m.conv_id << 32) | (4294967295 - m.seq))) ORDER BY m.id`).all(afterId, lastId) as MessageRecord[];
       return { messages, lastId };
     },
     backfillCursor: async () => (sqlite.prepare('SELECT backfilled_id FROM search_state WHERE id = 1').get() as Row).backfilled_id as number,

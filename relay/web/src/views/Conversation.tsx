@@ -6,8 +6,8 @@ import { Composer } from '../components/Composer.js';
 import { MessageList } from '../components/MessageList.js';
 import { MuteIcon } from '../components/MuteIcon.js';
 
-/** One conversation: header, message list and composer. Mounted anew for each conversation (keyed by id). */
-export function Conversation({ convId }: { convId: number }) {
+/** One conversation: header, message list and composer. Mounted anew for each conversation (keyed by id); `at`: a message to show in context (a search hit). */
+export function Conversation({ convId, at }: { convId: number; at?: number }) {
   const session = useSession();
   const i18n = useI18n();
   void session.rev.value;
@@ -25,7 +25,7 @@ export function Conversation({ convId }: { convId: number }) {
   return (
     <section class="chat" aria-label={c ? convTitle(session, i18n, c) : ''}>
       <ChatHeader convId={convId} />
-      <MessageList convId={convId} sent={sent} />
+      <MessageList convId={convId} sent={sent} at={at} />
       <Composer convId={convId} onSent={() => setSent((n) => n + 1)} />
     </section>
   );
