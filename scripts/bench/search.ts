@@ -115,7 +115,8 @@ export async function runSearch(opts: SearchBenchOptions): Promise<Record<string
         senders[k] = members;
         return store.conversations.create({
           kind: 'group', title: `群${k}`, ownerId: members[0]!, directKey: null,
-          members: members.map((userId, n) => ({ userId, role: n === 0 ? 'owner' as const : 'member' as const })), first: null,
+          members: members.map((userId, n) => ({ userId, role: n === 0 ? 'owner' as const : 'member' as const })),
+          first: { senderId: members[0]!, cmid: `bench-c${k}`, body: JSON.stringify({ event: 'created', actor_id: members[0]!, user_ids: [], title: `群${k}` }), at: 1 },
         });
       }));
       convIds.push(...made.map((m) => m.conversation.id));
@@ -123,7 +124,7 @@ export async function runSearch(opts: SearchBenchOptions): Promise<Record<string
 
     const v = vocabulary(rand);
     const t0 = Date.now() - opts.messages * 50;
-    const lastSeq = new Array<number>(opts.convs).fill(0);
+    const lastSeq = new Array<number>(opts.convs).fill(1); // seq 1: the creating system message
     const written = performance.now();
     const CHUNK = opts.store === 'mysql' ? 2_000 : 50_000;
     for (let i = 0; i < opts.messages; i += CHUNK) {
