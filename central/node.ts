@@ -83,6 +83,10 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
 
   // The directory (and its search index) loads in the background, not on the first request.
   services.directory.current().catch((e: unknown) => log.error({ err: e }, 'directory load failed'));
+  // Text messages stored before the search index (or while its writes failed) are indexed in the background.
+  services.search.backfill()
+    .then((r) => { if (r.indexed) log.info({ indexed: r.indexed }, 'search backfill done'); })
+    .catch((e: unknown) => log.error({ err: e }, 'search backfill failed'));
 
   const handlers = rpcHandlers(services);
   // Per-operation latency and request ids at debug level; checked once, since the hot path runs this per request.
@@ -135,6 +139,7 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
       clearInterval(sampler);
       services.broadcasts.stop();
       events.stop();
+      await services.search.settled(); // the index writes of the last sends, before the store closes
       await store.close();
     },
   };

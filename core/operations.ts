@@ -14,6 +14,7 @@ import { notifyOperations } from './notify/operations.js';
 import type { Operation } from './operation.js';
 import { presenceOperations } from './presence/operations.js';
 import { signinsOperations } from './signins/operations.js';
+import { searchOperations } from './search/operations.js';
 import { userOperations } from './users/operations.js';
 
 /**
@@ -28,6 +29,7 @@ export const OPERATIONS = {
   ...groupOperations,
   ...mentionOperations,
   ...messageActionOperations,
+  ...searchOperations,
   ...presenceOperations,
   ...fileOperations,
   ...favouriteOperations,

@@ -6,6 +6,7 @@
 import type { DirChange, DirDept, DirOrg, DirPerson, DirPolicy } from '../shared/protocol/directory.js';
 import type { AuditEntry, ConversationKind, DeviceType, MemberRole, MentionAllPolicy, MessageKind, MessagePolicy, ServerEvent } from '../shared/protocol/types.js';
 import type { LoginResultCode, OnlineSample } from '../shared/protocol/signins.js';
+import type { SearchIndex } from './search/ports.js';
 
 export interface UserRecord {
   id: number;
@@ -576,6 +577,8 @@ export interface Store {
   favourites: FavouriteStore;
   notifySettings: NotifySettingsStore;
   fileRules: FileRuleStore;
+  /** The message search index (core/search/ports.ts), in the same database. */
+  search: SearchIndex;
   close(): Promise<void>;
 }
 

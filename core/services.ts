@@ -17,6 +17,7 @@ import { SigninsService } from './signins/service.js';
 import { FavouritesService } from './favourites/service.js';
 import { NotifyService } from './notify/service.js';
 import { BroadcastService } from './broadcasts/service.js';
+import { SearchService } from './search/service.js';
 
 export interface Services {
   auth: AuthService;
@@ -34,6 +35,7 @@ export interface Services {
   broadcasts: BroadcastService;
   messageActions: MessageActionsService;
   fileRules: FileRulesService;
+  search: SearchService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -63,7 +65,8 @@ export function createServices(deps: {
   const personal = async (userId: number, since: number) => ({
     ...(await favourites.changedSince(userId, since)), notify_settings: await notify.changedSince(userId, since),
   });
-  const messaging = new MessagingService(store, events, limiter, clock, config.limits, files, personal);
+  const search = new SearchService(store);
+  const messaging = new MessagingService(store, events, limiter, clock, config.limits, files, personal, search);
   const users = new UserService(store);
   const admin = new AdminService(store, auth, messaging, events, clock);
   const presence = new PresenceService(store, cache, events);
@@ -72,6 +75,8 @@ export function createServices(deps: {
   const signins = new SigninsService(store, presence, directory, clock);
   const mentions = new MentionsService(store, messaging);
   const broadcasts = new BroadcastService(store, directory, files, events, clock, config.limits);
-  const messageActions = new MessageActionsService(store, messaging, events, limiter, clock, config.limits);
-  return { auth, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions, fileRules };
+  const messageActions = new MessageActionsService(store, messaging, events, limiter, clock, config.limits, search);
+  return {
+    auth, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions, fileRules, search,
+  };
 }

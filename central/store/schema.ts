@@ -20,6 +20,8 @@ export interface Table {
   primaryKey?: string[];
   unique?: string[][];
   indexes?: string[][];
+  /** Created in this dialect only (a table one backend's search index needs). */
+  only?: Dialect;
 }
 
 export interface Migration {
@@ -34,6 +36,8 @@ export interface Migration {
   seed?: string[];
   /** Work SQL alone cannot do, run by each store after the seed in the same migration. */
   backfill?: 'audit-chain';
+  /** Statements only one dialect has (SQLite's FTS5 virtual table), run after the tables. */
+  raw?: Partial<Record<Dialect, string[]>>;
 }
 
 const c = (name: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({ name, type, ...extra });
@@ -350,6 +354,20 @@ export const MIGRATIONS: Migration[] = [
       },
     ],
   },
+  {
+    version: 13,
+    description: 'message search: the index of text messages (FTS5 in SQLite, an inverted-index table in MySQL)',
+    tables: [
+      // One row per indexed message; doc = conv_id << 32 | seq (SQLite: | 2^32 - 1 - seq, newest first), so one
+      // conversation is one key range.
+      // terms: the MySQL postings' token hashes, so remove() deletes exactly those (empty in SQLite).
+      { name: 'search_docs', columns: [c('doc', 'bigint'), c('sender_id', 'bigint'), c('created_at', 'bigint'), c('terms', 'text')], primaryKey: ['doc'] },
+      { name: 'search_postings', only: 'mysql', columns: [c('token', 'bigint'), c('doc', 'bigint')], primaryKey: ['token', 'doc'] },
+      { name: 'search_state', columns: [c('id', 'int'), c('backfilled_id', 'bigint')], primaryKey: ['id'] },
+    ],
+    seed: ['INSERT INTO search_state (id, backfilled_id) VALUES (1, 0)'],
+    raw: { sqlite: ["CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(terms, content='', contentless_delete=1, detail=none)"] },
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -393,7 +411,8 @@ export function tableSql(t: Table, dialect: Dialect): string[] {
 
 /** Every statement of one migration, in order, for one dialect. */
 export function migrationSql(m: Migration, dialect: Dialect): string[] {
-  const out = m.tables.flatMap((t) => tableSql(t, dialect));
+  const out = m.tables.filter((t) => !t.only || t.only === dialect).flatMap((t) => tableSql(t, dialect));
+  out.push(...(m.raw?.[dialect] ?? []));
   for (const { table, column } of m.addColumns ?? []) out.push(`ALTER TABLE ${table} ADD COLUMN ${columnSql(column, dialect)}`);
   for (const { table, columns } of m.addIndexes ?? []) {
     const name = `${table}_${columns.join('_')}_idx`;

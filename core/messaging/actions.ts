@@ -23,6 +23,8 @@ export class MessageActionsService {
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
     private readonly limits: Pick<MessagingLimits, 'sendsPerUserPer10s'>,
+    /** The message search index: a recalled message leaves it, an edited one is indexed by its new text. */
+    private readonly search?: { remove(convId: number, seq: number): Promise<void>; reindex(convId: number, seq: number, text: string): Promise<void> },
   ) {}
 
   /**
@@ -138,6 +140,10 @@ export class MessageActionsService {
     if (!r) throw new AppError('SB_NOT_FOUND', 'seq: no such message in this conversation', { field: 'seq' });
     // Lost a race: a recall got there first (an edit), or the message is already recalled (a recall: same outcome).
     if (!r.changed && r.message.kind === 'recalled' && kind !== 'recalled') throw new AppError('SB_RECALLED');
+    if (r.changed && this.search) {
+      if (kind === 'recalled') await this.search.remove(convId, seq);
+      else await this.search.reindex(convId, seq, (JSON.parse(body) as { text: string }).text);
+    }
     const view = await this.messaging.present.one(r.message);
     if (r.changed) this.events.emit({ type: 'message.updated', conv_id: convId, message: view }, r.recipients);
     return view;

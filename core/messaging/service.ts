@@ -4,7 +4,7 @@ import type {
   ConversationShared, ConversationView, HistoryPage, MemberView, MessageView, SyncResult, SystemBody,
 } from '../../shared/protocol/types.js';
 import type { Actor } from '../actor.js';
-import type { AppendInput, Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects, Store } from '../ports.js';
+import type { AppendInput, Clock, ConversationRecord, EventSink, MemberRecord, MessageEffects, MessageRecord, Store } from '../ports.js';
 import { messageView } from '../presenters.js';
 import { SYNC_UPDATED_LIMIT } from '../../shared/protocol/api.js';
 import { MessagePresenter } from './quotes.js';
@@ -41,6 +41,8 @@ export class MessagingService {
     private readonly files: FilesService,
     /** The person's own state that sync also carries (favourites, notification settings), read after the position. */
     private readonly personal: (userId: number, since: number) => Promise<Pick<SyncResult, 'favourites' | 'favourites_removed' | 'notify_settings'>>,
+    /** Told of every stored message after commit (the search index, core/search/service.ts). */
+    private readonly search?: { indexed(m: MessageRecord): void },
   ) {
     this.present = new MessagePresenter(store);
   }
@@ -161,7 +163,10 @@ export class MessagingService {
     // Members may fetch the file once the message that shares it exists (idempotent, so retries repeat it safely).
     if (fileId !== null && message.kind === 'file') await this.store.files.attach(fileId, message.conv_id);
     const view = await this.present.one(message);
-    if (created) this.events.emit({ type: 'message.new', conv_id: convId, message: view }, recipients);
+    if (created) {
+      this.events.emit({ type: 'message.new', conv_id: convId, message: view }, recipients);
+      this.search?.indexed(message);
+    }
     return view;
   }
 

@@ -5,6 +5,7 @@ import { runDirectory } from './directory.js';
 import { runWeb } from './web.js';
 import { runFanout } from './fanout.js';
 import { runBroadcast } from './broadcast.js';
+import { runSearch } from './search.js';
 
 /**
  * `npm run bench -- <name> [--json] [--duration S] …`: prints one JSON object
@@ -51,6 +52,14 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     calls: flag(args, '--calls', 200),
   }),
   broadcast: (args) => runBroadcast({ recipients: flag(args, '--recipients', 100_000), mysqlUrl: args.includes('--mysql') ? args[args.indexOf('--mysql') + 1]! : null }),
+  search: (args) => runSearch({
+    messages: flag(args, '--messages', 1_000_000),
+    convs: flag(args, '--convs', 10_000),
+    memberOf: flag(args, '--member-of', 200),
+    queries: flag(args, '--queries', 600),
+    store: args[args.indexOf('--store') + 1] === 'mysql' ? 'mysql' : 'sqlite',
+    keep: args.includes('--keep'),
+  }),
 };
 
 export function registerBench(name: string, run: (args: string[]) => Promise<Record<string, unknown>>): void {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
 import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { SearchIndex } from '../../../core/search/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
 import { mysqlDb } from './db.js';
@@ -17,6 +18,7 @@ import { mysqlFileStore } from './files.js';
 import { mysqlFavouriteStore, mysqlNotifySettingsStore } from './favourites.js';
 import { mysqlBroadcastStore } from './broadcasts.js';
 import { mysqlFileRuleStore } from './file-rules.js';
+import { mysqlSearchIndex } from './search.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -99,6 +101,7 @@ export class MysqlStore implements Store {
   favourites: FavouriteStore;
   notifySettings: NotifySettingsStore;
   broadcasts: BroadcastStore;
+  search: SearchIndex;
   private readonly writes: MysqlWriteBatcher;
 
   private constructor(readonly pool: Pool, readonly database: string) {
@@ -118,6 +121,7 @@ export class MysqlStore implements Store {
     this.favourites = mysqlFavouriteStore(db);
     this.notifySettings = mysqlNotifySettingsStore(db);
     this.broadcasts = mysqlBroadcastStore(db);
+    this.search = mysqlSearchIndex(db);
   }
 
   static async open(opts: MysqlOptions): Promise<MysqlStore> {

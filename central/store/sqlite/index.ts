@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { SearchIndex } from '../../../core/search/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
@@ -17,6 +18,7 @@ import { sqliteDirectoryStore } from './directory.js';
 import { sqliteLoginLogStore } from './login-log.js';
 import { sqliteFavouriteStore, sqliteNotifySettingsStore } from './favourites.js';
 import { sqliteBroadcastStore } from './broadcasts.js';
+import { sqliteSearchIndex } from './search.js';
 
 /** Embedded store on better-sqlite3: WAL, group-committed writes, synchronous reads. */
 export class SqliteStore implements Store {
@@ -38,6 +40,7 @@ export class SqliteStore implements Store {
   favourites: FavouriteStore;
   notifySettings: NotifySettingsStore;
   broadcasts: BroadcastStore;
+  search: SearchIndex;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -62,6 +65,7 @@ export class SqliteStore implements Store {
     this.favourites = sqliteFavouriteStore(db);
     this.notifySettings = sqliteNotifySettingsStore(db);
     this.broadcasts = sqliteBroadcastStore(db);
+    this.search = sqliteSearchIndex(this.db, this.writes);
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,7 @@ export type Lang = 'zh' | 'en';
 const zh = {
   signIn: '登录', server: '服务器地址', account: '账号', password: '密码', signingIn: '正在登录…', signOut: '退出登录',
   badCredentials: '账号或密码错误', cannotReach: '无法连接服务器', chats: '消息', directory: '通讯录', search: '搜索',
-  searchChats: '搜索会话', searchPeople: '搜索姓名、账号或拼音', noChats: '还没有会话。到通讯录里找人聊天吧。',
+  searchChats: '搜索会话和消息', messagesFound: '聊天记录', searching: '正在搜索…', noMessagesFound: '没有找到聊天记录', searchPeople: '搜索姓名、账号或拼音', noChats: '还没有会话。到通讯录里找人聊天吧。',
   newGroup: '发起群聊', groupName: '群名称', create: '创建', cancel: '取消', selected: '已选 {0} 人', selectPeople: '选择成员',
   send: '发送', messagePlaceholder: '输入消息，Enter 发送，Shift+Enter 换行', sending: '发送中', failed: '发送失败',
   unread: '未读', read: '已读', nUnread: '{0} 人未读', allRead: '全部已读', readBy: '已读', notReadBy: '未读',
@@ -44,7 +44,7 @@ type Key = keyof typeof zh;
 const en: Record<Key, string> = {
   signIn: 'Sign in', server: 'Server address', account: 'Account', password: 'Password', signingIn: 'Signing in…', signOut: 'Sign out',
   badCredentials: 'Wrong account or password', cannotReach: 'Cannot reach the server', chats: 'Chats', directory: 'Directory', search: 'Search',
-  searchChats: 'Search chats', searchPeople: 'Search by name, account or pinyin', noChats: 'No chats yet. Find someone in the directory.',
+  searchChats: 'Search chats and messages', messagesFound: 'Messages', searching: 'Searching…', noMessagesFound: 'No messages found', searchPeople: 'Search by name, account or pinyin', noChats: 'No chats yet. Find someone in the directory.',
   newGroup: 'New group', groupName: 'Group name', create: 'Create', cancel: 'Cancel', selected: '{0} selected', selectPeople: 'Choose members',
   send: 'Send', messagePlaceholder: 'Message — Enter to send, Shift+Enter for a new line', sending: 'Sending', failed: 'Not sent',
   unread: 'Unread', read: 'Read', nUnread: '{0} unread', allRead: 'All read', readBy: 'Read', notReadBy: 'Unread',

@@ -1,14 +1,15 @@
 /**
- * Hash routes: #/chats, #/chat/ID, #/chat/ID/info, #/new-group, #/broadcast, #/directory, #/directory/ID,
- * #/directory/user/ID, #/favourites, #/settings/notify.
+ * Hash routes: #/chats, #/chat/ID, #/chat/ID/m/SEQ (opened at a message), #/chat/ID/info, #/new-group, #/broadcast,
+ * #/directory, #/directory/ID, #/directory/user/ID, #/favourites, #/settings/notify.
  */
 export type Route =
-  | { name: 'chats' } | { name: 'chat'; id: number } | { name: 'info'; id: number } | { name: 'newGroup' } | { name: 'broadcast' }
+  | { name: 'chats' } | { name: 'chat'; id: number; at?: number } | { name: 'info'; id: number } | { name: 'newGroup' } | { name: 'broadcast' }
   | { name: 'directory' } | { name: 'person'; id: number; byUser: boolean } | { name: 'favourites' } | { name: 'notifySettings' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
   const id = Number(parts[1]);
+  if (parts[0] === 'chat' && id && parts[2] === 'm' && Number(parts[3])) return { name: 'chat', id, at: Number(parts[3]) };
   if (parts[0] === 'chat' && id) return parts[2] === 'info' ? { name: 'info', id } : { name: 'chat', id };
   if (parts[0] === 'new-group') return { name: 'newGroup' };
   if (parts[0] === 'favourites') return { name: 'favourites' };

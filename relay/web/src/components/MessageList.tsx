@@ -1,5 +1,5 @@
 import type { VNode } from 'preact';
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useI18n, useSession } from '../context.js';
 import { nameOf, recalledText, systemText } from '../format.js';
 import { Bubble, DaySeparator, Pending } from './Bubble.js';
@@ -17,7 +17,7 @@ const PIN_SLACK = 40;
  * pages load when the reader nears the top (the place is kept while they are prepended); back at the
  * bottom the window shrinks again, so the DOM stays small however far someone scrolled.
  */
-export function MessageList({ convId, sent }: { convId: number; sent: number }) {
+export function MessageList({ convId, sent, at }: { convId: number; sent: number; at?: number }) {
   const session = useSession();
   const i18n = useI18n();
   const { t } = i18n;
@@ -28,7 +28,8 @@ export function MessageList({ convId, sent }: { convId: number; sent: number }) 
   const [loading, setLoading] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
   /** Read by the scroll handler and the layout effect, which must not wait for a render. */
-  const view = useRef({ pinned: true, initial: true, firstKey: '', shown: WINDOW, loading: false, sent });
+  // Opened at a message (a search hit): not pinned to the bottom; `focus` is the seq to scroll to and flash once shown.
+  const view = useRef({ pinned: !at, initial: !at, firstKey: '', shown: WINDOW, loading: false, sent, focus: at ?? 0 });
   const v = view.current;
   v.shown = shown;
   v.loading = loading;
@@ -49,8 +50,37 @@ export function MessageList({ convId, sent }: { convId: number; sent: number }) 
     if (v.initial || v.pinned) s.scrollTop = s.scrollHeight;
     else if (prepended) s.scrollTop = s.scrollHeight - fromBottom;
     v.initial = false;
+    const target = v.focus ? s.querySelector<HTMLElement>(`[data-seq="${v.focus}"]`) : null;
+    if (target) {
+      v.focus = 0;
+      target.scrollIntoView({ block: 'center' });
+      target.classList.add('flash');
+      setTimeout(() => target.classList.remove('flash'), 2_500);
+    }
     if (v.pinned) session.markRead(convId);
   });
+
+  // The message asked for may be older than what is loaded: load pages back to it, then widen the window to it.
+  useEffect(() => {
+    if (!at) return;
+    let cancelled = false;
+    void (async () => {
+      for (let pages = 0; pages < 40 && !cancelled; pages += 1) {
+        const loaded = session.client.messages(convId);
+        if (loaded.length && loaded[0]!.seq <= at) break;
+        try {
+          if (!await session.client.loadOlder(convId, PAGE)) break;
+        } catch {
+          break; // offline: the newest messages stay shown
+        }
+      }
+      if (cancelled) return;
+      const loaded = session.client.messages(convId);
+      const index = loaded.findIndex((m) => m.seq >= at);
+      if (index >= 0) widen(Math.max(0, loaded.length - index + 10 - v.shown));
+    })();
+    return () => { cancelled = true; };
+  }, [at]);
 
   const widen = (by: number) => { v.shown += by; setShown(v.shown); };
   const setLoadingNow = (on: boolean) => { v.loading = on; setLoading(on); };

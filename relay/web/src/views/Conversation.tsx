@@ -11,8 +11,8 @@ import { ReadOnlyNote, SystemAvatar } from '../components/BroadcastCard.js';
 import { MessageActionsLayer } from '../components/MessageMenu.js';
 import { SelectBar } from '../components/ForwardDialog.js';
 
-/** One conversation: header, message list and composer. Mounted anew for each conversation (keyed by id). */
-export function Conversation({ convId }: { convId: number }) {
+/** One conversation: header, message list and composer. Mounted anew for each conversation (keyed by id); `at`: a message to show in context (a search hit). */
+export function Conversation({ convId, at }: { convId: number; at?: number }) {
   const session = useSession();
   const i18n = useI18n();
   void session.rev.value;
@@ -32,7 +32,7 @@ export function Conversation({ convId }: { convId: number }) {
       <ChatHeader convId={convId} />
       <MentionJump convId={convId} />
       <DropZone convId={convId}>
-        <MessageList convId={convId} sent={sent} />
+        <MessageList convId={convId} sent={sent} at={at} />
         {c?.kind === 'system' ? <ReadOnlyNote /> : session.actions.selecting.value?.convId === convId ? <SelectBar convId={convId} />
           : <ComposerGate convId={convId} onSent={() => setSent((n) => n + 1)} />}
       </DropZone>

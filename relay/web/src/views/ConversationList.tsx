@@ -6,8 +6,9 @@ import { Avatar } from '../components/Avatar.js';
 import { MegaphoneIcon, SystemAvatar } from '../components/BroadcastCard.js';
 import { MuteIcon } from '../components/MuteIcon.js';
 import { listKeys, useKeptFocus } from '../components/list.js';
+import { SearchResults } from '../components/SearchResults.js';
 
-/** The conversations, newest first, filtered by the search box; one keyed row per conversation. */
+/** The conversations, newest first, filtered by the search box; one keyed row per conversation; below them, the messages the box finds. */
 export function ConversationList() {
   const session = useSession();
   const i18n = useI18n();
@@ -28,13 +29,14 @@ export function ConversationList() {
         <a class="icon-btn" href="#/new-group" aria-label={t('newGroup')} title={t('newGroup')}>+</a>
         {session.client.user?.is_admin ? <a class="icon-btn" href="#/broadcast" aria-label={t('sendBroadcast')} title={t('sendBroadcast')}><MegaphoneIcon size={18} /></a> : null}
       </div>
-      <ul ref={list} class="conv-list" aria-label={t('chats')} onKeyDown={listKeys}>
+      <ul ref={list} class={`conv-list${q ? ' searching' : ''}`} aria-label={t('chats')} onKeyDown={listKeys}>
         {convs.map((c) => (
           <ConversationRow key={c.id} id={c.id} current={c.id === current} title={convTitle(session, i18n, c)} preview={preview(session, i18n, c.last_message, c)}
             time={c.last_message ? i18n.fmtTime(c.last_message.created_at) : ''} unread={c.unread} muted={c.muted} mentioned={c.mentions_unread > 0} system={c.kind === 'system'} />
         ))}
-        {convs.length ? null : <li class="empty-note">{q ? t('noResults') : t('noChats')}</li>}
+        {convs.length || q ? null : <li class="empty-note">{t('noChats')}</li>}
       </ul>
+      <SearchResults q={search.trim()} />
     </>
   );
 }

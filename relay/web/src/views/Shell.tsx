@@ -59,7 +59,7 @@ export function Shell() {
 function MainPane({ route }: { route: Route }) {
   const { t } = useI18n();
   switch (route.name) {
-    case 'chat': return <Conversation key={route.id} convId={route.id} />;
+    case 'chat': return <Conversation key={route.id} convId={route.id} at={route.at} />;
     case 'info': return <GroupInfo key={route.id} convId={route.id} />;
     case 'newGroup': return <NewGroup />;
     case 'favourites': return <Favourites />;
