@@ -7,6 +7,7 @@ import { groupOperations } from './messaging/group-operations.js';
 import { messagingOperations } from './messaging/operations.js';
 import type { Operation } from './operation.js';
 import { presenceOperations } from './presence/operations.js';
+import { roleOperations } from './roles/operations.js';
 import { userOperations } from './users/operations.js';
 
 /**
@@ -23,6 +24,7 @@ export const OPERATIONS = {
   ...fileOperations,
   ...directoryOperations,
   ...adminOperations,
+  ...roleOperations,
 };
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -10,6 +10,8 @@ import { PresenceService } from './presence/service.js';
 import { RateLimiter } from './rate-limit.js';
 import { UserService } from './users/service.js';
 import { DirectoryService } from './directory/service.js';
+import { RolesService } from './roles/service.js';
+import { AuditReader } from './admin/audit-views.js';
 
 export interface Services {
   auth: AuthService;
@@ -20,6 +22,8 @@ export interface Services {
   presence: PresenceService;
   directory: DirectoryService;
   groups: GroupsService;
+  roles: RolesService;
+  auditLog: AuditReader;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -35,9 +39,11 @@ export function createServices(deps: { store: Store; blobs: BlobStore; cache: Ca
   const files = new FilesService(store, blobs, clock, config.files);
   const messaging = new MessagingService(store, events, limiter, clock, config.limits, files);
   const users = new UserService(store);
-  const admin = new AdminService(store, auth, messaging, events, clock);
-  const presence = new PresenceService(store, cache, events);
   const directory = new DirectoryService(store, files, auth, events, clock, cache);
+  const roles = new RolesService(store, directory, clock);
+  const admin = new AdminService(store, auth, messaging, events, clock, roles, directory);
+  const auditLog = new AuditReader(store, directory);
+  const presence = new PresenceService(store, cache, events);
   const groups = new GroupsService(store, messaging, events, clock, config.limits);
-  return { auth, users, messaging, admin, files, presence, directory, groups };
+  return { auth, users, messaging, admin, files, presence, directory, groups, roles, auditLog };
 }

@@ -26,6 +26,7 @@ export const ERRORS = {
   SB_IMPORT_INVALID: { status: 422, message: 'The import file has problems; nothing was changed' },
   SB_GROUP_MUTED: { status: 403, message: 'Everyone is muted in this group; only the owner and group admins can send' },
   SB_GROUP_DISSOLVED: { status: 409, message: 'This group was dissolved; its history can be read, nothing more can be sent' },
+  SB_GRANT_EXCEEDS: { status: 403, message: 'A grant cannot exceed the granter\'s own permissions and scope' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

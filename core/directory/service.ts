@@ -38,7 +38,9 @@ export class DirectoryService {
   current(): Promise<DirectoryModel> { return this.replica.current(); }
 
   // ---- reads (every employee, as their view allows) and the policy gate's scope check ----
-  scopeCovers: DirectoryReads['scopeCovers'] = (adminId, names) => this.reads.scopeCovers(adminId, names);
+  scopeCovers: DirectoryReads['scopeCovers'] = (roots, names) => this.reads.scopeCovers(roots, names);
+  scopeView: DirectoryReads['scopeView'] = (roots) => this.reads.scopeView(roots);
+  syncViewScope: DirectoryAdminWrites['syncViewScope'] = (userId, deptIds) => this.writes.syncViewScope(userId, deptIds);
   changes: DirectoryReads['changes'] = (actor, p) => this.reads.changes(actor, p);
   search: DirectoryReads['search'] = (actor, p) => this.reads.search(actor, p);
   person: DirectoryReads['person'] = (actor, p) => this.reads.person(actor, p);

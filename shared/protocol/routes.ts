@@ -61,5 +61,13 @@ export const ROUTES = {
   'admin.sessions.revoke': { http: ['DELETE', '/api/v1/admin/sessions/:session_id'], auth: 'admin' },
   'admin.groups.create': { http: ['POST', '/api/v1/admin/groups'], auth: 'admin' },
   'admin.audit': { http: ['GET', '/api/v1/admin/audit'], auth: 'admin' },
+  'admin.audit.export': { http: ['GET', '/api/v1/admin/audit/export'], auth: 'admin' },
   'admin.audit.verify': { http: ['GET', '/api/v1/admin/audit/verify'], auth: 'admin' },
+  'admin.roles.list': { http: ['GET', '/api/v1/admin/roles'], auth: 'admin' },
+  'admin.roles.create': { http: ['POST', '/api/v1/admin/roles'], auth: 'admin' },
+  'admin.roles.update': { http: ['PATCH', '/api/v1/admin/roles/:role_id'], auth: 'admin' },
+  'admin.roles.delete': { http: ['DELETE', '/api/v1/admin/roles/:role_id'], auth: 'admin' },
+  'admin.grants.list': { http: ['GET', '/api/v1/admin/grants'], auth: 'admin' },
+  'admin.grants.add': { http: ['POST', '/api/v1/admin/grants'], auth: 'admin' },
+  'admin.grants.revoke': { http: ['DELETE', '/api/v1/admin/grants/:grant_id'], auth: 'admin' },
 } as const satisfies Record<string, { http: readonly [HttpMethod, string]; auth: AuthLevel }>;

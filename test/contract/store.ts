@@ -7,6 +7,7 @@ import { filesContract } from './store/files.js';
 import { auditContract } from './store/audit.js';
 import { concurrencyContract } from './store/concurrency.js';
 import { groupsContract } from './store/groups.js';
+import { rolesContract } from './store/roles.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -26,4 +27,5 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   auditContract(t, current);
   concurrencyContract(t, current);
   groupsContract(t, current);
+  rolesContract(t, current);
 }

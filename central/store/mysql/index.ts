@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, ConversationStore, DirectoryStore, FileStore, RoleStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
 import { mysqlDb } from './db.js';
@@ -11,6 +11,7 @@ import { mysqlConversationStore } from './conversations.js';
 import { chainExistingAudit, mysqlAuditStore } from './audit.js';
 import { mysqlDirectoryStore } from './directory.js';
 import { mysqlFileStore } from './files.js';
+import { mysqlRoleStore } from './roles.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -85,6 +86,7 @@ export class MysqlStore implements Store {
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
+  roles: RoleStore;
   private readonly writes: MysqlWriteBatcher;
 
   private constructor(readonly pool: Pool, readonly database: string) {
@@ -96,6 +98,7 @@ export class MysqlStore implements Store {
     this.audit = mysqlAuditStore(db);
     this.files = mysqlFileStore(db.rows, this.writes);
     this.directory = mysqlDirectoryStore(pool);
+    this.roles = mysqlRoleStore(db);
   }
 
   static async open(opts: MysqlOptions): Promise<MysqlStore> {

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, ConversationStore, DirectoryStore, FileStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, ConversationStore, DirectoryStore, FileStore, RoleStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import { sqliteRoleStore } from './roles.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
@@ -24,6 +25,7 @@ export class SqliteStore implements Store {
   audit: AuditStore;
   files: FileStore;
   directory: DirectoryStore;
+  roles: RoleStore;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -40,6 +42,7 @@ export class SqliteStore implements Store {
     this.audit = sqliteAuditStore(db);
     this.files = sqliteFileStore(this.db, this.writes);
     this.directory = sqliteDirectoryStore(this.db, this.writes);
+    this.roles = sqliteRoleStore(db);
   }
 
   async close(): Promise<void> {
