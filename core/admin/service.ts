@@ -145,7 +145,7 @@ export class AdminService {
     return user !== null && user !== undefined && !user.disabled && user.is_admin;
   }
 
-  /** Until tiered administration exists, the first administrator alone manages administrators and scopes. */
+  /** The operations of before roles (is_admin, scopes, other administrators' passwords) stay the first administrator's. */
   async requireSuper(actor: Actor, message = 'Super administrator rights required'): Promise<void> {
     const user = await this.store.users.byId(actor.userId);
     if (!user || user.disabled || !user.is_admin || !user.is_super) throw new AppError('SB_FORBIDDEN', message);
