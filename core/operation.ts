@@ -2,6 +2,7 @@ import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import type { AuthLevel, OperationContract } from '../shared/protocol/operation.js';
 import type { RpcRequest } from '../shared/protocol/wire.js';
 import type { Actor } from './actor.js';
+import type { PermissionNeed } from './roles/permissions.js';
 import type { Services } from './services.js';
 
 /**
@@ -29,6 +30,12 @@ export interface Operation<A extends AuthLevel = AuthLevel, P extends TObject = 
   auth: A;
   params: P;
   result: R;
+  /**
+   * For 'admin' operations: the permission the administrator must hold (core/roles/permissions.ts), through a
+   * grant whose scope then limits what `scope` may name. An administrator operation without one needs every
+   * permission.
+   */
+  permission?: PermissionNeed;
   /** For 'admin' operations that name people or departments: what the administrator's scope must cover. */
   scope?: (params: Static<P>) => ScopeNames;
   /** The domain call; the actor is null only for operations whose policy is 'none'. */

@@ -15,6 +15,7 @@ import type { Operation } from './operation.js';
 import { presenceOperations } from './presence/operations.js';
 import { signinsOperations } from './signins/operations.js';
 import { searchOperations } from './search/operations.js';
+import { roleOperations } from './roles/operations.js';
 import { userOperations } from './users/operations.js';
 
 /**
@@ -39,6 +40,7 @@ export const OPERATIONS = {
   ...adminOperations,
   ...signinsOperations,
   ...broadcastOperations,
+  ...roleOperations,
 };
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -18,6 +18,8 @@ import { FavouritesService } from './favourites/service.js';
 import { NotifyService } from './notify/service.js';
 import { BroadcastService } from './broadcasts/service.js';
 import { SearchService } from './search/service.js';
+import { RolesService } from './roles/service.js';
+import { AuditReader } from './admin/audit-views.js';
 
 export interface Services {
   auth: AuthService;
@@ -36,6 +38,8 @@ export interface Services {
   messageActions: MessageActionsService;
   fileRules: FileRulesService;
   search: SearchService;
+  roles: RolesService;
+  auditLog: AuditReader;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -56,7 +60,7 @@ export function createServices(deps: {
   let directory: DirectoryService | null = null;
   const fileRules = new FileRulesService(store, {
     current: () => directory!.current(),
-    scopeCovers: (adminId, names) => directory!.scopeCovers(adminId, names),
+    scopeCovers: (roots, names) => directory!.scopeCovers(roots, names),
   }, clock, config.files);
   const files = new FilesService(store, blobs, clock, config.files, deps.thumbnailer ?? null, fileRules);
   const favourites = new FavouritesService(store, events, clock);
@@ -68,15 +72,18 @@ export function createServices(deps: {
   const search = new SearchService(store);
   const messaging = new MessagingService(store, events, limiter, clock, config.limits, files, personal, search);
   const users = new UserService(store);
-  const admin = new AdminService(store, auth, messaging, events, clock);
   const presence = new PresenceService(store, cache, events);
   directory = new DirectoryService(store, files, auth, events, clock, cache);
+  const roles = new RolesService(store, directory, clock);
+  const admin = new AdminService(store, auth, messaging, events, clock, roles, directory);
+  const auditLog = new AuditReader(store, directory);
   const groups = new GroupsService(store, messaging, events, clock, config.limits);
   const signins = new SigninsService(store, presence, directory, clock);
   const mentions = new MentionsService(store, messaging);
   const broadcasts = new BroadcastService(store, directory, files, events, clock, config.limits);
   const messageActions = new MessageActionsService(store, messaging, events, limiter, clock, config.limits, search);
   return {
-    auth, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions, fileRules, search,
+    auth, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions,
+    fileRules, search, roles, auditLog,
   };
 }

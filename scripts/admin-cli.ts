@@ -13,6 +13,7 @@ import { extname } from 'node:path';
 import { commandHelp, helpText, parseArgs, spellFields, UsageError, type Parsed } from './cli/args.js';
 import { ADMIN_CLI } from './cli/admin-commands.js';
 import { fileRuleFields, fileRuleLine } from './cli/file-rules.js';
+import { runRoleCommand } from './cli/admin-roles.js';
 
 /**
  * The admin CLI. It speaks to a relay's authenticated admin API like any
@@ -114,7 +115,10 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
     };
     const userLine = (u: UserView) => `${u.account} (#${u.id}) ${u.name}${u.is_admin ? ' [admin]' : ''}${u.disabled ? ' [disabled]' : ''}`;
 
-    switch (`${group} ${action ?? ''}`.trim()) {
+    const command = `${group} ${action ?? ''}`.trim();
+    const done = await runRoleCommand(command, rest, args, { call: (m, p) => api.call(m, p), userId, print, out, table });
+    if (done !== null) return done;
+    switch (command) {
       case 'logout':
         await api.call('auth.logout').catch(() => {}); // the local credential is removed either way
         writeFileSync(path, '{}', { mode: 0o600 });
@@ -166,11 +170,6 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
       case 'session revoke': {
         const r = await api.call('admin.sessions.revoke', { session_id: rest[0] });
         print(r, () => `Revoked session ${rest[0]}`);
-        return 0;
-      }
-      case 'audit': {
-        const list = await api.call('admin.audit', { limit: flag(args, '--limit') ?? 50 });
-        print(list, () => table(list.map((e) => ({ ...e, at: new Date(e.at).toISOString(), details: JSON.stringify(e.details) })), ['id', 'at', 'actor_id', 'action', 'target', 'details']));
         return 0;
       }
       case 'audit verify': {

@@ -31,6 +31,7 @@ export const ERRORS = {
   SB_READ_ONLY: { status: 403, message: 'System messages (系统消息) cannot be replied to' },
   SB_WINDOW_CLOSED: { status: 403, message: 'The time allowed for this change has passed (or the organisation turned it off)' },
   SB_RECALLED: { status: 409, message: 'That message was recalled' },
+  SB_GRANT_EXCEEDS: { status: 403, message: 'A grant cannot exceed the granter\'s own permissions and scope' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

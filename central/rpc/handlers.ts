@@ -15,12 +15,12 @@ export function policyOf(method: OperationName): AuthLevel {
 }
 
 /** Operations after which a user's administrator flag may differ. */
-const RIGHTS_CHANGES = new Set<string>(['admin.users.setAdmin', 'admin.users.disable', 'admin.users.enable']);
+const RIGHTS_CHANGES = new Set<string>(['admin.users.setAdmin', 'admin.users.disable', 'admin.users.enable', 'admin.grants.add', 'admin.grants.revoke']);
 
 /** The gate central runs: tokens verified by the auth service, rights and scopes read from the domain. */
 export function centralGate(s: Services): Gate {
   return policyGate(actorResolver((token) => s.auth.resolve(token)), (userId) => s.admin.isAdmin(userId), Date.now,
-    (adminId, names) => s.directory.scopeCovers(adminId, names));
+    (roots, names) => s.directory.scopeCovers(roots, names), (adminId, need) => s.roles.authority(adminId, need));
 }
 
 /**
@@ -34,7 +34,7 @@ export function rpcHandlers(s: Services, gate: Gate = centralGate(s)): Record<Op
     const ctx: CallContext = { ip: req.ip ?? null, dispatch: (other, r) => handlers[other as OperationName](r) };
     const result = await op.handler(s, actor as Actor, params, ctx);
     // The next request of that user sees the new rights at once (other central processes within the cache window).
-    if (RIGHTS_CHANGES.has(name)) gate.forget((params as { user_id: number }).user_id);
+    if (RIGHTS_CHANGES.has(name)) gate.forget((params as { user_id?: number }).user_id ?? (result as { user_id: number }).user_id);
     return result;
   };
   for (const [name, op] of OPERATION_LIST) handlers[name] = dispatch(name, op);

@@ -368,12 +368,55 @@ export const MIGRATIONS: Migration[] = [
     seed: ['INSERT INTO search_state (id, backfilled_id) VALUES (1, 0)'],
     raw: { sqlite: ["CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(terms, content='', contentless_delete=1, detail=none)"] },
   },
+  {
+    version: 14,
+    description: 'tiered administration: roles (named permission sets) and grants (a role over department subtrees or the whole organisation)',
+    tables: [
+      {
+        name: 'admin_roles',
+        columns: [c('id', 'id'), c('name', 'string', { length: 64 }), c('permissions', 'json'), c('builtin', 'bool', { default: 0 }), c('created_at', 'bigint')],
+        unique: [['name']],
+      },
+      {
+        name: 'admin_grants',
+        columns: [
+          c('id', 'id'), c('user_id', 'bigint'), c('role_id', 'bigint'), c('dept_ids', 'json', { nullable: true }),
+          c('granted_by', 'bigint', { nullable: true }), c('created_at', 'bigint'),
+        ],
+        indexes: [['user_id'], ['role_id']],
+      },
+    ],
+    seed: [
+      // The built-in roles (core/roles/permissions.ts names the same ids).
+      `INSERT INTO admin_roles (id, name, permissions, builtin, created_at) VALUES
+        (1, '超级管理员', '["people","departments","groups","messages","devices","security","audit","apps"]', 1, 0),
+        (2, '人事管理员', '["people","departments"]', 1, 0),
+        (3, '安全管理员', '["devices","security","audit"]', 1, 0),
+        (4, '审计员', '["audit"]', 1, 0)`,
+      // Administrators of before roles keep what they had: every permission, over their directory scope (none: everything).
+      `INSERT INTO admin_grants (user_id, role_id, dept_ids, granted_by, created_at)
+        SELECT u.id, 1, (SELECT s.dept_ids FROM dir_scopes s WHERE s.user_id = u.id), NULL, u.updated_at FROM users u WHERE u.is_admin = 1 AND u.is_super = 0`,
+    ],
+  },
 ];
 
 export type Dialect = 'sqlite' | 'mysql';
 
 /** The audit columns a row's hash covers (core/admin/audit-chain.ts). */
 export const AUDIT_HASHED = 'id, actor_id, action, target, details, at';
+
+/** The WHERE clause of an audit query, the same in both dialects (placeholders only, no values in the text). */
+export function auditWhere(q: { beforeId?: number; actorId?: number; action?: string; target?: string; since?: number; until?: number }): { where: string; params: unknown[] } {
+  const parts = ['id < ?'];
+  const params: unknown[] = [q.beforeId ?? Number.MAX_SAFE_INTEGER];
+  const add = (sql: string, v: unknown) => { if (v !== undefined) { parts.push(sql); params.push(v); } };
+  add('actor_id = ?', q.actorId);
+  add('action = ?', q.action);
+  add('target = ?', q.target);
+  add('at >= ?', q.since);
+  add('at <= ?', q.until);
+  return { where: parts.join(' AND '), params };
+}
 
 function columnSql(col: Column, dialect: Dialect): string {
   const nul = col.nullable ? 'NULL' : 'NOT NULL';

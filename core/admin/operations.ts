@@ -1,5 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { AuditEntrySchema, ConversationSchema, SessionSchema, UserSchema } from '../../shared/protocol/schemas.js';
+import { ConversationSchema, OneOf, SessionSchema, UserSchema } from '../../shared/protocol/schemas.js';
+import { AuditViewSchema } from '../roles/schemas.js';
+import { EXPORT_MAX_ROWS } from './audit-views.js';
 import { GroupParams } from '../messaging/operations.js';
 import { op } from '../operation.js';
 import { ACCOUNT } from '../validate.js';
@@ -18,66 +20,87 @@ export const CreateUserParams = Type.Object({
   is_admin: Type.Optional(Type.Boolean()),
 });
 
+const Time = (what: string) => Type.Optional(Type.Integer({ minimum: 0, description: `${what} (ms since the epoch, included)` }));
+const AuditFilters = {
+  before: Type.Optional(Type.Integer({ minimum: 1, description: 'entry id' })),
+  actor_id: Type.Optional(UserId),
+  action: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'e.g. grant.add' })),
+  target: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'e.g. user:12' })),
+  since: Time('from'),
+  until: Time('until'),
+};
+
 export const AdminGroupParams = Type.Composite([GroupParams, Type.Object({ owner_id: Type.Optional(UserId) })]);
 
 /** User administration, sessions, groups on behalf of owners, the audit log. */
 export const adminOperations = {
   'admin.users.list': op({
-    http: ['GET', '/api/v1/admin/users'], auth: 'admin', summary: 'List users',
+    http: ['GET', '/api/v1/admin/users'], auth: 'admin', permission: 'people', summary: 'List users',
     params: Type.Object({ ...UserListParams.properties, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'default 100' })) }), result: Type.Array(UserSchema),
     handler: (s, a, p) => s.admin.listUsers(a, p),
   }),
   'admin.users.create': op({
-    http: ['POST', '/api/v1/admin/users'], auth: 'admin', summary: 'Create a user', params: CreateUserParams, result: UserSchema,
+    http: ['POST', '/api/v1/admin/users'], auth: 'admin', permission: 'people', summary: 'Create a user', params: CreateUserParams, result: UserSchema,
     handler: (s, a, p) => s.admin.createUser(a, p),
   }),
   'admin.users.disable': op({
-    http: ['POST', '/api/v1/admin/users/:user_id/disable'], auth: 'admin', summary: 'Disable a user and end all their sessions', params: OneUser, result: UserSchema,
+    http: ['POST', '/api/v1/admin/users/:user_id/disable'], auth: 'admin', permission: 'people', summary: 'Disable a user and end all their sessions', params: OneUser, result: UserSchema,
     scope: user, handler: (s, a, p) => s.admin.setDisabled(a, p, true),
   }),
   'admin.users.enable': op({
-    http: ['POST', '/api/v1/admin/users/:user_id/enable'], auth: 'admin', summary: 'Re-enable a user', params: OneUser, result: UserSchema,
+    http: ['POST', '/api/v1/admin/users/:user_id/enable'], auth: 'admin', permission: 'people', summary: 'Re-enable a user', params: OneUser, result: UserSchema,
     scope: user, handler: (s, a, p) => s.admin.setDisabled(a, p, false),
   }),
   'admin.users.password': op({
-    http: ['POST', '/api/v1/admin/users/:user_id/password'], auth: 'admin', summary: 'Reset a password; ends the user\'s sessions',
+    http: ['POST', '/api/v1/admin/users/:user_id/password'], auth: 'admin', permission: 'people', summary: 'Reset a password; ends the user\'s sessions',
     params: Type.Object({ user_id: UserId, password: Password }), result: UserSchema,
     scope: user, handler: (s, a, p) => s.admin.resetPassword(a, p),
   }),
   'admin.users.setAdmin': op({
-    http: ['POST', '/api/v1/admin/users/:user_id/admin'], auth: 'admin', summary: 'Grant or revoke administrator rights',
+    http: ['POST', '/api/v1/admin/users/:user_id/admin'], auth: 'admin', permission: 'people', summary: 'Grant or revoke administrator rights',
     params: Type.Object({ user_id: UserId, is_admin: Type.Boolean() }), result: UserSchema,
     scope: user, handler: (s, a, p) => s.admin.setAdmin(a, p),
   }),
   'admin.sessions.list': op({
-    http: ['GET', '/api/v1/admin/sessions'], auth: 'admin', summary: 'Active sessions, optionally of one user',
+    http: ['GET', '/api/v1/admin/sessions'], auth: 'admin', permission: 'devices', summary: 'Active sessions, optionally of one user',
     params: Type.Object({ user_id: Type.Optional(UserId), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'default 1000' })) }),
     result: Type.Array(SessionSchema),
     scope: (p) => ({ userIds: p.user_id === undefined ? [] : [p.user_id] }),
     handler: (s, a, p) => s.admin.listSessions(a, p),
   }),
   'admin.sessions.revoke': op({
-    http: ['DELETE', '/api/v1/admin/sessions/:session_id'], auth: 'admin', summary: 'End one session',
+    http: ['DELETE', '/api/v1/admin/sessions/:session_id'], auth: 'admin', permission: 'devices', summary: 'End one session',
     params: Type.Object({ session_id: Type.String({ minLength: 1, maxLength: 64 }) }), result: Type.Object({ revoked: Type.Boolean() }, { $id: 'Revoked' }),
     scope: (p) => ({ sessionIds: [p.session_id] }),
     handler: (s, a, p) => s.admin.revokeSession(a, p),
   }),
   'admin.groups.create': op({
-    http: ['POST', '/api/v1/admin/groups'], auth: 'admin', summary: 'Create a group for an owner (default: me)', params: AdminGroupParams, result: ConversationSchema,
+    http: ['POST', '/api/v1/admin/groups'], auth: 'admin', permission: 'groups', summary: 'Create a group for an owner (default: me)', params: AdminGroupParams, result: ConversationSchema,
     scope: (p) => ({ userIds: [...(p.owner_id === undefined ? [] : [p.owner_id]), ...p.member_ids] }),
     handler: (s, a, p) => s.admin.createGroup(a, p),
   }),
   'admin.audit': op({
-    http: ['GET', '/api/v1/admin/audit'], auth: 'admin', summary: 'The audit log of admin actions, newest first',
+    http: ['GET', '/api/v1/admin/audit'], auth: 'admin', permission: 'audit', summary: 'The audit log, newest first, with names beside ids; filtered by actor, action, target and time',
     params: Type.Object({
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'default 100' })),
-      before: Type.Optional(Type.Integer({ minimum: 1, description: 'entry id' })),
+      ...AuditFilters,
     }),
-    result: Type.Array(AuditEntrySchema),
-    handler: (s, a, p) => s.admin.auditLog(a, p),
+    result: Type.Array(AuditViewSchema),
+    handler: (s, a, p) => s.auditLog.list(a, p),
+  }),
+  'admin.audit.export': op({
+    http: ['GET', '/api/v1/admin/audit/export'], auth: 'admin', permission: 'audit', timeoutMs: 120_000,
+    summary: 'The audit log as CSV (the same filters; at most 10,000 rows, newest first)',
+    params: Type.Object({
+      format: Type.Optional(OneOf(['csv'], { description: 'default csv' })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: EXPORT_MAX_ROWS, description: 'default 10000' })),
+      ...AuditFilters,
+    }),
+    result: Type.Object({ csv: Type.String(), rows: Type.Integer(), truncated: Type.Boolean({ description: 'more rows matched than were exported' }) }, { $id: 'AuditExport' }),
+    handler: (s, a, p) => s.auditLog.exportCsv(a, p),
   }),
   'admin.audit.verify': op({
-    http: ['GET', '/api/v1/admin/audit/verify'], auth: 'admin', timeoutMs: 300_000,
+    http: ['GET', '/api/v1/admin/audit/verify'], auth: 'admin', permission: 'audit', timeoutMs: 300_000,
     summary: 'Check the audit log\'s hash chain; reports the first broken link (a row changed or removed)',
     params: Type.Object({}),
     result: Type.Object({

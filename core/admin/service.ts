@@ -1,7 +1,9 @@
 import { AppError } from '../../shared/errors.js';
 import { hashPassword } from '../../shared/crypto.js';
-import type { AuditEntry, AuditVerifyResult, ConversationView, SessionView, UserView } from '../../shared/protocol/types.js';
-import type { Actor } from '../actor.js';
+import type { AuditVerifyResult, ConversationView, SessionView, UserView } from '../../shared/protocol/types.js';
+import type { Actor, AdminActor } from '../actor.js';
+import type { DirectoryService } from '../directory/service.js';
+import type { RolesService } from '../roles/service.js';
 import { verifyAuditChain } from './audit-chain.js';
 import { adminPasswordProblem, generateAdminPassword } from '../auth/admin-password.js';
 import type { AuthService } from '../auth/service.js';
@@ -23,6 +25,8 @@ export class AdminService {
     private readonly messaging: MessagingService,
     private readonly events: EventSink,
     private readonly clock: Clock,
+    private readonly roles: RolesService,
+    private readonly directory: DirectoryService,
   ) {}
 
   /**
@@ -48,12 +52,22 @@ export class AdminService {
     if (isAdmin) await this.requireSuper(actor, 'Only the super administrator creates administrators');
     const user = await this.store.users.create({ account, name, passwordHash: await hashPassword(password), isAdmin, at: this.clock.now() });
     await this.audit(actor, 'user.create', `user:${user.id}`, { account, name, is_admin: isAdmin });
+    if (isAdmin) await this.roles.grantEverything(actor, user.id);
     return userView(user);
   }
 
-  async listUsers(_actor: Actor, p: { q?: string; after?: number; limit?: number }): Promise<UserView[]> {
-    const users = await this.store.users.list({ afterId: p.after, limit: p.limit ?? 100, query: p.q });
-    return users.map(userView);
+  /** Users in the administrator's scope only (someone outside it is not listed, nor counted). */
+  async listUsers(actor: AdminActor, p: { q?: string; after?: number; limit?: number }): Promise<UserView[]> {
+    const limit = p.limit ?? 100;
+    const view = await this.directory.scopeView(actor.authority?.roots ?? null);
+    const out: UserView[] = [];
+    // Paged through, so a scoped administrator's page is never cut short by users they do not see.
+    for (let after = p.after; ;) {
+      const page = await this.store.users.list({ afterId: after, limit, query: p.q });
+      for (const u of page) if (view.user(u.id) && out.length < limit) out.push(userView(u));
+      if (out.length >= limit || page.length < limit) return out;
+      after = page.at(-1)!.id;
+    }
   }
 
   async setDisabled(actor: Actor, p: { user_id: number }, disabled: boolean): Promise<UserView> {
@@ -88,12 +102,18 @@ export class AdminService {
     const user = await this.store.users.update(userId, { isAdmin }, this.clock.now());
     if (!user) throw new AppError('SB_NOT_FOUND', 'No such user');
     await this.audit(actor, 'user.set_admin', `user:${userId}`, { is_admin: isAdmin });
-    return userView(user);
+    // The flag of before roles: on is 超级管理员 over everything, off ends every grant.
+    if (isAdmin) await this.roles.grantEverything(actor, userId);
+    else await this.roles.revokeEverything(actor, userId);
+    return userView((await this.store.users.byId(userId)) ?? user);
   }
 
-  async listSessions(_actor: Actor, p: { user_id?: number; limit?: number }): Promise<SessionView[]> {
-    const list = await this.store.sessions.listActive({ userId: p.user_id, now: this.clock.now(), limit: p.limit ?? 1000 });
-    return list.map(sessionView);
+  /** Active sessions of the users in the administrator's scope only. */
+  async listSessions(actor: AdminActor, p: { user_id?: number; limit?: number }): Promise<SessionView[]> {
+    const limit = p.limit ?? 1000;
+    const view = await this.directory.scopeView(actor.authority?.roots ?? null);
+    const list = await this.store.sessions.listActive({ userId: p.user_id, now: this.clock.now(), limit: view.whole ? limit : 10_000 });
+    return list.filter((x) => view.user(x.user_id)).slice(0, limit).map(sessionView);
   }
 
   async revokeSession(actor: Actor, p: { session_id: string }): Promise<{ revoked: boolean }> {
@@ -114,10 +134,6 @@ export class AdminService {
     return view;
   }
 
-  async auditLog(_actor: Actor, p: { limit?: number; before?: number }): Promise<AuditEntry[]> {
-    return this.store.audit.list({ limit: p.limit ?? 100, beforeId: p.before });
-  }
-
   /** Walks the audit log's hash chain and reports the first broken link. */
   async verifyAudit(_actor: Actor): Promise<AuditVerifyResult> {
     return verifyAuditChain(this.store.audit);
@@ -129,7 +145,7 @@ export class AdminService {
     return user !== null && user !== undefined && !user.disabled && user.is_admin;
   }
 
-  /** Until tiered administration exists, the first administrator alone manages administrators and scopes. */
+  /** The operations of before roles (is_admin, scopes, other administrators' passwords) stay the first administrator's. */
   async requireSuper(actor: Actor, message = 'Super administrator rights required'): Promise<void> {
     const user = await this.store.users.byId(actor.userId);
     if (!user || user.disabled || !user.is_admin || !user.is_super) throw new AppError('SB_FORBIDDEN', message);

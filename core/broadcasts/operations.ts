@@ -8,7 +8,7 @@ const Ids = Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 10
 /** Broadcasts (广播消息) to everyone, departments or people, within the administrator's scope (core/broadcasts/service.ts). */
 export const broadcastOperations = {
   'admin.broadcast.send': op({
-    http: ['POST', '/api/v1/admin/broadcasts'], auth: 'admin',
+    http: ['POST', '/api/v1/admin/broadcasts'], auth: 'admin', permission: 'messages',
     summary: 'Send a broadcast (广播消息) to everyone (unscoped administrators), departments with everything below them, or people; '
       + 'each gets it in their system conversation. A retry with the same cmid returns the same broadcast',
     params: Type.Object({
@@ -25,7 +25,7 @@ export const broadcastOperations = {
     handler: (s, a, p) => s.broadcasts.send(a, p),
   }),
   'admin.broadcast.list': op({
-    http: ['GET', '/api/v1/admin/broadcasts'], auth: 'admin',
+    http: ['GET', '/api/v1/admin/broadcasts'], auth: 'admin', permission: 'messages',
     summary: 'Broadcasts, newest first, with delivered / read / total counts (a scoped administrator sees their own)',
     params: Type.Object({
       before: Type.Optional(Type.Integer({ minimum: 1, description: 'broadcast id to page below' })),
@@ -35,7 +35,7 @@ export const broadcastOperations = {
     handler: (s, a, p) => s.broadcasts.list(a, p),
   }),
   'admin.broadcast.get': op({
-    http: ['GET', '/api/v1/admin/broadcasts/:broadcast_id'], auth: 'admin',
+    http: ['GET', '/api/v1/admin/broadcasts/:broadcast_id'], auth: 'admin', permission: 'messages',
     summary: 'One broadcast with its delivered / read / total counts',
     params: Type.Object({ broadcast_id: Type.Integer({ minimum: 1 }) }),
     result: BroadcastSchema,

@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors.js';
 import { randomId } from '../../shared/ids.js';
 import { createLogger } from '../../shared/log.js';
 import type { BroadcastBody, BroadcastTarget, BroadcastView, ConversationShared, FileBody } from '../../shared/protocol/types.js';
-import type { Actor } from '../actor.js';
+import type { Actor, AdminActor } from '../actor.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { FilesService } from '../files/service.js';
 import type { BroadcastDelivery, BroadcastRecord, Clock, EventSink, Store } from '../ports.js';
@@ -84,15 +84,15 @@ export class BroadcastService {
   }
 
   /** Unscoped administrators see every broadcast; a scoped one sees their own. */
-  async list(actor: Actor, p: { before?: number; limit?: number }): Promise<BroadcastView[]> {
-    const senderId = (await this.directory.scopeCovers(actor.userId, { whole: true })) ? undefined : actor.userId;
+  async list(actor: AdminActor, p: { before?: number; limit?: number }): Promise<BroadcastView[]> {
+    const senderId = wholeReach(actor) ? undefined : actor.userId;
     const rows = await this.store.broadcasts.list({ senderId, beforeId: p.before, limit: p.limit ?? 50 });
     return Promise.all(rows.map((r) => this.view(r)));
   }
 
-  async get(actor: Actor, p: { broadcast_id: number }): Promise<BroadcastView> {
+  async get(actor: AdminActor, p: { broadcast_id: number }): Promise<BroadcastView> {
     const b = await this.store.broadcasts.get(p.broadcast_id);
-    if (!b || (b.sender_id !== actor.userId && !(await this.directory.scopeCovers(actor.userId, { whole: true })))) {
+    if (!b || (b.sender_id !== actor.userId && !wholeReach(actor))) {
       throw new AppError('SB_NOT_FOUND', 'No such broadcast');
     }
     return this.view(b);
@@ -234,4 +234,9 @@ function targetOf(p: BroadcastSendParams): BroadcastTarget {
   }
   if (!depts.length && !users.length) throw new AppError('SB_VALIDATION', 'Name the recipients: all, dept_ids or user_ids', { field: 'dept_ids' });
   return { ...(depts.length ? { dept_ids: depts } : {}), ...(users.length ? { user_ids: users } : {}) };
+}
+
+/** Whether the gate admitted the administrator with a reach over the whole organisation. */
+function wholeReach(actor: AdminActor): boolean {
+  return (actor.authority?.roots ?? null) === null;
 }

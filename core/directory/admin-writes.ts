@@ -260,9 +260,23 @@ export class DirectoryAdminWrites {
       for (const d of deptIds) if (!m.depts.has(d)) throw new AppError('SB_NOT_FOUND', `No such department ${d}`);
       return [{ op: 'scope', user_id: userId, dept_ids: deptIds }];
     });
+    // The administrator scope of before roles: every grant the user holds now reaches these departments.
+    await this.store.roles.rescopeAllOf(userId, deptIds.length ? deptIds : null);
     // Snapshots are cached by view; a new scope is a new view.
     await this.replica.audit(actor, 'dir.scope.set', `user:${userId}`, { dept_ids: deptIds });
     return { user_id: userId, dept_ids: deptIds };
+  }
+
+  /**
+   * Whose confidential fields an administrator sees, kept equal to what their grants reach (core/roles): the
+   * departments given (empty: everyone). A department id that does not exist (0) makes the view cover nobody.
+   */
+  async syncViewScope(userId: number, deptIds: number[]): Promise<void> {
+    const next = [...new Set(deptIds)].sort((a, b) => a - b);
+    await this.replica.commit((m) => {
+      const cur = m.scopes.get(userId) ?? [];
+      return cur.length === next.length && cur.every((d, i) => d === next[i]) ? [] : [{ op: 'scope', user_id: userId, dept_ids: next }];
+    });
   }
 
   private deptName(v: string): string {

@@ -94,22 +94,22 @@ const reading = {
 /** Directory administration: an administrator with a scope acts only inside it. */
 const administering = {
   'admin.dir.org.create': op({
-    http: ['POST', '/api/v1/admin/directory/orgs'], auth: 'admin', summary: 'Create an org structure',
+    http: ['POST', '/api/v1/admin/directory/orgs'], auth: 'admin', permission: 'departments', summary: 'Create an org structure',
     params: Type.Object({ name: Name, sort: Sort }), result: DirOrgSchema,
     scope: () => ({ whole: true }), handler: (s, a, p) => s.directory.createOrg(a, p),
   }),
   'admin.dir.org.update': op({
-    http: ['PATCH', '/api/v1/admin/directory/orgs/:org_id'], auth: 'admin', summary: 'Rename or reorder an org structure',
+    http: ['PATCH', '/api/v1/admin/directory/orgs/:org_id'], auth: 'admin', permission: 'departments', summary: 'Rename or reorder an org structure',
     params: Type.Object({ org_id: Id, name: Type.Optional(Name), sort: Sort }), result: DirOrgSchema,
     scope: () => ({ whole: true }), handler: (s, a, p) => s.directory.updateOrg(a, p),
   }),
   'admin.dir.org.delete': op({
-    http: ['DELETE', '/api/v1/admin/directory/orgs/:org_id'], auth: 'admin', summary: 'Delete an org structure that has no departments',
+    http: ['DELETE', '/api/v1/admin/directory/orgs/:org_id'], auth: 'admin', permission: 'departments', summary: 'Delete an org structure that has no departments',
     params: Type.Object({ org_id: Id }), result: DeletedSchema,
     scope: () => ({ whole: true }), handler: (s, a, p) => s.directory.deleteOrg(a, p),
   }),
   'admin.dir.dept.create': op({
-    http: ['POST', '/api/v1/admin/directory/depts'], auth: 'admin', summary: 'Create a department',
+    http: ['POST', '/api/v1/admin/directory/depts'], auth: 'admin', permission: 'departments', summary: 'Create a department',
     params: Type.Object({
       name: Name,
       parent_id: Type.Optional(Type.Union([Id, Type.Null()], { description: 'null for top level' })),
@@ -121,59 +121,59 @@ const administering = {
     handler: (s, a, p) => s.directory.createDept(a, p),
   }),
   'admin.dir.dept.update': op({
-    http: ['PATCH', '/api/v1/admin/directory/depts/:dept_id'], auth: 'admin', summary: 'Rename, move (parent_id) or reorder (sort) a department',
+    http: ['PATCH', '/api/v1/admin/directory/depts/:dept_id'], auth: 'admin', permission: 'departments', summary: 'Rename, move (parent_id) or reorder (sort) a department',
     params: Type.Object({ dept_id: Id, name: Type.Optional(Name), parent_id: Type.Optional(Type.Union([Id, Type.Null()], { description: 'new parent; null for top level' })), sort: Sort }),
     result: DirDeptSchema,
     scope: (p) => (p.parent_id === null ? { whole: true } : { deptIds: [p.dept_id, ...(p.parent_id === undefined ? [] : [p.parent_id])] }),
     handler: (s, a, p) => s.directory.updateDept(a, p),
   }),
   'admin.dir.dept.delete': op({
-    http: ['DELETE', '/api/v1/admin/directory/depts/:dept_id'], auth: 'admin', summary: 'Delete an empty department, or move its members and sub-departments to move_to first',
+    http: ['DELETE', '/api/v1/admin/directory/depts/:dept_id'], auth: 'admin', permission: 'departments', summary: 'Delete an empty department, or move its members and sub-departments to move_to first',
     params: Type.Object({ dept_id: Id, move_to: Type.Optional(Type.Integer({ minimum: 1, description: 'department that receives members and sub-departments' })) }),
     result: Type.Object({ deleted: Type.Boolean(), moved_people: Type.Integer(), moved_depts: Type.Integer() }, { $id: 'DeptDeleted' }),
     scope: (p) => ({ deptIds: [p.dept_id, ...(p.move_to === undefined ? [] : [p.move_to])] }),
     handler: (s, a, p) => s.directory.deleteDept(a, p),
   }),
   'admin.dir.person.create': op({
-    http: ['POST', '/api/v1/admin/directory/people'], auth: 'admin', summary: 'Add a person (and their sign-in user, without a password)',
+    http: ['POST', '/api/v1/admin/directory/people'], auth: 'admin', permission: 'people', summary: 'Add a person (and their sign-in user, without a password)',
     params: PersonCreateParams, result: DirPersonSchema,
     // A person in no department is outside every scope.
     scope: (p) => (deptsOf(p).length ? { deptIds: deptsOf(p) } : { whole: true }),
     handler: (s, a, p) => s.directory.createPerson(a, p),
   }),
   'admin.dir.person.update': op({
-    http: ['PATCH', '/api/v1/admin/directory/people/:person_id'], auth: 'admin', summary: 'Change a person; depts replaces the memberships',
+    http: ['PATCH', '/api/v1/admin/directory/people/:person_id'], auth: 'admin', permission: 'people', summary: 'Change a person; depts replaces the memberships',
     params: PersonUpdateParams, result: DirPersonSchema,
     scope: (p) => ({ personIds: [p.person_id], deptIds: deptsOf(p) }),
     handler: (s, a, p) => s.directory.updatePerson(a, p),
   }),
   'admin.dir.person.delete': op({
-    http: ['DELETE', '/api/v1/admin/directory/people/:person_id'], auth: 'admin', summary: 'Remove a person from the directory',
+    http: ['DELETE', '/api/v1/admin/directory/people/:person_id'], auth: 'admin', permission: 'people', summary: 'Remove a person from the directory',
     params: Type.Object({ person_id: Id }), result: DeletedSchema,
     scope: (p) => ({ personIds: [p.person_id] }), handler: (s, a, p) => s.directory.deletePerson(a, p),
   }),
   'admin.dir.policy.list': op({
-    http: ['GET', '/api/v1/admin/directory/policies'], auth: 'admin', summary: 'Confidentiality policies', params: Type.Object({}), result: Type.Array(DirPolicySchema),
+    http: ['GET', '/api/v1/admin/directory/policies'], auth: 'admin', permission: 'security', summary: 'Confidentiality policies', params: Type.Object({}), result: Type.Array(DirPolicySchema),
     handler: (s, a) => s.directory.listPolicies(a),
   }),
   'admin.dir.policy.set': op({
-    http: ['POST', '/api/v1/admin/directory/policies'], auth: 'admin', summary: 'Make fields of a person or a department (and below) confidential',
+    http: ['POST', '/api/v1/admin/directory/policies'], auth: 'admin', permission: 'security', summary: 'Make fields of a person or a department (and below) confidential',
     params: Type.Object({ target: OneOf(['person', 'dept']), target_id: Id, fields: Type.Array(ConfidentialFieldSchema, { minItems: 1 }) }), result: DirPolicySchema,
     scope: (p) => (p.target === 'person' ? { personIds: [p.target_id] } : { deptIds: [p.target_id] }),
     handler: (s, a, p) => s.directory.setPolicy(a, p),
   }),
   'admin.dir.policy.delete': op({
-    http: ['DELETE', '/api/v1/admin/directory/policies/:policy_id'], auth: 'admin', summary: 'Remove a confidentiality policy',
+    http: ['DELETE', '/api/v1/admin/directory/policies/:policy_id'], auth: 'admin', permission: 'security', summary: 'Remove a confidentiality policy',
     params: Type.Object({ policy_id: Id }), result: DeletedSchema,
     scope: (p) => ({ policyIds: [p.policy_id] }), handler: (s, a, p) => s.directory.deletePolicy(a, p),
   }),
   'admin.dir.scope.set': op({
-    http: ['PUT', '/api/v1/admin/directory/scopes/:user_id'], auth: 'admin', summary: 'Limit an administrator to departments (and below): what they change, and whose confidential fields they see (empty: all)',
+    http: ['PUT', '/api/v1/admin/directory/scopes/:user_id'], auth: 'admin', permission: 'people', summary: 'Limit an administrator to departments (and below): what they change, and whose confidential fields they see (empty: all)',
     params: Type.Object({ user_id: UserId, dept_ids: Type.Array(Id) }), result: Type.Object({ user_id: Type.Integer(), dept_ids: Type.Array(Type.Integer()) }, { $id: 'DirScope' }),
     scope: (p) => ({ userIds: [p.user_id], deptIds: p.dept_ids }), handler: (s, a, p) => s.directory.setScope(a, p),
   }),
   'admin.dir.import': op({
-    http: ['POST', '/api/v1/admin/directory/import'], auth: 'admin', summary: 'Import a whole org from an uploaded file (all or nothing; idempotent)', timeoutMs: 300_000,
+    http: ['POST', '/api/v1/admin/directory/import'], auth: 'admin', permission: ['people', 'departments'], summary: 'Import a whole org from an uploaded file (all or nothing; idempotent)', timeoutMs: 300_000,
     params: Type.Object({
       file_id: Type.Integer({ minimum: 1, description: 'uploaded with POST /api/v1/files' }),
       format: Type.Optional(OneOf(['csv', 'xlsx', 'rtx'], { description: 'default csv' })),
@@ -184,7 +184,7 @@ const administering = {
     scope: () => ({ whole: true }), handler: (s, a, p) => s.directory.importOrg(a, p),
   }),
   'admin.dir.export': op({
-    http: ['POST', '/api/v1/admin/directory/export'], auth: 'admin', summary: 'Export an org to a file (download it with GET /api/v1/files/:id); masked outside my scope', timeoutMs: 120_000,
+    http: ['POST', '/api/v1/admin/directory/export'], auth: 'admin', permission: 'people', summary: 'Export an org to a file (download it with GET /api/v1/files/:id); masked outside my scope', timeoutMs: 120_000,
     params: Type.Object({ format: Type.Optional(OneOf(['csv', 'xlsx'], { description: 'default csv' })), org_id: Type.Optional(Type.Integer({ minimum: 1, description: 'default 1' })) }),
     result: Type.Composite([FileSchema, Type.Object({ version: Type.Integer() })], { $id: 'ExportFile' }),
     handler: (s, a, p) => s.directory.exportOrg(a, p),

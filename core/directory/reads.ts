@@ -3,49 +3,37 @@ import type { DirChange, DirDelta, DirDept, DirOrg, DirPerson } from '../../shar
 import type { Actor } from '../actor.js';
 import type { ScopeNames } from '../operation.js';
 import type { Store } from '../ports.js';
+import type { ScopeRoots } from '../roles/permissions.js';
+import { ScopeView } from './scope-view.js';
 import { MAX_DELTA_CHANGES, MAX_DELTA_BYTES, type DirectoryReplica } from './replica.js';
 
 /** What every employee may read of the directory (each as their view allows), and the policy gate's scope check. */
 export class DirectoryReads {
   constructor(private readonly replica: DirectoryReplica, private readonly store: Store) {}
 
-  /**
-   * Whether an administrator's scope covers everything an operation names (for central's policy gate). No
-   * scope covers all; a scope covers its departments and those below, the people in them and their users.
-   * Unknown ids are not covered, so a scoped administrator cannot probe what exists outside their scope.
-   */
-  async scopeCovers(adminId: number, names: ScopeNames): Promise<boolean> {
-    const m = await this.replica.current();
-    const v = m.viewer(adminId, true);
-    if (v.scope === null) return true;
-    if (names.whole) return false;
-    const person = (id: number | undefined) => { const p = id === undefined ? undefined : m.people.get(id); return p !== undefined && m.covers(v, p); };
-    if (!(names.deptIds ?? []).every((id) => v.scope!.has(id))) return false;
-    if (!(names.personIds ?? []).every((id) => person(id))) return false;
-    if (!(names.userIds ?? []).every((id) => person(m.byUser.get(id)))) return false;
-    for (const id of names.policyIds ?? []) {
-      const policy = m.policies.get(id);
-      if (!policy || !(policy.target === 'person' ? person(policy.target_id) : v.scope.has(policy.target_id))) return false;
-    }
-    for (const id of names.sessionIds ?? []) {
-      const session = await this.store.sessions.byId(id);
-      if (!session || !person(m.byUser.get(session.user_id))) return false;
-    }
-    return true;
+  /** What department subtrees cover at the current version (core/directory/scope-view.ts). */
+  async scopeView(roots: ScopeRoots): Promise<ScopeView> {
+    return new ScopeView(await this.replica.current(), roots);
+  }
+
+  /** Whether an administrator's scope covers everything an operation names (for central's policy gate). */
+  async scopeCovers(roots: ScopeRoots, names: ScopeNames): Promise<boolean> {
+    return (await this.scopeView(roots)).names(names, this.store.sessions);
   }
 
   /**
-   * The users an administrator's lists may show (login log, online list): null for everyone (no scope and no
-   * department asked for), else the users of the people in their scope, narrowed to one department's subtree.
+   * The users an administrator's lists may show (login log, online list): null for everyone (the whole
+   * organisation and no department asked for), else the users of the people within `roots`, narrowed to one
+   * department's subtree.
    */
-  async usersInScope(adminId: number, deptId?: number): Promise<Set<number> | null> {
+  async usersInScope(roots: ScopeRoots, deptId?: number): Promise<Set<number> | null> {
+    if (roots === null && deptId === undefined) return null;
     const m = await this.replica.current();
-    const v = m.viewer(adminId, true);
-    if (v.scope === null && deptId === undefined) return null;
+    const view = new ScopeView(m, roots);
     const within = deptId === undefined ? null : new Set(m.subtree(deptId));
     const out = new Set<number>();
     for (const p of m.people.values()) {
-      if (p.user_id === null || !m.covers(v, p)) continue;
+      if (p.user_id === null || !view.person(p.id)) continue;
       if (within && !p.depts.some((d) => within.has(d.dept_id))) continue;
       out.add(p.user_id);
     }

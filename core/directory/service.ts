@@ -38,8 +38,10 @@ export class DirectoryService {
   current(): Promise<DirectoryModel> { return this.replica.current(); }
 
   // ---- reads (every employee, as their view allows) and the policy gate's scope check ----
-  scopeCovers: DirectoryReads['scopeCovers'] = (adminId, names) => this.reads.scopeCovers(adminId, names);
-  usersInScope: DirectoryReads['usersInScope'] = (adminId, deptId) => this.reads.usersInScope(adminId, deptId);
+  scopeCovers: DirectoryReads['scopeCovers'] = (roots, names) => this.reads.scopeCovers(roots, names);
+  scopeView: DirectoryReads['scopeView'] = (roots) => this.reads.scopeView(roots);
+  usersInScope: DirectoryReads['usersInScope'] = (roots, deptId) => this.reads.usersInScope(roots, deptId);
+  syncViewScope: DirectoryAdminWrites['syncViewScope'] = (userId, deptIds) => this.writes.syncViewScope(userId, deptIds);
   changes: DirectoryReads['changes'] = (actor, p) => this.reads.changes(actor, p);
   search: DirectoryReads['search'] = (actor, p) => this.reads.search(actor, p);
   person: DirectoryReads['person'] = (actor, p) => this.reads.person(actor, p);

@@ -26,17 +26,17 @@ export const fileRuleOperations = {
     handler: (s, a) => s.fileRules.effective(a.userId),
   }),
   'admin.filePolicy.list': op({
-    http: ['GET', '/api/v1/admin/file-policy'], auth: 'admin', summary: 'File-sending rules on targets in my scope',
+    http: ['GET', '/api/v1/admin/file-policy'], auth: 'admin', permission: 'security', summary: 'File-sending rules on targets in my scope',
     params: Type.Object({}), result: Type.Array(FileRuleSchema),
     handler: (s, a) => s.fileRules.list(a),
   }),
   'admin.filePolicy.get': op({
-    http: ['GET', '/api/v1/admin/file-policy/:scope/:target_id'], auth: 'admin', summary: 'The file-sending rule of an organisation, department or person',
+    http: ['GET', '/api/v1/admin/file-policy/:scope/:target_id'], auth: 'admin', permission: 'security', summary: 'The file-sending rule of an organisation, department or person',
     params: Type.Object(Target), result: FileRuleSchema,
     scope: (p) => ruleScope(p), handler: (s, a, p) => s.fileRules.get(a, p),
   }),
   'admin.filePolicy.set': op({
-    http: ['PUT', '/api/v1/admin/file-policy/:scope/:target_id'], auth: 'admin',
+    http: ['PUT', '/api/v1/admin/file-policy/:scope/:target_id'], auth: 'admin', permission: 'security',
     summary: 'Set (replace) the file-sending rule of an organisation, department or person: size limit, types allowed, types blocked (null: not set here)',
     params: Type.Object({
       ...Target,
@@ -48,7 +48,7 @@ export const fileRuleOperations = {
     scope: (p) => ruleScope(p), handler: (s, a, p) => s.fileRules.set(a, p),
   }),
   'admin.filePolicy.delete': op({
-    http: ['DELETE', '/api/v1/admin/file-policy/:scope/:target_id'], auth: 'admin', summary: 'Remove the file-sending rule of a target (wider rules apply again)',
+    http: ['DELETE', '/api/v1/admin/file-policy/:scope/:target_id'], auth: 'admin', permission: 'security', summary: 'Remove the file-sending rule of a target (wider rules apply again)',
     params: Type.Object(Target), result: DeletedSchema,
     scope: (p) => ruleScope(p), handler: (s, a, p) => s.fileRules.remove(a, p),
   }),

@@ -1,5 +1,6 @@
 import { AppError } from '../../shared/errors.js';
-import type { Actor } from '../actor.js';
+import type { Actor, AdminActor } from '../actor.js';
+import type { ScopeRoots } from '../roles/permissions.js';
 import type { DirectoryModel } from '../directory/model.js';
 import type { ScopeNames } from '../operation.js';
 import type { Clock, FileRuleRecord, FileRuleScope, Store } from '../ports.js';
@@ -20,7 +21,7 @@ type Field = 'max_bytes' | 'allowed' | 'blocked';
 /** What the rules need of the directory (the service is built after this one). */
 export interface DirectoryAccess {
   current(): Promise<DirectoryModel>;
-  scopeCovers(adminId: number, names: ScopeNames): Promise<boolean>;
+  scopeCovers(roots: ScopeRoots, names: ScopeNames): Promise<boolean>;
 }
 
 /** What an administrator's scope must cover to see or change a rule on this target. */
@@ -101,10 +102,10 @@ export class FileRulesService {
   }
 
   /** Rules an administrator may see: all of them, or those on targets in their scope. */
-  async list(actor: Actor): Promise<FileRuleRecord[]> {
+  async list(actor: AdminActor): Promise<FileRuleRecord[]> {
     const all = await this.store.fileRules.list();
     const shown: FileRuleRecord[] = [];
-    for (const r of all) if (await this.dir.scopeCovers(actor.userId, ruleScope(r))) shown.push(r);
+    for (const r of all) if (await this.dir.scopeCovers(actor.authority?.roots ?? null, ruleScope(r))) shown.push(r);
     return shown;
   }
 

@@ -37,12 +37,12 @@ export const messageActionOperations = {
     handler: (s, a, p) => s.messageActions.edit(a, p),
   }),
   'admin.messagePolicy.get': op({
-    http: ['GET', '/api/v1/admin/message-policy'], auth: 'admin', summary: 'The recall and edit windows (seconds; 0: senders may not)',
+    http: ['GET', '/api/v1/admin/message-policy'], auth: 'admin', permission: 'messages', summary: 'The recall and edit windows (seconds; 0: senders may not)',
     params: Type.Object({}), result: MessagePolicySchema,
     handler: (s) => s.messageActions.getPolicy(),
   }),
   'admin.messagePolicy.set': op({
-    http: ['PUT', '/api/v1/admin/message-policy'], auth: 'admin', summary: 'Set the recall and/or edit window (seconds; 0 turns it off for senders); audited',
+    http: ['PUT', '/api/v1/admin/message-policy'], auth: 'admin', permission: 'messages', summary: 'Set the recall and/or edit window (seconds; 0 turns it off for senders); audited',
     params: Type.Object({
       recall_window: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 * 86400 })),
       edit_window: Type.Optional(Type.Integer({ minimum: 0, maximum: 365 * 86400 })),

@@ -27,13 +27,13 @@ const dept = (p: { dept_id?: number }) => ({ deptIds: p.dept_id === undefined ? 
 /** The login log (登录流水) and the online list (在线列表). */
 export const signinsOperations = {
   'admin.loginLog': op({
-    http: ['GET', '/api/v1/admin/login-log'], auth: 'admin', summary: 'Every sign-in attempt (time, address, device, result), newest first, in my scope',
+    http: ['GET', '/api/v1/admin/login-log'], auth: 'admin', permission: 'security', summary: 'Every sign-in attempt (time, address, device, result), newest first, in my scope',
     params: LoginLogParams, result: Type.Array(LoginEventSchema),
     scope: (p) => ({ ...dept(p), userIds: p.user_id === undefined ? [] : [p.user_id] }),
     handler: (s, a, p) => s.signins.loginLog(a, p),
   }),
   'admin.online': op({
-    http: ['GET', '/api/v1/admin/online'], auth: 'admin', summary: 'Who is online now by device type, in my scope, and the online count over time',
+    http: ['GET', '/api/v1/admin/online'], auth: 'admin', permission: 'devices', summary: 'Who is online now by device type, in my scope, and the online count over time',
     params: OnlineParams, result: OnlineViewSchema,
     scope: dept,
     handler: (s, a, p) => s.signins.online(a, p),

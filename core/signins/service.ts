@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { DeviceType } from '../../shared/protocol/types.js';
 import type { LoginEventView, OnlinePerson, OnlineSample, OnlineView } from '../../shared/protocol/signins.js';
-import type { Actor } from '../actor.js';
+import type { AdminActor } from '../actor.js';
 import type { DirectoryService } from '../directory/service.js';
 import type { Clock, Store } from '../ports.js';
 import type { PresenceService } from '../presence/service.js';
@@ -24,8 +24,8 @@ export class SigninsService {
     private readonly clock: Clock,
   ) {}
 
-  async loginLog(actor: Actor, p: Static<typeof LoginLogParams>): Promise<LoginEventView[]> {
-    const scope = await this.directory.usersInScope(actor.userId, p.dept_id);
+  async loginLog(actor: AdminActor, p: Static<typeof LoginLogParams>): Promise<LoginEventView[]> {
+    const scope = await this.directory.usersInScope(actor.authority?.roots ?? null, p.dept_id);
     let userIds: number[] | null = scope === null ? null : [...scope];
     if (p.user_id !== undefined) userIds = userIds === null || userIds.includes(p.user_id) ? [p.user_id] : [];
     const rows = await this.store.loginLog.list({
@@ -39,8 +39,8 @@ export class SigninsService {
     return rows.map((r) => ({ ...r, name: r.user_id === null ? null : names.get(r.user_id) ?? null }));
   }
 
-  async online(actor: Actor, p: Static<typeof OnlineParams>): Promise<OnlineView> {
-    const scope = await this.directory.usersInScope(actor.userId, p.dept_id);
+  async online(actor: AdminActor, p: Static<typeof OnlineParams>): Promise<OnlineView> {
+    const scope = await this.directory.usersInScope(actor.authority?.roots ?? null, p.dept_id);
     const live = (await this.presence.onlineNow()).filter((e) => scope === null || scope.has(e.user_id));
     const counts = countByDevice(live.map((e) => e.devices));
     const people: OnlinePerson[] = [];

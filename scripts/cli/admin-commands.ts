@@ -1,4 +1,5 @@
 import { flagText, type CliSpec, type FlagSpec } from './args.js';
+import { AUDIT_COMMAND, ROLE_COMMANDS } from './admin-roles.js';
 
 /** The admin CLI's commands, their arguments and flags: the one table its checks and help come from. */
 const PERSON_FIELDS: FlagSpec[] = [
@@ -34,7 +35,7 @@ export const ADMIN_CLI: CliSpec = {
       { flag: '--members', value: 'A,B,C', field: 'member_ids', required: true }] },
     { name: 'sessions', flags: [{ flag: '--user', value: 'ACCOUNT', field: 'user_id' }] },
     { name: 'session revoke', args: ['SESSION_ID'] },
-    { name: 'audit', flags: [LIMIT] },
+    AUDIT_COMMAND,
     { name: 'audit verify', help: 'checks the audit log\'s hash chain; exits 1 at the first broken link' },
     { name: 'login-log', flags: [{ flag: '--user', value: 'ACCOUNT', field: 'user_id' }, { flag: '--account', value: 'TYPED' }, { flag: '--dept', value: 'DEPT_ID', field: 'dept_id' },
       { flag: '--result', value: 'ok|bad_credentials|disabled|rate_limited' }, { flag: '--since', value: 'DATE' }, { flag: '--until', value: 'DATE' }, LIMIT, { flag: '--csv' }],
@@ -72,7 +73,8 @@ export const ADMIN_CLI: CliSpec = {
       help: 'replace the rule: what this org, department or person may send (the most specific rule decides each field)' },
     { name: 'filerule delete', argFields: { 'org|dept|person': 'scope', ID: 'target_id' }, args: ['org|dept|person', 'ID'] },
     { name: 'scope set', argFields: USER, args: ['ACCOUNT'], flags: [{ flag: '--depts', value: 'ID,ID', field: 'dept_ids', required: true }],
-      help: 'an administrator sees confidential fields only there (empty: everywhere)' },
+      help: 'all of an administrator\'s grants reach only there (empty: everywhere)' },
+    ...ROLE_COMMANDS,
   ],
   footer: `Field options: ${PERSON_FIELDS.map(flagText).join(' ')}.
 

@@ -14,6 +14,7 @@ import { broadcastsContract } from './store/broadcasts.js';
 import { messageActionsContract } from './store/message-actions.js';
 import { fileThumbsContract } from './store/file-thumbs.js';
 import { fileRulesContract } from './store/file-rules.js';
+import { rolesContract } from './store/roles.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -40,4 +41,5 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   messageActionsContract(t, current);
   fileThumbsContract(t, current);
   fileRulesContract(t, current);
+  rolesContract(t, current);
 }

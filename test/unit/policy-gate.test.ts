@@ -21,6 +21,7 @@ function recordingServices(): { services: Services; reached: string[] } {
       }
       if (name === 'admin' && prop === 'isAdmin') return args[0] === ADMIN;
       if (name === 'directory' && prop === 'scopeCovers') return true;
+      if (name === 'roles' && prop === 'authority') return args[0] === ADMIN ? { roots: null } : null;
       reached.push(`${name}.${prop}`);
       return {};
     },
@@ -99,17 +100,20 @@ t.test('a change of rights is seen at once by the next request', async (t) => {
   t.same(await gate.check('admin', req), { userId: 7, sessionId: 's' }, 'granted rights apply without waiting for the cache');
 });
 
-t.test('the gate checks the actor, then the params, then the administrator\'s scope', async (t) => {
+t.test('the gate checks the actor, then the params, then the permission and the administrator\'s scope', async (t) => {
   const { policyGate } = await import('../../central/rpc/gate.js');
   const asked: unknown[] = [];
   const gate = policyGate(async () => ({ userId: 7, sessionId: 's' }), async () => true, () => 0,
-    async (adminId, names) => { asked.push([adminId, names]); return !(names.deptIds ?? []).includes(9); });
+    async (roots, names) => { asked.push([roots, names]); return !(names.deptIds ?? []).includes(9); },
+    async (adminId, need) => (adminId === 7 && need === 'departments' ? { roots: [4, 5] } : null));
   const op = OPERATIONS['admin.dir.dept.delete'];
   await t.rejects(gate.admit(op, { params: { dept_id: 'x' } }), { code: 'SB_VALIDATION', details: { field: 'dept_id' } }, 'bad params are refused');
   t.same(asked, [], 'before any scope is read');
   await t.rejects(gate.admit(op, { params: { dept_id: 9 } }), { code: 'SB_FORBIDDEN', message: 'Outside your administration scope' });
   t.same((await gate.admit(op, { params: { dept_id: '4', move_to: 5 } })).params, { dept_id: 4, move_to: 5 }, 'inside the scope: checked, typed params');
-  t.same(asked, [[7, { deptIds: [9] }], [7, { deptIds: [4, 5] }]], 'the scope is asked about what the operation names');
+  t.same(asked, [[[4, 5], { deptIds: [9] }], [[4, 5], { deptIds: [4, 5] }]], 'the scope of the grants holding the permission is asked about what the operation names');
+  t.same((await gate.admit(op, { params: { dept_id: 4 } })).actor, { userId: 7, sessionId: 's', authority: { roots: [4, 5] } }, 'the service is handed the reach of those grants');
+  await t.rejects(gate.admit(OPERATIONS['admin.dir.person.delete'], { params: { person_id: 4 } }), { code: 'SB_FORBIDDEN', message: 'Requires the people permission' }, 'an administrator without the permission is refused');
   const denied = policyGate(async () => ({ userId: 8, sessionId: 's' }), async () => false, () => 0, async () => { throw new Error('not reached'); });
   await t.rejects(denied.admit(op, { params: { dept_id: 'x' } }), { code: 'SB_FORBIDDEN', message: 'Administrator rights required' }, 'rights come before params');
 });

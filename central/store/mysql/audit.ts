@@ -1,7 +1,7 @@
 import type { PoolConnection } from 'mysql2/promise';
 import type { AuditEntry } from '../../../shared/protocol/types.js';
 import type { AuditChainRow, AuditStore } from '../../../core/ports.js';
-import { AUDIT_HASHED } from '../schema.js';
+import { AUDIT_HASHED, auditWhere } from '../schema.js';
 import { auditRowHash, GENESIS_HASH, linkRows, type AuditHashed } from '../../../core/admin/audit-chain.js';
 import type { Row } from './batcher.js';
 import type { MysqlDb } from './db.js';
@@ -23,8 +23,11 @@ export function mysqlAuditStore(db: MysqlDb): AuditStore {
       await tx.q('UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?; UPDATE audit_head SET last_id = ?, hash = ? WHERE id = 1',
         [prev, hash, row.id, row.id, hash], { last: true });
     }),
-    list: async ({ limit, beforeId }) => (await db.rows(`SELECT ${AUDIT_HASHED} FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`,
-      [beforeId ?? Number.MAX_SAFE_INTEGER, limit])).map((r) => ({ ...r, details: JSON.parse(r.details as string) }) as AuditEntry),
+    list: async (q) => {
+      const { where, params } = auditWhere(q);
+      return (await db.rows(`SELECT ${AUDIT_HASHED} FROM audit_log WHERE ${where} ORDER BY id DESC LIMIT ?`, [...params, q.limit]))
+        .map((r) => ({ ...r, id: Number(r.id), actor_id: r.actor_id === null ? null : Number(r.actor_id), at: Number(r.at), details: JSON.parse(r.details as string) }) as AuditEntry);
+    },
     chain: async ({ afterId, throughId, limit }) => (await db.rows(`SELECT ${AUDIT_HASHED}, prev_hash, hash FROM audit_log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`,
       [afterId, throughId, limit])) as AuditChainRow[],
     head: async () => {

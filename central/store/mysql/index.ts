@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
-import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, RoleStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import type { SearchIndex } from '../../../core/search/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
@@ -19,6 +19,7 @@ import { mysqlFavouriteStore, mysqlNotifySettingsStore } from './favourites.js';
 import { mysqlBroadcastStore } from './broadcasts.js';
 import { mysqlFileRuleStore } from './file-rules.js';
 import { mysqlSearchIndex } from './search.js';
+import { mysqlRoleStore } from './roles.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -102,6 +103,7 @@ export class MysqlStore implements Store {
   notifySettings: NotifySettingsStore;
   broadcasts: BroadcastStore;
   search: SearchIndex;
+  roles: RoleStore;
   private readonly writes: MysqlWriteBatcher;
 
   private constructor(readonly pool: Pool, readonly database: string) {
@@ -122,6 +124,7 @@ export class MysqlStore implements Store {
     this.notifySettings = mysqlNotifySettingsStore(db);
     this.broadcasts = mysqlBroadcastStore(db);
     this.search = mysqlSearchIndex(db);
+    this.roles = mysqlRoleStore(db);
   }
 
   static async open(opts: MysqlOptions): Promise<MysqlStore> {

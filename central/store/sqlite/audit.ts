@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AuditEntry } from '../../../shared/protocol/types.js';
 import type { AuditChainRow, AuditStore } from '../../../core/ports.js';
-import { AUDIT_HASHED } from '../schema.js';
+import { AUDIT_HASHED, auditWhere } from '../schema.js';
 import { auditRowHash, GENESIS_HASH, linkRows, type AuditHashed } from '../../../core/admin/audit-chain.js';
 import type { Row, SqliteDb } from './db.js';
 
@@ -18,8 +18,11 @@ export function sqliteAuditStore(db: SqliteDb): AuditStore {
       db.stmt('UPDATE audit_log SET hash = ? WHERE id = ?').run(hash, row.id);
       db.stmt('UPDATE audit_head SET last_id = ?, hash = ? WHERE id = 1').run(row.id, hash);
     }),
-    list: async ({ limit, beforeId }) => (db.stmt(`SELECT ${AUDIT_HASHED} FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?`)
-      .all(beforeId ?? Number.MAX_SAFE_INTEGER, limit) as Row[]).map((r) => ({ ...r, details: JSON.parse(r.details as string) }) as AuditEntry),
+    list: async (q) => {
+      const { where, params } = auditWhere(q);
+      return (db.stmt(`SELECT ${AUDIT_HASHED} FROM audit_log WHERE ${where} ORDER BY id DESC LIMIT ?`)
+        .all(...params, q.limit) as Row[]).map((r) => ({ ...r, details: JSON.parse(r.details as string) }) as AuditEntry);
+    },
     chain: async ({ afterId, throughId, limit }) => db.stmt(`SELECT ${AUDIT_HASHED}, prev_hash, hash FROM audit_log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?`)
       .all(afterId, throughId, limit) as AuditChainRow[],
     head: async () => db.stmt('SELECT last_id, hash FROM audit_head WHERE id = 1').get() as { last_id: number; hash: string },

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, RoleStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import type { SearchIndex } from '../../../core/search/ports.js';
+import { sqliteRoleStore } from './roles.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { WriteBatcher } from './batcher.js';
 import { sqliteDb, type Row } from './db.js';
@@ -41,6 +42,7 @@ export class SqliteStore implements Store {
   notifySettings: NotifySettingsStore;
   broadcasts: BroadcastStore;
   search: SearchIndex;
+  roles: RoleStore;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -66,6 +68,7 @@ export class SqliteStore implements Store {
     this.notifySettings = sqliteNotifySettingsStore(db);
     this.broadcasts = sqliteBroadcastStore(db);
     this.search = sqliteSearchIndex(this.db, this.writes);
+    this.roles = sqliteRoleStore(db);
   }
 
   async close(): Promise<void> {

@@ -18,6 +18,11 @@ export const EXEMPT: Partial<Record<OperationName, string>> = {
   'msg.sendMany': 'the relay\'s batch of msg.send calls; each item is msg.send, which has its cases',
   'admin.dir.scope.set': 'which departments one administrator manages; no directory data or version changes',
   'admin.dir.export': 'writes a file for the exporting administrator only',
+  'admin.roles.create': 'defines a permission set; no client state holds roles',
+  'admin.roles.update': 'changes a permission set; no client state holds roles (its holders\' reach follows, as with admin.dir.scope.set)',
+  'admin.roles.delete': 'removes a permission set nobody holds; no client state holds roles',
+  'admin.grants.add': 'which administrator holds which role where; like admin.dir.scope.set, no directory data changes (a new view is fetched, not pushed)',
+  'admin.grants.revoke': 'which administrator holds which role where; like admin.dir.scope.set, no directory data changes (a new view is fetched, not pushed)',
 };
 
 /** Every operation of the table that changes state: a verb other than GET, or a bus method not known to read. */
