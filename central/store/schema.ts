@@ -42,7 +42,8 @@ export interface Migration {
 
 const c = (name: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({ name, type, ...extra });
 
-export const MIGRATIONS: Migration[] = [
+/** In version order whatever the order below (features were numbered as they were planned, not as they landed). */
+export const MIGRATIONS: Migration[] = ([
   {
     version: 1,
     description: 'users, sessions, conversations, members, messages, audit log, stream position',
@@ -398,7 +399,7 @@ export const MIGRATIONS: Migration[] = [
         SELECT u.id, 1, (SELECT s.dept_ids FROM dir_scopes s WHERE s.user_id = u.id), NULL, u.updated_at FROM users u WHERE u.is_admin = 1 AND u.is_super = 0`,
     ],
   },
-];
+] satisfies Migration[]).sort((x, y) => x.version - y.version);
 
 export type Dialect = 'sqlite' | 'mysql';
 

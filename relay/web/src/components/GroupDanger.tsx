@@ -24,7 +24,8 @@ export function MuteAllSwitch({ c, act }: Omit<Props, 'ask'>) {
   const canSwitch = (role === 'owner' || role === 'admin') && !c.dissolved;
   const change = (on: boolean) => {
     setPending(on);
-    void act(session.client.api.call('conv.muteAll', { conv_id: c.id, mute_all: on, cmid: newCmid() })).then(() => { if (c.mute_all !== on) setPending(null); });
+    // Held until the conversation's event says the same (the effect above), which may come after the reply; a refusal lets go at once.
+    void act(session.client.api.call('conv.muteAll', { conv_id: c.id, mute_all: on, cmid: newCmid() }).catch((e: unknown) => { setPending(null); throw e; }));
   };
   return (
     <label class="switch setting mute-all">
