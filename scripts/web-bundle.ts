@@ -7,7 +7,7 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
  * 1. Vendor: copies the ES module builds of Preact and its signals into relay/web/dist/vendor/ and rewrites
  *    every bare import ('preact', 'preact/hooks', …) to a relative path, so each compiled module loads in a
  *    browser as it is.
- * 2. Join: writes relay/web/dist/app.js, every module reachable from main.js in one file, which is what
+ * 2. Join: writes relay/web/dist/app.js (minified with terser), every module reachable from main.js in one file, which is what
  *    index.html loads. Forty modules are forty requests over HTTP/1.1's six connections per host, and the
  *    first screen waited for them (docs/benchmarks.md). Each module becomes a function scope that returns its
  *    exports; modules run in the order ES modules would (dependencies first) and an import reads the exports
@@ -107,4 +107,12 @@ const parts = order.map((file) => {
   if (file === normalize(ENTRY)) return `// ${name}\n${body.trim()}\n`;
   return `// ${name}\nconst ${ids.get(file)} = (() => {\n${body.trim()}\nreturn { ${exports.join(', ')} };\n})();\n`;
 });
-writeFileSync(BUNDLE, `// The web client, the SDK and Preact in one module (scripts/web-bundle.ts).\n${parts.join('')}`);
+// Minified: the readable modules stay beside it in dist/, and shipped JavaScript has a budget (60 KB gzipped,
+// test/unit/web-shell.test.ts). Class names are kept so errors in the console still name what threw.
+const { minify } = await import('terser');
+const joined = parts.join('');
+const small = await minify(joined, { module: true, compress: true, mangle: true, keep_classnames: true, format: { comments: false } });
+if (!small.code) throw new Error('minifying the web client produced nothing');
+// The header names every module joined, in the order they run (the minified code no longer says).
+const manifest = order.map((file) => `// ${relative(DIST, file).split(sep).join('/')}\n`).join('');
+writeFileSync(BUNDLE, `// The web client, the SDK and Preact in one module (scripts/web-bundle.ts), of these modules:\n${manifest}${small.code}\n`);
