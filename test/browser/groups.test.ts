@@ -143,7 +143,7 @@ if (!chromiumAvailable()) {
     await openInfo(O.page, group.id);
     const search = async (q: string, want: string[]) => {
       await O.page.fill('.member-search', q);
-      await O.page.waitForFunction((n) => JSON.stringify(Array.from(document.querySelectorAll('.member-list li .member-name')).map((e) => e.textContent)) === n, JSON.stringify(want), { timeout: 5_000 })
+      await O.page.waitForFunction((n) => JSON.stringify(Array.from(document.querySelectorAll('.member-list li .member-name')).map((e) => e.textContent)) === n, JSON.stringify(want), { timeout: 15_000 })
         .catch(() => { /* the assertion below names what was shown instead */ });
       t.same(await memberNames(O.page), want, `"${q}"`);
     };
