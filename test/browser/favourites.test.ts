@@ -1,7 +1,6 @@
 import t from 'tap';
-import type { Browser } from 'playwright-core';
-import { makeUser, startServer, waitFor, type TestServer } from '../helpers/server.js';
-import { chromiumAvailable, launch, signInPage } from '../helpers/browser.js';
+import { makeUser, waitFor } from '../helpers/server.js';
+import { browserFixture, chromiumAvailable, signInPage } from '../helpers/browser.js';
 import type { TextBody } from '../../shared/protocol/types.js';
 
 /** Where the screenshots go (outside the repository): SWITCHBOARD_SHOTS, else the temp directory. */
@@ -10,26 +9,17 @@ const SHOTS = process.env.SWITCHBOARD_SHOTS ?? (await import('node:os')).tmpdir(
 if (!chromiumAvailable()) {
   t.fail('Chromium is missing at /usr/bin/chromium (apt-get install chromium)');
 } else {
-  let server: TestServer;
-  let browser: Browser;
-  t.before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-  t.teardown(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = browserFixture(t);
 
   t.test('a star on one device shows in 收藏 on the other; search, forward and unstar there', async (t) => {
-    const alice = await makeUser(server, 'Alice');
-    const bob = await makeUser(server, 'Bob');
+    const alice = await makeUser(env.server, 'Alice');
+    const bob = await makeUser(env.server, 'Bob');
     const g = await alice.api.call('conv.group', { title: '项目组', member_ids: [bob.user.id] });
     await bob.api.call('msg.send', { conv_id: g.id, cmid: 'b1', body: { text: '周五前提交季度报告' } });
     await bob.api.call('msg.send', { conv_id: g.id, cmid: 'b2', body: { text: '午饭吃什么？' } });
     const direct = await alice.api.call('conv.direct', { user_id: bob.user.id });
-    const desk = await signInPage(browser, server.url, alice.user.account, alice.password);
-    const laptop = await signInPage(browser, server.url, alice.user.account, alice.password);
+    const desk = await signInPage(env.browser, env.server.url, alice.user.account, alice.password);
+    const laptop = await signInPage(env.browser, env.server.url, alice.user.account, alice.password);
     t.teardown(() => Promise.all([desk.context.close(), laptop.context.close()]).then(() => {}));
 
     // Desk: open the group, star the first message from its hover button.
@@ -84,12 +74,12 @@ if (!chromiumAvailable()) {
   });
 
   t.test('English texts, and a phone-sized favourites screen with a way back', async (t) => {
-    const alice = await makeUser(server, 'Alice');
-    const bob = await makeUser(server, 'Bob');
+    const alice = await makeUser(env.server, 'Alice');
+    const bob = await makeUser(env.server, 'Bob');
     const d = await alice.api.call('conv.direct', { user_id: bob.user.id });
     const m = await bob.api.call('msg.send', { conv_id: d.id, cmid: 'p1', body: { text: 'See the plan' } });
     await alice.api.call('fav.add', { conv_id: d.id, seq: m.seq });
-    const phone = await signInPage(browser, server.url, alice.user.account, alice.password, { lang: 'en', viewport: { width: 390, height: 760 } });
+    const phone = await signInPage(env.browser, env.server.url, alice.user.account, alice.password, { lang: 'en', viewport: { width: 390, height: 760 } });
     t.teardown(() => phone.context.close());
     await phone.page.click('.tabs a[href="#/favourites"]');
     await phone.page.waitForSelector('.fav');

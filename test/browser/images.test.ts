@@ -1,8 +1,8 @@
 import t from 'tap';
 import sharp from 'sharp';
-import type { Browser, Page } from 'playwright-core';
-import { makeUser, startServer, type TestServer } from '../helpers/server.js';
-import { chromiumAvailable, launch, signInPage } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { makeUser } from '../helpers/server.js';
+import { browserFixture, chromiumAvailable, signInPage } from '../helpers/browser.js';
 
 const SHOTS = process.env.SWITCHBOARD_SHOTS ?? '';
 
@@ -13,24 +13,15 @@ async function shot(page: Page, name: string): Promise<void> {
 if (!chromiumAvailable()) {
   t.fail('Chromium is missing at /usr/bin/chromium (apt-get install chromium)');
 } else {
-  let server: TestServer;
-  let browser: Browser;
-  t.before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-  t.teardown(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = browserFixture(t);
 
   t.test('a pasted image is sent, shown inline at its shape for the other person, and opens in the viewer', async (t) => {
-    const alice = await makeUser(server, 'Alice');
-    const bob = await makeUser(server, 'Bob');
+    const alice = await makeUser(env.server, 'Alice');
+    const bob = await makeUser(env.server, 'Bob');
     const conv = await alice.api.call('conv.direct', { user_id: bob.user.id });
     await alice.api.call('msg.send', { conv_id: conv.id, cmid: 'hello', body: { text: '看看这张图' } });
-    const A = await signInPage(browser, server.url, alice.user.account, alice.password);
-    const B = await signInPage(browser, server.url, bob.user.account, bob.password);
+    const A = await signInPage(env.browser, env.server.url, alice.user.account, alice.password);
+    const B = await signInPage(env.browser, env.server.url, bob.user.account, bob.password);
     t.teardown(() => Promise.all([A.context.close(), B.context.close()]).then(() => {}));
     await A.page.evaluate((id) => { location.hash = `#/chat/${id}`; }, conv.id);
     await B.page.evaluate((id) => { location.hash = `#/chat/${id}`; }, conv.id);
@@ -70,13 +61,13 @@ if (!chromiumAvailable()) {
   });
 
   t.test('a file an administrator\'s rule refuses is not sent, and the sender is told why', async (t) => {
-    const carol = await makeUser(server, 'Carol');
-    const dave = await makeUser(server, 'Dave');
-    const person = await server.admin.call('admin.dir.person.create', { account: carol.user.account, name: 'Carol' });
-    await server.admin.call('admin.filePolicy.set', { scope: 'person', target_id: person.id, blocked: ['exe'], max_bytes: 2048 });
+    const carol = await makeUser(env.server, 'Carol');
+    const dave = await makeUser(env.server, 'Dave');
+    const person = await env.server.admin.call('admin.dir.person.create', { account: carol.user.account, name: 'Carol' });
+    await env.server.admin.call('admin.filePolicy.set', { scope: 'person', target_id: person.id, blocked: ['exe'], max_bytes: 2048 });
     const conv = await carol.api.call('conv.direct', { user_id: dave.user.id });
     await carol.api.call('msg.send', { conv_id: conv.id, cmid: 'c0', body: { text: '文件来了' } });
-    const C = await signInPage(browser, server.url, carol.user.account, carol.password);
+    const C = await signInPage(env.browser, env.server.url, carol.user.account, carol.password);
     t.teardown(() => C.context.close());
     await C.page.evaluate((id) => { location.hash = `#/chat/${id}`; }, conv.id);
     await C.page.waitForSelector('.chat .composer-input');

@@ -1,28 +1,18 @@
 import t from 'tap';
-import type { Browser } from 'playwright-core';
-import { makeUser, startServer, type TestServer } from '../helpers/server.js';
-import { chromiumAvailable, launch, signInPage } from '../helpers/browser.js';
+import { makeUser } from '../helpers/server.js';
+import { browserFixture, chromiumAvailable, signInPage } from '../helpers/browser.js';
 
 const SHOTS = process.env.SWITCHBOARD_SHOTS ?? '';
 
 if (!chromiumAvailable()) {
   t.fail('Chromium is missing at /usr/bin/chromium (apt-get install chromium)');
 } else {
-  let server: TestServer;
-  let browser: Browser;
-  t.before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-  t.teardown(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = browserFixture(t);
 
   t.test('@ picked from the members (by pinyin initials), highlighted for the mentioned person, badge and jump; links; html shown as text', async (t) => {
-    const admin = server.admin;
-    const ann = await makeUser(server, 'Ann');
-    const ben = await makeUser(server, 'Ben');
+    const admin = env.server.admin;
+    const ann = await makeUser(env.server, 'Ann');
+    const ben = await makeUser(env.server, 'Ben');
     // 张伟 comes from the directory, so the picker can find him by pinyin initials.
     const dept = await admin.call('admin.dir.dept.create', { name: '研发部' });
     const person = await admin.call('admin.dir.person.create', { account: 'zhangwei', name: '张伟', depts: [dept.id] });
@@ -31,9 +21,9 @@ if (!chromiumAvailable()) {
     const g = await ann.api.call('conv.group', { title: '项目组', member_ids: [ben.user.id, zwId] });
     await ann.api.call('msg.send', { conv_id: g.id, cmid: 'before', body: { text: '大家好' } });
 
-    const A = await signInPage(browser, server.url, ann.user.account, ann.password);
-    const Z = await signInPage(browser, server.url, 'zhangwei', 'password-123');
-    const B = await signInPage(browser, server.url, ben.user.account, ben.password);
+    const A = await signInPage(env.browser, env.server.url, ann.user.account, ann.password);
+    const Z = await signInPage(env.browser, env.server.url, 'zhangwei', 'password-123');
+    const B = await signInPage(env.browser, env.server.url, ben.user.account, ben.password);
     const dialogs: string[] = [];
     for (const P of [A, Z, B]) P.page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });
     t.teardown(() => Promise.all([A, Z, B].map((x) => x.context.close())).then(() => {}));

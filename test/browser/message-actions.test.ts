@@ -1,8 +1,8 @@
 import t from 'tap';
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { makeUser, startServer, waitFor, type TestServer } from '../helpers/server.js';
-import { chromiumAvailable, launch, signInPage } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { makeUser, waitFor } from '../helpers/server.js';
+import { browserFixture, chromiumAvailable, signInPage } from '../helpers/browser.js';
 import type { TextBody } from '../../shared/protocol/types.js';
 
 /** Screenshots of each step, for looking at (SWITCHBOARD_SHOTS names the directory). */
@@ -23,27 +23,18 @@ const menuItems = async (page: Page) => page.locator('.msg-menu button').evaluat
 if (!chromiumAvailable()) {
   t.fail('Chromium is missing at /usr/bin/chromium (apt-get install chromium)');
 } else {
-  let server: TestServer;
-  let browser: Browser;
-  t.before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-  t.teardown(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = browserFixture(t);
 
   t.test('message actions in the browser: menu, reply, merged forward opened by a third person, recall seen by a page that was offline', async (t) => {
-    const [ann, ben, cai] = await Promise.all(['Ann', 'Ben', 'Cai'].map((n) => makeUser(server, n)));
+    const [ann, ben, cai] = await Promise.all(['Ann', 'Ben', 'Cai'].map((n) => makeUser(env.server, n)));
     const d = await ann.api.call('conv.direct', { user_id: ben.user.id });
     const toCai = await ann.api.call('conv.direct', { user_id: cai.user.id });
     const m1 = await ben.api.call('msg.send', { conv_id: d.id, cmid: 'b1', body: { text: '下午三点开会' } });
     const m2 = await ann.api.call('msg.send', { conv_id: d.id, cmid: 'a1', body: { text: '好的，我准备材料' } });
     const m3 = await ben.api.call('msg.send', { conv_id: d.id, cmid: 'b2', body: { text: '会议室在三楼' } });
-    const A = await signInPage(browser, server.url, ann.user.account, ann.password);
-    const B = await signInPage(browser, server.url, ben.user.account, ben.password);
-    const C = await signInPage(browser, server.url, cai.user.account, cai.password);
+    const A = await signInPage(env.browser, env.server.url, ann.user.account, ann.password);
+    const B = await signInPage(env.browser, env.server.url, ben.user.account, ben.password);
+    const C = await signInPage(env.browser, env.server.url, cai.user.account, cai.password);
     t.teardown(() => Promise.all([A, B, C].map((x) => x.context.close())).then(() => {}));
     await openChat(A.page, d.id);
     await A.page.waitForSelector(`.msg[data-seq="${m3.seq}"]`);

@@ -1,7 +1,7 @@
 import t from 'tap';
-import type { Browser, Page } from 'playwright-core';
-import { makeUser, startServer, waitFor, type TestServer } from '../helpers/server.js';
-import { chromiumAvailable, launch, signInPage } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { makeUser, waitFor } from '../helpers/server.js';
+import { browserFixture, chromiumAvailable, signInPage } from '../helpers/browser.js';
 import type { NotifySettings } from '../../shared/protocol/types.js';
 
 const SHOTS = process.env.SWITCHBOARD_SHOTS ?? (await import('node:os')).tmpdir();
@@ -33,20 +33,11 @@ function quietNow(over: Partial<NotifySettings> = {}): NotifySettings {
 if (!chromiumAvailable()) {
   t.fail('Chromium is missing at /usr/bin/chromium (apt-get install chromium)');
 } else {
-  let server: TestServer;
-  let browser: Browser;
-  t.before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-  t.teardown(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = browserFixture(t);
 
   t.test('the permission prompt explains itself first and asks nothing until its button is pressed', async (t) => {
-    const alice = await makeUser(server, 'Alice');
-    const A = await signInPage(browser, server.url, alice.user.account, alice.password, { init: RECORD_NOTIFICATIONS });
+    const alice = await makeUser(env.server, 'Alice');
+    const A = await signInPage(env.browser, env.server.url, alice.user.account, alice.password, { init: RECORD_NOTIFICATIONS });
     t.teardown(() => A.context.close());
     await A.page.waitForSelector('.notify-prompt');
     t.equal(await A.page.evaluate(() => Notification.permission), 'default', 'the browser was not asked');
@@ -61,18 +52,18 @@ if (!chromiumAvailable()) {
     await A.page.waitForSelector('.notify-settings .notify-prompt .notify-enable');
     t.pass('the settings view still offers it');
 
-    const granted = await signInPage(browser, server.url, alice.user.account, alice.password, { permissions: ['notifications'] });
+    const granted = await signInPage(env.browser, env.server.url, alice.user.account, alice.password, { permissions: ['notifications'] });
     t.teardown(() => granted.context.close());
     t.equal(await granted.page.locator('.notify-prompt').count(), 0, 'no prompt once notifications are allowed');
   });
 
   t.test('desktop notifications: raised for a conversation not on screen, not for the one open; title badge', async (t) => {
-    const alice = await makeUser(server, 'Alice');
-    const bob = await makeUser(server, 'Bob');
-    const cai = await makeUser(server, 'Cai');
+    const alice = await makeUser(env.server, 'Alice');
+    const bob = await makeUser(env.server, 'Bob');
+    const cai = await makeUser(env.server, 'Cai');
     const withBob = await alice.api.call('conv.direct', { user_id: bob.user.id });
     const withCai = await alice.api.call('conv.direct', { user_id: cai.user.id });
-    const A = await signInPage(browser, server.url, alice.user.account, alice.password, { permissions: ['notifications'], init: RECORD_NOTIFICATIONS });
+    const A = await signInPage(env.browser, env.server.url, alice.user.account, alice.password, { permissions: ['notifications'], init: RECORD_NOTIFICATIONS });
     t.teardown(() => A.context.close());
     t.equal(await A.page.evaluate(() => Notification.permission), 'granted');
 
@@ -112,10 +103,10 @@ if (!chromiumAvailable()) {
   });
 
   t.test('quiet hours: nothing raised, except a mention while mentions break through', async (t) => {
-    const alice = await makeUser(server, 'Alice');
-    const bob = await makeUser(server, 'Bob');
+    const alice = await makeUser(env.server, 'Alice');
+    const bob = await makeUser(env.server, 'Bob');
     const g = await bob.api.call('conv.group', { title: '值班', member_ids: [alice.user.id] });
-    const A = await signInPage(browser, server.url, alice.user.account, alice.password, { permissions: ['notifications'], init: RECORD_NOTIFICATIONS });
+    const A = await signInPage(env.browser, env.server.url, alice.user.account, alice.password, { permissions: ['notifications'], init: RECORD_NOTIFICATIONS });
     t.teardown(() => A.context.close());
 
     // Quiet hours set on the settings screen of this device, with the current hour inside them.

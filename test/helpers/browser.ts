@@ -1,5 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
+import type { Test } from 'tap';
+import { startServer, type TestServer } from './server.js';
 
 /** Debian's Chromium (installed with apt); nothing downloads a browser. */
 export const CHROMIUM = process.env.SWITCHBOARD_CHROMIUM ?? '/usr/bin/chromium';
@@ -33,4 +35,18 @@ export async function signInPage(browser: Browser, url: string, account: string,
   await page.waitForSelector('.shell');
   await page.waitForFunction(() => document.body.dataset.connection === 'online');
   return { context, page };
+}
+
+/** A browser test file's all-in-one server and Chromium: started before its tests, stopped after them. */
+export function browserFixture(t: Test): { server: TestServer; browser: Browser } {
+  const env = {} as { server: TestServer; browser: Browser };
+  t.before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+  });
+  t.teardown(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }
