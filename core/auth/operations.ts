@@ -31,6 +31,11 @@ export const authOperations = {
     http: ['GET', '/api/v1/me/sessions'], auth: 'user', summary: 'My active sessions (devices)', params: Type.Object({}), result: Type.Array(SessionSchema),
     handler: (s, a) => s.auth.mySessions(a),
   }),
+  'auth.endSession': op({
+    http: ['DELETE', '/api/v1/me/sessions/:session_id'], auth: 'user', summary: 'Sign one of my devices out (下线); its token stops working and its sockets close',
+    params: Type.Object({ session_id: Type.String({ minLength: 1, maxLength: 64 }) }), result: Type.Object({ ended: Type.Literal(true) }),
+    handler: (s, a, p) => s.auth.endMySession(a, p.session_id),
+  }),
   'auth.password': op({
     http: ['POST', '/api/v1/me/password'], auth: 'user', summary: 'Change my password; signs out my other devices', params: PasswordParams, result: EmptySchema,
     handler: async (s, a, p, ctx) => { await s.auth.changePassword(a, p, ctx.ip); return {}; },

@@ -136,7 +136,18 @@ export class AuthService {
 
   async mySessions(actor: Actor): Promise<SessionView[]> {
     const list = await this.store.sessions.listActive({ userId: actor.userId, now: this.clock.now(), limit: 200 });
-    return list.map(sessionView);
+    return list.map((s) => ({ ...sessionView(s), current: s.id === actor.sessionId }));
+  }
+
+  /**
+   * Ends one of my own sessions. Someone else's session, an ended one and an unknown id all answer
+   * SB_NOT_FOUND alike, so a user cannot probe other people's session ids.
+   */
+  async endMySession(actor: Actor, sessionId: string): Promise<{ ended: true }> {
+    const s = await this.store.sessions.byId(sessionId);
+    if (!s || s.user_id !== actor.userId || s.revoked_at !== null || s.expires_at <= this.clock.now()) throw new AppError('SB_NOT_FOUND', 'No such active session of yours');
+    await this.endSession(sessionId, sessionId === actor.sessionId ? 'signed_out' : 'signed_out_by_user');
+    return { ended: true };
   }
 
   async changePassword(actor: Actor, p: Static<typeof PasswordParams>, ip: string | null = null): Promise<void> {

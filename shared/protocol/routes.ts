@@ -6,6 +6,7 @@ export const ROUTES = {
   'auth.login': { http: ['POST', '/api/v1/auth/login'], auth: 'none' },
   'auth.logout': { http: ['POST', '/api/v1/auth/logout'], auth: 'user' },
   'auth.sessions': { http: ['GET', '/api/v1/me/sessions'], auth: 'user' },
+  'auth.endSession': { http: ['DELETE', '/api/v1/me/sessions/:session_id'], auth: 'user' },
   'auth.password': { http: ['POST', '/api/v1/me/password'], auth: 'user' },
   'users.me': { http: ['GET', '/api/v1/me'], auth: 'user' },
   'users.list': { http: ['GET', '/api/v1/users'], auth: 'user' },

@@ -31,6 +31,7 @@ export const UserSchema = Type.Object({
 
 export const SessionSchema = Type.Object({
   id: Text, user_id: Int, device_type: DeviceTypeSchema, device_name: Text, created_at: Int, expires_at: Int, last_seen_at: Int, ip: Nullable(Text),
+  current: Type.Optional(Type.Boolean({ description: 'in my own list: the session this request came from' })),
 }, { $id: 'Session' });
 
 export const LoginResultSchema = Type.Object({ token: Text, session: SessionSchema, user: UserSchema }, { $id: 'LoginResult' });

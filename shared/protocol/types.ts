@@ -24,6 +24,8 @@ export interface SessionView {
   expires_at: number;
   last_seen_at: number;
   ip: string | null;
+  /** In my own list: the session this request came from. */
+  current?: boolean;
 }
 
 export interface LoginResult {

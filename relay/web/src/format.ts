@@ -72,3 +72,16 @@ export const badgeCount = (n: number): string => (n > 99 ? '99+' : String(n));
 export function markUsable(name: 'sb:signin' | 'sb:list'): void {
   if (!performance.getEntriesByName(name).length) performance.mark(name);
 }
+
+/**
+ * A device name people recognise in 登录设备 ("Chrome · Windows"), from the browser's user agent. Edge and Opera
+ * carry Chrome's token too, so they are looked for first; the raw agent is kept when nothing is known.
+ */
+export function browserDeviceName(ua: string): string {
+  const browser = [['Edg/', 'Edge'], ['OPR/', 'Opera'], ['Firefox/', 'Firefox'], ['Chrome/', 'Chrome'], ['Safari/', 'Safari']]
+    .find(([token]) => ua.includes(token!))?.[1];
+  const os = [['Windows', 'Windows'], ['iPhone', 'iPhone'], ['iPad', 'iPad'], ['Android', 'Android'], ['Mac OS X', 'macOS'], ['CrOS', 'ChromeOS'], ['Linux', 'Linux']]
+    .find(([token]) => ua.includes(token!))?.[1];
+  if (!browser && !os) return ua.slice(0, 60) || 'web';
+  return [browser, os].filter(Boolean).join(' · ');
+}

@@ -4,6 +4,7 @@ import { makeI18n, savedLang, type Lang } from './i18n.js';
 import { parseRoute, type Route } from './route.js';
 import { Session } from './session.js';
 import { saveSession, savedSession } from './storage.js';
+import { browserDeviceName } from './format.js';
 
 export interface Branding { productName: string; themeColor: string; logoUrl: string | null; serverUrl: string | null }
 
@@ -53,7 +54,7 @@ export class AppStore {
 
   /** Rejects with the server's error (the form shows it). */
   async signIn(base: string, account: string, password: string): Promise<void> {
-    const r = await SwitchboardClient.login(base, account, password, { type: 'web', name: navigator.userAgent.slice(0, 60) });
+    const r = await SwitchboardClient.login(base, account, password, { type: 'web', name: browserDeviceName(navigator.userAgent) });
     saveSession(base, r.token, r.user.id);
     await this.open(base, r.token, r.user.id);
   }

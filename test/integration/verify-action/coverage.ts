@@ -7,6 +7,7 @@ export const READ_ONLY_BUS: readonly OperationName[] = ['auth.resolve', 'health.
 export const EXEMPT: Partial<Record<OperationName, string>> = {
   'auth.login': 'creates a session; sessions are not part of the pushed state',
   'auth.logout': 'ends the caller\'s session; its socket closes, nothing else changes',
+  'auth.endSession': 'ends one of my sessions; its socket closes, nothing else changes',
   'auth.password': 'a credential; other sessions end, no state anyone sees changes',
   'admin.users.password': 'a credential; the user\'s sessions end, no state anyone sees changes',
   'admin.sessions.revoke': 'ends one session; its socket closes, nothing else changes',

@@ -13,6 +13,7 @@ import { SendBroadcast } from './SendBroadcast.js';
 import { PersonCard } from './PersonCard.js';
 import { Favourites } from './Favourites.js';
 import { NotifySettings } from './NotifySettings.js';
+import { AccountSecurity } from './AccountSecurity.js';
 import { NotifyPrompt } from '../components/NotifyPrompt.js';
 import { useNotifier } from '../notifier.js';
 
@@ -39,6 +40,9 @@ export function Shell() {
           <a class="icon-btn" href="#/settings/notify" aria-label={t('notifySettings')} title={t('notifySettings')}>
             <svg viewBox="0 0 24 24" class="bell" aria-hidden="true"><path d="M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" /></svg>
           </a>
+          <a class="icon-btn" href="#/settings/account" aria-label={t('accountSecurity')} title={t('accountSecurity')}>
+            <svg viewBox="0 0 24 24" class="bell" aria-hidden="true"><path d="M12 3l7 3v5c0 4.5-3 8.5-7 10-4-1.5-7-5.5-7-10V6z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" /></svg>
+          </a>
           <button type="button" class="icon-btn" aria-label={t('signOut')} title={t('signOut')} onClick={() => void store.signOut()}>⎋</button>
         </header>
         <div class="tabs" role="tablist">
@@ -64,6 +68,7 @@ function MainPane({ route }: { route: Route }) {
     case 'newGroup': return <NewGroup />;
     case 'favourites': return <Favourites />;
     case 'notifySettings': return <NotifySettings />;
+    case 'account': return <AccountSecurity />;
     case 'broadcast': return <SendBroadcast />;
     case 'person': return <PersonCard key={`${route.byUser ? 'u' : 'p'}${route.id}`} id={route.id} byUser={route.byUser} />;
     default: return <div class="empty"><Logo size={64} /><p>{route.name === 'directory' ? t('searchPeople') : t('selectChat')}</p></div>;

@@ -1,0 +1,110 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { SessionView } from '../../../../shared/protocol/types.js';
+import { useI18n, useSession } from '../context.js';
+import { errorText } from '../format.js';
+import { useConfirm } from '../components/Confirm.js';
+import type { I18n, TextKey } from '../i18n.js';
+
+/**
+ * 账号与安全: change my password (auth.password, which signs my other devices out) and my signed-in devices
+ * (auth.sessions), each but this one with 下线 (auth.endSession). The server decides what is mine; this view
+ * only lists and asks.
+ */
+export function AccountSecurity() {
+  const { t } = useI18n();
+  const [devicesRev, setDevicesRev] = useState(0);
+  return (
+    <section class="panel account-security" aria-label={t('accountSecurity')}>
+      <header class="chat-head"><a class="icon-btn back" href="#/chats" aria-label={t('back')}>‹</a><h2>{t('accountSecurity')}</h2></header>
+      <div class="panel-body">
+        <PasswordForm changed={() => setDevicesRev(devicesRev + 1)} />
+        <MyDevices rev={devicesRev} />
+      </div>
+    </section>
+  );
+}
+
+function PasswordForm({ changed }: { changed(): void }) {
+  const session = useSession();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const [status, setStatus] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    // The server checks the same floor; saying it here saves a round trip and names the field.
+    if (next.length < 8) return setStatus(t('passwordTooShort'));
+    if (next !== again) return setStatus(t('passwordMismatch'));
+    setBusy(true);
+    setStatus('');
+    session.client.api.call('auth.password', { current_password: current, new_password: next }).then(() => {
+      setCurrent(''); setNext(''); setAgain('');
+      setStatus(t('passwordChanged'));
+      changed();
+    }, (err: unknown) => {
+      setStatus((err as { code?: string }).code === 'SB_BAD_CREDENTIALS' ? t('wrongCurrentPassword') : errorText(i18n, err));
+    }).finally(() => setBusy(false));
+  };
+  return (
+    <form class="password-form" onSubmit={submit}>
+      <h3>{t('changePassword')}</h3>
+      <label>{t('currentPassword')}<input type="password" name="current" autocomplete="current-password" required value={current} onInput={(e) => setCurrent(e.currentTarget.value)} /></label>
+      <label>{t('newPassword')}<input type="password" name="new" autocomplete="new-password" required minLength={8} value={next} onInput={(e) => setNext(e.currentTarget.value)} /></label>
+      <label>{t('confirmPassword')}<input type="password" name="again" autocomplete="new-password" required value={again} onInput={(e) => setAgain(e.currentTarget.value)} /></label>
+      <div class="actions"><span class="muted-text save-status" role="status">{status}</span><button type="submit" class="primary" disabled={busy}>{t('changePassword')}</button></div>
+    </form>
+  );
+}
+
+const deviceLabel = (i18n: I18n, s: SessionView): string => {
+  const type = i18n.t(`device${s.device_type}` as TextKey);
+  return s.device_name && s.device_name !== s.device_type ? `${s.device_name} · ${type}` : type;
+};
+
+function MyDevices({ rev }: { rev: number }) {
+  const session = useSession();
+  const i18n = useI18n();
+  const { t } = i18n;
+  const [list, setList] = useState<SessionView[] | null>(null);
+  const [status, setStatus] = useState('');
+  const [reload, setReload] = useState(0);
+  const [confirm, dialog] = useConfirm();
+  useEffect(() => {
+    let live = true;
+    session.client.api.call('auth.sessions').then((l) => { if (live) setList(l); }, (err: unknown) => { if (live) setStatus(errorText(i18n, err)); });
+    return () => { live = false; };
+  }, [rev, reload]);
+  const signOut = (s: SessionView) => confirm({
+    text: t('signOutDeviceConfirm', deviceLabel(i18n, s)), ok: t('signOutDevice'), danger: true,
+    run: () => session.client.api.call('auth.endSession', { session_id: s.id }).then(() => {
+      setStatus(t('deviceSignedOut', deviceLabel(i18n, s)));
+      setReload(reload + 1);
+    }, (err: unknown) => setStatus(errorText(i18n, err))),
+  });
+  // This device first, then the most recently active.
+  const sorted = (list ?? []).slice().sort((a, b) => Number(b.current ?? false) - Number(a.current ?? false) || b.last_seen_at - a.last_seen_at);
+  return (
+    <div class="my-devices">
+      <h3>{t('myDevices')}</h3>
+      <p class="muted-text">{t('myDevicesHint')}</p>
+      <ul class="device-list" aria-label={t('myDevices')}>
+        {sorted.map((s) => (
+          <li key={s.id} class="device" data-session={s.id}>
+            <div class="grow">
+              <div class="device-name">{deviceLabel(i18n, s)}{s.current ? <span class="tag this-device">{t('thisDevice')}</span> : null}</div>
+              <div class="muted-text">
+                {t('lastSeen', i18n.fmtTime(s.last_seen_at, true))} · {t('signedInAt', i18n.fmtTime(s.created_at, true))}{s.ip ? ` · ${t('fromAddress', s.ip)}` : ''}
+              </div>
+            </div>
+            {s.current ? null : <button type="button" class="danger sign-out-device" onClick={() => signOut(s)}>{t('signOutDevice')}</button>}
+          </li>
+        ))}
+      </ul>
+      <p class="muted-text save-status" role="status">{status}</p>
+      {dialog}
+    </div>
+  );
+}
