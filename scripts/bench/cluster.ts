@@ -22,6 +22,8 @@ export interface ClusterBenchOptions {
   relays: number;
   /** Also measure all-in-one on the same MariaDB store (separates the store's cost from the cluster's). */
   withMysqlAllInOne: boolean;
+  /** A folder: central runs with --cpu-prof and writes its profile there when it stops. */
+  centralProfileDir?: string;
 }
 
 const NATS_BIN = process.env.SWITCHBOARD_NATS_SERVER ?? '/usr/sbin/nats-server';
@@ -37,8 +39,9 @@ async function mysqlExec(sql: string): Promise<void> {
 }
 
 /** A central process, resolved once it logs that it is ready. */
-function spawnCentral(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn('bash', ['-c', `ulimit -n 65536 2>/dev/null || ulimit -n 20000; exec "${process.execPath}" dist/scripts/switchboard.js central`], {
+function spawnCentral(env: Record<string, string>, profileDir?: string): Promise<ChildProcess> {
+  const profile = profileDir ? `--cpu-prof --cpu-prof-dir="${profileDir}" ` : '';
+  const child = spawn('bash', ['-c', `ulimit -n 65536 2>/dev/null || ulimit -n 20000; exec "${process.execPath}" ${profile}dist/scripts/switchboard.js central`], {
     env: { ...process.env, ...env, SWITCHBOARD_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -141,7 +144,7 @@ export async function runCluster(opts: ClusterBenchOptions): Promise<Record<stri
     };
     const centrals: ChildProcess[] = [];
     for (let i = 0; i < opts.centrals; i++) {
-      const c = await spawnCentral({ ...common, SWITCHBOARD_DATA_DIR: join(dir, `central-${i}`), SWITCHBOARD_MYSQL_URL: `${MYSQL_ROOT}/${database}` });
+      const c = await spawnCentral({ ...common, SWITCHBOARD_DATA_DIR: join(dir, `central-${i}`), SWITCHBOARD_MYSQL_URL: `${MYSQL_ROOT}/${database}` }, opts.centralProfileDir);
       centrals.push(c);
       children.push(c);
     }

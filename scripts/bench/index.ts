@@ -41,6 +41,7 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     centrals: flag(args, '--centrals', 1),
     relays: flag(args, '--relays', 2),
     withMysqlAllInOne: !args.includes('--no-mysql-all-in-one'),
+    centralProfileDir: args.includes('--cpu-prof') ? args[args.indexOf('--cpu-prof') + 1] : undefined,
   }),
   web: (args) => runWeb({ runs: flag(args, '--runs', 5) }),
   // One 5,000-member group: fan-out, then "N 人未读" and the who-has-read list (docs/benchmarks.md).
