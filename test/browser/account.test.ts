@@ -75,4 +75,16 @@ if (!chromiumAvailable()) {
     await t.rejects(li.api.call('users.me'), { code: 'SB_UNAUTHENTICATED' }, 'the other session really ended');
     t.ok((await new ApiClient(env.server.url).call('auth.login', { account: li.user.account, password: 'a-new-passphrase' })).token, 'the new password signs in');
   });
+
+  t.test('at phone width the header keeps its five buttons and the screen fits 360 px', async (t) => {
+    const wang = await makeUser(env.server, '王五');
+    const P = await signInPage(env.browser, env.server.url, wang.user.account, wang.password, { viewport: { width: 360, height: 640 } });
+    t.teardown(() => P.context.close());
+    const overflow = () => P.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    t.equal(await overflow(), 0, 'the chat list with the shield in its header fits');
+    await P.page.click('a[href="#/settings/account"]');
+    await P.page.waitForSelector('.device-list .device');
+    t.equal(await overflow(), 0, 'the account screen fits');
+    t.ok(await P.page.isVisible('.account-security .back'), 'with a way back');
+  });
 }
