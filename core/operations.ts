@@ -1,6 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { adminOperations } from './admin/operations.js';
 import { authOperations } from './auth/operations.js';
+import { accountAdminOperations } from './auth/admin-operations.js';
 import { broadcastOperations } from './broadcasts/operations.js';
 import { directoryOperations } from './directory/operations.js';
 import { favouriteOperations } from './favourites/operations.js';
@@ -38,6 +39,7 @@ export const OPERATIONS = {
   ...fileRuleOperations,
   ...directoryOperations,
   ...adminOperations,
+  ...accountAdminOperations,
   ...signinsOperations,
   ...broadcastOperations,
   ...roleOperations,

@@ -7,6 +7,7 @@ import type { DirChange, DirDept, DirOrg, DirPerson, DirPolicy } from '../shared
 import type { AuditEntry, ConversationKind, DeviceType, MemberRole, MentionAllPolicy, MessageKind, MessagePolicy, ServerEvent } from '../shared/protocol/types.js';
 import type { LoginResultCode, OnlineSample } from '../shared/protocol/signins.js';
 import type { SearchIndex } from './search/ports.js';
+import type { CredentialStore } from './auth/ports.js';
 
 export interface UserRecord {
   id: number;
@@ -578,6 +579,8 @@ export interface Store {
   messageActions: MessageActionStore;
   directory: DirectoryStore;
   users: UserStore;
+  /** Password history, lockout, second factor, activation codes, the password policy (core/auth/ports.ts). */
+  credentials: CredentialStore;
   sessions: SessionStore;
   conversations: ConversationStore;
   mentions: MentionStore;

@@ -2,6 +2,9 @@ import type { Cache } from '../shared/cache/cache.js';
 import type { Config } from '../shared/config.js';
 import { AdminService } from './admin/service.js';
 import { AuthService } from './auth/service.js';
+import { Credentials } from './auth/credentials.js';
+import { SecondFactorService } from './auth/second-factor.js';
+import { AccountAdmin } from './auth/account-admin.js';
 import { MessagingService } from './messaging/service.js';
 import { GroupsService } from './messaging/groups.js';
 import { MentionsService } from './mentions/service.js';
@@ -23,6 +26,8 @@ import { AuditReader } from './admin/audit-views.js';
 
 export interface Services {
   auth: AuthService;
+  secondFactor: SecondFactorService;
+  accountAdmin: AccountAdmin;
   users: UserService;
   messaging: MessagingService;
   admin: AdminService;
@@ -50,7 +55,9 @@ export function createServices(deps: {
 }): Services {
   const { store, blobs, cache, events, clock, config } = deps;
   const limiter = new RateLimiter(cache);
-  const auth = new AuthService(store, cache, events, limiter, clock, {
+  const credentials = new Credentials(store, clock);
+  const auth = new AuthService(store, cache, events, limiter, clock, credentials, {
+    issuer: config.branding.productName,
     sessionTtlMs: config.sessions.ttlHours * 3_600_000,
     loginAttemptsPerMinute: config.limits.loginAttemptsPerMinute,
     loginFailuresPerIpPerMinute: config.limits.loginFailuresPerIpPerMinute,
@@ -76,6 +83,8 @@ export function createServices(deps: {
   directory = new DirectoryService(store, files, auth, events, clock, cache);
   const roles = new RolesService(store, directory, clock);
   const admin = new AdminService(store, auth, messaging, events, clock, roles, directory);
+  const secondFactor = new SecondFactorService(store, auth, credentials, clock, config.branding.productName);
+  const accountAdmin = new AccountAdmin(store, auth, credentials, directory, clock, (a, m) => admin.requireSuper(a, m));
   const auditLog = new AuditReader(store, directory);
   const groups = new GroupsService(store, messaging, events, clock, config.limits);
   const signins = new SigninsService(store, presence, directory, clock);
@@ -83,7 +92,7 @@ export function createServices(deps: {
   const broadcasts = new BroadcastService(store, directory, files, events, clock, config.limits);
   const messageActions = new MessageActionsService(store, messaging, events, limiter, clock, config.limits, search);
   return {
-    auth, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions,
+    auth, secondFactor, accountAdmin, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions,
     fileRules, search, roles, auditLog,
   };
 }

@@ -31,6 +31,13 @@ export const ERRORS = {
   SB_READ_ONLY: { status: 403, message: 'System messages (系统消息) cannot be replied to' },
   SB_WINDOW_CLOSED: { status: 403, message: 'The time allowed for this change has passed (or the organisation turned it off)' },
   SB_RECALLED: { status: 409, message: 'That message was recalled' },
+  SB_ACCOUNT_LOCKED: { status: 423, message: 'Too many failed sign-ins: this account is locked for a while (details.retry_after_ms)' },
+  SB_TOTP_REQUIRED: { status: 401, message: 'Enter the code from your authenticator app' },
+  SB_BAD_TOTP: { status: 401, message: 'The authenticator code is wrong or was already used' },
+  SB_PASSWORD_CHANGE_REQUIRED: { status: 403, message: 'Set a new password to finish signing in (details.ticket)' },
+  SB_TOTP_SETUP_REQUIRED: { status: 403, message: 'Set up an authenticator app to finish signing in (details.ticket)' },
+  SB_WEAK_PASSWORD: { status: 400, message: 'The new password does not meet the password policy' },
+  SB_PASSWORD_REUSED: { status: 400, message: 'The new password was used recently; choose another' },
   SB_GRANT_EXCEEDS: { status: 403, message: 'A grant cannot exceed the granter\'s own permissions and scope' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

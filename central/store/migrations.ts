@@ -215,6 +215,25 @@ export const MIGRATIONS: Migration[] = ([
     ],
   },
   {
+    version: 18,
+    description: 'credentials besides the password hash (history, lockout, TOTP, activation codes); the password policy',
+    tables: [
+      {
+        name: 'credentials',
+        columns: [
+          c('user_id', 'bigint'), c('password_set_at', 'bigint', { nullable: true }), c('must_change', 'bool', { default: 0 }),
+          c('history', 'json'), c('failures', 'int', { default: 0 }), c('locked_until', 'bigint', { nullable: true }),
+          c('lockouts', 'int', { default: 0 }), c('totp_secret', 'string', { length: 64, nullable: true }),
+          c('totp_pending', 'string', { length: 64, nullable: true }), c('totp_last_step', 'bigint', { default: 0 }),
+          c('activation_hash', 'string', { length: 200, nullable: true }), c('activation_expires_at', 'bigint', { nullable: true }),
+        ],
+        primaryKey: ['user_id'],
+      },
+      // One row: the organisation's password policy as JSON (core/auth/policy.ts); absent until first set.
+      { name: 'password_policy', columns: [c('id', 'int'), c('policy', 'json')], primaryKey: ['id'] },
+    ],
+  },
+  {
     version: 9,
     description: 'mentions as structured references (docs/mentions.md); who may @everyone per group; read receipts counted from an index of read cursors',
     tables: [

@@ -9,14 +9,18 @@ import { UserId, UserListParams } from '../users/operations.js';
 
 /** Accounts: letters, digits and . _ - @, as enterprise directories use (the same pattern imports check). */
 export const Account = Type.String({ minLength: 2, maxLength: 64, pattern: ACCOUNT.source });
-const Password = Type.String({ minLength: 8, maxLength: 256, description: 'at least 8 characters' });
+const Password = Type.String({ minLength: 8, maxLength: 256, description: 'checked against the password policy' });
+const MustChange = Type.Optional(Type.Boolean({ description: 'the person must change it at first sign-in; default: the policy\'s force_change_admin_set (always for a generated one)' }));
+/** A user, with the generated password when one was made: it is in this answer only. */
+const UserWithPassword = Type.Composite([UserSchema, Type.Object({ password: Type.Optional(Type.String({ description: 'generated: shown once' })) })], { $id: 'UserWithPassword' });
 const OneUser = Type.Object({ user_id: UserId });
 const user = (p: { user_id: number }) => ({ userIds: [p.user_id] });
 
 export const CreateUserParams = Type.Object({
   account: Account,
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'the account when absent' })),
-  password: Password,
+  password: Type.Optional(Type.String({ ...Password, description: 'generated (and returned once) when absent' })),
+  must_change: MustChange,
   is_admin: Type.Optional(Type.Boolean()),
 });
 
@@ -40,7 +44,7 @@ export const adminOperations = {
     handler: (s, a, p) => s.admin.listUsers(a, p),
   }),
   'admin.users.create': op({
-    http: ['POST', '/api/v1/admin/users'], auth: 'admin', permission: 'people', summary: 'Create a user', params: CreateUserParams, result: UserSchema,
+    http: ['POST', '/api/v1/admin/users'], auth: 'admin', permission: 'people', summary: 'Create a user (with a generated password when none is given)', params: CreateUserParams, result: UserWithPassword,
     handler: (s, a, p) => s.admin.createUser(a, p),
   }),
   'admin.users.disable': op({
@@ -52,8 +56,9 @@ export const adminOperations = {
     scope: user, handler: (s, a, p) => s.admin.setDisabled(a, p, false),
   }),
   'admin.users.password': op({
-    http: ['POST', '/api/v1/admin/users/:user_id/password'], auth: 'admin', permission: 'people', summary: 'Reset a password; ends the user\'s sessions',
-    params: Type.Object({ user_id: UserId, password: Password }), result: UserSchema,
+    http: ['POST', '/api/v1/admin/users/:user_id/password'], auth: 'admin', permission: 'people', summary: 'Set a new password (or generate one, returned once); ends the user\'s sessions',
+    params: Type.Object({ user_id: UserId, password: Type.Optional(Password), generate: Type.Optional(Type.Boolean({ description: 'instead of password' })), must_change: MustChange }),
+    result: UserWithPassword,
     scope: user, handler: (s, a, p) => s.admin.resetPassword(a, p),
   }),
   'admin.users.setAdmin': op({

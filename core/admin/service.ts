@@ -7,6 +7,8 @@ import type { RolesService } from '../roles/service.js';
 import { verifyAuditChain } from './audit-chain.js';
 import { adminPasswordProblem, generateAdminPassword } from '../auth/admin-password.js';
 import type { AuthService } from '../auth/service.js';
+import { generatePassword, rulesOf } from '../auth/credentials.js';
+import { passwordProblem } from '../auth/policy.js';
 import type { MessagingService } from '../messaging/service.js';
 import type { Clock, EventSink, Store } from '../ports.js';
 import { sessionView, userView } from '../presenters.js';
@@ -29,6 +31,8 @@ export class AdminService {
     private readonly directory: DirectoryService,
   ) {}
 
+  private get credentials() { return this.auth.credentials; }
+
   /**
    * First start: create the initial administrator. Returns the password if one was generated. A given
    * password weaker than the administrator rule is refused (SB_VALIDATION) and nothing is created.
@@ -45,15 +49,22 @@ export class AdminService {
     return { created: true, password: generated };
   }
 
-  async createUser(actor: Actor, p: Static<typeof CreateUserParams>): Promise<UserView> {
-    const { account, password } = p;
+  async createUser(actor: Actor, p: Static<typeof CreateUserParams>): Promise<UserView & { password?: string }> {
+    const { account } = p;
     const name = (p.name ?? account).trim() || account;
     const isAdmin = p.is_admin ?? false;
     if (isAdmin) await this.requireSuper(actor, 'Only the super administrator creates administrators');
+    const policy = await this.credentials.policy();
+    const generated = p.password === undefined ? generatePassword(policy.min_length) : null;
+    const password = p.password ?? generated!;
+    const problem = passwordProblem(password, account, policy);
+    if (problem) throw new AppError('SB_WEAK_PASSWORD', `password: ${problem}`, { field: 'password', problem, policy: rulesOf(policy) });
+    const mustChange = generated !== null || (p.must_change ?? policy.force_change_admin_set);
     const user = await this.store.users.create({ account, name, passwordHash: await hashPassword(password), isAdmin, at: this.clock.now() });
-    await this.audit(actor, 'user.create', `user:${user.id}`, { account, name, is_admin: isAdmin });
+    await this.store.credentials.update(user.id, { password_set_at: this.clock.now(), must_change: mustChange });
+    await this.audit(actor, 'user.create', `user:${user.id}`, { account, name, is_admin: isAdmin, generated: generated !== null, must_change: mustChange });
     if (isAdmin) await this.roles.grantEverything(actor, user.id);
-    return userView(user);
+    return generated ? { ...userView(user), password: generated } : userView(user);
   }
 
   /** Users in the administrator's scope only (someone outside it is not listed, nor counted). */
@@ -83,16 +94,22 @@ export class AdminService {
     return userView(user);
   }
 
-  async resetPassword(actor: Actor, p: { user_id: number; password: string }): Promise<UserView> {
-    const { user_id: userId, password } = p;
+  async resetPassword(actor: Actor, p: { user_id: number; password?: string; generate?: boolean; must_change?: boolean }): Promise<UserView & { password?: string }> {
+    const { user_id: userId } = p;
+    if ((p.password === undefined) === !p.generate) throw new AppError('SB_VALIDATION', 'password or generate: exactly one of them', { field: 'password' });
     const target = await this.store.users.byId(userId);
     if (!target) throw new AppError('SB_NOT_FOUND', 'No such user');
     if (target.is_admin && userId !== actor.userId) await this.requireSuper(actor, "Only the super administrator resets another administrator's password");
-    const user = await this.store.users.update(userId, { passwordHash: await hashPassword(password) }, this.clock.now());
-    if (!user) throw new AppError('SB_NOT_FOUND', 'No such user');
+    const policy = await this.credentials.policy();
+    const generated = p.generate ? generatePassword(policy.min_length) : null;
+    const password = p.password ?? generated!;
+    await this.credentials.checkNew(target, password, { history: false });
+    const mustChange = generated !== null || (p.must_change ?? policy.force_change_admin_set);
+    await this.credentials.set(target, password, mustChange);
+    const user = (await this.store.users.byId(userId)) ?? target;
     const ended = await this.auth.endAllSessions(userId, 'password_reset');
-    await this.audit(actor, 'user.reset_password', `user:${userId}`, { sessions_ended: ended });
-    return userView(user);
+    await this.audit(actor, 'user.reset_password', `user:${userId}`, { sessions_ended: ended, generated: generated !== null, must_change: mustChange });
+    return generated ? { ...userView(user), password: generated } : userView(user);
   }
 
   async setAdmin(actor: Actor, p: { user_id: number; is_admin: boolean }): Promise<UserView> {

@@ -14,13 +14,21 @@ const COMMON = new Set([
 /** Why `password` is too weak for the first administrator, or null when it will do. */
 export function adminPasswordProblem(password: string, account: string): string | null {
   if (password.length < ADMIN_PASSWORD_MIN) return `it must be at least ${ADMIN_PASSWORD_MIN} characters long`;
+  const guess = guessable(password, account);
+  if (guess) return guess;
+  if (new Set(password).size < 5) return 'it must use at least 5 different characters';
+  if (/^\d+$/.test(password) && isRun(password)) return 'it is a run of digits';
+  return null;
+}
+
+/** The account name again, or one of the first guesses of any attacker; null when neither. */
+export function guessable(password: string, account: string): string | null {
   const lower = password.toLowerCase();
   const stem = lower.replace(/[\d\W_]+$/u, '');
   const name = account.toLowerCase();
-  if (stem !== '' && stem.split(name).join('') === '') return 'it must not be the account name';
+  const nameStem = name.replace(/[\d\W_]+$/u, '');
+  if (stem !== '' && (stem.split(name).join('') === '' || stem === nameStem)) return 'it must not be the account name';
   if (COMMON.has(stem) || COMMON.has(lower)) return 'it is one of the most common passwords';
-  if (new Set(password).size < 5) return 'it must use at least 5 different characters';
-  if (/^\d+$/.test(password) && isRun(password)) return 'it is a run of digits';
   return null;
 }
 

@@ -5,11 +5,17 @@ import type { LoginResult, SessionView } from '../../shared/protocol/types.js';
 import type { Static } from '@sinclair/typebox';
 import type { Cache } from '../../shared/cache/cache.js';
 import type { Actor } from '../actor.js';
-import type { Clock, EventSink, LoginEventRecord, SessionRecord, Store } from '../ports.js';
+import type { Clock, EventSink, LoginEventRecord, SessionRecord, Store, UserRecord } from '../ports.js';
 import { createLogger } from '../../shared/log.js';
 import { sessionView, userView } from '../presenters.js';
 import type { RateLimiter } from '../rate-limit.js';
-import type { LoginParams, PasswordParams } from './operations.js';
+import type { CompleteSignInParams, LoginParams, PasswordParams } from './operations.js';
+import { rulesOf, type ChangeReason, type Credentials } from './credentials.js';
+import type { CredentialRecord } from './ports.js';
+import { SignInTickets, type Attempt } from './tickets.js';
+import { matchTotp, newTotpSecret, otpauthUri } from './totp.js';
+
+const locked = (ms: number) => new AppError('SB_ACCOUNT_LOCKED', `Too many failed sign-ins: try again in ${Math.ceil(ms / 1000)} s`, { retry_after_ms: ms });
 
 export interface ResolvedSession {
   userId: number;
@@ -36,8 +42,13 @@ export class AuthService {
     private readonly events: EventSink,
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
-    private readonly opts: { sessionTtlMs: number; loginAttemptsPerMinute: number; loginFailuresPerIpPerMinute: number; loginFailuresPerMinute: number },
-  ) {}
+    readonly credentials: Credentials,
+    private readonly opts: { sessionTtlMs: number; loginAttemptsPerMinute: number; loginFailuresPerIpPerMinute: number; loginFailuresPerMinute: number; issuer: string },
+  ) {
+    this.tickets = new SignInTickets(cache);
+  }
+
+  private readonly tickets: SignInTickets;
 
   /** A real scrypt hash of a random password: unknown accounts are verified against it, so they cost what real ones do. */
   private dummyHash: Promise<string> | null = null;
@@ -53,10 +64,10 @@ export class AuthService {
     if ((await this.limiter.peek('login-fail-all', 60_000)) >= this.opts.loginFailuresPerMinute) throw this.limiter.limited(60_000);
   }
 
-  private async signInFailed(ip: string | null): Promise<never> {
+  private async signInFailed(ip: string | null, code: 'SB_BAD_CREDENTIALS' | 'SB_BAD_TOTP' = 'SB_BAD_CREDENTIALS'): Promise<never> {
     if (ip) await this.limiter.incr(`login-fail-ip:${ip}`, 60_000);
     await this.limiter.incr('login-fail-all', 60_000);
-    throw new AppError('SB_BAD_CREDENTIALS');
+    throw new AppError(code);
   }
 
   /** Checks a password against a stored hash; a missing or empty hash costs one scrypt all the same. */
@@ -70,8 +81,7 @@ export class AuthService {
   async login(p: Static<typeof LoginParams>, ip: string | null): Promise<LoginResult> {
     const { account, password } = p;
     const deviceType = p.device_type ?? 'web';
-    const deviceName = p.device_name ?? deviceType;
-    const attempt = { account: account.slice(0, 64), ip, device_type: deviceType, device_name: deviceName };
+    const attempt: Attempt = { account: account.slice(0, 64), ip, device_type: deviceType, device_name: p.device_name ?? deviceType };
     try {
       await this.checkSignInLimits(`login:${account.toLowerCase()}`, ip);
     } catch (e) {
@@ -80,21 +90,99 @@ export class AuthService {
     }
 
     const user = await this.store.users.byAccount(account);
+    const cred = user ? await this.credentials.get(user.id) : null;
+    // A locked account is not even checked: guessing stops for the lock's length, whatever the guess.
+    if (user && cred && this.credentials.lockedFor(cred) > 0) {
+      await this.recordAttempt({ ...attempt, user_id: user.id, result: 'locked' });
+      throw locked(this.credentials.lockedFor(cred));
+    }
     // Unknown accounts (and people without a password) cost one scrypt too: accounts cannot be listed by timing.
-    if (!(await this.verify(password, user?.password_hash)) || !user) {
+    const byPassword = await this.verify(password, user?.password_hash);
+    const byActivation = !byPassword && user !== null && cred !== null && (await this.credentials.activationMatches(cred, password));
+    if (!user || !cred || (!byPassword && !byActivation)) {
       await this.recordAttempt({ ...attempt, user_id: user?.id ?? null, result: 'bad_credentials' });
+      if (user) await this.countFailure(user.id);
       return this.signInFailed(ip);
     }
     if (user.disabled) {
       await this.recordAttempt({ ...attempt, user_id: user.id, result: 'disabled' });
       throw new AppError('SB_USER_DISABLED');
     }
+    if (cred.totp_secret) {
+      if (!p.totp_code) {
+        await this.recordAttempt({ ...attempt, user_id: user.id, result: 'totp_required' });
+        throw new AppError('SB_TOTP_REQUIRED');
+      }
+      const step = matchTotp(cred.totp_secret, p.totp_code, this.clock.now(), cred.totp_last_step);
+      if (step === null || !(await this.store.credentials.useTotpStep(user.id, step))) {
+        await this.recordAttempt({ ...attempt, user_id: user.id, result: 'bad_totp' });
+        await this.countFailure(user.id);
+        return this.signInFailed(ip, 'SB_BAD_TOTP');
+      }
+    }
+    await this.credentials.succeeded(cred);
+    return this.nextStep(user, cred, attempt, await this.credentials.changeReason(cred, byActivation));
+  }
 
+  /** One more failure towards the lock; the answer says so when this one locked the account. */
+  private async countFailure(userId: number): Promise<void> {
+    const after = await this.credentials.failed(userId);
+    if (this.credentials.lockedFor(after) > 0 && after.failures === 0) log.warn({ user_id: userId, lockouts: after.lockouts }, 'sign-in: account locked after repeated failures');
+  }
+
+  /**
+   * After the password (and code) are right: a password to change, or a second factor to set up, or else the
+   * session. The steps are carried by a short-lived single-use ticket, never by a session: no token exists
+   * until every step the policy asks for is done.
+   */
+  private async nextStep(user: UserRecord, cred: CredentialRecord, attempt: Attempt, change: ChangeReason | null): Promise<LoginResult> {
+    const policy = await this.credentials.policy();
+    if (change) {
+      const ticket = await this.tickets.issue({ user_id: user.id, step: 'password', attempt });
+      await this.recordAttempt({ ...attempt, user_id: user.id, result: 'change_required' });
+      throw new AppError('SB_PASSWORD_CHANGE_REQUIRED', undefined, { ticket, reason: change, policy: rulesOf(policy) });
+    }
+    if (user.is_admin && policy.totp_for_admins && !cred.totp_secret) {
+      const secret = newTotpSecret();
+      const ticket = await this.tickets.issue({ user_id: user.id, step: 'totp_setup', attempt, secret });
+      await this.recordAttempt({ ...attempt, user_id: user.id, result: 'totp_setup_required' });
+      throw new AppError('SB_TOTP_SETUP_REQUIRED', undefined, { ticket, secret, otpauth_uri: otpauthUri(this.opts.issuer, user.account, secret) });
+    }
+    return this.startSession(user, attempt);
+  }
+
+  /** The second half of a sign-in that had a step to do: the new password, or the first code of a new authenticator. */
+  async completeSignIn(p: Static<typeof CompleteSignInParams>, ip: string | null): Promise<LoginResult> {
+    await this.limiter.check(`signin-step:${ip ?? '-'}`, this.opts.loginAttemptsPerMinute * 3, 60_000);
+    const pending = await this.tickets.read(p.ticket);
+    const user = pending ? await this.store.users.byId(pending.user_id) : null;
+    if (!pending || !user) throw new AppError('SB_UNAUTHENTICATED', 'This sign-in step has expired; sign in again');
+    if (user.disabled) throw new AppError('SB_USER_DISABLED');
+    if (pending.step === 'password') {
+      if (!p.new_password) throw new AppError('SB_VALIDATION', 'new_password: required to finish signing in', { field: 'new_password' });
+      await this.credentials.checkNew(user, p.new_password, { history: true });
+      if (!(await this.tickets.consume(p.ticket))) throw new AppError('SB_UNAUTHENTICATED', 'This sign-in step was already used; sign in again');
+      await this.credentials.set(user, p.new_password, false);
+      const after = (await this.store.users.byId(user.id))!;
+      return this.nextStep(after, await this.credentials.get(user.id), pending.attempt, null);
+    }
+    if (!p.totp_code) throw new AppError('SB_VALIDATION', 'totp_code: required to finish signing in', { field: 'totp_code' });
+    const step = matchTotp(pending.secret!, p.totp_code, this.clock.now(), 0);
+    if (step === null) {
+      await this.tickets.countMiss(p.ticket);
+      throw new AppError('SB_BAD_TOTP');
+    }
+    if (!(await this.tickets.consume(p.ticket))) throw new AppError('SB_UNAUTHENTICATED', 'This sign-in step was already used; sign in again');
+    await this.store.credentials.update(user.id, { totp_secret: pending.secret!, totp_pending: null, totp_last_step: step });
+    return this.startSession(user, pending.attempt);
+  }
+
+  private async startSession(user: UserRecord, attempt: Attempt): Promise<LoginResult> {
     const token = randomId(32);
     const now = this.clock.now();
     const rec: Omit<SessionRecord, 'revoked_at'> = {
-      id: randomId(12), user_id: user.id, token_hash: hashToken(token), device_type: deviceType,
-      device_name: deviceName, ip, created_at: now, expires_at: now + this.opts.sessionTtlMs, last_seen_at: now,
+      id: randomId(12), user_id: user.id, token_hash: hashToken(token), device_type: attempt.device_type,
+      device_name: attempt.device_name, ip: attempt.ip, created_at: now, expires_at: now + this.opts.sessionTtlMs, last_seen_at: now,
     };
     await this.store.sessions.create(rec);
     await this.recordAttempt({ ...attempt, user_id: user.id, result: 'ok' });
@@ -156,12 +244,21 @@ export class AuthService {
     await this.checkSignInLimits(`password:${actor.userId}`, ip);
     const user = await this.store.users.byId(actor.userId);
     if (!(await this.verify(current, user?.password_hash)) || !user) return this.signInFailed(ip);
-    await this.store.users.update(user.id, { passwordHash: await hashPassword(next) }, this.clock.now());
+    await this.credentials.checkNew(user, next, { history: true });
+    await this.credentials.set(user, next, false);
     // Every other device signs in again with the new password.
     const now = this.clock.now();
     const others = (await this.store.sessions.listActive({ userId: user.id, now, limit: 10_000 })).filter((s) => s.id !== actor.sessionId);
     for (const s of others) await this.store.sessions.revoke(s.id, now);
     await this.forget(others, 'password_changed');
+  }
+
+  /** Checks a person's current password for a sensitive change of their own (second factor), limited like sign-in. */
+  async confirmPassword(actor: Actor, password: string, ip: string | null): Promise<UserRecord> {
+    await this.checkSignInLimits(`password:${actor.userId}`, ip);
+    const user = await this.store.users.byId(actor.userId);
+    if (!(await this.verify(password, user?.password_hash)) || !user) return this.signInFailed(ip);
+    return user;
   }
 
   /** Ends all of a user's sessions: tokens stop working, sockets close. */

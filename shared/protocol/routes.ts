@@ -4,6 +4,11 @@ import type { AuthLevel, HttpMethod } from './api.js';
 /** Every public operation: its HTTP route and who may call it. */
 export const ROUTES = {
   'auth.login': { http: ['POST', '/api/v1/auth/login'], auth: 'none' },
+  'auth.completeSignIn': { http: ['POST', '/api/v1/auth/complete'], auth: 'none' },
+  'auth.security': { http: ['GET', '/api/v1/me/security'], auth: 'user' },
+  'auth.totp.begin': { http: ['POST', '/api/v1/me/totp'], auth: 'user' },
+  'auth.totp.confirm': { http: ['POST', '/api/v1/me/totp/confirm'], auth: 'user' },
+  'auth.totp.disable': { http: ['POST', '/api/v1/me/totp/disable'], auth: 'user' },
   'auth.logout': { http: ['POST', '/api/v1/auth/logout'], auth: 'user' },
   'auth.sessions': { http: ['GET', '/api/v1/me/sessions'], auth: 'user' },
   'auth.endSession': { http: ['DELETE', '/api/v1/me/sessions/:session_id'], auth: 'user' },
@@ -82,6 +87,11 @@ export const ROUTES = {
   'admin.audit': { http: ['GET', '/api/v1/admin/audit'], auth: 'admin' },
   'admin.audit.export': { http: ['GET', '/api/v1/admin/audit/export'], auth: 'admin' },
   'admin.audit.verify': { http: ['GET', '/api/v1/admin/audit/verify'], auth: 'admin' },
+  'admin.passwordPolicy.get': { http: ['GET', '/api/v1/admin/password-policy'], auth: 'admin' },
+  'admin.passwordPolicy.set': { http: ['PUT', '/api/v1/admin/password-policy'], auth: 'admin' },
+  'admin.users.unlock': { http: ['POST', '/api/v1/admin/users/:user_id/unlock'], auth: 'admin' },
+  'admin.users.resetTotp': { http: ['POST', '/api/v1/admin/users/:user_id/totp/reset'], auth: 'admin' },
+  'admin.users.activationCodes': { http: ['POST', '/api/v1/admin/users/activation-codes'], auth: 'admin' },
   'admin.loginLog': { http: ['GET', '/api/v1/admin/login-log'], auth: 'admin' },
   'admin.online': { http: ['GET', '/api/v1/admin/online'], auth: 'admin' },
   'admin.broadcast.send': { http: ['POST', '/api/v1/admin/broadcasts'], auth: 'admin' },

@@ -1,11 +1,11 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { DEVICE_TYPE_VALUES, DeviceTypeSchema, OneOf } from './schemas.js';
-import type { LoginEventView, OnlinePerson, OnlineSample, OnlineView } from './signins.js';
+import { LOGIN_RESULTS, type LoginEventView, type OnlinePerson, type OnlineSample, type OnlineView } from './signins.js';
 
 const Int = Type.Integer();
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 
-export const LoginResultCodeSchema = OneOf(['ok', 'bad_credentials', 'disabled', 'rate_limited']);
+export const LoginResultCodeSchema = OneOf(LOGIN_RESULTS);
 
 export const LoginEventSchema = Type.Object({
   id: Int, at: Int, account: Type.String(), user_id: Nullable(Int), name: Nullable(Type.String()), ip: Nullable(Type.String()),

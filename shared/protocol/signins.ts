@@ -3,8 +3,12 @@ import type { DeviceType, PresenceStatus } from './types.js';
 /** Wire shapes of the login log (登录流水) and the online list (在线列表); schemas in signin-schemas.ts. */
 
 /** How a sign-in attempt ended. */
-export type LoginResultCode = 'ok' | 'bad_credentials' | 'disabled' | 'rate_limited';
-export const LOGIN_RESULTS: readonly LoginResultCode[] = ['ok', 'bad_credentials', 'disabled', 'rate_limited'];
+export const LOGIN_RESULTS = [
+  'ok', 'bad_credentials', 'disabled', 'rate_limited',
+  // The password policy (docs/security.md): a locked account, a second factor asked for or wrong, a step before the session.
+  'locked', 'totp_required', 'bad_totp', 'change_required', 'totp_setup_required',
+] as const;
+export type LoginResultCode = typeof LOGIN_RESULTS[number];
 
 export interface LoginEventView {
   id: number;

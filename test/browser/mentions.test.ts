@@ -17,12 +17,12 @@ if (!chromiumAvailable()) {
     const dept = await admin.call('admin.dir.dept.create', { name: '研发部' });
     const person = await admin.call('admin.dir.person.create', { account: 'zhangwei', name: '张伟', depts: [dept.id] });
     const zwId = (await admin.call('dir.person', { person_id: person.id })).user_id!;
-    await admin.call('admin.users.password', { user_id: zwId, password: 'password-123' });
+    await admin.call('admin.users.password', { user_id: zwId, password: 'plain-words-123' });
     const g = await ann.api.call('conv.group', { title: '项目组', member_ids: [ben.user.id, zwId] });
     await ann.api.call('msg.send', { conv_id: g.id, cmid: 'before', body: { text: '大家好' } });
 
     const A = await signInPage(env.browser, env.server.url, ann.user.account, ann.password);
-    const Z = await signInPage(env.browser, env.server.url, 'zhangwei', 'password-123');
+    const Z = await signInPage(env.browser, env.server.url, 'zhangwei', 'plain-words-123');
     const B = await signInPage(env.browser, env.server.url, ben.user.account, ben.password);
     const dialogs: string[] = [];
     for (const P of [A, Z, B]) P.page.on('dialog', (d) => { dialogs.push(d.message()); void d.dismiss(); });

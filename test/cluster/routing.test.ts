@@ -74,8 +74,8 @@ t.test('every central restarted mid-traffic, nothing in memory: relays re-announ
 
 t.test('a revoked session is refused at once by every central', async (t) => {
   const admin = await cluster.adminApi(0);
-  const user = await admin.call('admin.users.create', { account: `rv${process.pid}`, name: 'Revoked', password: 'password-123' });
-  const login = await new ApiClient(cluster.urls[1]!).call('auth.login', { account: user.account, password: 'password-123', device_type: 'web' });
+  const user = await admin.call('admin.users.create', { account: `rv${process.pid}`, name: 'Revoked', password: 'plain-words-123' });
+  const login = await new ApiClient(cluster.urls[1]!).call('auth.login', { account: user.account, password: 'plain-words-123', device_type: 'web' });
   const api = new ApiClient(cluster.urls[1]!, login.token);
   for (let i = 0; i < 10; i++) await api.call('users.me');
   await admin.call('admin.sessions.revoke', { session_id: login.session.id });

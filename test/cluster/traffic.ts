@@ -60,13 +60,13 @@ export class Traffic {
     const admin = await cluster.adminApi(0);
     const prefix = `t${process.pid}r${++runCounter}`;
     const users: UserView[] = [];
-    for (let i = 0; i < homes.length; i++) users.push(await admin.call('admin.users.create', { account: `${prefix}u${i}`, name: `U${i}`, password: 'password-123' }));
+    for (let i = 0; i < homes.length; i++) users.push(await admin.call('admin.users.create', { account: `${prefix}u${i}`, name: `U${i}`, password: 'plain-words-123' }));
     const tokens = new Map<number, string>();
     const traffic = new Traffic(cluster, seed, users, tokens);
     for (const [i, relays] of homes.entries()) {
       for (const [k, home] of relays.entries()) {
         const url = cluster.relays[home]!.url;
-        const login = await new ApiClient(url).call('auth.login', { account: users[i]!.account, password: 'password-123', device_type: k === 0 ? 'web' : 'mobile' });
+        const login = await new ApiClient(url).call('auth.login', { account: users[i]!.account, password: 'plain-words-123', device_type: k === 0 ? 'web' : 'mobile' });
         if (k === 0) tokens.set(users[i]!.id, login.token);
         const others = cluster.urls.filter((u) => u !== url);
         const sdk = new SwitchboardClient({

@@ -15,6 +15,7 @@ import { messageActionsContract } from './store/message-actions.js';
 import { fileThumbsContract } from './store/file-thumbs.js';
 import { fileRulesContract } from './store/file-rules.js';
 import { rolesContract } from './store/roles.js';
+import { credentialsContract } from './store/credentials.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -41,5 +42,6 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   messageActionsContract(t, current);
   fileThumbsContract(t, current);
   fileRulesContract(t, current);
+  credentialsContract(t, current);
   rolesContract(t, current);
 }

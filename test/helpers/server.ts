@@ -46,7 +46,7 @@ let counter = 0;
 /** Creates a user through the admin API and signs them in. */
 export async function makeUser(server: { url: string; admin: ApiClient }, name?: string): Promise<{ user: UserView; token: string; api: ApiClient; password: string }> {
   const account = `u${process.pid}x${++counter}`;
-  const password = 'password-123';
+  const password = 'plain-words-123';
   const user = await server.admin.call('admin.users.create', { account, name: name ?? account, password });
   const login = await new ApiClient(server.url).call('auth.login', { account, password, device_type: 'web' });
   return { user, token: login.token, api: new ApiClient(server.url, login.token), password };

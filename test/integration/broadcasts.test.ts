@@ -141,7 +141,7 @@ t.test('a fan-out cut off after its first batch goes on from its cursor, and nob
   const central = server.node.central!;
   const store = central.store;
   const ids: number[] = [];
-  for (let i = 0; i < 5; i++) ids.push((await server.admin.call('admin.users.create', { account: `r${i}`, password: 'password-123' })).id);
+  for (let i = 0; i < 5; i++) ids.push((await server.admin.call('admin.users.create', { account: `r${i}`, password: 'plain-words-123' })).id);
   const { broadcast } = await store.broadcasts.create({
     senderId: 1, cmid: 'crash-1', title: 'T', text: 'x', file: null, target: JSON.stringify({ user_ids: ids }), recipients: ids, at: Date.now(),
   });

@@ -26,8 +26,8 @@ t.test('directory: tree, memberships, snapshot + deltas, live push, confidential
   await t.rejects(admin.call('admin.dir.dept.delete', { dept_id: rd.id }), { code: 'SB_DEPT_NOT_EMPTY' }, 'a department with people cannot just be deleted');
 
   // An employee signs in (the person is a user; an admin gives them a password).
-  await admin.call('admin.users.password', { user_id: ls.user_id!, password: 'password-123' });
-  const login = await new ApiClient(server.url).call('auth.login', { account: 'lisi', password: 'password-123' });
+  await admin.call('admin.users.password', { user_id: ls.user_id!, password: 'plain-words-123' });
+  const login = await new ApiClient(server.url).call('auth.login', { account: 'lisi', password: 'plain-words-123' });
   const lisiApi = new ApiClient(server.url, login.token);
   const old: DirSnapshot = await lisiApi.directorySnapshot();
   t.equal(old.people.length, 2);
@@ -82,9 +82,9 @@ t.test('directory: tree, memberships, snapshot + deltas, live push, confidential
   t.equal((await admin.call('dir.search', { q: '13800000001' })).results[0]?.person.id, zs.id);
   t.equal((await admin.directorySnapshot()).people.find((p) => p.id === zs.id)!.mobile, '13800000001', 'admin snapshot');
   // A scoped admin sees real values only inside their scope.
-  const scoped = await admin.call('admin.users.create', { account: 'hr', name: 'HR', password: 'password-123', is_admin: true });
+  const scoped = await admin.call('admin.users.create', { account: 'hr', name: 'HR', password: 'plain-words-123', is_admin: true });
   await admin.call('admin.dir.scope.set', { user_id: scoped.id, dept_ids: [hq.id] });
-  const hrLogin = await new ApiClient(server.url).call('auth.login', { account: 'hr', password: 'password-123' });
+  const hrLogin = await new ApiClient(server.url).call('auth.login', { account: 'hr', password: 'plain-words-123' });
   const hr = new ApiClient(server.url, hrLogin.token);
   t.equal((await hr.call('dir.person', { person_id: zs.id })).mobile, '13800000001', 'scope covers the person');
   const other = await dept({ name: '独立', org_id: 1 });

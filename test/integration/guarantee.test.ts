@@ -34,9 +34,9 @@ t.test('no message is lost or duplicated across drops and a server crash', async
 
   const admin = new ApiClient(url, (await new ApiClient(url).call('auth.login', { account: 'admin', password: 'guarantee-admin' })).token);
   const users: UserView[] = [];
-  for (let i = 0; i < 6; i++) users.push(await admin.call('admin.users.create', { account: `p${i}`, name: `P${i}`, password: 'password-123' }));
+  for (let i = 0; i < 6; i++) users.push(await admin.call('admin.users.create', { account: `p${i}`, name: `P${i}`, password: 'plain-words-123' }));
   const signIn = async (u: UserView, device: DeviceType) =>
-    (await new ApiClient(url).call('auth.login', { account: u.account, password: 'password-123', device_type: device })).token;
+    (await new ApiClient(url).call('auth.login', { account: u.account, password: 'plain-words-123', device_type: device })).token;
 
   // Users 0 and 1 have two devices each.
   const devices: { user: UserView; token: string; sdk?: SwitchboardClient }[] = [];

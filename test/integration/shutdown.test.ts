@@ -18,7 +18,7 @@ t.test('npm start path: first start leaves the admin password in a private file;
   t.match(first.output(), /Password: in \S*initial-admin-password/, 'the first start says where the generated administrator password is');
   const password = readFileSync(join(dataDir, 'initial-admin-password'), 'utf8').trim();
   const admin = new ApiClient(url, (await new ApiClient(url).call('auth.login', { account: 'admin', password })).token);
-  const user = await admin.call('admin.users.create', { account: 'zhangsan', name: '张三', password: 'password-123' });
+  const user = await admin.call('admin.users.create', { account: 'zhangsan', name: '张三', password: 'plain-words-123' });
   const conv = await admin.call('conv.direct', { user_id: user.id });
   const sends = await Promise.all(Array.from({ length: 50 }, (_, i) => admin.call('msg.send', { conv_id: conv.id, cmid: `m${i}`, body: { text: `消息 ${i}` } })));
   t.equal(sends.length, 50, '50 sends acknowledged');

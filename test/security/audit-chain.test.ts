@@ -19,7 +19,7 @@ t.test('tampering with the database file is found by verify, through the API and
   t.teardown(() => server.stop());
   const employee = await makeUser(server, 'Employee');
   const outsider = await makeUser(server, 'Outsider');
-  for (let i = 0; i < 4; i++) await server.admin.call('admin.users.create', { account: `audited${i}`, name: `Audited ${i}`, password: 'password-123' });
+  for (let i = 0; i < 4; i++) await server.admin.call('admin.users.create', { account: `audited${i}`, name: `Audited ${i}`, password: 'plain-words-123' });
   await server.admin.call('admin.users.disable', { user_id: employee.user.id });
   await server.admin.call('admin.users.enable', { user_id: employee.user.id });
 
@@ -60,7 +60,7 @@ t.test('the actor of every entry is the verified session\'s user, whatever the r
   const deputy = await makeUser(server, 'Deputy');
   await server.admin.call('admin.users.setAdmin', { user_id: deputy.user.id, is_admin: true });
   const created = await deputy.api.callUnchecked<{ id: number }>('admin.users.create', {
-    account: 'forgedactor', password: 'password-123', actor_id: admin.id, actor: { userId: admin.id, sessionId: 'x' }, user_id: admin.id,
+    account: 'forgedactor', password: 'plain-words-123', actor_id: admin.id, actor: { userId: admin.id, sessionId: 'x' }, user_id: admin.id,
   });
   await deputy.api.callUnchecked('admin.dir.dept.create', { name: 'Forged', actor_id: admin.id });
   const entries = await server.admin.call('admin.audit', { limit: 100 });

@@ -43,8 +43,8 @@ bus.subscribe(SUBJECTS.broadcast, (e: EventEnvelope) => heard.all!.push(e));
 
 const admin = new ApiClient(url('north'), (await new ApiClient(url('north')).call('auth.login', { account: 'admin', password: 'routing-admin-password', device_type: 'cli' })).token);
 async function person(name: string, relay: string) {
-  const user = await admin.call('admin.users.create', { account: `${name}${process.pid}`, name, password: 'password-123' });
-  const login = await new ApiClient(url(relay)).call('auth.login', { account: user.account, password: 'password-123', device_type: 'web' });
+  const user = await admin.call('admin.users.create', { account: `${name}${process.pid}`, name, password: 'plain-words-123' });
+  const login = await new ApiClient(url(relay)).call('auth.login', { account: user.account, password: 'plain-words-123', device_type: 'web' });
   const sdk = client(url(relay), login.token);
   t.teardown(() => sdk.stop());
   await sdk.start();
@@ -76,7 +76,7 @@ t.test('an event reaches only the relays of its recipients, with only the recipi
 });
 
 t.test('people on neither relay cost no relay anything', async (t) => {
-  const erin = await admin.call('admin.users.create', { account: `erin${process.pid}`, name: 'erin', password: 'password-123' });
+  const erin = await admin.call('admin.users.create', { account: `erin${process.pid}`, name: 'erin', password: 'plain-words-123' });
   const before = heard.south!.length;
   const conv = await dave.api.call('conv.direct', { user_id: erin.id });
   await dave.sdk.send(conv.id, 'to someone offline', `o-${Date.now()}`);

@@ -18,6 +18,8 @@ import { mysqlFileStore } from './files.js';
 import { mysqlFavouriteStore, mysqlNotifySettingsStore } from './favourites.js';
 import { mysqlBroadcastStore } from './broadcasts.js';
 import { mysqlFileRuleStore } from './file-rules.js';
+import { mysqlCredentialStore } from './credentials.js';
+import type { CredentialStore } from '../../../core/auth/ports.js';
 import { mysqlSearchIndex } from './search.js';
 import { mysqlRoleStore } from './roles.js';
 
@@ -97,6 +99,7 @@ export class MysqlStore implements Store {
   audit: AuditStore;
   files: FileStore;
   fileRules: FileRuleStore;
+  credentials: CredentialStore;
   directory: DirectoryStore;
   loginLog: LoginLogStore;
   favourites: FavouriteStore;
@@ -119,6 +122,7 @@ export class MysqlStore implements Store {
     this.loginLog = mysqlLoginLogStore(db);
     this.files = mysqlFileStore(db.rows, this.writes);
     this.fileRules = mysqlFileRuleStore(db.rows, this.writes);
+    this.credentials = mysqlCredentialStore(db.rows, this.writes);
     this.directory = mysqlDirectoryStore(pool);
     this.favourites = mysqlFavouriteStore(db);
     this.notifySettings = mysqlNotifySettingsStore(db);

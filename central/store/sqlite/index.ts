@@ -15,6 +15,8 @@ import { sqliteMessageActionStore } from './message-actions.js';
 import { chainExistingAudit, sqliteAuditStore } from './audit.js';
 import { sqliteFileStore } from './files.js';
 import { sqliteFileRuleStore } from './file-rules.js';
+import { sqliteCredentialStore } from './credentials.js';
+import type { CredentialStore } from '../../../core/auth/ports.js';
 import { sqliteDirectoryStore } from './directory.js';
 import { sqliteLoginLogStore } from './login-log.js';
 import { sqliteFavouriteStore, sqliteNotifySettingsStore } from './favourites.js';
@@ -36,6 +38,7 @@ export class SqliteStore implements Store {
   audit: AuditStore;
   files: FileStore;
   fileRules: FileRuleStore;
+  credentials: CredentialStore;
   directory: DirectoryStore;
   loginLog: LoginLogStore;
   favourites: FavouriteStore;
@@ -63,6 +66,7 @@ export class SqliteStore implements Store {
     this.loginLog = sqliteLoginLogStore(db);
     this.files = sqliteFileStore(this.db, this.writes);
     this.fileRules = sqliteFileRuleStore(this.db, this.writes);
+    this.credentials = sqliteCredentialStore(this.db, this.writes);
     this.directory = sqliteDirectoryStore(this.db, this.writes);
     this.favourites = sqliteFavouriteStore(db);
     this.notifySettings = sqliteNotifySettingsStore(db);

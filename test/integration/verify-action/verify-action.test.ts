@@ -26,7 +26,7 @@ t.test('every state-changing operation of the table', async (t) => {
   const [ann, ben, cai, dan] = await Promise.all(['Ann', 'Ben', 'Cai', 'Dan'].map((n) => makeUser(server, n)));
   const boss: Person = { user: await admin.call('users.me'), token: await signIn(server.url, 'admin', ADMIN_PASSWORD, 'cli'), api: admin };
   const signedIn = async (account: string): Promise<Person> => {
-    const token = await signIn(server.url, account, 'password-123');
+    const token = await signIn(server.url, account, 'plain-words-123');
     const api = new ApiClient(server.url, token);
     return { user: await api.call('users.me'), token, api };
   };
@@ -36,7 +36,7 @@ t.test('every state-changing operation of the table', async (t) => {
   // ---- users and conversations -----------------------------------------------------------------
   let eveId = 0;
   await v.verify('admin.users.create', 'a new user', async () => {
-    eveId = (await admin.call('admin.users.create', { account: 'eve', name: 'Eve', password: 'password-123' })).id;
+    eveId = (await admin.call('admin.users.create', { account: 'eve', name: 'Eve', password: 'plain-words-123' })).id;
   });
   const eve = await signedIn('eve');
   v.people = [...everyone(), eve];
@@ -93,7 +93,7 @@ t.test('every state-changing operation of the table', async (t) => {
     fayId = (await admin.call('admin.dir.person.create', { account: 'fay', name: 'Fay', mobile: '13800000001', depts: [{ dept_id: rd, title: '工程师' }, sales.id] })).id;
   });
   const fayUser = (await admin.call('dir.person', { person_id: fayId })).user_id!;
-  await admin.call('admin.users.password', { user_id: fayUser, password: 'password-123' });
+  await admin.call('admin.users.password', { user_id: fayUser, password: 'plain-words-123' });
   const fay = await signedIn('fay');
   v.people = [...v.people, fay];
   await v.verify('conv.group', 'with a directory person', () => ann!.api.call('conv.group', { title: '项目', member_ids: [fayUser, ben!.user.id] }));
