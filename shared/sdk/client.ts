@@ -63,8 +63,22 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     });
   }
 
-  static async login(baseUrl: string, account: string, password: string, device: { type?: DeviceType; name?: string } = {}): Promise<LoginResult> {
-    return new ApiClient(baseUrl).call('auth.login', { account, password, device_type: device.type ?? 'web', device_name: device.name });
+  /**
+   * Signs in. Where the password policy asks for a step first, this rejects with SB_TOTP_REQUIRED (call again
+   * with `totpCode`), SB_PASSWORD_CHANGE_REQUIRED or SB_TOTP_SETUP_REQUIRED (finish with completeSignIn and the
+   * error's details.ticket).
+   */
+  static async login(baseUrl: string, account: string, password: string, device: { type?: DeviceType; name?: string; totpCode?: string } = {}): Promise<LoginResult> {
+    return new ApiClient(baseUrl).call('auth.login', {
+      account, password, device_type: device.type ?? 'web', device_name: device.name, ...(device.totpCode ? { totp_code: device.totpCode } : {}),
+    });
+  }
+
+  /** The step a sign-in asked for: a new password, or the first code of a new authenticator. May ask for the next step in turn. */
+  static async completeSignIn(baseUrl: string, step: { ticket: string; newPassword?: string; totpCode?: string }): Promise<LoginResult> {
+    return new ApiClient(baseUrl).call('auth.completeSignIn', {
+      ticket: step.ticket, ...(step.newPassword ? { new_password: step.newPassword } : {}), ...(step.totpCode ? { totp_code: step.totpCode } : {}),
+    });
   }
 
   get token(): string { return this.opts.token; }

@@ -62,8 +62,18 @@ export function errorText(i18n: I18n, e: unknown): string {
   const code = (e as { code?: string }).code;
   if (code === 'SB_BAD_CREDENTIALS') return i18n.t('badCredentials');
   if (code === 'SB_CENTRAL_UNAVAILABLE') return i18n.t('cannotReach');
+  const details = (e as { details?: { problem?: string; retry_after_ms?: number; policy?: PasswordRules } }).details;
+  if (code === 'SB_WEAK_PASSWORD') return i18n.t('weakPassword', details?.policy ? rulesText(i18n, details.policy) : details?.problem ?? '');
+  if (code === 'SB_PASSWORD_REUSED') return i18n.t('passwordReused');
+  if (code === 'SB_ACCOUNT_LOCKED') return i18n.t('accountLocked', String(Math.ceil((details?.retry_after_ms ?? 0) / 1000)));
+  if (code === 'SB_BAD_TOTP') return i18n.t('badTotp');
   return (e as Error).message || String(e);
 }
+
+/** The password rules a person must meet (auth.security, or the details of a refusal). */
+export interface PasswordRules { min_length: number; min_classes: number; history: number }
+
+export const rulesText = (i18n: I18n, r: PasswordRules): string => i18n.t('passwordRules', String(r.min_length), String(r.min_classes), String(r.history));
 
 /** "99+" past 99, for badges. */
 export const badgeCount = (n: number): string => (n > 99 ? '99+' : String(n));

@@ -7,6 +7,16 @@ export const accountZh = {
   thisDevice: '本机', signOutDevice: '下线', signOutDeviceConfirm: '让“{0}”退出登录？', deviceSignedOut: '“{0}”已下线',
   lastSeen: '最近活动 {0}', signedInAt: '登录于 {0}', fromAddress: '地址 {0}',
   deviceweb: '网页版', devicedesktop: '桌面端', devicemobile: '手机', devicecli: '命令行', devicebot: '机器人',
+  totpCode: '动态验证码', totpCodeHint: '打开身份验证器应用，输入显示的 6 位数字', verify: '验证',
+  setNewPassword: '设置新密码', reasoninitial: '首次登录，请设置你自己的密码。', reasonexpired: '密码已过期，请设置新密码。',
+  reasonactivation: '已使用激活码登录，请设置你的密码。', passwordRules: '至少 {0} 位，包含小写字母、大写字母、数字、符号中的至少 {1} 类；不能与最近 {2} 次使用过的相同。',
+  setUpTotp: '设置两步验证', setUpTotpHint: '管理员账号必须使用两步验证。在身份验证器应用（如 Microsoft Authenticator、Google 身份验证器）中添加账号，输入下面的密钥或打开链接，然后输入显示的验证码。',
+  totpSecret: '密钥', openInApp: '在验证器应用中打开', backToSignIn: '返回登录',
+  weakPassword: '新密码不符合密码策略：{0}', passwordReused: '不能使用当前密码或最近用过的密码', accountLocked: '登录失败次数过多，账号已锁定，请 {0} 秒后再试',
+  badTotp: '验证码不正确或已使用', stepExpired: '操作已过期，请重新登录',
+  twoFactor: '两步验证', twoFactorOn: '已开启：登录时需要输入身份验证器中的验证码。', twoFactorOff: '未开启。开启后，登录时除密码外还需要输入手机验证器中的验证码。',
+  twoFactorRequired: '密码策略要求管理员开启两步验证，无法关闭。', enableTwoFactor: '开启两步验证', disableTwoFactor: '关闭两步验证',
+  twoFactorEnabled: '两步验证已开启', twoFactorDisabled: '两步验证已关闭', passwordExpires: '密码将于 {0} 过期',
 };
 
 export const accountEn: Record<keyof typeof accountZh, string> = {
@@ -17,4 +27,14 @@ export const accountEn: Record<keyof typeof accountZh, string> = {
   thisDevice: 'This device', signOutDevice: 'Sign out', signOutDeviceConfirm: 'Sign “{0}” out?', deviceSignedOut: '“{0}” is signed out',
   lastSeen: 'Last active {0}', signedInAt: 'Signed in {0}', fromAddress: 'Address {0}',
   deviceweb: 'Web', devicedesktop: 'Desktop', devicemobile: 'Phone', devicecli: 'Command line', devicebot: 'Bot',
+  totpCode: 'Authenticator code', totpCodeHint: 'Open your authenticator app and enter the 6 digits it shows', verify: 'Verify',
+  setNewPassword: 'Set a new password', reasoninitial: 'This is your first sign-in: choose your own password.', reasonexpired: 'Your password has expired: choose a new one.',
+  reasonactivation: 'You signed in with an activation code: choose your password.', passwordRules: 'At least {0} characters, with at least {1} of lower case, upper case, digits and symbols; not one of your last {2}.',
+  setUpTotp: 'Set up two-step verification', setUpTotpHint: 'Administrators must use two-step verification. Add an account in your authenticator app (Microsoft Authenticator, Google Authenticator…) with the key below or the link, then enter the code it shows.',
+  totpSecret: 'Key', openInApp: 'Open in the authenticator app', backToSignIn: 'Back to sign-in',
+  weakPassword: 'The new password does not meet the policy: {0}', passwordReused: 'Not your current password or a recent one', accountLocked: 'Too many failed sign-ins: the account is locked; try again in {0} s',
+  badTotp: 'The code is wrong or was already used', stepExpired: 'This step has expired; sign in again',
+  twoFactor: 'Two-step verification', twoFactorOn: 'On: signing in asks for a code from your authenticator app.', twoFactorOff: 'Off. When on, signing in asks for a code from the authenticator app on your phone as well as your password.',
+  twoFactorRequired: 'The password policy requires administrators to keep it on.', enableTwoFactor: 'Turn on two-step verification', disableTwoFactor: 'Turn off two-step verification',
+  twoFactorEnabled: 'Two-step verification is on', twoFactorDisabled: 'Two-step verification is off', passwordExpires: 'Your password expires on {0}',
 };

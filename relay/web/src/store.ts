@@ -53,10 +53,20 @@ export class AppStore {
   }
 
   /** Rejects with the server's error (the form shows it). */
-  async signIn(base: string, account: string, password: string): Promise<void> {
-    const r = await SwitchboardClient.login(base, account, password, { type: 'web', name: browserDeviceName(navigator.userAgent) });
-    saveSession(base, r.token, r.user.id);
-    await this.open(base, r.token, r.user.id);
+  /** Signs in; rejects with the policy's step (a code, a new password, a new authenticator) for SignIn to ask for. */
+  async signIn(base: string, account: string, password: string, totpCode?: string): Promise<void> {
+    const r = await SwitchboardClient.login(base, account, password, { type: 'web', name: browserDeviceName(navigator.userAgent), totpCode });
+    await this.signedIn(base, r.token, r.user.id);
+  }
+
+  async finishSignIn(base: string, step: { ticket: string; newPassword?: string; totpCode?: string }): Promise<void> {
+    const r = await SwitchboardClient.completeSignIn(base, step);
+    await this.signedIn(base, r.token, r.user.id);
+  }
+
+  private async signedIn(base: string, token: string, uid: number): Promise<void> {
+    saveSession(base, token, uid);
+    await this.open(base, token, uid);
   }
 
   /** Ends the session (at the server too when asked) and forgets it on this device before showing sign-in. */

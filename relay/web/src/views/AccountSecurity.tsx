@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionView } from '../../../../shared/protocol/types.js';
 import { useI18n, useSession } from '../context.js';
-import { errorText } from '../format.js';
+import { errorText, rulesText } from '../format.js';
 import { useConfirm } from '../components/Confirm.js';
 import type { I18n, TextKey } from '../i18n.js';
+import { SecondFactor, type MySecurity } from './SecondFactor.js';
 
 /**
  * 账号与安全: change my password (auth.password, which signs my other devices out) and my signed-in devices
@@ -18,6 +19,7 @@ export function AccountSecurity() {
       <header class="chat-head"><a class="icon-btn back" href="#/chats" aria-label={t('back')}>‹</a><h2>{t('accountSecurity')}</h2></header>
       <div class="panel-body">
         <PasswordForm changed={() => setDevicesRev(devicesRev + 1)} />
+        <SecondFactor rev={devicesRev} />
         <MyDevices rev={devicesRev} />
       </div>
     </section>
@@ -33,9 +35,16 @@ function PasswordForm({ changed }: { changed(): void }) {
   const [again, setAgain] = useState('');
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
+  const [mine, setMine] = useState<MySecurity | null>(null);
+  useEffect(() => {
+    let live = true;
+    // The rules are only shown: the server checks them. Not loading them leaves the form as it was.
+    session.client.api.call('auth.security').then((m) => { if (live) setMine(m); }, () => undefined);
+    return () => { live = false; };
+  }, []);
   const submit = (e: Event) => {
     e.preventDefault();
-    // The server checks the same floor; saying it here saves a round trip and names the field.
+    // The server checks the policy; the floor here saves a round trip and names the field.
     if (next.length < 8) return setStatus(t('passwordTooShort'));
     if (next !== again) return setStatus(t('passwordMismatch'));
     setBusy(true);
@@ -54,6 +63,11 @@ function PasswordForm({ changed }: { changed(): void }) {
       <label>{t('currentPassword')}<input type="password" name="current" autocomplete="current-password" required value={current} onInput={(e) => setCurrent(e.currentTarget.value)} /></label>
       <label>{t('newPassword')}<input type="password" name="new" autocomplete="new-password" required minLength={8} value={next} onInput={(e) => setNext(e.currentTarget.value)} /></label>
       <label>{t('confirmPassword')}<input type="password" name="again" autocomplete="new-password" required value={again} onInput={(e) => setAgain(e.currentTarget.value)} /></label>
+      {mine ? (
+        <p class="muted-text password-rules">
+          {rulesText(i18n, mine.policy)}{mine.password_expires_at ? ` ${t('passwordExpires', i18n.fmtTime(mine.password_expires_at, true))}` : ''}
+        </p>
+      ) : null}
       <div class="actions"><span class="muted-text save-status" role="status">{status}</span><button type="submit" class="primary" disabled={busy}>{t('changePassword')}</button></div>
     </form>
   );
