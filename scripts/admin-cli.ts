@@ -13,6 +13,7 @@ import { extname } from 'node:path';
 import { commandHelp, helpText, parseArgs, spellFields, UsageError, type Parsed } from './cli/args.js';
 import { ADMIN_CLI } from './cli/admin-commands.js';
 import { fileRuleFields, fileRuleLine } from './cli/file-rules.js';
+import { runAccountCommand } from './cli/admin-accounts.js';
 import { runRoleCommand } from './cli/admin-roles.js';
 
 /**
@@ -116,7 +117,8 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
     const userLine = (u: UserView) => `${u.account} (#${u.id}) ${u.name}${u.is_admin ? ' [admin]' : ''}${u.disabled ? ' [disabled]' : ''}`;
 
     const command = `${group} ${action ?? ''}`.trim();
-    const done = await runRoleCommand(command, rest, args, { call: (m, p) => api.call(m, p), userId, print, out, table });
+    const cli = { call: (m: Parameters<typeof api.call>[0], p?: Record<string, unknown>) => api.call(m, p), userId, print, out, table };
+    const done = (await runRoleCommand(command, rest, args, cli)) ?? (await runAccountCommand(command, rest, args, cli));
     if (done !== null) return done;
     switch (command) {
       case 'logout':
@@ -126,8 +128,8 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         return 0;
       case 'user add': {
         const password = flag(args, '--password');
-        const u = await api.call('admin.users.create', { account: rest[0], name: flag(args, '--name'), password, is_admin: args.has('--admin') });
-        print(u, () => `Created ${userLine(u)}`);
+        const u = await api.call('admin.users.create', { account: rest[0], name: flag(args, '--name'), password, is_admin: args.has('--admin'), must_change: args.has('--must-change') || undefined });
+        print(u, () => `Created ${userLine(u)}${u.password ? `\ninitial password (shown once; to be changed at first sign-in): ${u.password}` : ''}`);
         return 0;
       }
       case 'user list': {
@@ -142,8 +144,10 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         return 0;
       }
       case 'user passwd': {
-        const u = await api.call('admin.users.password', { user_id: await userId(rest[0]), password: flag(args, '--password') });
-        print(u, () => `Password reset for ${userLine(u)}; their sessions ended`);
+        const u = await api.call('admin.users.password', {
+          user_id: await userId(rest[0]), password: flag(args, '--password'), generate: args.has('--generate') || undefined, must_change: args.has('--must-change') || undefined,
+        });
+        print(u, () => `Password reset for ${userLine(u)}; their sessions ended${u.password ? `\nnew password (shown once; to be changed at first sign-in): ${u.password}` : ''}`);
         return 0;
       }
       case 'user admin': {

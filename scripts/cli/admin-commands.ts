@@ -1,5 +1,7 @@
 import { flagText, type CliSpec, type FlagSpec } from './args.js';
+import { LOGIN_RESULTS } from '../../shared/protocol/signins.js';
 import { AUDIT_COMMAND, ROLE_COMMANDS } from './admin-roles.js';
+import { ACCOUNT_COMMANDS } from './admin-accounts.js';
 
 /** The admin CLI's commands, their arguments and flags: the one table its checks and help come from. */
 const PERSON_FIELDS: FlagSpec[] = [
@@ -25,11 +27,13 @@ export const ADMIN_CLI: CliSpec = {
       help: 'sign in and save the session (also SWITCHBOARD_SERVER, SWITCHBOARD_PASSWORD)' },
     { name: 'logout' },
     { name: 'help', help: 'this list; COMMAND --help for one command' },
-    { name: 'user add', args: ['ACCOUNT'], flags: [{ flag: '--password', value: 'PW', required: true }, { flag: '--name', value: 'NAME' }, { flag: '--admin', field: 'is_admin' }] },
+    { name: 'user add', args: ['ACCOUNT'], flags: [{ flag: '--password', value: 'PW' }, { flag: '--name', value: 'NAME' }, { flag: '--admin', field: 'is_admin' }, { flag: '--must-change', field: 'must_change' }],
+      help: 'without --password one is generated and shown once; it must be changed at first sign-in' },
     { name: 'user list', flags: [{ flag: '--q', value: 'TEXT' }, LIMIT] },
     { name: 'user disable', argFields: USER, args: ['ACCOUNT'], help: 'ends all of the user\'s sessions at once' },
     { name: 'user enable', argFields: USER, args: ['ACCOUNT'] },
-    { name: 'user passwd', argFields: USER, args: ['ACCOUNT'], flags: [{ flag: '--password', value: 'PW', required: true }] },
+    { name: 'user passwd', argFields: USER, args: ['ACCOUNT'], flags: [{ flag: '--password', value: 'PW' }, { flag: '--generate' }, { flag: '--must-change', field: 'must_change' }],
+      help: '--password, or --generate (shown once, changed at first sign-in); ends their sessions' },
     { name: 'user admin', argFields: USER, args: ['ACCOUNT', 'on|off'] },
     { name: 'group create', flags: [{ flag: '--title', value: 'TITLE', required: true }, { flag: '--owner', value: 'ACCOUNT', field: 'owner_id', required: true },
       { flag: '--members', value: 'A,B,C', field: 'member_ids', required: true }] },
@@ -38,7 +42,7 @@ export const ADMIN_CLI: CliSpec = {
     AUDIT_COMMAND,
     { name: 'audit verify', help: 'checks the audit log\'s hash chain; exits 1 at the first broken link' },
     { name: 'login-log', flags: [{ flag: '--user', value: 'ACCOUNT', field: 'user_id' }, { flag: '--account', value: 'TYPED' }, { flag: '--dept', value: 'DEPT_ID', field: 'dept_id' },
-      { flag: '--result', value: 'ok|bad_credentials|disabled|rate_limited' }, { flag: '--since', value: 'DATE' }, { flag: '--until', value: 'DATE' }, LIMIT, { flag: '--csv' }],
+      { flag: '--result', value: LOGIN_RESULTS.join('|') }, { flag: '--since', value: 'DATE' }, { flag: '--until', value: 'DATE' }, LIMIT, { flag: '--csv' }],
     help: 'every sign-in attempt (登录流水), newest first; dates as 2026-12-01 or 2026-12-01T08:00' },
     { name: 'online', flags: [{ flag: '--dept', value: 'DEPT_ID', field: 'dept_id' }, { flag: '--hours', value: 'N' }, LIMIT, { flag: '--csv' }],
       help: 'who is online now (在线列表) by device type, and the count over the last hours' },
@@ -75,6 +79,7 @@ export const ADMIN_CLI: CliSpec = {
     { name: 'scope set', argFields: USER, args: ['ACCOUNT'], flags: [{ flag: '--depts', value: 'ID,ID', field: 'dept_ids', required: true }],
       help: 'all of an administrator\'s grants reach only there (empty: everywhere)' },
     ...ROLE_COMMANDS,
+    ...ACCOUNT_COMMANDS,
   ],
   footer: `Field options: ${PERSON_FIELDS.map(flagText).join(' ')}.
 

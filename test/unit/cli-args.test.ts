@@ -103,7 +103,7 @@ t.test('the admin table: flags are consistent, help and usage come from it, and 
   for (const c of ADMIN_CLI.commands) t.match(help, `  ${c.name}`, `help lists ${c.name}`);
   t.match(help, 'dept delete DEPT_ID [--move-to DEPT_ID]');
   t.notMatch(help, /--[a-z]+_[a-z]/, 'no underscore in any flag of the help');
-  t.match(commandHelp(ADMIN_CLI, ADMIN_CLI.commands.find((c) => c.name === 'user add')!), /^Usage: switchboard admin user add ACCOUNT --password PW \[--name NAME\] \[--admin\]/);
+  t.match(commandHelp(ADMIN_CLI, ADMIN_CLI.commands.find((c) => c.name === 'user add')!), /^Usage: switchboard admin user add ACCOUNT \[--password PW\] \[--name NAME\] \[--admin\] \[--must-change\]/);
 });
 
 t.test('an account the CLI resolves reads as ACCOUNT in the server\'s messages about the id', async (t) => {
