@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { adminOperations } from './admin/operations.js';
 import { authOperations } from './auth/operations.js';
 import { accountAdminOperations } from './auth/admin-operations.js';
+import { loginPolicyOperations } from './login-policy/operations.js';
 import { broadcastOperations } from './broadcasts/operations.js';
 import { directoryOperations } from './directory/operations.js';
 import { favouriteOperations } from './favourites/operations.js';
@@ -40,6 +41,7 @@ export const OPERATIONS = {
   ...directoryOperations,
   ...adminOperations,
   ...accountAdminOperations,
+  ...loginPolicyOperations,
   ...signinsOperations,
   ...broadcastOperations,
   ...roleOperations,

@@ -8,6 +8,7 @@ import type { AuditEntry, ConversationKind, DeviceType, MemberRole, MentionAllPo
 import type { LoginResultCode, OnlineSample } from '../shared/protocol/signins.js';
 import type { SearchIndex } from './search/ports.js';
 import type { CredentialStore } from './auth/ports.js';
+import type { LoginPolicyStore } from './login-policy/ports.js';
 
 export interface UserRecord {
   id: number;
@@ -581,6 +582,8 @@ export interface Store {
   users: UserStore;
   /** Password history, lockout, second factor, activation codes, the password policy (core/auth/ports.ts). */
   credentials: CredentialStore;
+  /** 登录授权: login rules and the devices people sign in from (core/login-policy/ports.ts). */
+  loginPolicy: LoginPolicyStore;
   sessions: SessionStore;
   conversations: ConversationStore;
   mentions: MentionStore;

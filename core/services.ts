@@ -5,6 +5,9 @@ import { AuthService } from './auth/service.js';
 import { Credentials } from './auth/credentials.js';
 import { SecondFactorService } from './auth/second-factor.js';
 import { AccountAdmin } from './auth/account-admin.js';
+import { LoginPolicyService } from './login-policy/service.js';
+import type { ScopeRoots } from './roles/permissions.js';
+import type { ScopeNames } from './operation.js';
 import { MessagingService } from './messaging/service.js';
 import { GroupsService } from './messaging/groups.js';
 import { MentionsService } from './mentions/service.js';
@@ -26,6 +29,7 @@ import { AuditReader } from './admin/audit-views.js';
 
 export interface Services {
   auth: AuthService;
+  loginPolicy: LoginPolicyService;
   secondFactor: SecondFactorService;
   accountAdmin: AccountAdmin;
   users: UserService;
@@ -56,19 +60,21 @@ export function createServices(deps: {
   const { store, blobs, cache, events, clock, config } = deps;
   const limiter = new RateLimiter(cache);
   const credentials = new Credentials(store, clock);
-  const auth = new AuthService(store, cache, events, limiter, clock, credentials, {
+  // The rules read the directory, which is built after the services it imports and exports through.
+  let directory: DirectoryService | null = null;
+  const directoryAccess = {
+    current: () => directory!.current(),
+    scopeCovers: (roots: ScopeRoots, names: ScopeNames) => directory!.scopeCovers(roots, names),
+  };
+  const loginPolicy = new LoginPolicyService(store, directoryAccess, events, clock);
+  const auth = new AuthService(store, cache, events, limiter, clock, credentials, loginPolicy, {
     issuer: config.branding.productName,
     sessionTtlMs: config.sessions.ttlHours * 3_600_000,
     loginAttemptsPerMinute: config.limits.loginAttemptsPerMinute,
     loginFailuresPerIpPerMinute: config.limits.loginFailuresPerIpPerMinute,
     loginFailuresPerMinute: config.limits.loginFailuresPerMinute,
   });
-  // The rules read the directory, which is built after the files service it imports and exports through.
-  let directory: DirectoryService | null = null;
-  const fileRules = new FileRulesService(store, {
-    current: () => directory!.current(),
-    scopeCovers: (roots, names) => directory!.scopeCovers(roots, names),
-  }, clock, config.files);
+  const fileRules = new FileRulesService(store, directoryAccess, clock, config.files);
   const files = new FilesService(store, blobs, clock, config.files, deps.thumbnailer ?? null, fileRules);
   const favourites = new FavouritesService(store, events, clock);
   const notify = new NotifyService(store, events, clock);
@@ -92,7 +98,7 @@ export function createServices(deps: {
   const broadcasts = new BroadcastService(store, directory, files, events, clock, config.limits);
   const messageActions = new MessageActionsService(store, messaging, events, limiter, clock, config.limits, search);
   return {
-    auth, secondFactor, accountAdmin, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions,
+    auth, loginPolicy, secondFactor, accountAdmin, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions,
     fileRules, search, roles, auditLog,
   };
 }

@@ -38,6 +38,9 @@ export const ERRORS = {
   SB_TOTP_SETUP_REQUIRED: { status: 403, message: 'Set up an authenticator app to finish signing in (details.ticket)' },
   SB_WEAK_PASSWORD: { status: 400, message: 'The new password does not meet the password policy' },
   SB_PASSWORD_REUSED: { status: 400, message: 'The new password was used recently; choose another' },
+  SB_DEVICE_NOT_ALLOWED: { status: 403, message: 'Signing in from this kind of device is not allowed for this account' },
+  SB_DEVICE_APPROVAL_REQUIRED: { status: 403, message: 'A sign-in on a new device needs approval (details.ticket)' },
+  SB_APPROVAL_PENDING: { status: 409, message: 'The sign-in is still waiting for approval' },
   SB_GRANT_EXCEEDS: { status: 403, message: 'A grant cannot exceed the granter\'s own permissions and scope' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

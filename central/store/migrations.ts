@@ -234,6 +234,31 @@ export const MIGRATIONS: Migration[] = ([
     ],
   },
   {
+    version: 21,
+    description: 'login authorisation (登录授权): device types and new-device approval per org, department or person; the devices people sign in from',
+    tables: [
+      {
+        name: 'login_rules',
+        columns: [
+          c('scope', 'string', { length: 8 }), c('target_id', 'bigint'), c('device_types', 'json', { nullable: true }),
+          c('approval', 'string', { length: 16, nullable: true }), c('updated_by', 'bigint', { nullable: true }), c('updated_at', 'bigint'),
+        ],
+        primaryKey: ['scope', 'target_id'],
+      },
+      {
+        // One row per device a person signed in from (the client's own id): approved, waiting, or refused.
+        name: 'trusted_devices',
+        columns: [
+          c('user_id', 'bigint'), c('device_id', 'string', { length: 64 }), c('device_type', 'string', { length: 16 }),
+          c('device_name', 'string', { length: 100 }), c('ip', 'string', { length: 64, nullable: true }), c('status', 'string', { length: 16 }),
+          c('requested_at', 'bigint'), c('decided_at', 'bigint', { nullable: true }), c('decided_by', 'bigint', { nullable: true }), c('last_seen_at', 'bigint'),
+        ],
+        primaryKey: ['user_id', 'device_id'],
+        indexes: [['status', 'requested_at']],
+      },
+    ],
+  },
+  {
     version: 9,
     description: 'mentions as structured references (docs/mentions.md); who may @everyone per group; read receipts counted from an index of read cursors',
     tables: [

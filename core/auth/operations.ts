@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { DEVICE_TYPE_VALUES, EmptySchema, OneOf, LoginResultSchema, SessionSchema } from '../../shared/protocol/schemas.js';
 import { op } from '../operation.js';
+import { DeviceId } from '../login-policy/schemas.js';
 
 const TotpCode = Type.String({ pattern: '^[0-9]{6}$', description: 'six digits from the authenticator app' });
 
@@ -10,6 +11,7 @@ export const LoginParams = Type.Object({
   device_type: Type.Optional(OneOf(DEVICE_TYPE_VALUES, { description: 'web when absent' })),
   device_name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'shown in session lists' })),
   totp_code: Type.Optional(TotpCode),
+  device_id: Type.Optional(DeviceId),
 });
 
 export const CompleteSignInParams = Type.Object({
@@ -40,7 +42,7 @@ export const authOperations = {
     handler: (s, _a, p, ctx) => s.auth.login(p, ctx.ip),
   }),
   'auth.completeSignIn': op({
-    http: ['POST', '/api/v1/auth/complete'], auth: 'none', summary: 'Finish a sign-in that had a step to do: set the new password, or confirm a new authenticator',
+    http: ['POST', '/api/v1/auth/complete'], auth: 'none', summary: 'Finish a sign-in that had a step to do: set the new password, confirm a new authenticator, or collect an approval (SB_APPROVAL_PENDING until then)',
     params: CompleteSignInParams, result: LoginResultSchema,
     handler: (s, _a, p, ctx) => s.auth.completeSignIn(p, ctx.ip),
   }),

@@ -12,7 +12,8 @@ import type { RateLimiter } from '../rate-limit.js';
 import type { CompleteSignInParams, LoginParams, PasswordParams } from './operations.js';
 import { rulesOf, type ChangeReason, type Credentials } from './credentials.js';
 import type { CredentialRecord } from './ports.js';
-import { SignInTickets, type Attempt } from './tickets.js';
+import { SignInTickets, type Attempt, type PendingSignIn } from './tickets.js';
+import type { LoginPolicyService } from '../login-policy/service.js';
 import { matchTotp, newTotpSecret, otpauthUri } from './totp.js';
 
 const locked = (ms: number) => new AppError('SB_ACCOUNT_LOCKED', `Too many failed sign-ins: try again in ${Math.ceil(ms / 1000)} s`, { retry_after_ms: ms });
@@ -43,6 +44,7 @@ export class AuthService {
     private readonly limiter: RateLimiter,
     private readonly clock: Clock,
     readonly credentials: Credentials,
+    private readonly loginPolicy: LoginPolicyService,
     private readonly opts: { sessionTtlMs: number; loginAttemptsPerMinute: number; loginFailuresPerIpPerMinute: number; loginFailuresPerMinute: number; issuer: string },
   ) {
     this.tickets = new SignInTickets(cache);
@@ -81,7 +83,7 @@ export class AuthService {
   async login(p: Static<typeof LoginParams>, ip: string | null): Promise<LoginResult> {
     const { account, password } = p;
     const deviceType = p.device_type ?? 'web';
-    const attempt: Attempt = { account: account.slice(0, 64), ip, device_type: deviceType, device_name: p.device_name ?? deviceType };
+    const attempt: Attempt = { account: account.slice(0, 64), ip, device_type: deviceType, device_name: p.device_name ?? deviceType, device_id: p.device_id ?? randomId(12) };
     try {
       await this.checkSignInLimits(`login:${account.toLowerCase()}`, ip);
     } catch (e) {
@@ -107,6 +109,12 @@ export class AuthService {
     if (user.disabled) {
       await this.recordAttempt({ ...attempt, user_id: user.id, result: 'disabled' });
       throw new AppError('SB_USER_DISABLED');
+    }
+    try {
+      await this.loginPolicy.checkType(user, deviceType);
+    } catch (e) {
+      await this.recordAttempt({ ...attempt, user_id: user.id, result: 'device_not_allowed' });
+      throw e;
     }
     if (cred.totp_secret) {
       if (!p.totp_code) {
@@ -148,6 +156,18 @@ export class AuthService {
       await this.recordAttempt({ ...attempt, user_id: user.id, result: 'totp_setup_required' });
       throw new AppError('SB_TOTP_SETUP_REQUIRED', undefined, { ticket, secret, otpauth_uri: otpauthUri(this.opts.issuer, user.account, secret) });
     }
+    return this.approvedSession(user, attempt);
+  }
+
+  /** The last step: a new device may have to wait for approval (登录授权) before its session is made. */
+  private async approvedSession(user: UserRecord, attempt: Attempt): Promise<LoginResult> {
+    const policy = await this.loginPolicy.effective(user);
+    if (await this.loginPolicy.needsApproval(policy, user.id, attempt.device_id)) {
+      await this.loginPolicy.request(user.id, { device_id: attempt.device_id, device_type: attempt.device_type, device_name: attempt.device_name, ip: attempt.ip });
+      const ticket = await this.tickets.issue({ user_id: user.id, step: 'approval', attempt });
+      await this.recordAttempt({ ...attempt, user_id: user.id, result: 'approval_required' });
+      throw new AppError('SB_DEVICE_APPROVAL_REQUIRED', undefined, { ticket, device_id: attempt.device_id });
+    }
     return this.startSession(user, attempt);
   }
 
@@ -166,6 +186,7 @@ export class AuthService {
       const after = (await this.store.users.byId(user.id))!;
       return this.nextStep(after, await this.credentials.get(user.id), pending.attempt, null);
     }
+    if (pending.step === 'approval') return this.afterApproval(p.ticket, user, pending);
     if (!p.totp_code) throw new AppError('SB_VALIDATION', 'totp_code: required to finish signing in', { field: 'totp_code' });
     const step = matchTotp(pending.secret!, p.totp_code, this.clock.now(), 0);
     if (step === null) {
@@ -174,6 +195,18 @@ export class AuthService {
     }
     if (!(await this.tickets.consume(p.ticket))) throw new AppError('SB_UNAUTHENTICATED', 'This sign-in step was already used; sign in again');
     await this.store.credentials.update(user.id, { totp_secret: pending.secret!, totp_pending: null, totp_last_step: step });
+    return this.approvedSession(user, pending.attempt);
+  }
+
+  /** A sign-in waiting for approval asks again: still waiting, refused, or approved (then its session). */
+  private async afterApproval(ticket: string, user: UserRecord, pending: PendingSignIn): Promise<LoginResult> {
+    const device = await this.loginPolicy.status(user.id, pending.attempt.device_id);
+    if (device?.status === 'pending') throw new AppError('SB_APPROVAL_PENDING');
+    if (!(await this.tickets.consume(ticket))) throw new AppError('SB_UNAUTHENTICATED', 'This sign-in step was already used; sign in again');
+    if (device?.status !== 'approved') {
+      await this.recordAttempt({ ...pending.attempt, user_id: user.id, result: 'approval_denied' });
+      throw new AppError('SB_FORBIDDEN', device ? 'The sign-in on this device was refused' : 'The request for approval expired; sign in again');
+    }
     return this.startSession(user, pending.attempt);
   }
 
@@ -185,6 +218,7 @@ export class AuthService {
       device_name: attempt.device_name, ip: attempt.ip, created_at: now, expires_at: now + this.opts.sessionTtlMs, last_seen_at: now,
     };
     await this.store.sessions.create(rec);
+    await this.loginPolicy.seen(user.id, { device_id: attempt.device_id, device_type: attempt.device_type, device_name: attempt.device_name, ip: attempt.ip });
     await this.recordAttempt({ ...attempt, user_id: user.id, result: 'ok' });
     return { token, session: sessionView({ ...rec, revoked_at: null }), user: userView(user) };
   }

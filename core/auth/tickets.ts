@@ -10,11 +10,13 @@ export interface Attempt {
   ip: string | null;
   device_type: DeviceType;
   device_name: string;
+  /** The client's own id for the device (one is made up for clients that send none). */
+  device_id: string;
 }
 
 export interface PendingSignIn {
   user_id: number;
-  step: 'password' | 'totp_setup';
+  step: 'password' | 'totp_setup' | 'approval';
   attempt: Attempt;
   /** For totp_setup: the secret shown with the ticket, enabled once a code from it is right. */
   secret?: string;

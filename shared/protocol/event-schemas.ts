@@ -7,6 +7,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { DirChange } from './directory.js';
 import { ConversationSharedSchema, DirChangeSchema, FavouriteSchema, MessageSchema, NotifySettingsSchema, PresenceSchema, UserSchema } from './schemas.js';
 import type { ServerEvent } from './types.js';
+import { TrustedDeviceSchema } from './signin-schemas.js';
 
 const Int = Type.Integer();
 const event = <T extends string, P extends Record<string, TSchema>>(type: T, props: P) =>
@@ -23,12 +24,13 @@ export const FavouriteRemovedEventSchema = event('favourite.removed', { id: Int 
 export const NotifySettingsEventSchema = event('notify.settings', { settings: NotifySettingsSchema });
 export const UserUpdatedEventSchema = event('user.updated', { user: UserSchema });
 export const PresenceUpdatedEventSchema = event('presence.updated', { presence: PresenceSchema });
+export const DeviceApprovalEventSchema = event('device.approval', { device: TrustedDeviceSchema });
 export const DirectoryChangedEventSchema = event('directory.changed', { version: Int, from: Int, changes: Type.Optional(Type.Array(DirChangeSchema)) });
 
 export const ServerEventSchema = Type.Union([
   MessageNewEventSchema, MessageUpdatedEventSchema, ConversationUpdatedEventSchema, ConversationRemovedEventSchema, ReadUpdatedEventSchema,
   MemberSettingsEventSchema, FavouriteAddedEventSchema, FavouriteRemovedEventSchema, NotifySettingsEventSchema, UserUpdatedEventSchema,
-  PresenceUpdatedEventSchema, DirectoryChangedEventSchema,
+  PresenceUpdatedEventSchema, DirectoryChangedEventSchema, DeviceApprovalEventSchema,
 ], { $id: 'ServerEvent' });
 
 const compiled = TypeCompiler.Compile(ServerEventSchema);
@@ -67,6 +69,7 @@ export type EventsMatchWire = All<[
   Same<typeof UserUpdatedEventSchema, Variant<'user.updated'>>,
   Same<typeof PresenceUpdatedEventSchema, Variant<'presence.updated'>>,
   Same<typeof DirectoryChangedEventSchema, Variant<'directory.changed'>>,
+  Same<typeof DeviceApprovalEventSchema, Variant<'device.approval'>>,
   Same<typeof DirChangeSchema, DirChange>,
   Same<typeof ServerEventSchema, ServerEvent>,
 ]>;

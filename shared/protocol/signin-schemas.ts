@@ -35,3 +35,11 @@ export type SigninSchemasMatchWire = All<[
   Same<typeof OnlinePersonSchema, OnlinePerson>,
   Same<typeof OnlineViewSchema, OnlineView>,
 ]>;
+
+/** A device a person signed in from (登录授权, core/login-policy). */
+export const TrustedDeviceSchema = Type.Object({
+  user_id: Type.Integer(), device_id: Type.String(), device_type: OneOf(DEVICE_TYPE_VALUES), device_name: Type.String(), ip: Nullable(Type.String()),
+  status: OneOf(['pending', 'approved', 'denied']), requested_at: Type.Integer(), decided_at: Nullable(Type.Integer()), decided_by: Nullable(Type.Integer()),
+  last_seen_at: Type.Integer(),
+}, { $id: 'TrustedDevice' });
+

@@ -7,6 +7,8 @@ export const LOGIN_RESULTS = [
   'ok', 'bad_credentials', 'disabled', 'rate_limited',
   // The password policy (docs/security.md): a locked account, a second factor asked for or wrong, a step before the session.
   'locked', 'totp_required', 'bad_totp', 'change_required', 'totp_setup_required',
+  // 登录授权: a device type not allowed, a new device waiting for approval, refused.
+  'device_not_allowed', 'approval_required', 'approval_denied',
 ] as const;
 export type LoginResultCode = typeof LOGIN_RESULTS[number];
 

@@ -287,6 +287,8 @@ export type ServerEvent =
    * The directory moved from version `from` to `version` (sent to everyone). `changes`, when present,
    * are the changes as non-administrators see them; otherwise pull them with dir.changes.
    */
+  /** A sign-in of mine on a new device waits for approval, or was approved or refused (登录授权). */
+  | { type: 'device.approval'; device: TrustedDeviceView }
   | { type: 'directory.changed'; version: number; from: number; changes?: DirChange[] };
 
 export type PresenceStatus = 'online' | 'away' | 'offline';
@@ -312,4 +314,18 @@ export interface AuditVerifyResult {
   ok: boolean;
   rows: number;
   first_broken?: { id: number; reason: string };
+}
+
+/** A device a person signed in from, and whether it may sign in without approval (core/login-policy). */
+export interface TrustedDeviceView {
+  user_id: number;
+  device_id: string;
+  device_type: DeviceType;
+  device_name: string;
+  ip: string | null;
+  status: 'pending' | 'approved' | 'denied';
+  requested_at: number;
+  decided_at: number | null;
+  decided_by: number | null;
+  last_seen_at: number;
 }

@@ -16,6 +16,7 @@ import { fileThumbsContract } from './store/file-thumbs.js';
 import { fileRulesContract } from './store/file-rules.js';
 import { rolesContract } from './store/roles.js';
 import { credentialsContract } from './store/credentials.js';
+import { loginPolicyContract } from './store/login-policy.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -43,5 +44,6 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   fileThumbsContract(t, current);
   fileRulesContract(t, current);
   credentialsContract(t, current);
+  loginPolicyContract(t, current);
   rolesContract(t, current);
 }

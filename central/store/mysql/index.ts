@@ -20,6 +20,8 @@ import { mysqlBroadcastStore } from './broadcasts.js';
 import { mysqlFileRuleStore } from './file-rules.js';
 import { mysqlCredentialStore } from './credentials.js';
 import type { CredentialStore } from '../../../core/auth/ports.js';
+import { mysqlLoginPolicyStore } from './login-policy.js';
+import type { LoginPolicyStore } from '../../../core/login-policy/ports.js';
 import { mysqlSearchIndex } from './search.js';
 import { mysqlRoleStore } from './roles.js';
 
@@ -100,6 +102,7 @@ export class MysqlStore implements Store {
   files: FileStore;
   fileRules: FileRuleStore;
   credentials: CredentialStore;
+  loginPolicy: LoginPolicyStore;
   directory: DirectoryStore;
   loginLog: LoginLogStore;
   favourites: FavouriteStore;
@@ -123,6 +126,7 @@ export class MysqlStore implements Store {
     this.files = mysqlFileStore(db.rows, this.writes);
     this.fileRules = mysqlFileRuleStore(db.rows, this.writes);
     this.credentials = mysqlCredentialStore(db.rows, this.writes);
+    this.loginPolicy = mysqlLoginPolicyStore(db.rows, this.writes);
     this.directory = mysqlDirectoryStore(pool);
     this.favourites = mysqlFavouriteStore(db);
     this.notifySettings = mysqlNotifySettingsStore(db);

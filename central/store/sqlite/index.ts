@@ -17,6 +17,8 @@ import { sqliteFileStore } from './files.js';
 import { sqliteFileRuleStore } from './file-rules.js';
 import { sqliteCredentialStore } from './credentials.js';
 import type { CredentialStore } from '../../../core/auth/ports.js';
+import { sqliteLoginPolicyStore } from './login-policy.js';
+import type { LoginPolicyStore } from '../../../core/login-policy/ports.js';
 import { sqliteDirectoryStore } from './directory.js';
 import { sqliteLoginLogStore } from './login-log.js';
 import { sqliteFavouriteStore, sqliteNotifySettingsStore } from './favourites.js';
@@ -39,6 +41,7 @@ export class SqliteStore implements Store {
   files: FileStore;
   fileRules: FileRuleStore;
   credentials: CredentialStore;
+  loginPolicy: LoginPolicyStore;
   directory: DirectoryStore;
   loginLog: LoginLogStore;
   favourites: FavouriteStore;
@@ -67,6 +70,7 @@ export class SqliteStore implements Store {
     this.files = sqliteFileStore(this.db, this.writes);
     this.fileRules = sqliteFileRuleStore(this.db, this.writes);
     this.credentials = sqliteCredentialStore(this.db, this.writes);
+    this.loginPolicy = sqliteLoginPolicyStore(this.db, this.writes);
     this.directory = sqliteDirectoryStore(this.db, this.writes);
     this.favourites = sqliteFavouriteStore(db);
     this.notifySettings = sqliteNotifySettingsStore(db);
