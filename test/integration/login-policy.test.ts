@@ -27,7 +27,7 @@ t.test('device types: the organisation, a department and a person each narrow or
   t.teardown(() => server.stop());
   const dept = await server.admin.call('admin.dir.dept.create', { name: '生产部', org_id: 1 });
   const worker = await orgPerson(server, 'gongren', [dept.id]);
-  const office = await orgPerson(server, 'wenyuan', []);
+  await orgPerson(server, 'wenyuan', []);
   const password = (account: string) => `${account}-password-1`;
 
   await server.admin.call('admin.loginPolicy.set', { scope: 'org', target_id: 1, device_types: ['web', 'desktop', 'mobile'] });
