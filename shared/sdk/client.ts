@@ -65,12 +65,13 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
 
   /**
    * Signs in. Where the password policy asks for a step first, this rejects with SB_TOTP_REQUIRED (call again
-   * with `totpCode`), SB_PASSWORD_CHANGE_REQUIRED or SB_TOTP_SETUP_REQUIRED (finish with completeSignIn and the
-   * error's details.ticket).
+   * with `totpCode`), SB_PASSWORD_CHANGE_REQUIRED, SB_TOTP_SETUP_REQUIRED or SB_DEVICE_APPROVAL_REQUIRED (finish
+   * with completeSignIn and the error's details.ticket; for an approval, ask again until it stops answering
+   * SB_APPROVAL_PENDING). `id` is the device's own id, kept across sign-ins, so an approved device stays approved.
    */
-  static async login(baseUrl: string, account: string, password: string, device: { type?: DeviceType; name?: string; totpCode?: string } = {}): Promise<LoginResult> {
+  static async login(baseUrl: string, account: string, password: string, device: { type?: DeviceType; name?: string; id?: string; totpCode?: string } = {}): Promise<LoginResult> {
     return new ApiClient(baseUrl).call('auth.login', {
-      account, password, device_type: device.type ?? 'web', device_name: device.name, ...(device.totpCode ? { totp_code: device.totpCode } : {}),
+      account, password, device_type: device.type ?? 'web', device_name: device.name, device_id: device.id, ...(device.totpCode ? { totp_code: device.totpCode } : {}),
     });
   }
 

@@ -16,6 +16,8 @@ export const accountZh = {
   badTotp: '验证码不正确或已使用', stepExpired: '操作已过期，请重新登录',
   twoFactor: '两步验证', twoFactorOn: '已开启：登录时需要输入身份验证器中的验证码。', twoFactorOff: '未开启。开启后，登录时除密码外还需要输入手机验证器中的验证码。',
   twoFactorRequired: '密码策略要求管理员开启两步验证，无法关闭。', enableTwoFactor: '开启两步验证', disableTwoFactor: '关闭两步验证',
+  newDeviceSignIn: '新设备登录请求', newDeviceAsk: '{0}（地址 {1}，{2}）正在登录你的账号。是你本人吗？', approveDevice: '批准', denyDevice: '拒绝',
+  waitingApproval: '等待批准', waitingApprovalHint: '此设备首次登录，需要批准。请在你已登录的设备上确认，或联系管理员。', approvalRefused: '此设备的登录请求被拒绝',
   twoFactorEnabled: '两步验证已开启', twoFactorDisabled: '两步验证已关闭', passwordExpires: '密码将于 {0} 过期',
 };
 
@@ -36,5 +38,7 @@ export const accountEn: Record<keyof typeof accountZh, string> = {
   badTotp: 'The code is wrong or was already used', stepExpired: 'This step has expired; sign in again',
   twoFactor: 'Two-step verification', twoFactorOn: 'On: signing in asks for a code from your authenticator app.', twoFactorOff: 'Off. When on, signing in asks for a code from the authenticator app on your phone as well as your password.',
   twoFactorRequired: 'The password policy requires administrators to keep it on.', enableTwoFactor: 'Turn on two-step verification', disableTwoFactor: 'Turn off two-step verification',
+  newDeviceSignIn: 'Sign-in on a new device', newDeviceAsk: '{0} (address {1}, {2}) is signing in to your account. Is it you?', approveDevice: 'Approve', denyDevice: 'Refuse',
+  waitingApproval: 'Waiting for approval', waitingApprovalHint: 'This is the first sign-in on this device and it needs approval: confirm it on a device where you are signed in, or ask your administrator.', approvalRefused: 'The sign-in on this device was refused',
   twoFactorEnabled: 'Two-step verification is on', twoFactorDisabled: 'Two-step verification is off', passwordExpires: 'Your password expires on {0}',
 };

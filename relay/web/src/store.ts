@@ -55,7 +55,7 @@ export class AppStore {
   /** Rejects with the server's error (the form shows it). */
   /** Signs in; rejects with the policy's step (a code, a new password, a new authenticator) for SignIn to ask for. */
   async signIn(base: string, account: string, password: string, totpCode?: string): Promise<void> {
-    const r = await SwitchboardClient.login(base, account, password, { type: 'web', name: browserDeviceName(navigator.userAgent), totpCode });
+    const r = await SwitchboardClient.login(base, account, password, { type: 'web', name: browserDeviceName(navigator.userAgent), id: deviceId(), totpCode });
     await this.signedIn(base, r.token, r.user.id);
   }
 
@@ -108,4 +108,14 @@ function applyTheme(): void {
   const saved = localStorage.getItem('sb.theme');
   if (saved === 'dark' || saved === 'light') document.documentElement.dataset.theme = saved;
   else delete document.documentElement.dataset.theme;
+}
+
+/** This browser's own id, kept across sign-ins so that an approved device stays approved (登录授权). */
+function deviceId(): string {
+  let id = localStorage.getItem('sb.device');
+  if (!id) {
+    id = crypto.randomUUID().replace(/-/g, '');
+    localStorage.setItem('sb.device', id);
+  }
+  return id;
 }

@@ -16,6 +16,7 @@ import { NotifySettings } from './NotifySettings.js';
 import { AccountSecurity } from './AccountSecurity.js';
 import { NotifyPrompt } from '../components/NotifyPrompt.js';
 import { useNotifier } from '../notifier.js';
+import { DeviceApprovals } from '../components/DeviceApprovals.js';
 
 /** The signed-in page: side pane (chats or directory) and main pane; one pane at a time on a phone. */
 export function Shell() {
@@ -34,6 +35,7 @@ export function Shell() {
     <div class={`shell ${atSide(route) ? 'at-side' : 'at-main'}`}>
       <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>{t('skip')}</a>
       <Banner />
+      <DeviceApprovals />
       <nav class="side" aria-label={productName}>
         <header class="side-head">
           <Logo size={28} /><span class="product">{productName}</span><Toolbar />

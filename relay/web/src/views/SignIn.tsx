@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useI18n, useStore } from '../context.js';
 import { errorText, markUsable, rulesText, type PasswordRules } from '../format.js';
 import { Logo, Toolbar } from '../components/Toolbar.js';
@@ -9,13 +9,15 @@ type Step =
   | { kind: 'credentials' }
   | { kind: 'totp' }
   | { kind: 'password'; ticket: string; reason: string; policy: PasswordRules }
-  | { kind: 'setup'; ticket: string; secret: string; uri: string };
+  | { kind: 'setup'; ticket: string; secret: string; uri: string }
+  | { kind: 'approval'; ticket: string };
 
 const stepOf = (err: unknown): Step | null => {
   const { code, details } = err as { code?: string; details?: Record<string, unknown> };
   if (code === 'SB_TOTP_REQUIRED') return { kind: 'totp' };
   if (code === 'SB_PASSWORD_CHANGE_REQUIRED' && details) return { kind: 'password', ticket: String(details.ticket), reason: String(details.reason), policy: details.policy as PasswordRules };
   if (code === 'SB_TOTP_SETUP_REQUIRED' && details) return { kind: 'setup', ticket: String(details.ticket), secret: String(details.secret), uri: String(details.otpauth_uri) };
+  if (code === 'SB_DEVICE_APPROVAL_REQUIRED' && details) return { kind: 'approval', ticket: String(details.ticket) };
   return null;
 };
 
@@ -68,6 +70,22 @@ export function SignIn() {
     }
   };
   const back = () => { setStep({ kind: 'credentials' }); setError(''); };
+  // Waiting for approval: ask every few seconds until it is decided (or the ticket expires).
+  useEffect(() => {
+    if (step.kind !== 'approval') return;
+    let live = true;
+    const ask = () => {
+      store.finishSignIn(entered.current.base, { ticket: step.ticket }).catch((err: unknown) => {
+        if (!live) return;
+        const code = (err as { code?: string }).code;
+        if (code === 'SB_APPROVAL_PENDING' || code === 'SB_CENTRAL_UNAVAILABLE') { timer = setTimeout(ask, 2000); return; }
+        setStep({ kind: 'credentials' });
+        setError(code === 'SB_FORBIDDEN' ? t('approvalRefused') : errorText(i18n, err));
+      });
+    };
+    let timer = setTimeout(ask, 1000);
+    return () => { live = false; clearTimeout(timer); };
+  }, [step]);
   const codeField = (
     <label>{t('totpCode')}
       <input name="totp" required inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autocomplete="one-time-code" autoFocus aria-describedby="totp-hint" />
@@ -107,8 +125,14 @@ export function SignIn() {
             <p id="totp-hint" class="muted-text">{t('totpCodeHint')}</p>
           </>
         ) : null}
+        {step.kind === 'approval' ? (
+          <>
+            <h2 class="step-title">{t('waitingApproval')}</h2>
+            <p class="muted-text waiting-approval" role="status">{t('waitingApprovalHint')}</p>
+          </>
+        ) : null}
         <p class="form-error" role="alert">{error}</p>
-        <button type="submit" class="primary" disabled={busy}>
+        <button type="submit" class="primary" disabled={busy || step.kind === 'approval'} hidden={step.kind === 'approval'}>
           {busy ? t('signingIn') : step.kind === 'credentials' ? t('signIn') : step.kind === 'password' ? t('setNewPassword') : t('verify')}
         </button>
         {step.kind !== 'credentials' ? <button type="button" class="link-btn" onClick={back}>{t('backToSignIn')}</button> : null}
