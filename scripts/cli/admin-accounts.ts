@@ -2,7 +2,7 @@ import { AppError } from '../../shared/errors.js';
 import type { Parsed } from './args.js';
 import type { RolesCli } from './admin-roles.js';
 
-/** The admin CLI's commands for the password policy and others' credentials (docs/security.md). */
+/** The admin CLI's commands for the password policy, others' credentials and 登录授权 (docs/security.md). */
 const USER = { ACCOUNT: 'user_id' };
 const N = (flag: string) => ({ flag, value: 'N' });
 const ON_OFF = (flag: string) => ({ flag, value: 'on|off' });
@@ -11,7 +11,18 @@ const POLICY_FLAGS = [
   ON_OFF('--force-change-admin-set'), ON_OFF('--totp-for-admins'), N('--activation-days'),
 ];
 
+const TARGET = { 'org|dept|person': 'scope', ID: 'target_id' };
+
 export const ACCOUNT_COMMANDS = [
+  { name: 'login-policy list', help: 'login rules (登录授权) in my scope: device types, approval of new devices' },
+  { name: 'login-policy set', argFields: TARGET, args: ['org|dept|person', 'ID'],
+    flags: [{ flag: '--devices', value: 'web,desktop,mobile,cli,bot|inherit', field: 'device_types' }, { flag: '--approval', value: 'none|new_device|inherit' }],
+    help: 'replace the rule of this org, department or person (the most specific rule decides each field); audited' },
+  { name: 'login-policy delete', argFields: TARGET, args: ['org|dept|person', 'ID'] },
+  { name: 'approvals list', help: 'sign-ins on new devices waiting for approval, of people in my scope' },
+  { name: 'approvals decide', argFields: { ...USER, DEVICE_ID: 'device_id' }, args: ['ACCOUNT', 'DEVICE_ID', 'approve|refuse'], help: 'audited' },
+  { name: 'device list', argFields: USER, args: ['ACCOUNT'], help: 'the devices a person signed in from: approved, waiting, refused' },
+  { name: 'device forget', argFields: { ...USER, DEVICE_ID: 'device_id' }, args: ['ACCOUNT', 'DEVICE_ID'], help: 'its next sign-in is a new device again' },
   { name: 'password-policy get', help: 'the password rules, expiry, lockout and second factor for administrators' },
   { name: 'password-policy set', flags: POLICY_FLAGS, help: 'change some of them (the whole organisation\'s; audited)' },
   { name: 'user unlock', argFields: USER, args: ['ACCOUNT'], help: 'lift a lock left by failed sign-ins' },
@@ -69,6 +80,46 @@ export async function runAccountCommand(command: string, rest: string[], args: P
       cli.print(codes, () => (args.has('--csv')
         ? [cols.join(','), ...rows.map((r) => cols.map((c) => csvCell((r as Record<string, unknown>)[c])).join(','))].join('\n')
         : `${cli.table(rows, cols)}\n${codes.length} codes; each works once, until it expires`));
+      return 0;
+    }
+    case 'login-policy list': {
+      const rules = await cli.call('admin.loginPolicy.list');
+      cli.print(rules, () => cli.table(rules.map((r) => ({ ...r, device_types: r.device_types?.join(',') ?? '(inherit)', approval: r.approval ?? '(inherit)' })),
+        ['scope', 'target_id', 'device_types', 'approval']));
+      return 0;
+    }
+    case 'login-policy set': {
+      const devices = args.get('--devices');
+      const approval = args.get('--approval');
+      const r = await cli.call('admin.loginPolicy.set', {
+        scope: rest[0], target_id: rest[1],
+        device_types: devices === undefined ? undefined : devices === 'inherit' ? null : devices.split(',').map((x) => x.trim()).filter(Boolean),
+        approval: approval === undefined ? undefined : approval === 'inherit' ? null : approval,
+      });
+      cli.print(r, () => `${r.scope} #${r.target_id}: devices ${r.device_types?.join(', ') ?? '(inherit)'}; approval ${r.approval ?? '(inherit)'}`);
+      return 0;
+    }
+    case 'login-policy delete': {
+      const r = await cli.call('admin.loginPolicy.delete', { scope: rest[0], target_id: rest[1] });
+      cli.print(r, () => (r.deleted ? 'Deleted' : 'There was no rule'));
+      return 0;
+    }
+    case 'approvals list':
+    case 'device list': {
+      const list = command === 'device list' ? await cli.call('admin.devices.list', { user_id: await cli.userId(rest[0]) }) : await cli.call('admin.deviceApprovals.list');
+      cli.print(list, () => cli.table(list.map((d) => ({ ...d, requested: new Date(d.requested_at).toISOString(), last_seen: new Date(d.last_seen_at).toISOString() })),
+        ['user_id', 'device_id', 'device_type', 'device_name', 'ip', 'status', 'requested', 'last_seen']));
+      return 0;
+    }
+    case 'approvals decide': {
+      if (rest[2] !== 'approve' && rest[2] !== 'refuse') throw new AppError('SB_VALIDATION', 'expected approve or refuse');
+      const d = await cli.call('admin.deviceApprovals.decide', { user_id: await cli.userId(rest[0]), device_id: rest[1], approve: rest[2] === 'approve' });
+      cli.print(d, () => `${d.device_name} (${d.device_type}) of ${rest[0]}: ${d.status}`);
+      return 0;
+    }
+    case 'device forget': {
+      const r = await cli.call('admin.devices.forget', { user_id: await cli.userId(rest[0]), device_id: rest[1] });
+      cli.print(r, () => (r.forgotten ? 'Forgotten: its next sign-in is a new device' : 'No such device'));
       return 0;
     }
     default:

@@ -44,4 +44,16 @@ t.test('the admin CLI sets the password policy, generates passwords, issues acti
   t.equal((await run('user', 'activation-codes')).code, 1, 'accounts or --dept');
   t.match((await run('user', 'totp-reset', 'zhao.liu')).out, /had no second factor/);
   t.match((await run('login-log', '--result', 'locked')).out, /zhao\.liu\s+.*locked/, 'the login log filters the new results');
+
+  const rule = await json<{ device_types: string[] | null; approval: string | null }>('login-policy', 'set', 'dept', String(dept.id), '--devices', 'mobile,web', '--approval', 'new_device');
+  t.same(rule.device_types, ['web', 'mobile']);
+  t.equal(rule.approval, 'new_device');
+  t.match((await run('login-policy', 'list')).out, /dept\s+\d+\s+web,mobile\s+new_device/, 'listed');
+  t.equal((await run('login-policy', 'set', 'dept', String(dept.id), '--devices', 'fax')).code, 1, 'an unknown device type is refused');
+  t.equal((await run('login-policy', 'set', 'dept', String(dept.id), '--approval', 'inherit')).code, 0);
+  t.match((await run('login-policy', 'list')).out, /\(inherit\)/, 'inherit clears a field');
+  t.match((await run('device', 'list', 'zhao.liu')).out, /device_id/, 'a person\'s devices');
+  t.match((await run('approvals', 'list')).out, /device_id/, 'nothing waits: the header alone');
+  t.equal((await run('approvals', 'decide', 'zhao.liu', 'x'.repeat(16), 'maybe')).code, 1, 'approve or refuse only');
+  t.equal((await run('login-policy', 'delete', 'dept', String(dept.id))).code, 0);
 });
