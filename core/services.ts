@@ -6,6 +6,7 @@ import { Credentials } from './auth/credentials.js';
 import { SecondFactorService } from './auth/second-factor.js';
 import { AccountAdmin } from './auth/account-admin.js';
 import { LoginPolicyService } from './login-policy/service.js';
+import { TypingService } from './messaging/typing.js';
 import type { ScopeRoots } from './roles/permissions.js';
 import type { ScopeNames } from './operation.js';
 import { MessagingService } from './messaging/service.js';
@@ -30,6 +31,7 @@ import { AuditReader } from './admin/audit-views.js';
 export interface Services {
   auth: AuthService;
   loginPolicy: LoginPolicyService;
+  typing: TypingService;
   secondFactor: SecondFactorService;
   accountAdmin: AccountAdmin;
   users: UserService;
@@ -96,9 +98,10 @@ export function createServices(deps: {
   const signins = new SigninsService(store, presence, directory, clock);
   const mentions = new MentionsService(store, messaging);
   const broadcasts = new BroadcastService(store, directory, files, events, clock, config.limits);
+  const typing = new TypingService(store, messaging, events, limiter, () => clock.now());
   const messageActions = new MessageActionsService(store, messaging, events, limiter, clock, config.limits, search);
   return {
-    auth, loginPolicy, secondFactor, accountAdmin, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions,
+    auth, loginPolicy, typing, secondFactor, accountAdmin, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions,
     fileRules, search, roles, auditLog,
   };
 }

@@ -77,6 +77,24 @@ export const FRAME_HANDLERS: Record<string, FrameHandler> = {
   send: sendOrRead,
   read: sendOrRead,
 
+  /** 正在输入: forwarded at most every 2 s per socket and conversation; a hint, so a failure is not answered unless asked (`id`). */
+  async typing({ ws, d, f, id }, deps) {
+    signedIn(d);
+    const convId = Number(f.conv_id);
+    if (!Number.isSafeInteger(convId) || convId < 1) throw new AppError('SB_VALIDATION', 'conv_id: must be a positive integer');
+    const now = Date.now();
+    d.typingAt ??= new Map();
+    if ((d.typingAt.get(convId) ?? 0) > now - 2000) { if (id) deps.frame(ws, { t: 'ack', id }); return; }
+    if (d.typingAt.size > 200) d.typingAt.clear();
+    d.typingAt.set(convId, now);
+    try {
+      await deps.rpc('msg.typing', { credential: { token: d.sessionToken ?? '' }, params: { conv_id: convId }, request_id: `ws${d.connId}-typing` } satisfies RpcRequest);
+      if (id) deps.frame(ws, { t: 'ack', id });
+    } catch (e) {
+      if (id) throw e; // unasked, a lost typing hint needs no answer: the next keystroke sends another
+    }
+  },
+
   presence({ ws, d, f, id }, deps) {
     signedIn(d);
     if (f.status !== 'online' && f.status !== 'away') throw new AppError('SB_VALIDATION', 'status: must be online or away');

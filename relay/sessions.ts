@@ -17,6 +17,8 @@ export interface SocketData {
   away: boolean;
   /** Events that arrived between binding the socket and its `ready` frame, sent right after it. */
   early: string[] | null;
+  /** When this socket last forwarded 正在输入, per conversation (the relay's throttle). */
+  typingAt?: Map<number, number>;
 }
 
 /** Pushes one serialised event frame, or holds it until the socket's `ready` frame has gone out. */

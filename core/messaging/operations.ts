@@ -115,6 +115,11 @@ export const messagingOperations = {
     params: Type.Object({ conv_id: ConvId, seq: Type.Integer({ minimum: 0 }) }), result: Type.Object({ conv_id: Type.Integer(), read_seq: Type.Integer() }, { $id: 'ReadCursor' }),
     handler: (s, a, p) => s.messaging.markRead(a, p),
   }),
+  'msg.typing': op({
+    http: ['POST', '/api/v1/conversations/:conv_id/typing'], auth: 'user', summary: 'Tell the other members I am typing (正在输入; 1:1 and groups of up to 50; never stored)',
+    params: Type.Object({ conv_id: ConvId }), result: Type.Object({ sent: Type.Boolean({ description: 'false in a big group, a system or dissolved conversation, or with nobody else in it' }) }),
+    handler: (s, a, p) => s.typing.typing(a, p),
+  }),
   'sync': op({
     http: ['GET', '/api/v1/sync'], auth: 'user', summary: 'What changed for me since a durable position',
     params: Type.Object({ since: Type.Optional(Type.Integer({ minimum: 0, description: 'position from the last sync; 0 for all' })) }), result: SyncResultSchema,

@@ -24,13 +24,14 @@ export const FavouriteRemovedEventSchema = event('favourite.removed', { id: Int 
 export const NotifySettingsEventSchema = event('notify.settings', { settings: NotifySettingsSchema });
 export const UserUpdatedEventSchema = event('user.updated', { user: UserSchema });
 export const PresenceUpdatedEventSchema = event('presence.updated', { presence: PresenceSchema });
+export const TypingEventSchema = event('typing', { conv_id: Int, user_id: Int });
 export const DeviceApprovalEventSchema = event('device.approval', { device: TrustedDeviceSchema });
 export const DirectoryChangedEventSchema = event('directory.changed', { version: Int, from: Int, changes: Type.Optional(Type.Array(DirChangeSchema)) });
 
 export const ServerEventSchema = Type.Union([
   MessageNewEventSchema, MessageUpdatedEventSchema, ConversationUpdatedEventSchema, ConversationRemovedEventSchema, ReadUpdatedEventSchema,
   MemberSettingsEventSchema, FavouriteAddedEventSchema, FavouriteRemovedEventSchema, NotifySettingsEventSchema, UserUpdatedEventSchema,
-  PresenceUpdatedEventSchema, DirectoryChangedEventSchema, DeviceApprovalEventSchema,
+  PresenceUpdatedEventSchema, DirectoryChangedEventSchema, DeviceApprovalEventSchema, TypingEventSchema,
 ], { $id: 'ServerEvent' });
 
 const compiled = TypeCompiler.Compile(ServerEventSchema);
@@ -70,6 +71,7 @@ export type EventsMatchWire = All<[
   Same<typeof PresenceUpdatedEventSchema, Variant<'presence.updated'>>,
   Same<typeof DirectoryChangedEventSchema, Variant<'directory.changed'>>,
   Same<typeof DeviceApprovalEventSchema, Variant<'device.approval'>>,
+  Same<typeof TypingEventSchema, Variant<'typing'>>,
   Same<typeof DirChangeSchema, DirChange>,
   Same<typeof ServerEventSchema, ServerEvent>,
 ]>;

@@ -12,6 +12,8 @@ export type ClientFrame =
   | { t: 'ping'; id?: string }
   | { t: 'send'; id: string; conv_id: number; cmid: string; body: { text: string; mentions?: number[]; mention_all?: boolean; reply_to?: number } | { file_id: number } }
   | { t: 'read'; id: string; conv_id: number; seq: number }
+  /** 正在输入: the other members of a 1:1 or small group get a `typing` event (the relay forwards one per 2 s). */
+  | { t: 'typing'; id?: string; conv_id: number }
   /** The client is idle ('away') or active again ('online'). */
   | { t: 'presence'; status: 'online' | 'away' };
 

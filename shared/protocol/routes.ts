@@ -31,6 +31,7 @@ export const ROUTES = {
   'msg.history': { http: ['GET', '/api/v1/conversations/:conv_id/messages'], auth: 'user' },
   'msg.send': { http: ['POST', '/api/v1/conversations/:conv_id/messages'], auth: 'user' },
   'msg.read': { http: ['POST', '/api/v1/conversations/:conv_id/read'], auth: 'user' },
+  'msg.typing': { http: ['POST', '/api/v1/conversations/:conv_id/typing'], auth: 'user' },
   'sync': { http: ['GET', '/api/v1/sync'], auth: 'user' },
   'conv.discussion': { http: ['POST', '/api/v1/conversations/discussion'], auth: 'user' },
   'conv.convert': { http: ['POST', '/api/v1/conversations/:conv_id/convert'], auth: 'user' },

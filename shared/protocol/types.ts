@@ -287,6 +287,8 @@ export type ServerEvent =
    * The directory moved from version `from` to `version` (sent to everyone). `changes`, when present,
    * are the changes as non-administrators see them; otherwise pull them with dir.changes.
    */
+  /** A member is typing (正在输入); a hint, never stored. */
+  | { type: 'typing'; conv_id: number; user_id: number }
   /** A sign-in of mine on a new device waits for approval, or was approved or refused (登录授权). */
   | { type: 'device.approval'; device: TrustedDeviceView }
   | { type: 'directory.changed'; version: number; from: number; changes?: DirChange[] };

@@ -255,6 +255,19 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.link.raw({ t: 'presence', status: away ? 'away' : 'online' });
   }
 
+  /**
+   * 正在输入: tells the other members I am typing, at most every 3 s per conversation (call it on every keystroke).
+   * A hint over the socket only: offline, nothing is queued.
+   */
+  typing(convId: number): void {
+    const now = Date.now();
+    if ((this.typingSent.get(convId) ?? 0) > now - 3000) return;
+    this.typingSent.set(convId, now);
+    this.link.raw({ t: 'typing', conv_id: convId });
+  }
+
+  private readonly typingSent = new Map<number, number>();
+
   /** Downloads the directory snapshot once; deltas keep it current from then on. */
   loadDirectory(): Promise<void> {
     return this.directory.load();

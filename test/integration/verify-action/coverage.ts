@@ -17,6 +17,7 @@ export const EXEMPT: Partial<Record<OperationName, string>> = {
   'admin.users.unlock': 'a credential\'s lock; no state anyone sees changes',
   'admin.users.resetTotp': 'a credential; the person\'s sessions end, no state anyone sees changes',
   'admin.users.activationCodes': 'one-time credentials for the administrator to hand out; no state anyone sees changes',
+  'msg.typing': 'a hint to the other members (typing), never stored; no state changes',
   'auth.decideDevice': 'approves or refuses a waiting sign-in of mine; device.approval is a notice to my devices, not fetched state',
   'admin.deviceApprovals.decide': 'approves or refuses a waiting sign-in; device.approval is a notice to that person, not fetched state',
   'admin.devices.forget': 'which devices sign in without approval; no client state holds it',

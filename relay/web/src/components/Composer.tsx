@@ -57,7 +57,7 @@ export function Composer({ convId, onSent }: { convId: number; onSent(): void })
         <EmojiPicker input={input} />
         <MentionPicker convId={convId} input={input} picked={picked.current} />
         <textarea ref={input} class="composer-input" rows={1} placeholder={t('messagePlaceholder')} aria-label={t('messagePlaceholder')}
-          onInput={(e) => { session.saveDraft(convId, e.currentTarget.value); grow(); }}
+          onInput={(e) => { session.saveDraft(convId, e.currentTarget.value); grow(); if (e.currentTarget.value.trim()) session.client.typing(convId); }}
           onKeyDown={(e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) { e.preventDefault(); send(); } }} />
         <button type="submit" class="primary send" aria-label={t('send')}>{t('send')}</button>
       </form>

@@ -10,6 +10,7 @@ import { MuteIcon } from '../components/MuteIcon.js';
 import { ReadOnlyNote, SystemAvatar } from '../components/BroadcastCard.js';
 import { MessageActionsLayer } from '../components/MessageMenu.js';
 import { SelectBar } from '../components/ForwardDialog.js';
+import { useTyping } from '../typing.js';
 
 /** One conversation: header, message list and composer. Mounted anew for each conversation (keyed by id); `at`: a message to show in context (a search hit). */
 export function Conversation({ convId, at }: { convId: number; at?: number }) {
@@ -48,6 +49,7 @@ function ChatHeader({ convId }: { convId: number }) {
   void session.rev.value;
   void session.presence.value;
   const c = session.conv(convId);
+  const typing = useTyping(session, convId);
   const back = <a class="icon-btn back" href="#/chats" aria-label={t('back')}>‹</a>;
   if (!c) return <header class="chat-head">{back}</header>;
   const title = convTitle(session, i18n, c);
@@ -58,12 +60,14 @@ function ChatHeader({ convId }: { convId: number }) {
     const p = other ? session.client.presence[other.user_id] : undefined;
     if (p) sub = t(p.status);
   }
+  const typists = typing.map((id) => c.members.find((m) => m.user_id === id)?.name).filter((n): n is string => Boolean(n));
+  const typingText = typists.length === 0 ? '' : c.kind === 'group' ? t('typingNamed', typists.join('、')) : t('typingNow');
   const info = c.kind === 'group' ? t('groupInfo') : t('chatInfo');
   return (
     <header class="chat-head">
       {back}
       {c.kind === 'system' ? <SystemAvatar label={title} /> : <Avatar name={title} />}
-      <div class="chat-title"><h2>{title}{c.muted ? <MuteIcon label={t('muted')} /> : null}</h2>{sub ? <span class="sub">{sub}</span> : null}</div>
+      <div class="chat-title"><h2>{title}{c.muted ? <MuteIcon label={t('muted')} /> : null}</h2>{typingText ? <span class="sub typing" aria-live="polite">{typingText}</span> : sub ? <span class="sub">{sub}</span> : null}</div>
       {c.kind === 'system' ? null : <a class="icon-btn" href={`#/chat/${c.id}/info`} aria-label={info} title={info}>⋯</a>}
     </header>
   );
