@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { adminOperations } from './admin/operations.js';
 import { authOperations } from './auth/operations.js';
 import { broadcastOperations } from './broadcasts/operations.js';
+import { deviceOperations } from './devices/operations.js';
 import { directoryOperations } from './directory/operations.js';
 import { favouriteOperations } from './favourites/operations.js';
 import { fileOperations } from './files/operations.js';
@@ -41,6 +42,7 @@ export const OPERATIONS = {
   ...signinsOperations,
   ...broadcastOperations,
   ...roleOperations,
+  ...deviceOperations,
 };
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -32,6 +32,7 @@ export const ERRORS = {
   SB_WINDOW_CLOSED: { status: 403, message: 'The time allowed for this change has passed (or the organisation turned it off)' },
   SB_RECALLED: { status: 409, message: 'That message was recalled' },
   SB_GRANT_EXCEEDS: { status: 403, message: 'A grant cannot exceed the granter\'s own permissions and scope' },
+  SB_WIPED: { status: 410, message: 'This device was ordered to wipe its data (远程数据抹除); its session has ended' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -7,6 +7,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { DirChange } from './directory.js';
 import { ConversationSharedSchema, DirChangeSchema, FavouriteSchema, MessageSchema, NotifySettingsSchema, PresenceSchema, UserSchema } from './schemas.js';
 import type { ServerEvent } from './types.js';
+import { WipeSchema } from './device-schemas.js';
 
 const Int = Type.Integer();
 const event = <T extends string, P extends Record<string, TSchema>>(type: T, props: P) =>
@@ -23,12 +24,13 @@ export const FavouriteRemovedEventSchema = event('favourite.removed', { id: Int 
 export const NotifySettingsEventSchema = event('notify.settings', { settings: NotifySettingsSchema });
 export const UserUpdatedEventSchema = event('user.updated', { user: UserSchema });
 export const PresenceUpdatedEventSchema = event('presence.updated', { presence: PresenceSchema });
+export const DeviceWipeEventSchema = event('device.wipe', { wipe: WipeSchema });
 export const DirectoryChangedEventSchema = event('directory.changed', { version: Int, from: Int, changes: Type.Optional(Type.Array(DirChangeSchema)) });
 
 export const ServerEventSchema = Type.Union([
   MessageNewEventSchema, MessageUpdatedEventSchema, ConversationUpdatedEventSchema, ConversationRemovedEventSchema, ReadUpdatedEventSchema,
   MemberSettingsEventSchema, FavouriteAddedEventSchema, FavouriteRemovedEventSchema, NotifySettingsEventSchema, UserUpdatedEventSchema,
-  PresenceUpdatedEventSchema, DirectoryChangedEventSchema,
+  PresenceUpdatedEventSchema, DeviceWipeEventSchema, DirectoryChangedEventSchema,
 ], { $id: 'ServerEvent' });
 
 const compiled = TypeCompiler.Compile(ServerEventSchema);
@@ -66,6 +68,7 @@ export type EventsMatchWire = All<[
   Same<typeof NotifySettingsEventSchema, Variant<'notify.settings'>>,
   Same<typeof UserUpdatedEventSchema, Variant<'user.updated'>>,
   Same<typeof PresenceUpdatedEventSchema, Variant<'presence.updated'>>,
+  Same<typeof DeviceWipeEventSchema, Variant<'device.wipe'>>,
   Same<typeof DirectoryChangedEventSchema, Variant<'directory.changed'>>,
   Same<typeof DirChangeSchema, DirChange>,
   Same<typeof ServerEventSchema, ServerEvent>,

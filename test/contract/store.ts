@@ -15,6 +15,7 @@ import { messageActionsContract } from './store/message-actions.js';
 import { fileThumbsContract } from './store/file-thumbs.js';
 import { fileRulesContract } from './store/file-rules.js';
 import { rolesContract } from './store/roles.js';
+import { devicesContract } from './store/devices.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -42,4 +43,5 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   fileThumbsContract(t, current);
   fileRulesContract(t, current);
   rolesContract(t, current);
+  devicesContract(t, current);
 }
