@@ -114,4 +114,38 @@ if (!chromiumAvailable()) {
     t.match(orders, [{ reason: 'pin', state: 'acknowledged', ordered_by: li.user.id }], 'the server was told and the order acknowledged');
     t.equal((await li.api.call('devices.pin.verify', { pin: '2468' })).ok, true, 'the PIN itself stays; other devices go on');
   });
+
+  t.test('with the policy requiring a PIN, a person without one sets it before the app opens', async (t) => {
+    await env.server.admin.call('admin.devices.policy.set', { require_pin: true });
+    t.teardown(() => env.server.admin.call('admin.devices.policy.set', { require_pin: false }));
+    const wang = await makeUser(env.server, '王五');
+    const context = await env.browser.newContext({ viewport: { width: 1100, height: 760 } });
+    t.teardown(() => context.close());
+    const page = await context.newPage();
+    await page.goto(env.server.url);
+    await page.fill('input[name=account]', wang.user.account);
+    await page.fill('input[name=password]', wang.password);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.pin-setup');
+    t.equal(await page.locator('.shell').count(), 0, 'nothing of the app shows first');
+    await page.fill('.pin-setup input[name=pin]', '12');
+    await page.fill('.pin-setup input[name=again]', '12');
+    await page.click('.pin-setup button[type=submit]');
+    t.match(await page.textContent('.pin-setup [role=alert]'), /4–12 位数字/, 'a PIN too short is named');
+    await page.fill('.pin-setup input[name=pin]', '135790');
+    await page.fill('.pin-setup input[name=again]', '135790');
+    await page.click('.pin-setup button[type=submit]');
+    await page.waitForSelector('.shell');
+    t.match(await wang.api.call('devices.pin'), { set: true, required: true }, 'the server holds it');
+    t.equal((await wang.api.call('devices.pin.verify', { pin: '135790' })).ok, true);
+    await page.reload();
+    await page.waitForSelector('.pin-lock');
+    await page.fill('input[name=pin]', '135790');
+    await page.click('.pin-lock button[type=submit]');
+    await page.waitForSelector('.shell');
+    t.pass('and asks for it when the app opens again');
+    await page.click('a[href="#/settings/account"]');
+    await page.waitForSelector('.pin-form');
+    t.equal(await page.locator('.pin-form button.remove-pin').count(), 0, 'a required PIN offers no removal');
+  });
 }
