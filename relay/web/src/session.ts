@@ -163,10 +163,15 @@ export class Session implements Names {
     }
   }
 
+  /** Wrong entries in a row that wipe this device: the policy as last heard (kept with the local verifier when offline). */
+  get pinMax(): number {
+    return this.pinStatus?.max_attempts ?? loadLocalPin(this.uid)?.maxAttempts ?? 5;
+  }
+
   /** One PIN entry: checked here when this device knows the PIN, else by the server (which may answer SB_WIPED). */
   async tryPin(pin: string): Promise<{ ok: true } | { ok: false; left: number }> {
     const local = loadLocalPin(this.uid);
-    const max = local?.maxAttempts ?? this.pinStatus?.max_attempts ?? 5;
+    const max = this.pinMax;
     const ok = local ? await checkLocalPin(local, pin) : (await this.client.api.call('devices.pin.verify', { pin })).ok;
     if (ok) {
       if (!local) await saveLocalPin(this.uid, pin, max);

@@ -27,7 +27,7 @@ function PinUnlock() {
   const [pin, setPin] = useState('');
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
-  const max = session.pinStatus?.max_attempts ?? 5;
+  const max = session.pinMax;
   const submit = (e: Event) => {
     e.preventDefault();
     setBusy(true);
