@@ -26,6 +26,7 @@ import { BroadcastService } from './broadcasts/service.js';
 import { SearchService } from './search/service.js';
 import { RolesService } from './roles/service.js';
 import { AuditReader } from './admin/audit-views.js';
+import { DevicesService } from './devices/service.js';
 
 export interface Services {
   auth: AuthService;
@@ -49,6 +50,7 @@ export interface Services {
   search: SearchService;
   roles: RolesService;
   auditLog: AuditReader;
+  devices: DevicesService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -97,8 +99,9 @@ export function createServices(deps: {
   const mentions = new MentionsService(store, messaging);
   const broadcasts = new BroadcastService(store, directory, files, events, clock, config.limits);
   const messageActions = new MessageActionsService(store, messaging, events, limiter, clock, config.limits, search);
+  const devices = new DevicesService(store, auth, events, limiter, clock, directory);
   return {
     auth, loginPolicy, secondFactor, accountAdmin, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions,
-    fileRules, search, roles, auditLog,
+    fileRules, search, roles, auditLog, devices,
   };
 }
