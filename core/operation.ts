@@ -22,6 +22,8 @@ export interface ScopeNames {
 /** What a handler may know of the request besides its checked params. */
 export interface CallContext {
   ip: string | null;
+  /** The token the request presented, unverified: for open operations that act on that very session (devices.wipeAck). */
+  token: string | null;
   /** Runs another operation through the gate as if it had come alone (msg.sendMany). */
   dispatch(name: string, req: RpcRequest): Promise<unknown>;
 }

@@ -4,6 +4,7 @@ import { authOperations } from './auth/operations.js';
 import { accountAdminOperations } from './auth/admin-operations.js';
 import { loginPolicyOperations } from './login-policy/operations.js';
 import { broadcastOperations } from './broadcasts/operations.js';
+import { deviceOperations } from './devices/operations.js';
 import { directoryOperations } from './directory/operations.js';
 import { favouriteOperations } from './favourites/operations.js';
 import { fileOperations } from './files/operations.js';
@@ -45,6 +46,7 @@ export const OPERATIONS = {
   ...signinsOperations,
   ...broadcastOperations,
   ...roleOperations,
+  ...deviceOperations,
 };
 
 export type OperationName = keyof typeof OPERATIONS;

@@ -9,6 +9,7 @@ import type { LoginResultCode, OnlineSample } from '../shared/protocol/signins.j
 import type { SearchIndex } from './search/ports.js';
 import type { CredentialStore } from './auth/ports.js';
 import type { LoginPolicyStore } from './login-policy/ports.js';
+import type { DevicePolicy, WipeReason } from '../shared/protocol/devices.js';
 
 export interface UserRecord {
   id: number;
@@ -77,6 +78,41 @@ export interface SessionStore {
   /** Revokes every active session of the user; returns those revoked. */
   revokeAllForUser(userId: number, at: number): Promise<SessionRecord[]>;
   listActive(opts: { userId?: number; now: number; limit: number }): Promise<SessionRecord[]>;
+}
+
+/** A wipe order (远程数据抹除) of one session; core/devices. */
+export interface WipeRecord {
+  id: number;
+  session_id: string;
+  user_id: number;
+  device_type: DeviceType;
+  device_name: string;
+  reason: WipeReason;
+  ordered_by: number;
+  ordered_at: number;
+  acked_at: number | null;
+}
+
+export interface DeviceStore {
+  /**
+   * Records a wipe order for the session and ends the session, in one transaction. A session that already has an
+   * order keeps it (`created` false). `ended`: the session, if this call revoked it. Null when no such session.
+   */
+  orderWipe(input: { sessionId: string; orderedBy: number; reason: WipeReason; at: number }): Promise<{ wipe: WipeRecord; created: boolean; ended: SessionRecord | null } | null>;
+  /** The wipe order of the session whose token has this SHA-256, or null. */
+  wipeByTokenHash(tokenHash: string): Promise<WipeRecord | null>;
+  /** Marks the order acknowledged, the first time only (`changed`); null when there is no such order. */
+  ackWipe(id: number, at: number): Promise<{ wipe: WipeRecord; changed: boolean } | null>;
+  /** Newest first. `userIds` null: everyone's; empty: nobody's. */
+  listWipes(opts: { userIds: readonly number[] | null; state?: 'pending' | 'acknowledged'; beforeId?: number; limit: number }): Promise<WipeRecord[]>;
+  /** The person's PIN hash, or null when none is set. */
+  pin(userId: number): Promise<{ pin_hash: string; set_at: number } | null>;
+  /** Sets or replaces the person's PIN hash. */
+  setPin(userId: number, pinHash: string, at: number): Promise<void>;
+  /** Removes it; false when none was set. */
+  clearPin(userId: number): Promise<boolean>;
+  policy(): Promise<DevicePolicy>;
+  setPolicy(p: { require_pin: boolean; max_attempts: number }, at: number, by: number): Promise<DevicePolicy>;
 }
 
 export interface ConversationRecord {
@@ -597,6 +633,7 @@ export interface Store {
   /** The message search index (core/search/ports.ts), in the same database. */
   search: SearchIndex;
   roles: RoleStore;
+  devices: DeviceStore;
   close(): Promise<void>;
 }
 

@@ -27,6 +27,7 @@ import { BroadcastService } from './broadcasts/service.js';
 import { SearchService } from './search/service.js';
 import { RolesService } from './roles/service.js';
 import { AuditReader } from './admin/audit-views.js';
+import { DevicesService } from './devices/service.js';
 
 export interface Services {
   auth: AuthService;
@@ -51,6 +52,7 @@ export interface Services {
   search: SearchService;
   roles: RolesService;
   auditLog: AuditReader;
+  devices: DevicesService;
 }
 
 /** Builds the domain services over whatever ports the composition root chose. */
@@ -100,8 +102,9 @@ export function createServices(deps: {
   const broadcasts = new BroadcastService(store, directory, files, events, clock, config.limits);
   const typing = new TypingService(store, messaging, events, limiter, () => clock.now());
   const messageActions = new MessageActionsService(store, messaging, events, limiter, clock, config.limits, search);
+  const devices = new DevicesService(store, auth, events, limiter, clock, directory);
   return {
     auth, loginPolicy, typing, secondFactor, accountAdmin, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions,
-    fileRules, search, roles, auditLog,
+    fileRules, search, roles, auditLog, devices,
   };
 }

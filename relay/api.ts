@@ -50,7 +50,9 @@ export function registerApiRoutes(app: uWS.TemplatedApp, deps: ApiDeps): void {
         const body = raw.length > 0 ? parseJsonObject(raw.toString('utf8'), 'Request body') : {};
         const params = { ...Object.fromEntries(new URLSearchParams(query)), ...body, ...pathParams };
         // The relay checks the token only to fail fast; central verifies the forwarded credential itself.
-        const credential = route.auth !== 'none' ? (await tokens.authenticate(authz)).credential : undefined;
+        // An open operation still carries a bearer token it was given, unchecked (devices.wipeAck: the ended session's own).
+        const bearer = /^Bearer\s+(.+)$/i.exec(authz)?.[1]?.trim();
+        const credential = route.auth !== 'none' ? (await tokens.authenticate(authz)).credential : bearer ? { token: bearer } : undefined;
         const request: RpcRequest = { credential, ip, params, request_id: requestId };
         const result = await bus.request(SUBJECTS.rpc(route.method), request, route.timeoutMs ? { timeoutMs: route.timeoutMs } : undefined);
         sendJson(res, state, 200, result ?? {}, { 'x-request-id': requestId });

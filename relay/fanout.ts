@@ -38,7 +38,7 @@ export function fanOut(deps: FanOutDeps): (env: EventEnvelope) => void {
       case 'sessions_ended':
         deps.forgetSessions(env.session_ids);
         for (const sid of env.session_ids) {
-          for (const ws of sockets.ofSession(sid)) if (!ws.getUserData().closed) ws.end(CLOSE.SESSION_ENDED, env.reason);
+          for (const ws of sockets.ofSession(sid)) if (!ws.getUserData().closed) ws.end(env.reason === 'wiped' ? CLOSE.WIPED : CLOSE.SESSION_ENDED, env.reason);
         }
         return;
       case 'access_revoked':

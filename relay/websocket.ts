@@ -43,7 +43,8 @@ export function registerWebSocket(app: uWS.TemplatedApp, deps: { limits: Config[
       const body = toErrorBody(e);
       frame(ws, { t: 'error', id, error: body });
       // "Could not check" is not "refused": the client retries (here or at another relay) instead of giving up.
-      if (f.t === 'auth' && !d.closed) ws.end(body.code === 'SB_CENTRAL_UNAVAILABLE' ? CLOSE.CENTRAL_UNAVAILABLE : CLOSE.AUTH_FAILED, body.code);
+      // A token whose session ended with a wipe order learns of it here (central said SB_WIPED).
+      if (f.t === 'auth' && !d.closed) ws.end(body.code === 'SB_CENTRAL_UNAVAILABLE' ? CLOSE.CENTRAL_UNAVAILABLE : body.code === 'SB_WIPED' ? CLOSE.WIPED : CLOSE.AUTH_FAILED, body.code);
     }
   }
 

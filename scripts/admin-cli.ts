@@ -176,6 +176,30 @@ export async function runAdmin(argv: string[], out: (s: string) => void = (s) =>
         print(r, () => `Revoked session ${rest[0]}`);
         return 0;
       }
+      case 'session wipe': {
+        const w = await api.call('admin.devices.wipe', { session_id: rest[0] });
+        print(w, () => `Wipe order #${w.id} for session ${w.session_id} (${w.device_type} ${w.device_name}): the session ended; pending until the device acknowledges`);
+        return 0;
+      }
+      case 'wipes': {
+        const uid = flag(args, '--user') ? await userId(flag(args, '--user')) : undefined;
+        const state = flag(args, '--state');
+        if (state !== undefined && state !== 'pending' && state !== 'acknowledged') throw new AppError('SB_VALIDATION', 'state: pending or acknowledged', { field: 'state' });
+        const list = await api.call('admin.devices.wipes', { user_id: uid, state, limit: intFlag(args, '--limit') });
+        const iso = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
+        print(list, () => table(list.map((w) => ({ ...w, ordered: iso(w.ordered_at), acked: iso(w.acked_at) })),
+          ['id', 'session_id', 'user_id', 'device_type', 'device_name', 'reason', 'ordered_by', 'ordered', 'state', 'acked']));
+        return 0;
+      }
+      case 'device-policy get':
+      case 'device-policy set': {
+        const onOff = flag(args, '--require-pin');
+        if (onOff !== undefined && onOff !== 'on' && onOff !== 'off') throw new AppError('SB_VALIDATION', 'require_pin: on or off', { field: 'require_pin' });
+        const p = action === 'get' ? await api.call('admin.devices.policy.get')
+          : await api.call('admin.devices.policy.set', { require_pin: onOff === undefined ? undefined : onOff === 'on', max_attempts: intFlag(args, '--max-attempts') });
+        print(p, () => `security PIN: ${p.require_pin ? 'required' : 'optional'}\nwrong entries before a client wipes itself: ${p.max_attempts}`);
+        return 0;
+      }
       case 'audit verify': {
         const r = await api.call('admin.audit.verify');
         print(r, () => (r.ok ? `audit chain intact: ${r.rows} rows` : `audit chain broken at row ${r.first_broken!.id}: ${r.first_broken!.reason}`));

@@ -42,6 +42,7 @@ export const ERRORS = {
   SB_DEVICE_APPROVAL_REQUIRED: { status: 403, message: 'A sign-in on a new device needs approval (details.ticket)' },
   SB_APPROVAL_PENDING: { status: 409, message: 'The sign-in is still waiting for approval' },
   SB_GRANT_EXCEEDS: { status: 403, message: 'A grant cannot exceed the granter\'s own permissions and scope' },
+  SB_WIPED: { status: 410, message: 'This device was ordered to wipe its data (远程数据抹除); its session has ended' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -19,7 +19,7 @@ const RIGHTS_CHANGES = new Set<string>(['admin.users.setAdmin', 'admin.users.dis
 
 /** The gate central runs: tokens verified by the auth service, rights and scopes read from the domain. */
 export function centralGate(s: Services): Gate {
-  return policyGate(actorResolver((token) => s.auth.resolve(token)), (userId) => s.admin.isAdmin(userId), Date.now,
+  return policyGate(actorResolver((token) => s.devices.resolve(token)), (userId) => s.admin.isAdmin(userId), Date.now,
     (roots, names) => s.directory.scopeCovers(roots, names), (adminId, need) => s.roles.authority(adminId, need));
 }
 
@@ -31,7 +31,7 @@ export function rpcHandlers(s: Services, gate: Gate = centralGate(s)): Record<Op
   const handlers = {} as Record<OperationName, Handler>;
   const dispatch = (name: OperationName, op: Operation): Handler => async (req) => {
     const { actor, params } = await gate.admit(op, req);
-    const ctx: CallContext = { ip: req.ip ?? null, dispatch: (other, r) => handlers[other as OperationName](r) };
+    const ctx: CallContext = { ip: req.ip ?? null, token: typeof req.credential?.token === 'string' ? req.credential.token : null, dispatch: (other, r) => handlers[other as OperationName](r) };
     const result = await op.handler(s, actor as Actor, params, ctx);
     // The next request of that user sees the new rights at once (other central processes within the cache window).
     if (RIGHTS_CHANGES.has(name)) gate.forget((params as { user_id?: number }).user_id ?? (result as { user_id: number }).user_id);

@@ -408,4 +408,30 @@ export const MIGRATIONS: Migration[] = ([
         SELECT u.id, 1, (SELECT s.dept_ids FROM dir_scopes s WHERE s.user_id = u.id), NULL, u.updated_at FROM users u WHERE u.is_admin = 1 AND u.is_super = 0`,
     ],
   },
+  {
+    version: 19,
+    description: 'remote wipe (远程数据抹除): wipe orders per session and their acknowledgement; the security PIN (安全密码) and the device policy',
+    tables: [
+      {
+        // One order per session, kept after the session ended: its token is how the device learns of it.
+        name: 'device_wipes',
+        columns: [
+          c('id', 'id'), c('session_id', 'string', { length: 32 }), c('user_id', 'bigint'), c('device_type', 'string', { length: 16 }),
+          c('device_name', 'string', { length: 100 }), c('reason', 'string', { length: 8 }), c('ordered_by', 'bigint'),
+          c('ordered_at', 'bigint'), c('acked_at', 'bigint', { nullable: true }),
+        ],
+        unique: [['session_id']],
+        indexes: [['user_id', 'id']],
+      },
+      // A slow hash (scrypt, shared/crypto.ts) per person, never the PIN.
+      { name: 'device_pins', columns: [c('user_id', 'bigint'), c('pin_hash', 'string', { length: 200 }), c('set_at', 'bigint')], primaryKey: ['user_id'] },
+      // One row: whether a PIN is required and after how many wrong entries a client wipes itself.
+      {
+        name: 'device_policy',
+        columns: [c('id', 'int'), c('require_pin', 'bool', { default: 0 }), c('max_attempts', 'int'), c('updated_at', 'bigint', { nullable: true }), c('updated_by', 'bigint', { nullable: true })],
+        primaryKey: ['id'],
+      },
+    ],
+    seed: ['INSERT INTO device_policy (id, require_pin, max_attempts, updated_at, updated_by) VALUES (1, 0, 5, NULL, NULL)'],
+  },
 ] satisfies Migration[]).sort((x, y) => x.version - y.version);

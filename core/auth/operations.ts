@@ -86,7 +86,7 @@ export const authOperations = {
   // Bus only: the relay resolves tokens to fail fast (central verifies every forwarded credential itself).
   'auth.resolve': op({
     http: null, auth: 'none', summary: 'Resolve a session token', params: Type.Object({ token: Type.Optional(Type.Unknown()) }), result: Resolved,
-    handler: (s, _a, p) => s.auth.resolve(p.token),
+    handler: (s, _a, p) => s.devices.resolve(p.token), // SB_WIPED for a session ended with a wipe order (core/devices)
   }),
   'health.ping': op({
     http: null, auth: 'none', summary: 'Central answers', params: Type.Object({}), result: Type.Object({ ok: Type.Literal(true) }),

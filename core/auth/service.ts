@@ -310,6 +310,11 @@ export class AuthService {
     return s !== null;
   }
 
+  /** Sessions another service ended in its own transaction (a wipe order, core/devices): tokens forgotten, sockets closed. */
+  async sessionsEnded(sessions: SessionRecord[], reason: string): Promise<void> {
+    await this.forget(sessions, reason);
+  }
+
   /** Retries removals that failed; true when none is left. */
   private async forgetPending(): Promise<boolean> {
     for (const key of this.unforgotten) {

@@ -65,7 +65,7 @@ export async function setUp(url: string): Promise<Cast> {
 }
 
 /**
- * Keeps the fuzz accounts usable: a token whose session the fuzz ended (sign-out, password change, disable)
+ * Keeps the fuzz accounts usable: a token whose session the fuzz ended (sign-out, password change, disable, wipe)
  * moves to the replay list, and the account signs in again; the first administrator re-enables it and resets
  * its password first when the fuzz changed them. A refused sign-in (rate limited) is tried on the next round.
  */
@@ -73,7 +73,7 @@ export async function revive(url: string, cast: Cast): Promise<void> {
   for (const f of cast.fuzzers) {
     const pool = f === cast.fuzzers[2] ? cast.targets.adminTokens : cast.targets.liveTokens;
     for (const tok of [...f.tokens]) {
-      const alive = await new ApiClient(url, tok).call('users.me').then(() => true, (e: unknown) => !(e instanceof AppError && /SB_UNAUTHENTICATED|SB_TOKEN_EXPIRED|SB_USER_DISABLED/.test(e.code)));
+      const alive = await new ApiClient(url, tok).call('users.me').then(() => true, (e: unknown) => !(e instanceof AppError && /SB_UNAUTHENTICATED|SB_TOKEN_EXPIRED|SB_USER_DISABLED|SB_WIPED/.test(e.code)));
       if (alive) continue;
       f.tokens.splice(f.tokens.indexOf(tok), 1);
       pool.splice(pool.indexOf(tok), 1);

@@ -8,6 +8,7 @@ import type { DirChange } from './directory.js';
 import { ConversationSharedSchema, DirChangeSchema, FavouriteSchema, MessageSchema, NotifySettingsSchema, PresenceSchema, UserSchema } from './schemas.js';
 import type { ServerEvent } from './types.js';
 import { TrustedDeviceSchema } from './signin-schemas.js';
+import { WipeSchema } from './device-schemas.js';
 
 const Int = Type.Integer();
 const event = <T extends string, P extends Record<string, TSchema>>(type: T, props: P) =>
@@ -26,12 +27,13 @@ export const UserUpdatedEventSchema = event('user.updated', { user: UserSchema }
 export const PresenceUpdatedEventSchema = event('presence.updated', { presence: PresenceSchema });
 export const TypingEventSchema = event('typing', { conv_id: Int, user_id: Int });
 export const DeviceApprovalEventSchema = event('device.approval', { device: TrustedDeviceSchema });
+export const DeviceWipeEventSchema = event('device.wipe', { wipe: WipeSchema });
 export const DirectoryChangedEventSchema = event('directory.changed', { version: Int, from: Int, changes: Type.Optional(Type.Array(DirChangeSchema)) });
 
 export const ServerEventSchema = Type.Union([
   MessageNewEventSchema, MessageUpdatedEventSchema, ConversationUpdatedEventSchema, ConversationRemovedEventSchema, ReadUpdatedEventSchema,
   MemberSettingsEventSchema, FavouriteAddedEventSchema, FavouriteRemovedEventSchema, NotifySettingsEventSchema, UserUpdatedEventSchema,
-  PresenceUpdatedEventSchema, DirectoryChangedEventSchema, DeviceApprovalEventSchema, TypingEventSchema,
+  PresenceUpdatedEventSchema, DeviceWipeEventSchema, DirectoryChangedEventSchema, DeviceApprovalEventSchema, TypingEventSchema,
 ], { $id: 'ServerEvent' });
 
 const compiled = TypeCompiler.Compile(ServerEventSchema);
@@ -69,6 +71,7 @@ export type EventsMatchWire = All<[
   Same<typeof NotifySettingsEventSchema, Variant<'notify.settings'>>,
   Same<typeof UserUpdatedEventSchema, Variant<'user.updated'>>,
   Same<typeof PresenceUpdatedEventSchema, Variant<'presence.updated'>>,
+  Same<typeof DeviceWipeEventSchema, Variant<'device.wipe'>>,
   Same<typeof DirectoryChangedEventSchema, Variant<'directory.changed'>>,
   Same<typeof DeviceApprovalEventSchema, Variant<'device.approval'>>,
   Same<typeof TypingEventSchema, Variant<'typing'>>,

@@ -31,6 +31,8 @@ export type ServerFrame =
 export const CLOSE = {
   AUTH_FAILED: 4001,
   SESSION_ENDED: 4003,
+  /** The session ended with a wipe order: the client erases what it keeps, then acknowledges (devices.wipeAck). */
+  WIPED: 4010,
   AUTH_TIMEOUT: 4008,
   RATE_LIMITED: 4029,
   SLOW_CONSUMER: 4050,

@@ -1,5 +1,6 @@
 /** Wire shapes of protocol v1: what clients, relays and central exchange as JSON. */
 import type { DirChange } from './directory.js';
+import type { WipeView } from './devices.js';
 
 export type DeviceType = 'web' | 'desktop' | 'mobile' | 'cli' | 'bot';
 export const DEVICE_TYPES: readonly DeviceType[] = ['web', 'desktop', 'mobile', 'cli', 'bot'];
@@ -283,6 +284,8 @@ export type ServerEvent =
   | { type: 'notify.settings'; settings: NotifySettings }
   | { type: 'user.updated'; user: UserView }
   | { type: 'presence.updated'; presence: PresenceView }
+  /** A wipe order of one of my devices was given or acknowledged (sent to my devices only). */
+  | { type: 'device.wipe'; wipe: WipeView }
   /**
    * The directory moved from version `from` to `version` (sent to everyone). `changes`, when present,
    * are the changes as non-administrators see them; otherwise pull them with dir.changes.

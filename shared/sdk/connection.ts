@@ -109,10 +109,11 @@ export class RelayConnection {
       for (const [, w] of this.waiting) { clearTimeout(w.timer); w.reject(new AppError('SB_CENTRAL_UNAVAILABLE', 'connection lost')); }
       this.waiting.clear();
       this.host.lost();
-      if (ev.code === CLOSE.AUTH_FAILED || ev.code === CLOSE.SESSION_ENDED) {
+      if (ev.code === CLOSE.AUTH_FAILED || ev.code === CLOSE.SESSION_ENDED || ev.code === CLOSE.WIPED) {
         this.stopped = true;
         this.host.setConnection('closed');
-        this.host.ended(ev.reason || 'session ended');
+        // A wipe order: the reason says so whatever text came with it (the client erases itself, then acknowledges).
+        this.host.ended(ev.code === CLOSE.WIPED ? 'wiped' : ev.reason || 'session ended');
         return;
       }
       if (this.stopped) return;

@@ -56,7 +56,7 @@ export type ClientEvents = {
   event: [ServerEvent];
   changed: [];
   link: ['up' | 'down'];
-  /** The session was ended by the server (signed out elsewhere, disabled, revoked). */
+  /** The session was ended by the server (signed out elsewhere, disabled, revoked); 'wiped' for a wipe order (close 4010). */
   ended: [string];
   presence: [PresenceView];
   /** Failed over to another relay (its base URL). */

@@ -17,6 +17,7 @@ import { fileRulesContract } from './store/file-rules.js';
 import { rolesContract } from './store/roles.js';
 import { credentialsContract } from './store/credentials.js';
 import { loginPolicyContract } from './store/login-policy.js';
+import { devicesContract } from './store/devices.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -46,4 +47,5 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   credentialsContract(t, current);
   loginPolicyContract(t, current);
   rolesContract(t, current);
+  devicesContract(t, current);
 }

@@ -14,7 +14,8 @@ function recordingServices(): { services: Services; reached: string[] } {
   const reached: string[] = [];
   const service = (name: string) => new Proxy({}, {
     get: (_t, prop: string) => async (...args: unknown[]) => {
-      if (name === 'auth' && prop === 'resolve') {
+      // Tokens are resolved through the devices service (AuthService.resolve, plus SB_WIPED for a wiped session).
+      if ((name === 'auth' || name === 'devices') && prop === 'resolve') {
         const m = /^token-of-user-(\d+)$/.exec(String(args[0]));
         if (!m) throw new AppError('SB_UNAUTHENTICATED');
         return { userId: Number(m[1]), sessionId: `s${m[1]}`, expiresAt: Infinity };

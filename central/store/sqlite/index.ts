@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, RoleStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, DeviceStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, RoleStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import type { SearchIndex } from '../../../core/search/ports.js';
 import { sqliteRoleStore } from './roles.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
@@ -24,6 +24,7 @@ import { sqliteLoginLogStore } from './login-log.js';
 import { sqliteFavouriteStore, sqliteNotifySettingsStore } from './favourites.js';
 import { sqliteBroadcastStore } from './broadcasts.js';
 import { sqliteSearchIndex } from './search.js';
+import { sqliteDeviceStore } from './devices.js';
 
 /** Embedded store on better-sqlite3: WAL, group-committed writes, synchronous reads. */
 export class SqliteStore implements Store {
@@ -49,6 +50,7 @@ export class SqliteStore implements Store {
   broadcasts: BroadcastStore;
   search: SearchIndex;
   roles: RoleStore;
+  devices: DeviceStore;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -77,6 +79,7 @@ export class SqliteStore implements Store {
     this.broadcasts = sqliteBroadcastStore(db);
     this.search = sqliteSearchIndex(this.db, this.writes);
     this.roles = sqliteRoleStore(db);
+    this.devices = sqliteDeviceStore(db);
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { accountEn, accountZh } from './i18n-account.js';
+import { devicesEn, devicesZh } from './i18n-devices.js';
 import { groupEn, groupZh } from './i18n-groups.js';
 import { enMessages, zhMessages } from './i18n-messages.js';
 
@@ -28,6 +29,7 @@ const zh = {
   newMessages: '有新消息', confidential: '保密', englishName: '英文名', attach: '发送文件', uploading: '上传中', mobile: '手机', employeeNo: '工号',
   ...groupZh,
   ...accountZh,
+  ...devicesZh,
   favourites: '收藏', star: '收藏', unstar: '取消收藏', searchFavourites: '搜索收藏', noFavourites: '还没有收藏。把鼠标移到消息上，点 ☆ 收藏。',
   noFavouriteMatches: '没有匹配的收藏', loadMore: '加载更多', openChat: '打开会话',
   notifySettings: '通知设置', quietHours: '免打扰时段', quietOn: '开启免打扰时段', quietDays: '重复', quietFrom: '开始', quietTo: '结束',
@@ -67,6 +69,7 @@ const en: Record<Key, string> = {
   newMessages: 'New messages', confidential: 'confidential', englishName: 'English name', attach: 'Send a file', uploading: 'Uploading', mobile: 'Mobile', employeeNo: 'Employee no.',
   ...groupEn,
   ...accountEn,
+  ...devicesEn,
   favourites: 'Favourites', star: 'Add to favourites', unstar: 'Remove from favourites', searchFavourites: 'Search favourites',
   noFavourites: 'No favourites yet. Hover over a message and press ☆.', noFavouriteMatches: 'No favourites match', loadMore: 'Load more',
   openChat: 'Open chat',

@@ -7,10 +7,17 @@ import type { Names } from './format.js';
 import { MessageActions } from './message-actions.js';
 import { uploadWithProgress, type UploadError } from './upload.js';
 import { forgetSession, loadDraft, loadOutbox, saveDraft, saveOutbox } from './storage.js';
+import type { PinStatus } from '../../../shared/protocol/devices.js';
+import { addFailure, checkLocalPin, clearFailures, forgetLocalPin, loadLocalPin, saveLocalPin, setLocalMax } from './pin.js';
+import { wipeOrderOf } from './wipe.js';
 
 export interface Failed { cmid: string; text: string }
 export interface Upload { cmid: string; name: string; /** 0 to 1. */ progress: number }
 type PerConversation<T> = Readonly<Record<number, readonly T[]>>;
+/** The security PIN gate: asking the server, asking for the PIN, asking to set one (the policy requires it), or open. */
+export type PinMode = 'checking' | 'locked' | 'setup' | 'open';
+/** A wipe order's id from central, null when only the socket's close (4010) said so, 'local' for wrong PINs offline. */
+export type WipeCause = number | null | 'local';
 
 /** Errors after which the saved token is worthless: the page signs out. */
 const SIGNED_OUT: ReadonlySet<string> = new Set(['SB_UNAUTHENTICATED', 'SB_TOKEN_EXPIRED', 'SB_USER_DISABLED']);
@@ -35,6 +42,9 @@ export class Session implements Names {
   readonly chatSearch = signal('');
   /** Menus, reply, selection and dialogs of message actions (message-actions.ts). */
   readonly actions = new MessageActions();
+  readonly pinMode = signal<PinMode>('checking');
+  /** What the server said of my PIN, once it answered. */
+  pinStatus: PinStatus | null = null;
   readonly conversations = computed(() => { void this.rev.value; return this.client.conversations(); });
   readonly unreadTotal = computed(() => this.conversations.value.filter((c) => !c.muted).reduce((a, c) => a + c.unread, 0));
 
@@ -46,11 +56,14 @@ export class Session implements Names {
   private stopped = false;
 
   /** Opens a session from a saved token, showing the cached history (if any) before the server answers. */
-  static async open(base: string, token: string, uid: number, onSignedOut: () => void): Promise<Session> {
-    return new Session(base, token, uid, uid ? await loadSnapshot(uid) : null, onSignedOut);
+  static async open(base: string, token: string, uid: number, onSignedOut: () => void, onWiped: (cause: WipeCause) => void): Promise<Session> {
+    return new Session(base, token, uid, uid ? await loadSnapshot(uid) : null, onSignedOut, onWiped);
   }
 
-  private constructor(base: string, token: string, private readonly uid: number, snap: Snapshot | null, private readonly onSignedOut: () => void) {
+  private constructor(
+    base: string, token: string, private readonly uid: number, snap: Snapshot | null,
+    private readonly onSignedOut: () => void, private readonly onWiped: (cause: WipeCause) => void,
+  ) {
     const c = new SwitchboardClient({ baseUrl: base, token, reconnectMaxMs: 5_000, restore: snap ? { state: snap.state, pos: snap.pos } : undefined });
     this.client = c;
     this.directory = new OrgDirectory(c);
@@ -60,7 +73,7 @@ export class Session implements Names {
     c.on('state', () => { this.link.value++; });
     c.on('link', () => { this.link.value++; });
     c.on('presence', () => { this.presence.value++; });
-    c.on('ended', () => this.onSignedOut());
+    c.on('ended', (reason) => (reason === 'wiped' ? this.onWiped(null) : this.onSignedOut()));
     c.on('directory', () => { this.people.value++; });
     c.on('event', (ev) => { if (ev.type === 'user.updated') { this.users[ev.user.id] = ev.user; this.people.value++; } });
     // Messages written earlier and not yet acknowledged (the page was closed while offline): same cmid, stored once.
@@ -83,6 +96,8 @@ export class Session implements Names {
         break;
       } catch (e) {
         if (SIGNED_OUT.has((e as { code?: string }).code ?? '')) { this.onSignedOut(); return; }
+        const wipe = wipeOrderOf(e);
+        if (wipe !== null) { this.onWiped(wipe); return; }
         this.link.value++;
         await new Promise<void>((r) => { this.retryNow = r; setTimeout(r, delay); });
         this.retryNow = null;
@@ -127,6 +142,57 @@ export class Session implements Names {
     if (!c || c.read_seq >= c.last_seq || this.marking.has(convId) || document.visibilityState !== 'visible' || this.client.connection !== 'online') return;
     this.marking.add(convId);
     this.client.markRead(convId).catch(() => { /* the next render at the bottom tries again */ }).finally(() => this.marking.delete(convId));
+  }
+
+  /**
+   * On open: a PIN known on this device locks at once (without the network); otherwise the server says whether
+   * one is set (then asked and verified there) or required (then set first).
+   */
+  async checkPin(): Promise<void> {
+    const local = loadLocalPin(this.uid);
+    if (local) this.pinMode.value = 'locked';
+    try {
+      const st = await this.client.api.call('devices.pin');
+      this.pinStatus = st;
+      if (local && st.set) { setLocalMax(this.uid, st.max_attempts); return; }
+      if (local) forgetLocalPin(this.uid); // removed on another device
+      this.pinMode.value = st.set ? 'locked' : st.required ? 'setup' : 'open';
+    } catch (e) {
+      if (wipeOrderOf(e) !== null) return; // run() obeys the order
+      if (!local) this.pinMode.value = 'open'; // offline, no PIN known here
+    }
+  }
+
+  /** Wrong entries in a row that wipe this device: the policy as last heard (kept with the local verifier when offline). */
+  get pinMax(): number {
+    return this.pinStatus?.max_attempts ?? loadLocalPin(this.uid)?.maxAttempts ?? 5;
+  }
+
+  /** One PIN entry: checked here when this device knows the PIN, else by the server (which may answer SB_WIPED). */
+  async tryPin(pin: string): Promise<{ ok: true } | { ok: false; left: number }> {
+    const local = loadLocalPin(this.uid);
+    const max = this.pinMax;
+    const ok = local ? await checkLocalPin(local, pin) : (await this.client.api.call('devices.pin.verify', { pin })).ok;
+    if (ok) {
+      if (!local) await saveLocalPin(this.uid, pin, max);
+      clearFailures(this.uid);
+      this.pinMode.value = 'open';
+      return { ok: true };
+    }
+    return { ok: false, left: max - addFailure(this.uid) };
+  }
+
+  /** A PIN set or changed here: this device checks it locally from now on. */
+  async pinSet(pin: string, status: PinStatus): Promise<void> {
+    this.pinStatus = status;
+    await saveLocalPin(this.uid, pin, status.max_attempts);
+    clearFailures(this.uid);
+    this.pinMode.value = 'open';
+  }
+
+  pinCleared(status: PinStatus): void {
+    this.pinStatus = status;
+    forgetLocalPin(this.uid);
   }
 
   draft(convId: number): string { return loadDraft(this.me, convId); }

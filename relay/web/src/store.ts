@@ -2,7 +2,8 @@ import { computed, effect, signal } from '@preact/signals';
 import { SwitchboardClient } from '../../../shared/sdk/client.js';
 import { makeI18n, savedLang, type Lang } from './i18n.js';
 import { parseRoute, type Route } from './route.js';
-import { Session } from './session.js';
+import { Session, type WipeCause } from './session.js';
+import { acknowledgeWipe, wipeOrderOf, wipeThisDevice } from './wipe.js';
 import { saveSession, savedSession } from './storage.js';
 import { browserDeviceName } from './format.js';
 
@@ -21,6 +22,9 @@ export class AppStore {
   readonly route = signal<Route>(parseRoute(location.hash));
   /** Null on the sign-in screen. */
   readonly session = signal<Session | null>(null);
+  /** This device was wiped (远程数据抹除 or too many wrong PINs): the page says so before offering sign-in. */
+  readonly wiped = signal(false);
+  private wiping: Session | null = null;
 
   constructor() {
     effect(() => { document.documentElement.lang = this.i18n.value.htmlLang; });
@@ -79,6 +83,35 @@ export class AppStore {
     location.hash = '';
   }
 
+  /**
+   * Obeys a wipe order: erases everything this device keeps, then acknowledges with the ended session's token.
+   * A socket closed with 4010 is confirmed with central first (its refusal carries the order's id).
+   */
+  async wipe(s: Session, cause: WipeCause): Promise<void> {
+    if (this.wiping === s) return;
+    this.wiping = s;
+    const api = s.client.api;
+    let id = cause;
+    if (id === null) {
+      id = await api.call('users.me').then(() => null, (e: unknown) => wipeOrderOf(e));
+      if (id === null) { this.wiping = null; void this.signOut(false); return; }
+    }
+    await s.end(false);
+    await wipeThisDevice();
+    if (id !== 'local') await acknowledgeWipe(api, id);
+    this.wiping = null;
+    if (this.session.peek() !== s) return;
+    this.session.value = null;
+    this.wiped.value = true;
+    location.hash = '';
+  }
+
+  /** Too many wrong PINs: the server ends this session with an order (offline: this device wipes itself all the same). */
+  async pinWipe(s: Session): Promise<void> {
+    const id = await s.client.api.call('devices.pin.wipe').then((w) => w.id, (e: unknown) => wipeOrderOf(e));
+    await this.wipe(s, id ?? 'local');
+  }
+
   setLang(lang: Lang): void {
     localStorage.setItem('sb.lang', lang);
     this.lang.value = lang;
@@ -91,7 +124,8 @@ export class AppStore {
   }
 
   private async open(base: string, token: string, uid: number): Promise<void> {
-    const session: Session = await Session.open(base, token, uid, () => { if (this.session.peek() === session) void this.signOut(false); });
+    const session: Session = await Session.open(base, token, uid, () => { if (this.session.peek() === session) void this.signOut(false); },
+      (cause) => { if (this.session.peek() === session) void this.wipe(session, cause); });
     this.session.value = session;
     void session.run();
   }

@@ -37,6 +37,14 @@ export const EXEMPT: Partial<Record<OperationName, string>> = {
   'admin.roles.update': 'changes a permission set; no client state holds roles (its holders\' reach follows, as with admin.dir.scope.set)',
   'admin.roles.delete': 'removes a permission set nobody holds; no client state holds roles',
   'admin.grants.add': 'which administrator holds which role where; like admin.dir.scope.set, no directory data changes (a new view is fetched, not pushed)',
+  'devices.wipe': 'ends one of my sessions with a wipe order (its socket closes with 4010); wipe orders are not part of the pushed state (device.wipe is checked in integration/device-wipe.test.ts)',
+  'devices.wipeAck': 'a wiped device\'s acknowledgement; its session has ended, no state anyone syncs changes',
+  'devices.pin.set': 'a credential kept as a hash; no client state holds it',
+  'devices.pin.clear': 'a credential kept as a hash; no client state holds it',
+  'devices.pin.verify': 'checks a credential; at the policy\'s number of wrong ones it ends this session as devices.pin.wipe does',
+  'devices.pin.wipe': 'ends this session with a wipe order; its socket closes, nothing else changes',
+  'admin.devices.wipe': 'ends one session with a wipe order, like admin.sessions.revoke; nothing else changes',
+  'admin.devices.policy.set': 'the organisation\'s device policy; clients read it with devices.pin, it is not pushed state',
   'admin.grants.revoke': 'which administrator holds which role where; like admin.dir.scope.set, no directory data changes (a new view is fetched, not pushed)',
 };
 
