@@ -364,4 +364,14 @@ export const MIGRATIONS: Migration[] = ([
         SELECT u.id, 1, (SELECT s.dept_ids FROM dir_scopes s WHERE s.user_id = u.id), NULL, u.updated_at FROM users u WHERE u.is_admin = 1 AND u.is_super = 0`,
     ],
   },
+  {
+    version: 20,
+    description: 'file uses: which messages carry a file, so recalling the last of them in a conversation closes the file to it',
+    tables: [
+      // One row per message that carries the file (a file message, or a bundle with it inside), beside file_refs.
+      { name: 'file_uses', columns: [c('file_id', 'bigint'), c('conv_id', 'bigint'), c('seq', 'bigint')], primaryKey: ['file_id', 'conv_id', 'seq'], indexes: [['conv_id', 'seq']] },
+    ],
+    // File messages stored before: their uses (bundles of before are not read back; their files open as long as file_refs says).
+    seed: ["INSERT INTO file_uses (file_id, conv_id, seq) SELECT JSON_EXTRACT(body, '$.file.id'), conv_id, seq FROM messages WHERE kind = 'file'"],
+  },
 ] satisfies Migration[]).sort((x, y) => x.version - y.version);

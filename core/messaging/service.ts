@@ -161,7 +161,7 @@ export class MessagingService {
       convId, senderId: actor.userId, cmid, kind, body: stored, at: this.clock.now(), requireMember: true, mentions,
     });
     // Members may fetch the file once the message that shares it exists (idempotent, so retries repeat it safely).
-    if (fileId !== null && message.kind === 'file') await this.store.files.attach(fileId, message.conv_id);
+    if (fileId !== null && message.kind === 'file') await this.store.files.attach(fileId, message.conv_id, message.seq);
     const view = await this.present.one(message);
     if (created) {
       this.events.emit({ type: 'message.new', conv_id: convId, message: view }, recipients);
