@@ -64,7 +64,7 @@ export class Session implements Names {
     c.on('directory', () => { this.people.value++; });
     c.on('event', (ev) => { if (ev.type === 'user.updated') { this.users[ev.user.id] = ev.user; this.people.value++; } });
     // Messages written earlier and not yet acknowledged (the page was closed while offline): same cmid, stored once.
-    for (const q of loadOutbox(uid)) c.send(q.convId, q.text, q.cmid).catch(() => { /* stays in the saved queue until sent */ });
+    for (const q of loadOutbox(uid)) c.resend(q).catch(() => { /* stays in the saved queue until sent */ });
   }
 
   get me(): number { return this.client.user?.id ?? (this.client.state.me || this.uid); }
@@ -166,6 +166,6 @@ export class Session implements Names {
   /** Mirrors the SDK's send queue to localStorage, so a reload while offline re-sends it. */
   private saveQueue(): void {
     if (this.stopped || !this.me) return;
-    saveOutbox(this.me, this.client.queued().flatMap((q) => ('text' in q.body ? [{ convId: q.convId, cmid: q.cmid, text: q.body.text }] : [])));
+    saveOutbox(this.me, this.client.queued());
   }
 }
