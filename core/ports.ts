@@ -236,6 +236,11 @@ export interface ReceiptStore {
   count(convId: number, seq: number, exceptUserId: number): Promise<{ read: number; of: number }>;
   /** Those who have (read) or have not read `seq`, by user id after `afterUserId`, at most `limit`. */
   page(convId: number, seq: number, exceptUserId: number, read: boolean, afterUserId: number, limit: number): Promise<number[]>;
+  /**
+   * The active members who sent messages after `afterSeq` up to `uptoSeq` (system messages left out): whose
+   * receipts a read of that range moves. At most `limit` distinct ids, in no particular order.
+   */
+  sendersBetween(convId: number, afterSeq: number, uptoSeq: number, limit: number): Promise<number[]>;
 }
 
 /** An audit row as stored: details is the JSON text that was written, prev_hash and hash link it to the row before. */

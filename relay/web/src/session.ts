@@ -7,6 +7,7 @@ import type { Names } from './format.js';
 import { MessageActions } from './message-actions.js';
 import { uploadWithProgress, type UploadError } from './upload.js';
 import { forgetSession, loadDraft, loadOutbox, saveDraft, saveOutbox } from './storage.js';
+import { ReceiptCounts } from './receipt-counts.js';
 
 export interface Failed { cmid: string; text: string }
 export interface Upload { cmid: string; name: string; /** 0 to 1. */ progress: number }
@@ -35,6 +36,8 @@ export class Session implements Names {
   readonly chatSearch = signal('');
   /** Menus, reply, selection and dialogs of message actions (message-actions.ts). */
   readonly actions = new MessageActions();
+  /** Receipt counts of my messages where cursors are not shared (large conversations), from central. */
+  readonly receipts: ReceiptCounts;
   readonly conversations = computed(() => { void this.rev.value; return this.client.conversations(); });
   readonly unreadTotal = computed(() => this.conversations.value.filter((c) => !c.muted).reduce((a, c) => a + c.unread, 0));
 
@@ -62,7 +65,14 @@ export class Session implements Names {
     c.on('presence', () => { this.presence.value++; });
     c.on('ended', () => this.onSignedOut());
     c.on('directory', () => { this.people.value++; });
-    c.on('event', (ev) => { if (ev.type === 'user.updated') { this.users[ev.user.id] = ev.user; this.people.value++; } });
+    this.receipts = new ReceiptCounts(c.api, () => { this.rev.value++; });
+    c.on('event', (ev) => {
+      if (ev.type === 'user.updated') { this.users[ev.user.id] = ev.user; this.people.value++; }
+      // In a large conversation someone read past my messages (or sent, which reads what came before): counts are asked again.
+      const large = 'conv_id' in ev && c.state.conversations[ev.conv_id]?.cursors_shared === false;
+      if (large && ev.type === 'read.updated' && ev.user_id !== this.me) this.receipts.stale(ev.conv_id, ev.read_seq);
+      if (large && ev.type === 'message.new' && ev.message.sender_id !== this.me) this.receipts.stale(ev.conv_id, ev.message.seq);
+    });
     // Messages written earlier and not yet acknowledged (the page was closed while offline): same cmid, stored once.
     for (const q of loadOutbox(uid)) c.resend(q).catch(() => { /* stays in the saved queue until sent */ });
   }
@@ -136,6 +146,7 @@ export class Session implements Names {
   async end(callServer: boolean): Promise<void> {
     this.stopped = true;
     this.retryNow?.();
+    this.receipts.stop();
     if (this.saveTimer) clearTimeout(this.saveTimer);
     const c = this.client;
     if (callServer) await c.logout().catch(() => c.stop()); else c.stop();
