@@ -198,7 +198,7 @@ export class MessagingService {
   /**
    * Whom a read concerns. Where cursors are shared, every active member (each holds everyone's). In a larger
    * conversation, the reader's own devices and the senders of the messages the read went past: their receipts
-   * changed, and they count them at central (docs/messages.md, Read receipts).
+   * changed, and they count them at central (docs/mentions.md, Read receipts at scale).
    */
   private async readRecipients(convId: number, readerId: number, fromSeq: number, toSeq: number): Promise<number[]> {
     if (await this.store.mentions.activeCount(convId) <= this.limits.sharedReadCursors) {

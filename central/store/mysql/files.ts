@@ -34,7 +34,8 @@ export function mysqlFileStore(read: (sql: string, params: unknown[]) => Promise
         // The conversation's reference row is locked first, so a concurrent attach waits for the decision.
         const ref = await tx.q('SELECT 1 AS ok FROM file_refs WHERE file_id = ? AND conv_id = ? FOR UPDATE', [fileId, convId]) as Row[];
         await tx.q('DELETE FROM file_uses WHERE file_id = ? AND conv_id = ? AND seq = ?', [fileId, convId, seq]);
-        const left = await tx.q('SELECT 1 AS ok FROM file_uses WHERE file_id = ? AND conv_id = ? LIMIT 1', [fileId, convId]) as Row[];
+        // A locking read: it sees a use committed since this transaction's snapshot (a send of the same file meanwhile).
+        const left = await tx.q('SELECT 1 AS ok FROM file_uses WHERE file_id = ? AND conv_id = ? LIMIT 1 FOR UPDATE', [fileId, convId]) as Row[];
         if (left.length > 0 || ref.length === 0) continue;
         await tx.q('DELETE FROM file_refs WHERE file_id = ? AND conv_id = ?', [fileId, convId]);
         closed.push(fileId);
