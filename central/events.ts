@@ -104,6 +104,10 @@ export class BusEventSink implements EventSink {
     if (userIds.length > 0) this.broadcast({ kind: 'access_revoked', user_ids: userIds });
   }
 
+  filesRevoked(fileIds: number[]): void {
+    if (fileIds.length > 0) this.broadcast({ kind: 'files_revoked', file_ids: fileIds });
+  }
+
   located(entries: Whereabout[]): void {
     if (entries.length === 0) return;
     this.heardAny = true;

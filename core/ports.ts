@@ -274,6 +274,11 @@ export interface ReceiptStore {
   count(convId: number, seq: number, exceptUserId: number): Promise<{ read: number; of: number }>;
   /** Those who have (read) or have not read `seq`, by user id after `afterUserId`, at most `limit`. */
   page(convId: number, seq: number, exceptUserId: number, read: boolean, afterUserId: number, limit: number): Promise<number[]>;
+  /**
+   * The active members who sent messages after `afterSeq` up to `uptoSeq` (system messages left out): whose
+   * receipts a read of that range moves. At most `limit` distinct ids, in no particular order.
+   */
+  sendersBetween(convId: number, afterSeq: number, uptoSeq: number, limit: number): Promise<number[]>;
 }
 
 /** An audit row as stored: details is the JSON text that was written, prev_hash and hash link it to the row before. */
@@ -342,8 +347,13 @@ export interface FileStore {
    * attempts wins. Returns the record as stored afterwards, or null for an unknown file.
    */
   setThumb(id: number, thumb: FileThumb): Promise<FileRecord | null>;
-  /** Records that a conversation references the file (idempotent). */
-  attach(fileId: number, convId: number): Promise<void>;
+  /** Records that message `seq` of a conversation carries the file, which opens it to the members (idempotent). */
+  attach(fileId: number, convId: number, seq: number): Promise<void>;
+  /**
+   * A message that carried these files was recalled: its uses go, and each file that no other message of the
+   * conversation carries is closed to the conversation. Returns those files (empty when none closed).
+   */
+  detach(convId: number, seq: number, fileIds: number[]): Promise<number[]>;
   /** The uploader, an active member of a conversation that references the file, or someone who keeps it as a favourite. */
   canAccess(userId: number, fileId: number): Promise<boolean>;
 }
@@ -697,6 +707,8 @@ export interface EventSink {
   located(entries: Whereabout[]): void;
   /** After commit: these people lost access; every relay drops what it cached of their rights (file grants). */
   accessRevoked(userIds: number[]): void;
+  /** After commit: these files were closed to a conversation; every relay asks central again before serving them. */
+  filesRevoked(fileIds: number[]): void;
 }
 
 export interface Clock {

@@ -7,6 +7,8 @@ export interface FanOutDeps {
   /** Ended sessions: their tokens are forgotten here before their sockets close. */
   forgetSessions(ids: string[]): void;
   dropGrants(userIds: number[]): void;
+  /** Files closed to a conversation: nobody's grant of them is kept. */
+  dropFileGrants(fileIds: number[]): void;
   /** A central just started and asks whom this relay holds. */
   reannounced(): void;
 }
@@ -43,6 +45,9 @@ export function fanOut(deps: FanOutDeps): (env: EventEnvelope) => void {
         return;
       case 'access_revoked':
         deps.dropGrants(env.user_ids);
+        return;
+      case 'files_revoked':
+        deps.dropFileGrants(env.file_ids);
         return;
       case 'reannounce':
         deps.reannounced();

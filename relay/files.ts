@@ -166,6 +166,7 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
   return {
     stats: () => ({ ...counters, cached_files: cache.count, cached_bytes: cache.bytes }),
     dropGrants: (userIds) => grants.drop(userIds),
+    dropFileGrants: (fileIds) => grants.dropFiles(fileIds),
   };
 }
 
@@ -173,6 +174,8 @@ export interface FileRoutes {
   stats(): { cache_hits: number; origin_fetches: number; thumb_hits: number; thumb_fetches: number; cached_files: number; cached_bytes: number };
   /** Central revoked these people's access (removed, left, disabled): what they may open is asked again. */
   dropGrants(userIds: number[]): void;
+  /** Central closed these files to a conversation (a recall): whoever asks for them is asked about again. */
+  dropFileGrants(fileIds: number[]): void;
 }
 
 /**
@@ -182,6 +185,7 @@ export interface FileRoutes {
 class FileGrants {
   private readonly byUser = new Map<number, Map<number, { file: FileView; at: number }>>();
   private readonly revokedAt = new Map<number, number>();
+  private readonly fileRevokedAt = new Map<number, number>();
   private size = 0;
 
   get(userId: number, fileId: number): { file: FileView; at: number } | undefined {
@@ -189,7 +193,7 @@ class FileGrants {
   }
 
   set(userId: number, file: FileView, askedAt: number): void {
-    if ((this.revokedAt.get(userId) ?? 0) >= askedAt) return;
+    if ((this.revokedAt.get(userId) ?? 0) >= askedAt || (this.fileRevokedAt.get(file.id) ?? 0) >= askedAt) return;
     if (this.size > 100_000) { this.byUser.clear(); this.size = 0; }
     let mine = this.byUser.get(userId);
     if (!mine) this.byUser.set(userId, mine = new Map());
@@ -206,5 +210,14 @@ class FileGrants {
     }
     // Revocation times matter only while a request asked before them can still be answered.
     if (this.revokedAt.size > 10_000) for (const [id, at] of this.revokedAt) if (now - at > 60_000) this.revokedAt.delete(id);
+  }
+
+  dropFiles(fileIds: number[]): void {
+    const now = Date.now();
+    for (const id of fileIds) {
+      for (const mine of this.byUser.values()) if (mine.delete(id)) this.size -= 1;
+      this.fileRevokedAt.set(id, now);
+    }
+    if (this.fileRevokedAt.size > 10_000) for (const [id, at] of this.fileRevokedAt) if (now - at > 60_000) this.fileRevokedAt.delete(id);
   }
 }

@@ -99,7 +99,7 @@ export async function startRelay(opts: { config: Config; bus: Bus; log: Logger; 
   // ---- events from central --------------------------------------------------
   // This relay's bus identity may subscribe to its own subject and the broadcast subject, nothing else.
   const onEnvelope = fanOut({
-    sockets, forgetSessions, dropGrants: (ids) => fileRoutes.dropGrants(ids),
+    sockets, forgetSessions, dropGrants: (ids) => fileRoutes.dropGrants(ids), dropFileGrants: (ids) => fileRoutes.dropFileGrants(ids),
     // A central just started: proof enough that central is back (setCentral re-announces too).
     reannounced: () => { if (centralUp) reannounce(); else setCentral(true); },
   });

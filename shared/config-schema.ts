@@ -59,7 +59,7 @@ export const CONFIG_SCHEMA: Schema = {
     type: 'object', fields: {
       maxFrameBytes: int(1), maxBodyBytes: int(1), framesPerSecond: int(1), frameBurst: int(1), sendsPerUserPer10s: int(1),
       loginAttemptsPerMinute: int(1), maxTextChars: int(1), maxGroupMembers: int(2), centralInFlight: int(1),
-      loginFailuresPerIpPerMinute: int(1), loginFailuresPerMinute: int(1), mentionAllLargeGroup: int(2), mentionAllPerHour: int(1),
+      loginFailuresPerIpPerMinute: int(1), loginFailuresPerMinute: int(1), mentionAllLargeGroup: int(2), mentionAllPerHour: int(1), sharedReadCursors: int(2),
     },
   },
   files: {

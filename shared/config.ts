@@ -73,6 +73,8 @@ export interface Config {
     mentionAllLargeGroup: number;
     /** @所有人 per large group per hour. */
     mentionAllPerHour: number;
+    /** Up to this many members everyone's read cursor is shared; past it receipts are counted at central. */
+    sharedReadCursors: number;
     /** Requests one central process works on at once; more are refused with SB_BUSY (clients retry). */
     centralInFlight: number;
   };

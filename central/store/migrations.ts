@@ -434,4 +434,14 @@ export const MIGRATIONS: Migration[] = ([
     ],
     seed: ['INSERT INTO device_policy (id, require_pin, max_attempts, updated_at, updated_by) VALUES (1, 0, 5, NULL, NULL)'],
   },
+  {
+    version: 20,
+    description: 'file uses: which messages carry a file, so recalling the last of them in a conversation closes the file to it',
+    tables: [
+      // One row per message that carries the file (a file message, or a bundle with it inside), beside file_refs.
+      { name: 'file_uses', columns: [c('file_id', 'bigint'), c('conv_id', 'bigint'), c('seq', 'bigint')], primaryKey: ['file_id', 'conv_id', 'seq'], indexes: [['conv_id', 'seq']] },
+    ],
+    // File messages stored before: their uses (bundles of before are not read back; their files open as long as file_refs says).
+    seed: ["INSERT INTO file_uses (file_id, conv_id, seq) SELECT JSON_EXTRACT(body, '$.file.id'), conv_id, seq FROM messages WHERE kind = 'file'"],
+  },
 ] satisfies Migration[]).sort((x, y) => x.version - y.version);

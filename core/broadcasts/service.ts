@@ -163,7 +163,7 @@ export class BroadcastService {
         const shared: ConversationShared = {
           id: c.id, kind: 'system', title: c.title, notice: '', owner_id: null, last_seq: c.last_seq, last_message: message, created_at: c.created_at,
           members: [{ user_id: d.userId, name: names.get(d.userId) ?? '', role: 'member', read_seq: readSeq }],
-          discussion: false, mute_all: false, dissolved: false, mention_all_policy: 'admins',
+          discussion: false, mute_all: false, dissolved: false, mention_all_policy: 'admins', cursors_shared: true,
         };
         this.events.emit({ type: 'conversation.updated', conversation: shared }, [d.userId]);
       }

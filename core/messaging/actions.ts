@@ -67,7 +67,7 @@ export class MessageActionsService {
         convId: c.to, senderId: actor.userId, cmid: c.cmid, kind: c.kind, body: JSON.stringify(c.body), at: this.clock.now(), requireMember: true,
       });
       // Before the event: whoever sees the copy can open its files (idempotent, so a retry repeats it safely).
-      for (const fileId of new Set(filesIn(c.body))) await this.store.files.attach(fileId, c.to);
+      for (const fileId of new Set(filesIn(c.body))) await this.store.files.attach(fileId, c.to, message.seq);
       const view = await this.messaging.present.one(message);
       if (created) this.events.emit({ type: 'message.new', conv_id: c.to, message: view }, recipients);
       out.push(view);
@@ -95,7 +95,11 @@ export class MessageActionsService {
     }
     const me = await this.store.users.byId(actor.userId);
     const body: RecalledBody = { recalled_by: actor.userId, recalled_by_name: me?.name ?? '' };
-    return this.revise(p.conv_id, p.seq, 'recalled', JSON.stringify(body), [...FORWARDABLE]);
+    // Before the body is gone (it names the files): a recall that fails after this has closed nothing it should not.
+    const closed = await this.closeFiles(m);
+    const view = await this.revise(p.conv_id, p.seq, 'recalled', JSON.stringify(body), [...FORWARDABLE]);
+    if (closed.length > 0) this.events.filesRevoked(closed);
+    return view;
   }
 
   /** The sender edits a text message within the edit window; a reply keeps its quote. */
@@ -123,6 +127,16 @@ export class MessageActionsService {
     const after = await this.store.messageActions.setPolicy({ ...before, ...p });
     await this.store.audit.append({ actor_id: actor.userId, action: 'message_policy.set', target: 'message_policy', details: { before, after }, at: this.clock.now() });
     return after;
+  }
+
+  /**
+   * The files a message being recalled carries close to its conversation unless another of its messages still
+   * carries them (docs/messages.md). Returns the files closed, for the relays to forget their grants.
+   */
+  private async closeFiles(m: MessageRecord): Promise<number[]> {
+    if (m.kind !== 'file' && m.kind !== 'bundle') return [];
+    const fileIds = filesIn(JSON.parse(m.body) as Parameters<typeof filesIn>[0]);
+    return fileIds.length === 0 ? [] : this.store.files.detach(m.conv_id, m.seq, fileIds);
   }
 
   private within(m: MessageRecord, windowSeconds: number): boolean {

@@ -18,11 +18,19 @@ type ConvParams = { conv_id: number; cmid?: string };
 type AppendAtMentions = AppendInput['mentions'];
 
 export interface MessagingLimits extends MentionLimits {
+  /**
+   * Up to this many active members, every member's read cursor is shared (members[].read_seq, read.updated to
+   * all); in larger conversations each member holds only their own and receipts are counted at central.
+   */
+  sharedReadCursors: number;
   maxTextChars: number;
   maxGroupMembers: number;
   sendsPerUserPer10s: number;
 }
 
+
+/** A read past messages of more senders than this tells only these many of them (their counts refresh anyway on look). */
+const READ_HINTS_MAX = 1000;
 
 /**
  * Conversations and messages. Every state change goes through the store in one
@@ -161,7 +169,7 @@ export class MessagingService {
       convId, senderId: actor.userId, cmid, kind, body: stored, at: this.clock.now(), requireMember: true, mentions,
     });
     // Members may fetch the file once the message that shares it exists (idempotent, so retries repeat it safely).
-    if (fileId !== null && message.kind === 'file') await this.store.files.attach(fileId, message.conv_id);
+    if (fileId !== null && message.kind === 'file') await this.store.files.attach(fileId, message.conv_id, message.seq);
     const view = await this.present.one(message);
     if (created) {
       this.events.emit({ type: 'message.new', conv_id: convId, message: view }, recipients);
@@ -177,15 +185,27 @@ export class MessagingService {
 
   async markRead(actor: Actor, p: { conv_id: number; seq: number }): Promise<{ conv_id: number; read_seq: number }> {
     const { conv_id: convId, seq } = p;
-    const { conversation } = await this.requireMember(actor.userId, convId);
+    const { conversation, member } = await this.requireMember(actor.userId, convId);
     if (seq > conversation.last_seq) throw new AppError('SB_VALIDATION', 'seq: beyond the last message', { field: 'seq' });
     const { readSeq, changed } = await this.store.conversations.markRead(convId, actor.userId, seq);
     if (changed) {
-      const members = await this.store.conversations.members(convId);
       this.events.emit({ type: 'read.updated', conv_id: convId, user_id: actor.userId, read_seq: readSeq },
-        members.filter((m) => m.active).map((m) => m.user_id));
+        await this.readRecipients(convId, actor.userId, member.read_seq, readSeq));
     }
     return { conv_id: convId, read_seq: readSeq };
+  }
+
+  /**
+   * Whom a read concerns. Where cursors are shared, every active member (each holds everyone's). In a larger
+   * conversation, the reader's own devices and the senders of the messages the read went past: their receipts
+   * changed, and they count them at central (docs/mentions.md, Read receipts at scale).
+   */
+  private async readRecipients(convId: number, readerId: number, fromSeq: number, toSeq: number): Promise<number[]> {
+    if (await this.store.mentions.activeCount(convId) <= this.limits.sharedReadCursors) {
+      return (await this.store.conversations.members(convId)).filter((m) => m.active).map((m) => m.user_id);
+    }
+    const senders = await this.store.receipts.sendersBetween(convId, fromSeq, toSeq, READ_HINTS_MAX);
+    return [readerId, ...senders.filter((id) => id !== readerId)];
   }
 
   /** Do not disturb for one conversation; all my devices learn it. */
@@ -361,13 +381,16 @@ export class MessagingService {
     const users = await this.store.users.byIds(active.map((m) => m.user_id));
     const names = new Map(users.map((u) => [u.id, u.name]));
     const last = c.last_seq > 0 ? await this.store.conversations.messageBySeq(c.id, c.last_seq) : null;
+    // Past the limit nobody holds others' cursors: members[].read_seq is 0 and each member's own is their read_seq.
+    const cursorsShared = active.length <= this.limits.sharedReadCursors;
     const memberViews: MemberView[] = active
-      .map((m) => ({ user_id: m.user_id, name: names.get(m.user_id) ?? '', role: m.role, read_seq: m.read_seq }))
+      .map((m) => ({ user_id: m.user_id, name: names.get(m.user_id) ?? '', role: m.role, read_seq: cursorsShared ? m.read_seq : 0 }))
       .sort((a, b) => a.user_id - b.user_id);
     return {
       id: c.id, kind: c.kind, title: c.title, notice: c.notice ?? '', owner_id: c.owner_id, last_seq: c.last_seq,
       last_message: last ? await this.present.one(last) : null, created_at: c.created_at, members: memberViews,
       discussion: c.discussion, mute_all: c.mute_all, dissolved: c.dissolved, mention_all_policy: c.mention_all_policy,
+      cursors_shared: cursorsShared,
     };
   }
 

@@ -27,7 +27,7 @@ export async function runBroadcast(opts: { recipients: number; mysqlUrl: string 
   try {
     const config = loadConfig({ role: 'all-in-one', env: {}, overrides: { dataDir: dir } });
     let events = 0;
-    const sink: EventSink = { emit: () => { events++; }, sessionsEnded: () => {}, located: () => {}, accessRevoked: () => {} };
+    const sink: EventSink = { emit: () => { events++; }, sessionsEnded: () => {}, located: () => {}, accessRevoked: () => {}, filesRevoked: () => {} };
     const services = createServices({ store, blobs: new DiskBlobStore(join(dir, 'files')), cache: new MemoryCache(), events: sink, clock: { now: Date.now }, config });
     log(`creating ${opts.recipients} users`);
     const tag = Date.now().toString(36);

@@ -5,6 +5,7 @@ import { runDirectory } from './directory.js';
 import { runWeb } from './web.js';
 import { runFanout } from './fanout.js';
 import { runBroadcast } from './broadcast.js';
+import { runReadFanout } from './read-fanout.js';
 import { runSearch } from './search.js';
 
 /**
@@ -51,6 +52,11 @@ const BENCHES: Record<string, (args: string[]) => Promise<Record<string, unknown
     gapMs: flag(args, '--gap', 100),
     readers: flag(args, '--readers', 2500),
     calls: flag(args, '--calls', 200),
+  }),
+  // Pushes per read in a 5,000-member group, cursors shared against the default limit (docs/benchmarks.md).
+  'read-fanout': (args) => runReadFanout({
+    members: flag(args, '--members', 5000), senders: flag(args, '--senders', 5),
+    rounds: flag(args, '--rounds', 20), readersPerRound: flag(args, '--readers', 50),
   }),
   broadcast: (args) => runBroadcast({ recipients: flag(args, '--recipients', 100_000), mysqlUrl: args.includes('--mysql') ? args[args.indexOf('--mysql') + 1]! : null }),
   search: (args) => runSearch({

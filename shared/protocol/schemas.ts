@@ -90,6 +90,7 @@ const sharedFields = {
   id: Int, kind: OneOf(['direct', 'group', 'system']), title: Text, notice: Text, owner_id: Nullable(Int), last_seq: Int,
   last_message: Nullable(MessageSchema), created_at: Int, members: Type.Array(MemberSchema),
   discussion: Type.Boolean(), mute_all: Type.Boolean(), dissolved: Type.Boolean(), mention_all_policy: OneOf(['admins', 'everyone']),
+  cursors_shared: Type.Boolean(),
 };
 /** What events carry: the state all members share. */
 export const ConversationSharedSchema = Type.Object(sharedFields);

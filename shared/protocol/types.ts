@@ -150,6 +150,12 @@ export interface ConversationShared {
   dissolved: boolean;
   /** Who may mention everyone (@所有人); set by the owner with conv.setMentionAll. */
   mention_all_policy: MentionAllPolicy;
+  /**
+   * Whether members[].read_seq holds everyone's read cursor (up to `limits.sharedReadCursors` members). When
+   * false they are 0, read.updated reaches only the reader and the senders whose messages were read, and
+   * receipts come from msg.receipts.
+   */
+  cursors_shared: boolean;
 }
 
 /** What one user sees: the shared state plus their own read position and unread count. */

@@ -52,7 +52,9 @@ export type EventEnvelope =
   /** A central started: every relay reports the sessions it holds at once, so events find them again. */
   | { kind: 'reannounce' }
   /** These people lost access to something (removed from a conversation, left, disabled): relays drop their file grants. */
-  | { kind: 'access_revoked'; user_ids: number[] };
+  | { kind: 'access_revoked'; user_ids: number[] }
+  /** These files were closed to a conversation (a recalled message carried them): relays drop every grant of them. */
+  | { kind: 'files_revoked'; file_ids: number[] };
 
 /** Between central processes: what one of them learned from a presence report (`sb.central.whereabouts`). */
 export interface WhereaboutsNote {

@@ -5,13 +5,13 @@ import { RelayConnection, type ReadyFrame } from './connection.js';
 import { DirectoryMirror } from './directory.js';
 import { Emitter } from './emitter.js';
 import type { ClientEvents, ClientOptions, ConnectionState, WebSocketCtor } from './options.js';
-import { newCmid, Outbox, type OutgoingBody } from './outbox.js';
+import { newCmid, Outbox, type QueuedSend } from './outbox.js';
 import { applyEvent, emptyState, type ClientState } from './state.js';
 import { SyncEngine } from './sync.js';
 import type { ServerFrame } from '../protocol/frames.js';
 
 export type { ClientOptions, ConnectionState, WebSocketCtor, WebSocketLike } from './options.js';
-export { newCmid } from './outbox.js';
+export { newCmid, encodeQueue, decodeQueue, type QueuedSend } from './outbox.js';
 
 /**
  * The client SDK: signs in, keeps a WebSocket open, resumes from its durable
@@ -138,8 +138,13 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   }
 
   /** Messages queued and not yet acknowledged, oldest first. */
-  queued(convId?: number): { convId: number; cmid: string; body: OutgoingBody }[] {
+  queued(convId?: number): QueuedSend[] {
     return this.outbox.queued(convId);
+  }
+
+  /** Queues again a send saved by an earlier page (`queued()`, kept with `encodeQueue`): the same cmid and body. */
+  resend(q: QueuedSend): Promise<MessageView> {
+    return this.outbox.enqueue(q.convId, q.body, q.cmid);
   }
 
   /** Drops the socket as a network failure would; the client reconnects by itself. */

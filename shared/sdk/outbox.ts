@@ -4,6 +4,51 @@ import type { MessageView } from '../protocol/types.js';
 
 export type OutgoingBody = { text: string; mentions?: number[]; mention_all?: boolean; reply_to?: number } | { file_id: number };
 
+/** A queued send as a page keeps it across a reload: everything the send carries, not only its text. */
+export interface QueuedSend { convId: number; cmid: string; body: OutgoingBody }
+
+const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
+
+/** The body of a saved send, checked field by field (anything else in it is dropped), or null if unusable. */
+function savedBody(v: unknown): OutgoingBody | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const b = v as Record<string, unknown>;
+  if (isId(b.file_id)) return { file_id: b.file_id };
+  if (typeof b.text !== 'string') return null;
+  const body: OutgoingBody = { text: b.text };
+  if (Array.isArray(b.mentions) && b.mentions.every(isId)) body.mentions = b.mentions;
+  if (b.mention_all === true) body.mention_all = true;
+  if (isId(b.reply_to)) body.reply_to = b.reply_to;
+  return body;
+}
+
+/** The send queue as text, for a page to keep in its storage. */
+export function encodeQueue(items: readonly QueuedSend[]): string {
+  return JSON.stringify(items.map(({ convId, cmid, body }) => ({ convId, cmid, body })));
+}
+
+/**
+ * A saved send queue read back; unreadable text gives nothing, an unusable item is left out. Queues saved before
+ * sends kept their body (`{convId, cmid, text}`) read as text messages.
+ */
+export function decodeQueue(text: string | null): QueuedSend[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text ?? '[]');
+  } catch {
+    return []; // edited by hand or cut short: nothing to re-send
+  }
+  if (!Array.isArray(raw)) return [];
+  const out: QueuedSend[] = [];
+  for (const item of raw as unknown[]) {
+    if (typeof item !== 'object' || item === null) continue;
+    const o = item as Record<string, unknown>;
+    const body = savedBody(o.body ?? (typeof o.text === 'string' ? { text: o.text } : null));
+    if (isId(o.convId) && typeof o.cmid === 'string' && o.cmid !== '' && body) out.push({ convId: o.convId, cmid: o.cmid, body });
+  }
+  return out;
+}
+
 interface Outgoing {
   convId: number;
   cmid: string;
@@ -49,8 +94,8 @@ export class Outbox {
   }
 
   /** Messages queued and not yet acknowledged, oldest first. */
-  queued(convId?: number): { convId: number; cmid: string; body: OutgoingBody }[] {
-    return this.items.filter((o) => convId === undefined || o.convId === convId).map(({ convId: c, cmid, body }) => ({ convId: c, cmid, body }));
+  queued(convId?: number): QueuedSend[] {
+    return this.items.filter((o) => convId === undefined || o.convId === convId).map(({ convId: c, cmid, body }) => ({ convId: c, cmid, body: structuredClone(body) }));
   }
 
   get size(): number { return this.items.length; }

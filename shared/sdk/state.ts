@@ -71,7 +71,8 @@ export function addMessage(state: ClientState, m: MessageView): boolean {
     conv.last_seq = m.seq;
     conv.last_message = m;
   }
-  const sender = conv.members.find((x) => x.user_id === m.sender_id);
+  // Sending reads everything before: where cursors are shared, everyone's copy of the sender's moves.
+  const sender = conv.cursors_shared !== false ? conv.members.find((x) => x.user_id === m.sender_id) : undefined;
   if (sender && sender.read_seq < m.seq) sender.read_seq = m.seq;
   if (m.sender_id === state.me && conv.read_seq < m.seq) {
     conv.read_seq = m.seq;
@@ -128,7 +129,8 @@ function applyShared(state: ClientState, shared: ConversationShared): void {
   if (!mine) { removeConversation(state, shared.id); return; }
   const old = state.conversations[shared.id];
   const view: ConversationView = {
-    ...structuredClone(shared), read_seq: mine.read_seq, unread: old?.unread ?? 0, muted: old?.muted ?? false,
+    // Unshared cursors (a large conversation) are 0 in the members: mine is what I held, or, new to me, where I joined.
+    ...structuredClone(shared), read_seq: shared.cursors_shared !== false ? mine.read_seq : (old?.read_seq ?? shared.last_seq), unread: old?.unread ?? 0, muted: old?.muted ?? false,
     mentions_unread: old?.mentions_unread ?? 0, mention_seqs: [...(old?.mention_seqs ?? [])],
   };
   // Keep the newest last message we know of (a push may have overtaken this snapshot).
@@ -155,7 +157,8 @@ export function applyEvent(state: ClientState, event: ServerEvent): boolean {
     case 'read.updated': {
       const conv = state.conversations[event.conv_id];
       if (!conv) return false;
-      const member = conv.members.find((m) => m.user_id === event.user_id);
+      // Where cursors are not shared, a read of mine by someone else is a hint to count receipts again, not state.
+      const member = conv.cursors_shared !== false ? conv.members.find((m) => m.user_id === event.user_id) : undefined;
       let changed = false;
       if (member && member.read_seq < event.read_seq) { member.read_seq = event.read_seq; changed = true; }
       if (event.user_id === state.me && conv.read_seq < event.read_seq) {

@@ -21,8 +21,10 @@ export async function signInPage(browser: Browser, url: string, account: string,
   permissions?: string[];
   /** A script run in the page before its own (to observe browser APIs). */
   init?: string;
+  /** A phone: touch events and a mobile viewport (with `viewport`, e.g. 360 px wide). */
+  touch?: boolean;
 } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1100, height: 760 } });
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1100, height: 760 }, ...(opts.touch ? { hasTouch: true, isMobile: true } : {}) });
   if (opts.permissions) await context.grantPermissions(opts.permissions, { origin: new URL(url).origin });
   if (opts.init) await context.addInitScript(opts.init);
   const page = await context.newPage();

@@ -20,7 +20,7 @@ t.test('a snapshot built by one central is served in parts by another', async (t
   const store = new SqliteStore(join(dir, 'switchboard.db'));
   t.teardown(async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); });
   const config = loadConfig({ role: 'central', env: {}, overrides: { dataDir: dir } });
-  const events: EventSink = { emit: () => {}, sessionsEnded: () => {}, located: () => {}, accessRevoked: () => {} };
+  const events: EventSink = { emit: () => {}, sessionsEnded: () => {}, located: () => {}, accessRevoked: () => {}, filesRevoked: () => {} };
   const cache = new MemoryCache();
   const central = () => createServices({ store, blobs: new DiskBlobStore(join(dir, 'files')), cache, events, clock: systemClock, config });
   const a = central();

@@ -6,7 +6,7 @@ import { prng } from '../helpers/prng.js';
 const conv = (cursors: number[], lastSeq: number): ConversationView => ({
   id: 1, kind: 'group', title: 'g', notice: '', owner_id: 1, last_seq: lastSeq, last_message: null, created_at: 0,
   members: cursors.map((read_seq, i) => ({ user_id: i + 1, name: `u${i + 1}`, role: i === 0 ? 'owner' : 'member', read_seq })),
-  discussion: false, mute_all: false, dissolved: false, mention_all_policy: 'admins',
+  discussion: false, mute_all: false, dissolved: false, mention_all_policy: 'admins', cursors_shared: true,
   read_seq: cursors[0] ?? 0, unread: 0, muted: false, mentions_unread: 0, mention_seqs: [],
 });
 const msg = (seq: number, sender: number, body: MessageView['body'] = { text: 'x' }): MessageView => ({ id: seq, conv_id: 1, seq, sender_id: sender, cmid: `c${seq}`, kind: 'text', body, created_at: 0 });

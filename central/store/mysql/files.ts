@@ -24,8 +24,23 @@ export function mysqlFileStore(read: (sql: string, params: unknown[]) => Promise
       });
       return get(id);
     },
-    attach: (fileId, convId) => writes.run(async (tx) => {
+    attach: (fileId, convId, seq) => writes.run(async (tx) => {
       await tx.q('INSERT IGNORE INTO file_refs (file_id, conv_id) VALUES (?, ?)', [fileId, convId]);
+      await tx.q('INSERT IGNORE INTO file_uses (file_id, conv_id, seq) VALUES (?, ?, ?)', [fileId, convId, seq]);
+    }),
+    detach: (convId, seq, fileIds) => writes.run(async (tx) => {
+      const closed: number[] = [];
+      for (const fileId of new Set(fileIds)) {
+        // The conversation's reference row is locked first, so a concurrent attach waits for the decision.
+        const ref = await tx.q('SELECT 1 AS ok FROM file_refs WHERE file_id = ? AND conv_id = ? FOR UPDATE', [fileId, convId]) as Row[];
+        await tx.q('DELETE FROM file_uses WHERE file_id = ? AND conv_id = ? AND seq = ?', [fileId, convId, seq]);
+        // A locking read: it sees a use committed since this transaction's snapshot (a send of the same file meanwhile).
+        const left = await tx.q('SELECT 1 AS ok FROM file_uses WHERE file_id = ? AND conv_id = ? LIMIT 1 FOR UPDATE', [fileId, convId]) as Row[];
+        if (left.length > 0 || ref.length === 0) continue;
+        await tx.q('DELETE FROM file_refs WHERE file_id = ? AND conv_id = ?', [fileId, convId]);
+        closed.push(fileId);
+      }
+      return closed;
     }),
     canAccess: async (userId, fileId) => {
       const rows = await read(`SELECT 1 AS ok FROM files f WHERE f.id = ? AND (f.uploader_id = ? OR EXISTS (

@@ -48,5 +48,9 @@ export function mysqlReceiptStore(db: MysqlDb): ReceiptStore {
     page: async (convId, seq, exceptUserId, read, afterUserId, limit) => (await db.rows(
       `SELECT user_id FROM members WHERE conv_id = ? AND active = 1 AND read_seq ${read ? '>=' : '<'} ? AND user_id <> ? AND user_id > ?
          ORDER BY user_id LIMIT ?`, [convId, seq, exceptUserId, afterUserId, limit])).map((r) => Number(r.user_id)),
+    sendersBetween: async (convId, afterSeq, uptoSeq, limit) => (await db.rows(
+      `SELECT DISTINCT g.sender_id FROM messages g JOIN members m ON m.conv_id = g.conv_id AND m.user_id = g.sender_id AND m.active = 1
+         WHERE g.conv_id = ? AND g.seq > ? AND g.seq <= ? AND g.kind <> 'system' LIMIT ?`,
+      [convId, afterSeq, uptoSeq, limit])).map((r) => Number(r.sender_id)),
   };
 }

@@ -17,8 +17,18 @@ export function sqliteFileStore(db: Database.Database, writes: WriteBatcher): Fi
         .run(t.width, t.height, t.thumb_sha256, t.thumb_size, id);
       return (get.get(id) as FileRecord | undefined) ?? null;
     }),
-    attach: (fileId, convId) => writes.run(() => {
+    attach: (fileId, convId, seq) => writes.run(() => {
       db.prepare('INSERT OR IGNORE INTO file_refs (file_id, conv_id) VALUES (?, ?)').run(fileId, convId);
+      db.prepare('INSERT OR IGNORE INTO file_uses (file_id, conv_id, seq) VALUES (?, ?, ?)').run(fileId, convId, seq);
+    }),
+    detach: (convId, seq, fileIds) => writes.run(() => {
+      const closed: number[] = [];
+      for (const fileId of new Set(fileIds)) {
+        db.prepare('DELETE FROM file_uses WHERE file_id = ? AND conv_id = ? AND seq = ?').run(fileId, convId, seq);
+        if (db.prepare('SELECT 1 FROM file_uses WHERE file_id = ? AND conv_id = ? LIMIT 1').get(fileId, convId)) continue;
+        if (db.prepare('DELETE FROM file_refs WHERE file_id = ? AND conv_id = ?').run(fileId, convId).changes > 0) closed.push(fileId);
+      }
+      return closed;
     }),
     canAccess: async (userId, fileId) => {
       const row = db.prepare(`SELECT 1 FROM files f WHERE f.id = ? AND (f.uploader_id = ? OR EXISTS (

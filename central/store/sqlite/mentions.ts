@@ -51,5 +51,9 @@ export function sqliteReceiptStore(db: SqliteDb): ReceiptStore {
       `SELECT user_id FROM members WHERE conv_id = ? AND active = 1 AND read_seq ${read ? '>=' : '<'} ? AND user_id <> ? AND user_id > ?
          ORDER BY user_id LIMIT ?`,
     ).all(convId, seq, exceptUserId, afterUserId, limit) as Row[]).map((r) => r.user_id as number),
+    sendersBetween: async (convId, afterSeq, uptoSeq, limit) => (db.stmt(
+      `SELECT DISTINCT g.sender_id FROM messages g JOIN members m ON m.conv_id = g.conv_id AND m.user_id = g.sender_id AND m.active = 1
+         WHERE g.conv_id = ? AND g.seq > ? AND g.seq <= ? AND g.kind <> 'system' LIMIT ?`,
+    ).all(convId, afterSeq, uptoSeq, limit) as Row[]).map((r) => r.sender_id as number),
   };
 }

@@ -10,6 +10,7 @@ import { forgetSession, loadDraft, loadOutbox, saveDraft, saveOutbox } from './s
 import type { PinStatus } from '../../../shared/protocol/devices.js';
 import { addFailure, checkLocalPin, clearFailures, forgetLocalPin, loadLocalPin, saveLocalPin, setLocalMax } from './pin.js';
 import { wipeOrderOf } from './wipe.js';
+import { ReceiptCounts } from './receipt-counts.js';
 
 export interface Failed { cmid: string; text: string }
 export interface Upload { cmid: string; name: string; /** 0 to 1. */ progress: number }
@@ -45,6 +46,8 @@ export class Session implements Names {
   readonly pinMode = signal<PinMode>('checking');
   /** What the server said of my PIN, once it answered. */
   pinStatus: PinStatus | null = null;
+  /** Receipt counts of my messages where cursors are not shared (large conversations), from central. */
+  readonly receipts: ReceiptCounts;
   readonly conversations = computed(() => { void this.rev.value; return this.client.conversations(); });
   readonly unreadTotal = computed(() => this.conversations.value.filter((c) => !c.muted).reduce((a, c) => a + c.unread, 0));
 
@@ -75,9 +78,16 @@ export class Session implements Names {
     c.on('presence', () => { this.presence.value++; });
     c.on('ended', (reason) => (reason === 'wiped' ? this.onWiped(null) : this.onSignedOut()));
     c.on('directory', () => { this.people.value++; });
-    c.on('event', (ev) => { if (ev.type === 'user.updated') { this.users[ev.user.id] = ev.user; this.people.value++; } });
+    this.receipts = new ReceiptCounts(c.api, () => { this.rev.value++; });
+    c.on('event', (ev) => {
+      if (ev.type === 'user.updated') { this.users[ev.user.id] = ev.user; this.people.value++; }
+      // In a large conversation someone read past my messages (or sent, which reads what came before): counts are asked again.
+      const large = 'conv_id' in ev && c.state.conversations[ev.conv_id]?.cursors_shared === false;
+      if (large && ev.type === 'read.updated' && ev.user_id !== this.me) this.receipts.stale(ev.conv_id, ev.read_seq);
+      if (large && ev.type === 'message.new' && ev.message.sender_id !== this.me) this.receipts.stale(ev.conv_id, ev.message.seq);
+    });
     // Messages written earlier and not yet acknowledged (the page was closed while offline): same cmid, stored once.
-    for (const q of loadOutbox(uid)) c.send(q.convId, q.text, q.cmid).catch(() => { /* stays in the saved queue until sent */ });
+    for (const q of loadOutbox(uid)) c.resend(q).catch(() => { /* stays in the saved queue until sent */ });
   }
 
   get me(): number { return this.client.user?.id ?? (this.client.state.me || this.uid); }
@@ -202,6 +212,7 @@ export class Session implements Names {
   async end(callServer: boolean): Promise<void> {
     this.stopped = true;
     this.retryNow?.();
+    this.receipts.stop();
     if (this.saveTimer) clearTimeout(this.saveTimer);
     const c = this.client;
     if (callServer) await c.logout().catch(() => c.stop()); else c.stop();
@@ -232,6 +243,6 @@ export class Session implements Names {
   /** Mirrors the SDK's send queue to localStorage, so a reload while offline re-sends it. */
   private saveQueue(): void {
     if (this.stopped || !this.me) return;
-    saveOutbox(this.me, this.client.queued().flatMap((q) => ('text' in q.body ? [{ convId: q.convId, cmid: q.cmid, text: q.body.text }] : [])));
+    saveOutbox(this.me, this.client.queued());
   }
 }

@@ -1,8 +1,10 @@
+import { decodeQueue, encodeQueue, type QueuedSend } from '../../../shared/sdk/client.js';
+
 /**
  * What the client keeps in localStorage: the session (`sb.server`, `sb.token`, `sb.uid`), drafts per user and
- * conversation, and the send queue, so a reload while offline loses nothing.
+ * conversation, and the send queue with each send's whole body (mentions, reply), so a reload while offline loses
+ * nothing.
  */
-export interface QueuedText { convId: number; cmid: string; text: string }
 
 const draftKey = (uid: number, convId: number) => `sb.draft.${uid}.${convId}`;
 const outboxKey = (uid: number) => `sb.outbox.${uid}`;
@@ -32,14 +34,10 @@ export function saveDraft(uid: number, convId: number, text: string): void {
   if (text) localStorage.setItem(draftKey(uid, convId), text); else localStorage.removeItem(draftKey(uid, convId));
 }
 
-export function loadOutbox(uid: number): QueuedText[] {
-  try {
-    return JSON.parse(localStorage.getItem(outboxKey(uid)) ?? '[]') as QueuedText[];
-  } catch {
-    return []; // unreadable (edited by hand): nothing to re-send
-  }
+export function loadOutbox(uid: number): QueuedSend[] {
+  return decodeQueue(localStorage.getItem(outboxKey(uid)));
 }
 
-export function saveOutbox(uid: number, items: QueuedText[]): void {
-  if (items.length) localStorage.setItem(outboxKey(uid), JSON.stringify(items)); else localStorage.removeItem(outboxKey(uid));
+export function saveOutbox(uid: number, items: readonly QueuedSend[]): void {
+  if (items.length) localStorage.setItem(outboxKey(uid), encodeQueue(items)); else localStorage.removeItem(outboxKey(uid));
 }

@@ -82,7 +82,7 @@ export function favouritesContract(t: Test, harness: () => StoreHarness): void {
     const a = await user(); const b = await user(); const c = await user();
     const g = await group(a.id, [b.id, c.id]);
     const f = await s.files.create({ sha256: 'cd'.repeat(32), size: 10, name: 'plan.pdf', mime: 'application/pdf', uploader_id: a.id, created_at: 1 });
-    await s.files.attach(f.id, g.id);
+    await s.files.attach(f.id, g.id, 1);
     const { favourite } = await s.favourites.add(fav(b.id, { kind: 'file', file_id: f.id, source_key: `f:${f.id}` }));
     for (const who of [b.id, c.id]) await s.conversations.append(text(g.id, who, { kind: 'system', effects: { removeMembers: [who] } }));
     t.equal(await s.files.canAccess(b.id, f.id), true, 'kept by the favourite after leaving');

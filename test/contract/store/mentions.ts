@@ -85,4 +85,23 @@ export function mentionsContract(t: Test, harness: () => StoreHarness): void {
     t.same(await s.receipts.page(g.id, m.seq, a.id, false, 0, 10), others.slice(3, 5).map((u) => u.id).sort((x, y) => x - y), 'not read: active members only');
     t.same(await s.receipts.count(g.id, m.seq, others[0]!.id), { read: 3, of: 5 }, 'leaving out a reader: the sender counts as having read');
   });
+
+  t.test('receipts: the senders a read of a range concerns: active members, no system messages, limited', async (t) => {
+    const s = harness().store;
+    const [a, b, c, d] = [await user(), await user(), await user(), await user()];
+    const g = await group(a.id, [b.id, c.id, d.id]);
+    const start = (await s.conversations.get(g.id))!.last_seq;
+    const sorted = (xs: number[]) => [...xs].sort((x, y) => x - y);
+    t.same(await s.receipts.sendersBetween(g.id, start, start, 10), [], 'an empty range');
+    const m1 = (await s.conversations.append(text(g.id, b.id))).message;
+    await s.conversations.append(text(g.id, b.id));
+    const m3 = (await s.conversations.append(text(g.id, c.id))).message;
+    const m4 = (await s.conversations.append(text(g.id, d.id))).message;
+    await s.conversations.append(text(g.id, a.id, { kind: 'system', body: '{"event":"x"}', effects: { removeMembers: [d.id] } }));
+    const last = (await s.conversations.get(g.id))!.last_seq;
+    t.same(sorted(await s.receipts.sendersBetween(g.id, start, last, 10)), sorted([b.id, c.id]), 'each sender once; a former member and the system message left out');
+    t.same(await s.receipts.sendersBetween(g.id, m1.seq, m3.seq - 1, 10), [b.id], 'after one seq, up to another');
+    t.same(await s.receipts.sendersBetween(g.id, m3.seq, m4.seq, 10), [], 'only the one who left sent in it');
+    t.equal((await s.receipts.sendersBetween(g.id, start, last, 1)).length, 1, 'at most the limit');
+  });
 }

@@ -59,7 +59,9 @@ function Receipt({ convId, m }: { convId: number; m: MessageView }) {
   const rev = session.rev.value;
   const c = session.conv(convId);
   if (!c) return <span class="receipt" />;
-  const r = receiptCount(c, m, rev);
+  // A large conversation shares no cursors: its counts come from central.
+  const r = c.cursors_shared === false ? session.receipts.get(c.id, m.seq) : receiptCount(c, m, rev);
+  if (!r) return <span class="receipt" />;
   if (c.kind === 'direct') {
     const read = r.read > 0;
     return <span class={`receipt ${read ? 'is-read' : 'is-unread'}`}>{read ? t('read') : t('unread')}</span>;

@@ -13,15 +13,18 @@ const LONG_PRESS_MS = 500;
 export function messageGestures(a: MessageActions, m: MessageView) {
   const { menu, selecting } = a;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let pressed = false;
   const open = (x: number, y: number) => { menu.value = { m, x, y }; };
   return {
     onContextMenu: (e: MouseEvent) => { if (selecting.value) return; e.preventDefault(); open(e.clientX, e.clientY); },
     onTouchStart: (e: TouchEvent) => {
       const p = e.touches[0];
+      pressed = false;
       if (!p || selecting.value) return;
-      timer = setTimeout(() => open(p.clientX, p.clientY), LONG_PRESS_MS);
+      timer = setTimeout(() => { pressed = true; open(p.clientX, p.clientY); }, LONG_PRESS_MS);
     },
-    onTouchEnd: () => clearTimeout(timer),
+    // Lifting the finger after a long press is not a tap too: no mouse events follow, which would close the menu.
+    onTouchEnd: (e: TouchEvent) => { clearTimeout(timer); if (pressed) { pressed = false; e.preventDefault(); } },
     onTouchMove: () => clearTimeout(timer),
     onClick: () => { if (selecting.value) a.toggleSelected(m.seq); },
   };

@@ -16,13 +16,11 @@ export function receiptCount(c: ConversationView, m: MessageView, rev: number): 
   return entry.count(m);
 }
 
-/** Up to this many members the lists come from the cursors the client holds; beyond, a page at a time from central. */
-const LOCAL_LISTS = 200;
-
 /** Who has read a message and who has not (opened on demand). */
 export function ReadersList({ c, m }: { c: ConversationView; m: MessageView }) {
   const { t, sep } = useI18n();
-  if (c.members.length <= LOCAL_LISTS) {
+  // Where the client holds everyone's cursor the lists come from them; in a large conversation, a page at a time from central.
+  if (c.cursors_shared !== false) {
     const others = c.members.filter((x) => x.user_id !== m.sender_id);
     const names = (read: boolean) => others.filter((x) => (x.read_seq >= m.seq) === read).map((x) => x.name).join(sep) || '—';
     return (
