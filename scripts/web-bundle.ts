@@ -40,7 +40,7 @@ const ANY_MODULE_SYNTAX = /(?:^|[;}])\s*(?:(?:import|export)\s*[{*"']|export\s+(
 function jsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
-    return statSync(full).isDirectory() ? jsFiles(full) : name.endsWith('.js') && full !== BUNDLE ? [full] : [];
+    return statSync(full).isDirectory() ? jsFiles(full) : name.endsWith('.js') && full !== BUNDLE && full !== join(DIST, 'lazy.js') ? [full] : [];
   });
 }
 
@@ -85,34 +85,75 @@ for (const file of jsFiles(DIST)) {
   if (after !== before) writeFileSync(file, after);
 }
 
-// 2. Join, dependencies first.
+// 2. Join, dependencies first: app.js holds what main.js reaches by static imports; the targets of dynamic
+// `import('./…')` (screens opened now and then, relay/web/src/lazy.tsx) and what only they use go into lazy.js,
+// loaded the first time one of them is shown.
+const DYNAMIC = /(?<![\w.$'"])import\(\s*(["'])(\.[^"']+)\1\s*\)/g;
+const LAZY_BUNDLE = join(DIST, 'lazy.js');
 const order: string[] = [];
 const state = new Map<string, 'visiting' | 'done'>();
-const visit = (file: string, from: string): void => {
-  if (state.get(file) === 'done') return;
+const visit = (file: string, from: string, into: string[], skip: ReadonlySet<string>): void => {
+  if (skip.has(file) || state.get(file) === 'done') return;
   if (state.get(file) === 'visiting') throw new Error(`${from} → ${file}: import cycle; the join needs an acyclic graph`);
   state.set(file, 'visiting');
-  for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) visit(normalize(join(dirname(file), m[3]!)), file);
-  for (const m of readFileSync(file, 'utf8').matchAll(EXPORT_LIST)) if (m[3]) visit(normalize(join(dirname(file), m[3])), file);
+  for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) visit(normalize(join(dirname(file), m[3]!)), file, into, skip);
+  for (const m of readFileSync(file, 'utf8').matchAll(EXPORT_LIST)) if (m[3]) visit(normalize(join(dirname(file), m[3])), file, into, skip);
   state.set(file, 'done');
-  order.push(file);
+  into.push(file);
 };
-visit(normalize(ENTRY), ENTRY);
-const ids = new Map(order.map((f, i) => [f, `$m${i}`]));
-const parts = order.map((file) => {
+visit(normalize(ENTRY), ENTRY, order, new Set());
+const inMain = new Set(order);
+const lazyOrder: string[] = [];
+for (const file of order) {
+  for (const m of readFileSync(file, 'utf8').matchAll(DYNAMIC)) visit(normalize(join(dirname(file), m[2]!)), file, lazyOrder, inMain);
+}
+const nameOf = (file: string) => relative(DIST, file).split(sep).join('/');
+const ids = new Map([...order, ...lazyOrder].map((f, i) => [f, `$m${i}`]));
+// Modules of app.js that lazy.js imports from, and every lazy module, are found by name in one registry.
+const shared = new Set<string>();
+for (const file of lazyOrder) {
+  for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) { const dep = normalize(join(dirname(file), m[3]!)); if (inMain.has(dep)) shared.add(dep); }
+}
+const REGISTRY = 'globalThis.__switchboardModules';
+const lazyTargets = new Set<string>();
+const body = (file: string) => {
   const idOf = (spec: string) => ids.get(normalize(join(dirname(file), spec)))!;
-  const { body, exports } = joinable(file, readFileSync(file, 'utf8'), idOf);
-  const name = relative(DIST, file).split(sep).join('/');
+  const source = readFileSync(file, 'utf8').replace(DYNAMIC, (_all, _q, spec: string) => {
+    const target = normalize(join(dirname(file), spec));
+    lazyTargets.add(target);
+    return `__loadLazy(${JSON.stringify(nameOf(target))})`;
+  });
+  return joinable(file, source, idOf);
+};
+const parts = order.map((file) => {
+  const { body: code, exports } = body(file);
+  const name = nameOf(file);
   // The entry runs at the top level: it may await (main.js awaits the store's boot).
-  if (file === normalize(ENTRY)) return `// ${name}\n${body.trim()}\n`;
-  return `// ${name}\nconst ${ids.get(file)} = (() => {\n${body.trim()}\nreturn { ${exports.join(', ')} };\n})();\n`;
+  if (file === normalize(ENTRY)) return `// ${name}\n${code.trim()}\n`;
+  const register = shared.has(file) ? `${REGISTRY}[${JSON.stringify(name)}] = ${ids.get(file)};\n` : '';
+  return `// ${name}\nconst ${ids.get(file)} = (() => {\n${code.trim()}\nreturn { ${exports.join(', ')} };\n})();\n${register}`;
 });
-// Minified: the readable modules stay beside it in dist/, and shipped JavaScript has a budget (60 KB gzipped,
-// test/unit/web-shell.test.ts). Class names are kept so errors in the console still name what threw.
+const loader = lazyOrder.length
+  ? `${REGISTRY} = {};\nlet __lazy = null;\nconst __loadLazy = (name) => (__lazy ??= import('./lazy.js')).then(() => ${REGISTRY}[name]);\n`
+  : '';
+const lazyParts = lazyOrder.map((file) => {
+  const { body: code, exports } = body(file);
+  const name = nameOf(file);
+  // What this module imports from app.js is read from the registry once, under the id app.js gave it.
+  const fromMain = [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((m) => normalize(join(dirname(file), m[3]!))).filter((d) => inMain.has(d));
+  const reads = [...new Set(fromMain)].map((d) => `const ${ids.get(d)} = ${REGISTRY}[${JSON.stringify(nameOf(d))}];\n`).join('');
+  return `// ${name}\nconst ${ids.get(file)} = (() => {\n${reads}${code.trim()}\nreturn { ${exports.join(', ')} };\n})();\n${REGISTRY}[${JSON.stringify(name)}] = ${ids.get(file)};\n`;
+});
+for (const target of lazyTargets) if (!lazyOrder.includes(target)) throw new Error(`${nameOf(target)}: imported dynamically but also statically, so it is in app.js; import it one way`);
+// Minified: the readable modules stay beside it in dist/, and shipped JavaScript has a budget (60 KB gzipped for
+// the first screen, test/unit/web-shell.test.ts). Class names are kept so errors in the console still name what threw.
 const { minify } = await import('terser');
-const joined = parts.join('');
-const small = await minify(joined, { module: true, compress: true, mangle: true, keep_classnames: true, format: { comments: false } });
-if (!small.code) throw new Error('minifying the web client produced nothing');
-// The header names every module joined, in the order they run (the minified code no longer says).
-const manifest = order.map((file) => `// ${relative(DIST, file).split(sep).join('/')}\n`).join('');
-writeFileSync(BUNDLE, `// The web client, the SDK and Preact in one module (scripts/web-bundle.ts), of these modules:\n${manifest}${small.code}\n`);
+const write = async (file: string, modules: string[], code: string, what: string) => {
+  const small = await minify(code, { module: true, compress: true, mangle: true, keep_classnames: true, format: { comments: false } });
+  if (!small.code) throw new Error(`minifying ${file} produced nothing`);
+  // The header names every module joined, in the order they run (the minified code no longer says).
+  const manifest = modules.map((m) => `// ${nameOf(m)}\n`).join('');
+  writeFileSync(file, `// ${what} (scripts/web-bundle.ts), of these modules:\n${manifest}${small.code}\n`);
+};
+await write(BUNDLE, order, loader + parts.join(''), 'The web client, the SDK and Preact in one module');
+if (lazyOrder.length) await write(LAZY_BUNDLE, lazyOrder, lazyParts.join(''), 'The screens the web client loads when first shown');

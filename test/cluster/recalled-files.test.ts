@@ -19,8 +19,8 @@ t.test('a recalled file is not served from another relay\'s cache', async (t) =>
   const users: { user: UserView; api: ApiClient }[] = [];
   for (const [i, relay] of [a, b].entries()) {
     const account = `r${process.pid}u${i}`;
-    const user = await admin.call('admin.users.create', { account, password: 'password-123' });
-    const login = await new ApiClient(relay.url).call('auth.login', { account, password: 'password-123', device_type: 'web' });
+    const user = await admin.call('admin.users.create', { account, password: 'plain-words-123' });
+    const login = await new ApiClient(relay.url).call('auth.login', { account, password: 'plain-words-123', device_type: 'web' });
     users.push({ user, api: new ApiClient(relay.url, login.token) });
   }
   const [alice, bob] = users as [typeof users[0], typeof users[0]];

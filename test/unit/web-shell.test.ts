@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 const dist = 'relay/web/dist';
 const entry = join(dist, 'relay/web/src/main.js');
 const bundle = join(dist, 'app.js');
+const lazyBundle = join(dist, 'lazy.js');
 
 /** Every compiled module reachable from main.js, following its import and export-from statements. */
 function reachable(): string[] {
@@ -31,6 +32,26 @@ t.test('the app shell loads one joined module holding every module reachable fro
   const missing = modules.filter((m) => !joined.includes(`\n// ${m}\n`));
   t.same(missing, [], 'each of them is in app.js');
   t.notMatch(joined, /(?:^|[;}])\s*import\s*[{"']/m, 'app.js imports nothing');
+});
+
+/** Screens opened now and then are imported dynamically (relay/web/src/lazy.tsx) and joined into lazy.js. */
+t.test('the screens loaded when first shown are in lazy.js, outside the first screen, and nothing else is', async (t) => {
+  if (!existsSync(lazyBundle)) { t.fail('relay/web/dist/lazy.js missing: run npm run build'); return; }
+  const joined = readFileSync(bundle, 'utf8');
+  const lazy = readFileSync(lazyBundle, 'utf8');
+  const inApp = new Set(reachable());
+  const targets = [...inApp].flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/import\(\s*["'](\.[^"']+)["']\s*\)/g)].map((m) => normalize(join(dirname(f), m[1]!))));
+  t.ok(targets.length >= 5, `${targets.length} screens imported dynamically`);
+  for (const target of targets) {
+    const name = relative(dist, target).split('\\').join('/');
+    t.ok(lazy.includes(`\n// ${name}\n`), `${name} is in lazy.js`);
+    t.notOk(joined.includes(`\n// ${name}\n`), `and not in app.js`);
+  }
+  t.notMatch(lazy, /(?:^|[;}])\s*import\s*[{"']/m, 'lazy.js imports nothing statically: it reads app.js\'s modules from one registry');
+  const html = readFileSync('relay/web/index.html', 'utf8');
+  t.match(html, /<link rel="prefetch" href="\/dist\/lazy.js">/, 'prefetched when idle, so the service worker keeps it for offline use');
+  const gz = gzipSync(readFileSync(lazyBundle)).length;
+  t.ok(gz < 30 * 1024, `lazy.js: ${gz} bytes gzipped`);
 });
 
 /** The relay will send script-src 'self' without unsafe-inline: the shell may hold no inline code. */

@@ -7,16 +7,19 @@ import { Logo, Toolbar } from '../components/Toolbar.js';
 import { ConversationList } from './ConversationList.js';
 import { Conversation } from './Conversation.js';
 import { DirectoryPanel } from './Directory.js';
-import { GroupInfo } from './GroupInfo.js';
-import { NewGroup } from './NewGroup.js';
-import { SendBroadcast } from './SendBroadcast.js';
-import { PersonCard } from './PersonCard.js';
-import { Favourites } from './Favourites.js';
-import { NotifySettings } from './NotifySettings.js';
-import { AccountSecurity } from './AccountSecurity.js';
 import { NotifyPrompt } from '../components/NotifyPrompt.js';
 import { useNotifier } from '../notifier.js';
 import { DeviceApprovals } from '../components/DeviceApprovals.js';
+import { lazyView } from '../lazy.js';
+
+// Screens opened now and then come from dist/lazy.js, loaded the first time one is shown.
+const GroupInfo = lazyView(() => import('./GroupInfo.js').then((m) => m.GroupInfo));
+const NewGroup = lazyView(() => import('./NewGroup.js').then((m) => m.NewGroup));
+const SendBroadcast = lazyView(() => import('./SendBroadcast.js').then((m) => m.SendBroadcast));
+const PersonCard = lazyView(() => import('./PersonCard.js').then((m) => m.PersonCard));
+const Favourites = lazyView(() => import('./Favourites.js').then((m) => m.Favourites));
+const NotifySettings = lazyView(() => import('./NotifySettings.js').then((m) => m.NotifySettings));
+const AccountSecurity = lazyView(() => import('./AccountSecurity.js').then((m) => m.AccountSecurity));
 
 /** The signed-in page: side pane (chats or directory) and main pane; one pane at a time on a phone. */
 export function Shell() {
