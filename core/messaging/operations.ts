@@ -34,6 +34,7 @@ export const SendParams = Type.Object({
       mentions: Type.Optional(Type.Array(UserId, { maxItems: MAX_MENTIONS, description: 'people mentioned (@), active members of the conversation' })),
       mention_all: Type.Optional(Type.Boolean({ description: '@所有人: owner and group admins unless the group allows everyone (conv.setMentionAll)' })),
       reply_to: Type.Optional(Type.Integer({ minimum: 1, description: 'the seq of the message answered, in the same conversation; central stores its quote' })),
+      urgent: Type.Optional(Type.Boolean({ description: '紧急: may break through the recipients\' quiet hours and mutes where they allow it; at most 10 an hour per sender' })),
     }),
     Type.Object({ file_id: Type.Integer({ minimum: 1, description: 'upload first with POST /api/v1/files' }) }),
   ]),

@@ -14,6 +14,9 @@ import type { Static } from '@sinclair/typebox';
 import type { GroupParams, HistoryParams, SendParams } from './operations.js';
 import { checkMentions, MENTION_SEQS_LISTED, type MentionLimits } from '../mentions/rules.js';
 
+/** Urgent messages (紧急) one sender may send an hour. */
+export const URGENT_PER_HOUR = 10;
+
 type ConvParams = { conv_id: number; cmid?: string };
 type AppendAtMentions = AppendInput['mentions'];
 
@@ -159,9 +162,11 @@ export class MessagingService {
       // A reply carries its quote, built here from what the sender (a member) can read.
       if (body.reply_to !== undefined) await this.requireMember(actor.userId, convId);
       const reply_to = body.reply_to !== undefined ? await this.present.quote(convId, body.reply_to) : undefined;
+      // Urgent breaks through quiet hours: bounded, so it cannot become everybody's way of being heard.
+      if (body.urgent) await this.limiter.check(`urgent:${actor.userId}`, URGENT_PER_HOUR, 3_600_000);
       stored = JSON.stringify({
         text, ...(mentions?.userIds.length ? { mentions: mentions.userIds } : {}), ...(mentions?.all ? { mention_all: true } : {}),
-        ...(reply_to ? { reply_to } : {}),
+        ...(reply_to ? { reply_to } : {}), ...(body.urgent ? { urgent: true } : {}),
       });
     }
     await this.limiter.check(`send:${actor.userId}`, this.limits.sendsPerUserPer10s, 10_000);

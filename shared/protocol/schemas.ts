@@ -55,7 +55,7 @@ const SystemBodySchema = Type.Object({
 export const MESSAGE_KINDS = ['text', 'file', 'system', 'broadcast', 'bundle', 'recalled'] as const;
 export const QuoteSchema = Type.Object({ seq: Int, sender_id: Int, sender_name: Text, kind: OneOf(MESSAGE_KINDS), excerpt: Text }, { $id: 'Quote' });
 export const TextBodySchema = Type.Object({
-  text: Text, mentions: Type.Optional(Type.Array(Int)), mention_all: Type.Optional(Type.Boolean()), reply_to: Type.Optional(QuoteSchema),
+  text: Text, mentions: Type.Optional(Type.Array(Int)), mention_all: Type.Optional(Type.Boolean()), reply_to: Type.Optional(QuoteSchema), urgent: Type.Optional(Type.Boolean()),
 });
 const FileBodySchema = Type.Object({ file: Type.Omit(FileSchema, ['created_at']) });
 /** A bundle holds items whose bodies may be bundles again (a recursive schema, one named component). */

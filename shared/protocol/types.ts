@@ -52,7 +52,7 @@ export interface Quote {
  * A text message. Mentions are structured references the sender's client records when a person is picked
  * (never parsed from the text): `mentions` the people, `mention_all` everyone (@所有人). A reply carries its quote.
  */
-export interface TextBody { text: string; mentions?: number[]; mention_all?: boolean; reply_to?: Quote }
+export interface TextBody { text: string; mentions?: number[]; mention_all?: boolean; reply_to?: Quote; /** 紧急: may break through quiet hours. */ urgent?: boolean }
 /** Who may mention everyone (@所有人) in a group: the owner and admins (default), or every member. */
 export type MentionAllPolicy = 'admins' | 'everyone';
 export interface FileView {

@@ -171,9 +171,9 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
    * Queues a text message and sends it as soon as the socket is up; a retry
    * after reconnecting carries the same cmid, so the server stores it once.
    */
-  send(convId: number, text: string, cmid: string = newCmid(), opts: { mentions?: number[]; mention_all?: boolean; replyTo?: number } = {}): Promise<MessageView> {
-    const { replyTo, ...refs } = opts;
-    return this.outbox.enqueue(convId, { text, ...refs, ...(replyTo ? { reply_to: replyTo } : {}) }, cmid);
+  send(convId: number, text: string, cmid: string = newCmid(), opts: { mentions?: number[]; mention_all?: boolean; replyTo?: number; urgent?: boolean } = {}): Promise<MessageView> {
+    const { replyTo, urgent, ...refs } = opts;
+    return this.outbox.enqueue(convId, { text, ...refs, ...(replyTo ? { reply_to: replyTo } : {}), ...(urgent ? { urgent: true } : {}) }, cmid);
   }
 
   /** Uploads a file through the relay and shares it in the conversation. */

@@ -2,7 +2,7 @@ import type { AppError } from '../errors.js';
 import type { ClientFrame, ServerFrame } from '../protocol/frames.js';
 import type { MessageView } from '../protocol/types.js';
 
-export type OutgoingBody = { text: string; mentions?: number[]; mention_all?: boolean; reply_to?: number } | { file_id: number };
+export type OutgoingBody = { text: string; mentions?: number[]; mention_all?: boolean; reply_to?: number; urgent?: boolean } | { file_id: number };
 
 /** A queued send as a page keeps it across a reload: everything the send carries, not only its text. */
 export interface QueuedSend { convId: number; cmid: string; body: OutgoingBody }
@@ -19,6 +19,7 @@ function savedBody(v: unknown): OutgoingBody | null {
   if (Array.isArray(b.mentions) && b.mentions.every(isId)) body.mentions = b.mentions;
   if (b.mention_all === true) body.mention_all = true;
   if (isId(b.reply_to)) body.reply_to = b.reply_to;
+  if (b.urgent === true) body.urgent = true;
   return body;
 }
 

@@ -140,4 +140,42 @@ if (!chromiumAvailable()) {
     await A.page.waitForFunction(() => (window as unknown as { __notes: unknown[] }).__notes.length === 2);
     t.same((await notes(A.page)).map((n) => n.body), ['Bob: @Alice 请看一下告警', 'Bob: 下班了'], 'the mention in quiet hours stayed silent; after them, messages notify again');
   });
+
+  t.test('urgent (紧急): marked in the composer, tagged in the bubble, breaking through quiet hours where allowed', async (t) => {
+    const alice = await makeUser(env.server, 'Alice');
+    const bob = await makeUser(env.server, 'Bob');
+    const g = await bob.api.call('conv.group', { title: '机房', member_ids: [alice.user.id] });
+    await alice.api.call('notify.set', quietNow());
+    const A = await signInPage(env.browser, env.server.url, alice.user.account, alice.password, { permissions: ['notifications'], init: RECORD_NOTIFICATIONS });
+    const B = await signInPage(env.browser, env.server.url, bob.user.account, bob.password);
+    t.teardown(async () => { await A.context.close(); await B.context.close(); });
+
+    await B.page.evaluate((id) => { location.hash = `#/chat/${id}`; }, g.id);
+    await B.page.waitForSelector('.chat .composer-input');
+    await B.page.fill('.chat .composer-input', '普通提醒');
+    await B.page.keyboard.press('Enter');
+    await B.page.click('.composer .urgent-toggle');
+    t.equal(await B.page.getAttribute('.composer .urgent-toggle', 'aria-pressed'), 'true', 'the toggle is on');
+    await B.page.fill('.chat .composer-input', '服务器宕机，请马上处理');
+    await B.page.screenshot({ path: `${SHOTS}/urgent-composer.png` });
+    await B.page.keyboard.press('Enter');
+    t.equal(await B.page.getAttribute('.composer .urgent-toggle', 'aria-pressed'), 'false', 'and off again after one message');
+
+    await A.page.waitForFunction(() => (window as unknown as { __notes: unknown[] }).__notes.length >= 1, null, { timeout: 15_000 });
+    await waitFor(async () => (await A.page.evaluate(() => document.title)) === '(2) Switchboard', 5000, 'both arrived');
+    t.match(await notes(A.page), [{ title: '机房', body: 'Bob: 服务器宕机，请马上处理', data: { reason: 'urgent' } }], 'only the urgent one broke through the quiet hours');
+    const history = await alice.api.call('msg.history', { conv_id: g.id });
+    t.same(history.messages.filter((m) => m.kind === 'text').map((m) => ('text' in m.body ? m.body.urgent ?? false : false)), [false, true], 'stored as urgent, the first one not');
+
+    await A.page.evaluate((id) => { location.hash = `#/chat/${id}`; }, g.id);
+    await A.page.waitForSelector('.msg .urgent-tag');
+    t.equal(await A.page.locator('.msg .urgent-tag').count(), 1, 'the urgent message is tagged 紧急');
+    await A.page.screenshot({ path: `${SHOTS}/urgent-bubble.png` });
+
+    await alice.api.call('notify.set', quietNow({ allow_urgent: false }));
+    await A.page.evaluate(() => { location.hash = '#/chats'; });
+    await bob.api.call('msg.send', { conv_id: g.id, cmid: 'u2', body: { text: '又宕机了', urgent: true } });
+    await waitFor(async () => (await A.page.evaluate(() => document.title)) === '(1) Switchboard', 5000, 'it arrived');
+    t.equal((await notes(A.page)).length, 1, 'with urgent breakthrough turned off, it stays silent too');
+  });
 }

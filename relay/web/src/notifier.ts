@@ -3,6 +3,7 @@ import { DEFAULT_NOTIFY_SETTINGS, mentions, quietHoursOf } from '../../../core/n
 import { useEffect } from 'preact/hooks';
 import type { MessageView, NotifySettings } from '../../../shared/protocol/types.js';
 import { convTitle, nameOf, preview } from './format.js';
+import { mentionsMe } from '../../../shared/sdk/state.js';
 import type { I18n } from './i18n.js';
 import { openConversation } from './route.js';
 import type { Session } from './session.js';
@@ -37,7 +38,7 @@ export class Notifier {
     const settings = this.settings();
     const text = 'text' in m.body ? m.body.text : '';
     const decision = decideNotify({
-      own: m.sender_id === s.me, muted: c.muted, mention: mentions(text, s.myName), urgent: false,
+      own: m.sender_id === s.me, muted: c.muted, mention: mentionsMe(m, s.me) || mentions(text, s.myName), urgent: 'text' in m.body && m.body.urgent === true,
       quiet: quietHoursOf(settings), now: new Date(),
     });
     if (!decision.notify || !canNotify() || Notification.permission !== 'granted') return;

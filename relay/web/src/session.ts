@@ -127,7 +127,7 @@ export class Session implements Names {
   visible(): void { this.client.wake(); this.rev.value++; }
 
   /** `opts`: the people (and @所有人) picked while typing, as references the server checks; the message answered. */
-  send(convId: number, text: string, opts: { mentions?: number[]; mention_all?: boolean; replyTo?: number } = {}): void {
+  send(convId: number, text: string, opts: { mentions?: number[]; mention_all?: boolean; replyTo?: number; urgent?: boolean } = {}): void {
     const cmid = newCmid();
     this.client.send(convId, text, cmid, opts).catch(() => this.addFailed(convId, { cmid, text }));
     this.saveQueue();

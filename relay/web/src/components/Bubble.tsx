@@ -39,7 +39,8 @@ export function Bubble({ m, mine, group, showName, name }: BubbleProps) {
       {!mine && group ? (showName ? <Avatar name={name} size="sm" /> : <span class="avatar-gap" />) : null}
       <div class="msg-body">
         {showName ? <div class="sender">{name}</div> : null}
-        <div class={`bubble${'file' in m.body && m.body.file.has_thumb ? ' has-image' : ''}`}>{content}</div>
+        {'text' in m.body && m.body.urgent ? <span class="tag urgent-tag">{t('urgent')}</span> : null}
+        <div class={`bubble${'file' in m.body && m.body.file.has_thumb ? ' has-image' : ''}${'text' in m.body && m.body.urgent ? ' urgent' : ''}`}>{content}</div>
         <div class="meta">
           <time dateTime={new Date(m.created_at).toISOString()}>{fmtTime(m.created_at, true)}</time>
           {m.edited_at ? <span class="edited">{t('edited')}</span> : null}

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useI18n, useSession } from '../context.js';
 import { EmojiPicker } from './EmojiPicker.js';
 import { MentionPicker, takeRefs, type Picked } from './MentionPicker.js';
@@ -16,6 +16,8 @@ export function Composer({ convId, onSent }: { convId: number; onSent(): void })
   const input = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const picked = useRef<Picked>(new Map());
+  // 紧急: for the next message only, then off again.
+  const [urgent, setUrgent] = useState(false);
   const grow = () => {
     const el = input.current;
     if (!el) return;
@@ -36,7 +38,8 @@ export function Composer({ convId, onSent }: { convId: number; onSent(): void })
     if (!text.trim()) return;
     const { replyTo } = session.actions;
     const { [convId]: answering, ...others } = replyTo.value;
-    session.send(convId, text, { ...takeRefs(picked.current, text), replyTo: answering?.seq });
+    session.send(convId, text, { ...takeRefs(picked.current, text), replyTo: answering?.seq, urgent });
+    setUrgent(false);
     if (answering) replyTo.value = others;
     el.value = '';
     session.saveDraft(convId, '');
@@ -51,10 +54,12 @@ export function Composer({ convId, onSent }: { convId: number; onSent(): void })
   return (
     <>
       <ReplyPreview convId={convId} />
-      <form class="composer" onSubmit={(e) => { e.preventDefault(); send(); }}>
+      <form class={`composer${urgent ? ' urgent' : ''}`} onSubmit={(e) => { e.preventDefault(); send(); }}>
         <button type="button" class="icon-btn attach" aria-label={t('attach')} title={t('attach')} onClick={() => picker.current?.click()}>+</button>
         <input ref={picker} type="file" multiple hidden aria-label={t('attach')} tabIndex={-1} onChange={(e) => sendFiles(e.currentTarget)} />
         <EmojiPicker input={input} />
+        <button type="button" class={`icon-btn urgent-toggle${urgent ? ' on' : ''}`} aria-pressed={urgent} aria-label={t('markUrgent')} title={t('markUrgentHint')}
+          onClick={() => { setUrgent(!urgent); input.current?.focus(); }}>!</button>
         <MentionPicker convId={convId} input={input} picked={picked.current} />
         <textarea ref={input} class="composer-input" rows={1} placeholder={t('messagePlaceholder')} aria-label={t('messagePlaceholder')}
           onInput={(e) => { session.saveDraft(convId, e.currentTarget.value); grow(); if (e.currentTarget.value.trim()) session.client.typing(convId); }}
