@@ -9,7 +9,7 @@ import type { LoginResultCode, OnlineSample } from '../shared/protocol/signins.j
 import type { SearchIndex } from './search/ports.js';
 import type { CredentialStore } from './auth/ports.js';
 import type { LoginPolicyStore } from './login-policy/ports.js';
-import type { DevicePolicy, WipeReason } from '../shared/protocol/devices.js';
+import type { DevicePolicy, WipeReason, WipeView } from '../shared/protocol/devices.js';
 
 export interface UserRecord {
   id: number;
@@ -80,18 +80,8 @@ export interface SessionStore {
   listActive(opts: { userId?: number; now: number; limit: number }): Promise<SessionRecord[]>;
 }
 
-/** A wipe order (远程数据抹除) of one session; core/devices. */
-export interface WipeRecord {
-  id: number;
-  session_id: string;
-  user_id: number;
-  device_type: DeviceType;
-  device_name: string;
-  reason: WipeReason;
-  ordered_by: number;
-  ordered_at: number;
-  acked_at: number | null;
-}
+/** A wipe order (远程数据抹除) of one session, as stored (its state follows from acked_at); core/devices. */
+export type WipeRecord = Omit<WipeView, 'state'>;
 
 export interface DeviceStore {
   /**

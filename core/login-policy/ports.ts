@@ -1,4 +1,4 @@
-import type { DeviceType } from '../../shared/protocol/types.js';
+import type { DeviceType, TrustedDeviceView } from '../../shared/protocol/types.js';
 import type { FileRuleScope } from '../ports.js';
 
 /** 登录授权: which device types may sign in, and whether a new device needs approval, for one org, department or person. */
@@ -15,19 +15,7 @@ export interface LoginRuleRecord {
 export type DeviceStatus = 'pending' | 'approved' | 'denied';
 
 /** A device a person signed in from (the id the client keeps), and whether it may sign in without approval. */
-export interface TrustedDeviceRecord {
-  user_id: number;
-  device_id: string;
-  device_type: DeviceType;
-  device_name: string;
-  ip: string | null;
-  status: DeviceStatus;
-  requested_at: number;
-  decided_at: number | null;
-  /** Who approved or refused it: an administrator, the person from another device, or null when no approval was needed. */
-  decided_by: number | null;
-  last_seen_at: number;
-}
+export type TrustedDeviceRecord = TrustedDeviceView;
 
 export interface LoginPolicyStore {
   listRules(): Promise<LoginRuleRecord[]>;
