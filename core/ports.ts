@@ -346,6 +346,8 @@ export interface FileStore {
   detach(convId: number, seq: number, fileIds: number[]): Promise<number[]>;
   /** The uploader, an active member of a conversation that references the file, or someone who keeps it as a favourite. */
   canAccess(userId: number, fileId: number): Promise<boolean>;
+  /** The messages of a conversation that carry files, newest first, below `beforeSeq` when given (the file library). */
+  usesIn(convId: number, opts: { beforeSeq?: number; limit: number }): Promise<{ file_id: number; seq: number }[]>;
 }
 
 /** A favourite (收藏) as stored: a copy of what was starred, so it stays readable whatever happens to the source. */

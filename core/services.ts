@@ -7,6 +7,7 @@ import { SecondFactorService } from './auth/second-factor.js';
 import { AccountAdmin } from './auth/account-admin.js';
 import { LoginPolicyService } from './login-policy/service.js';
 import { TypingService } from './messaging/typing.js';
+import { FileLibraryService } from './files/library.js';
 import type { ScopeRoots } from './roles/permissions.js';
 import type { ScopeNames } from './operation.js';
 import { MessagingService } from './messaging/service.js';
@@ -33,6 +34,7 @@ export interface Services {
   auth: AuthService;
   loginPolicy: LoginPolicyService;
   typing: TypingService;
+  fileLibrary: FileLibraryService;
   secondFactor: SecondFactorService;
   accountAdmin: AccountAdmin;
   users: UserService;
@@ -100,11 +102,12 @@ export function createServices(deps: {
   const signins = new SigninsService(store, presence, directory, clock);
   const mentions = new MentionsService(store, messaging);
   const broadcasts = new BroadcastService(store, directory, files, events, clock, config.limits);
+  const fileLibrary = new FileLibraryService(store, messaging);
   const typing = new TypingService(store, messaging, events, limiter, () => clock.now());
   const messageActions = new MessageActionsService(store, messaging, events, limiter, clock, config.limits, search);
   const devices = new DevicesService(store, auth, events, limiter, clock, directory);
   return {
-    auth, loginPolicy, typing, secondFactor, accountAdmin, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions,
+    auth, loginPolicy, typing, fileLibrary, secondFactor, accountAdmin, users, messaging, admin, files, presence, directory, groups, signins, mentions, favourites, notify, broadcasts, messageActions,
     fileRules, search, roles, auditLog, devices,
   };
 }

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { FileSchema } from '../../shared/protocol/schemas.js';
+import { FileBodySchema, FileSchema } from '../../shared/protocol/schemas.js';
 import { op } from '../operation.js';
 import { FILE_PART_BYTES } from './service.js';
 
@@ -49,5 +49,17 @@ export const fileOperations = {
     params: Type.Object({ file_id: FileId }),
     result: Type.Object({ sha256: Type.String(), size: Type.Integer(), width: Type.Integer(), height: Type.Integer(), data: Type.String() }),
     handler: (s, a, p) => s.files.thumb(a, p),
+  }),
+  'files.library': op({
+    http: ['GET', '/api/v1/conversations/:conv_id/files'], auth: 'user', summary: '文件: the files of a conversation, newest first (recalled ones never listed); members only',
+    params: Type.Object({
+      conv_id: Type.Integer({ minimum: 1 }), before: Type.Optional(Type.Integer({ minimum: 1, description: 'a seq: older than that message' })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, description: 'messages, default 50' })),
+    }),
+    result: Type.Object({
+      items: Type.Array(Type.Object({ seq: Type.Integer(), sender_id: Type.Integer(), created_at: Type.Integer(), file: FileBodySchema.properties.file })),
+      more: Type.Boolean(),
+    }, { $id: 'FileLibrary' }),
+    handler: (s, a, p) => s.fileLibrary.list(a, p),
   }),
 };

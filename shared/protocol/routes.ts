@@ -46,6 +46,7 @@ export const ROUTES = {
   'admin.messagePolicy.set': { http: ['PUT', '/api/v1/admin/message-policy'], auth: 'admin' },
   'msg.search': { http: ['GET', '/api/v1/search/messages'], auth: 'user' },
   'presence.query': { http: ['GET', '/api/v1/presence'], auth: 'user' },
+  'files.library': { http: ['GET', '/api/v1/conversations/:conv_id/files'], auth: 'user' },
   'fav.add': { http: ['POST', '/api/v1/favourites'], auth: 'user' },
   'fav.remove': { http: ['DELETE', '/api/v1/favourites/:fav_id'], auth: 'user' },
   'fav.list': { http: ['GET', '/api/v1/favourites'], auth: 'user' },

@@ -57,7 +57,7 @@ export const QuoteSchema = Type.Object({ seq: Int, sender_id: Int, sender_name: 
 export const TextBodySchema = Type.Object({
   text: Text, mentions: Type.Optional(Type.Array(Int)), mention_all: Type.Optional(Type.Boolean()), reply_to: Type.Optional(QuoteSchema), urgent: Type.Optional(Type.Boolean()),
 });
-const FileBodySchema = Type.Object({ file: Type.Omit(FileSchema, ['created_at']) });
+export const FileBodySchema = Type.Object({ file: Type.Omit(FileSchema, ['created_at']) });
 /** A bundle holds items whose bodies may be bundles again (a recursive schema, one named component). */
 export const BundleBodySchema = Type.Recursive((This) => Type.Object({
   bundle: Type.Object({

@@ -42,6 +42,9 @@ export function mysqlFileStore(read: (sql: string, params: unknown[]) => Promise
       }
       return closed;
     }),
+    usesIn: async (convId, { beforeSeq, limit }) => (await read(
+      `SELECT file_id, seq FROM file_uses WHERE conv_id = ?${beforeSeq === undefined ? '' : ' AND seq < ?'} ORDER BY seq DESC, file_id LIMIT ${Math.max(1, Math.floor(limit))}`,
+      beforeSeq === undefined ? [convId] : [convId, beforeSeq])).map((r) => ({ file_id: Number(r.file_id), seq: Number(r.seq) })),
     canAccess: async (userId, fileId) => {
       const rows = await read(`SELECT 1 AS ok FROM files f WHERE f.id = ? AND (f.uploader_id = ? OR EXISTS (
         SELECT 1 FROM file_refs r JOIN members m ON m.conv_id = r.conv_id WHERE r.file_id = f.id AND m.user_id = ? AND m.active = 1)

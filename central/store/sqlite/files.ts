@@ -30,6 +30,8 @@ export function sqliteFileStore(db: Database.Database, writes: WriteBatcher): Fi
       }
       return closed;
     }),
+    usesIn: async (convId, { beforeSeq, limit }) => (db.prepare(`SELECT file_id, seq FROM file_uses WHERE conv_id = ?${beforeSeq === undefined ? '' : ' AND seq < ?'} ORDER BY seq DESC, file_id LIMIT ?`)
+      .all(...(beforeSeq === undefined ? [convId, limit] : [convId, beforeSeq, limit])) as { file_id: number; seq: number }[]),
     canAccess: async (userId, fileId) => {
       const row = db.prepare(`SELECT 1 FROM files f WHERE f.id = ? AND (f.uploader_id = ? OR EXISTS (
         SELECT 1 FROM file_refs r JOIN members m ON m.conv_id = r.conv_id WHERE r.file_id = f.id AND m.user_id = ? AND m.active = 1)

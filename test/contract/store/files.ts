@@ -48,4 +48,22 @@ export function filesContract(t: Test, harness: () => StoreHarness): void {
     await s.files.attach(f.id, other.id, 3);
     t.equal(await s.files.canAccess(b.id, f.id), true, 'sent again: open again');
   });
+
+  t.test('files: the uses of a conversation, newest first, paged by seq (the file library)', async (t) => {
+    const s = harness().store;
+    const a = await user(); const b = await user();
+    const g = await group(a.id, [b.id]);
+    const f = await s.files.create({ sha256: 'ab'.repeat(32), size: 3, name: 'x.doc', mime: 'application/msword', uploader_id: a.id, created_at: 1 });
+    const h = await s.files.create({ sha256: 'ba'.repeat(32), size: 3, name: 'y.doc', mime: 'application/msword', uploader_id: a.id, created_at: 1 });
+    t.same(await s.files.usesIn(g.id, { limit: 10 }), [], 'none yet');
+    await s.files.attach(f.id, g.id, 2);
+    await s.files.attach(h.id, g.id, 4);
+    await s.files.attach(f.id, g.id, 4);
+    await s.files.attach(h.id, g.id, 9);
+    t.same(await s.files.usesIn(g.id, { limit: 10 }), [{ file_id: h.id, seq: 9 }, { file_id: Math.min(f.id, h.id), seq: 4 }, { file_id: Math.max(f.id, h.id), seq: 4 }, { file_id: f.id, seq: 2 }]);
+    t.same(await s.files.usesIn(g.id, { limit: 1 }), [{ file_id: h.id, seq: 9 }], 'limited');
+    t.same(await s.files.usesIn(g.id, { beforeSeq: 4, limit: 10 }), [{ file_id: f.id, seq: 2 }], 'older than a seq');
+    await s.files.detach(g.id, 9, [h.id]);
+    t.equal((await s.files.usesIn(g.id, { limit: 10 })).length, 3, 'a recalled use is gone from it');
+  });
 }

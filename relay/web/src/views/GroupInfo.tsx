@@ -8,6 +8,7 @@ import { useConfirm } from '../components/Confirm.js';
 import { GroupDanger, MuteAllSwitch } from '../components/GroupDanger.js';
 import { GroupMembers } from '../components/GroupMembers.js';
 import { GroupNotice } from '../components/GroupNotice.js';
+import { ConversationFiles } from '../components/ConversationFiles.js';
 
 /**
  * Members and settings of a conversation: name, notice board, members and their roles, mute, mute-all,
@@ -65,6 +66,7 @@ export function GroupInfo({ convId }: { convId: number }) {
         {group && c.dissolved ? <p class="info-banner" role="status">{t('dissolvedHint')}</p> : null}
         {group && !c.discussion ? <GroupNotice c={c} canEdit={!c.dissolved && (role === 'owner' || role === 'admin')} act={act} /> : null}
         <GroupMembers c={c} act={act} ask={ask} />
+        <ConversationFiles convId={convId} />
         <AddMembers c={c} act={act} />
         <section class="info-section settings" aria-label={t('groupSettings')}>
           <label class="switch setting">
