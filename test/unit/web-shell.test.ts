@@ -64,3 +64,20 @@ t.test('every compiled module imports by relative path, and the vendored librari
   t.same(bare, [], 'no bare import specifiers left');
   for (const name of ['preact.js', 'preact-hooks.js', 'preact-jsx-runtime.js', 'signals.js', 'signals-core.js']) t.ok(existsSync(join(dist, 'vendor', name)), `vendor/${name}`);
 });
+
+/** The administration console is joined into a file of its own that app.js loads on first use, so it costs nobody else. */
+t.test('the admin console is a separate joined module, loaded by app.js through one import(), under its own budget', async (t) => {
+  const lazy = join(dist, 'console.js');
+  if (!existsSync(lazy)) { t.fail('relay/web/dist/console.js missing: run npm run build'); return; }
+  const app = readFileSync(bundle, 'utf8');
+  const console = readFileSync(lazy, 'utf8');
+  t.match(app, /import\("\.\/console\.js"\)\.then\(\(?\w+\)?=>\w+\.load\(\{/, 'app.js imports it on demand and hands it the shared modules');
+  t.notMatch(app, /\n\/\/ relay\/web\/src\/views\/admin\//, 'none of the console\'s modules is in app.js');
+  for (const m of ['relay/web/src/views/admin/Console.js', 'relay/web/src/views/admin/People.js', 'relay/web/src/i18n-admin.js']) {
+    t.ok(console.includes(`\n// ${m}\n`), `${m} is in console.js`);
+  }
+  t.notMatch(console, /\n\/\/ (?:vendor\/|relay\/web\/src\/(?:context|store|session)\.js)/, 'the modules app.js has are not joined again');
+  t.notMatch(console, /(?:^|[;}])\s*import\s*[{"'(]/m, 'console.js imports nothing');
+  const gz = gzipSync(console).length;
+  t.ok(gz < 30 * 1024, `${gz} bytes gzipped (limit 30720)`);
+});

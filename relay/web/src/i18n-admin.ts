@@ -1,0 +1,88 @@
+/**
+ * Texts of the administration console (管理后台). Only the console (views/admin/, loaded on first use) imports them;
+ * views/admin/text.ts looks a key up here first and then in i18n.ts.
+ */
+export const adminZh = {
+  secPeople: '成员', secLogins: '登录流水', secOnline: '在线', secAudit: '审计日志', secDevices: '设备', secSecurity: '安全策略',
+  consoleHint: '这里的操作与命令行工具相同，服务器按你的管理授权检查每一项。',
+  loading: '正在加载…', retry: '重试', refresh: '刷新', nothing: '没有记录', exportCsv: '导出 CSV', copy: '复制', copied: '已复制',
+  copyFailed: '无法复制，请手动选择文本', filter: '筛选', clear: '清除', from: '从', until: '到', all: '全部', more: '加载更多',
+  // 成员
+  searchUsers: '搜索账号或姓名', newUser: '新建成员', userAccount: '账号', userName: '姓名',
+  userPassword: '初始密码（留空则自动生成）', created: '已创建“{0}”', disabledTag: '已停用', adminTag: '管理员', superTag: '超级管理员',
+  disable: '停用', enable: '启用', resetPassword: '重置密码', unlock: '解锁', resetTotp: '重置两步验证', actionsFor: '{0} 的操作',
+  disableConfirm: '停用“{0}”？其所有设备会立即退出登录。', resetPasswordConfirm: '为“{0}”生成新密码？其所有设备会退出登录。',
+  resetTotpConfirm: '删除“{0}”的两步验证？其所有设备会退出登录。',
+  oneTimePassword: '“{0}”的密码：{1}', shownOnce: '只显示这一次，请立即交给本人。首次登录时须修改。',
+  userDisabled: '“{0}”已停用', userEnabled: '“{0}”已启用', unlocked: '“{0}”已解锁', notLocked: '“{0}”没有被锁定',
+  totpReset: '“{0}”的两步验证已删除，{1} 个会话已结束', totpNotSet: '“{0}”没有设置两步验证',
+  activationCodes: '激活码', codesForSelected: '为选中的 {0} 人生成', codesForDept: '为部门生成', deptId: '部门编号',
+  codesIssued: '已生成 {0} 个激活码（有效至 {1}）：', codesHint: '激活码只显示这一次。本人用它登录一次后须设置密码。',
+  downloadCsv: '下载 CSV', selectUser: '选择 {0}',
+  // 登录流水
+  result: '结果', anyResult: '全部结果', loginAt: '时间', address: '地址', device: '设备',
+  res_ok: '成功', res_bad_credentials: '账号或密码错误', res_disabled: '已停用', res_rate_limited: '过于频繁', res_locked: '已锁定',
+  res_totp_required: '待输入验证码', res_bad_totp: '验证码错误', res_change_required: '须修改密码', res_totp_setup_required: '须设置两步验证',
+  res_device_not_allowed: '设备类型不允许', res_approval_required: '等待批准', res_approval_denied: '批准被拒绝',
+  // 在线
+  onlineNow: '当前在线 {0} 人', byDevice: '按设备', onlinePeople: '在线人员',
+  // 审计
+  actorId: '操作人编号', action: '动作', target: '对象', actor: '操作人', exported: '已导出 {0} 条', exportTruncated: '已导出最新的 {0} 条（还有更多）',
+  // 设备
+  approvals: '等待批准的设备', noApprovals: '没有等待批准的设备', approve: '批准', refuse: '拒绝', approved: '已批准', refused: '已拒绝',
+  personDevices: '某人的会话', personAccount: '账号', lookUp: '查询', sessions: '会话', revoke: '下线', revoked: '已下线',
+  wipe: '远程擦除', wipeConfirm: '擦除“{0}”上的本应用数据并让它退出登录？', wipeOrdered: '已下达擦除指令', wipes: '擦除指令',
+  noSuchAccount: '没有账号为“{0}”的人', requestedAt: '请求于 {0}', wipeStatus_pending: '待执行', wipeStatus_done: '已执行',
+  // 安全策略
+  passwordPolicy: '密码策略', minLength: '最短长度', minClasses: '至少包含的字符类别数（小写、大写、数字、符号）', historyCount: '不能与最近几次相同',
+  maxAgeDays: '有效天数（0 为永不过期）', lockoutThreshold: '连续失败几次锁定（0 为不锁定）', lockoutSeconds: '首次锁定秒数',
+  forceChange: '管理员设置的密码首次登录须修改', totpForAdmins: '管理员必须使用两步验证', activationDays: '激活码有效天数',
+  policySaved: '已保存', loginRules: '登录授权规则', ruleScope_org: '组织', ruleScope_dept: '部门', ruleScope_person: '个人',
+  deviceTypes: '允许的设备', approval: '新设备', approval_none: '无需批准', approval_new_device: '须批准', notSet: '未设置',
+  deleteRule: '删除', pinPolicy: '设备 PIN 策略', messagePolicy: '消息撤回与编辑', filePolicy: '文件规则',
+  pinRequired: '必须设置安全密码（PIN）', pinMaxAttempts: '连续输错几次后擦除设备', recallWindow: '撤回时限（秒，0 为不允许）', editWindow: '编辑时限（秒，0 为不允许）',
+  allowedTypes: '允许', blockedTypes: '禁止', ruleTarget: '规则对象',
+  // refusals
+  err_SB_FORBIDDEN: '你的管理授权不包括这项操作或这些人员', err_SB_VALIDATION: '输入的内容不符合要求', err_SB_NOT_FOUND: '找不到对象',
+  err_SB_CONFLICT: '已经存在', err_SB_GRANT_EXCEEDS: '超出了你自己的授权', err_SB_RATE_LIMITED: '操作太频繁，请稍后再试',
+  err_SB_UNAUTHENTICATED: '登录已失效', err_SB_INTERNAL: '服务器出错', sectionForbidden: '你的管理授权不包括这一部分。',
+};
+
+export const adminEn: Record<keyof typeof adminZh, string> = {
+  secPeople: 'People', secLogins: 'Login log', secOnline: 'Online', secAudit: 'Audit log', secDevices: 'Devices', secSecurity: 'Security policies',
+  consoleHint: 'These are the same operations as the command-line tool; the server checks each one against your grants.',
+  loading: 'Loading…', retry: 'Retry', refresh: 'Refresh', nothing: 'Nothing here', exportCsv: 'Export CSV', copy: 'Copy', copied: 'Copied',
+  copyFailed: 'Could not copy; select the text instead', filter: 'Filter', clear: 'Clear', from: 'From', until: 'Until', all: 'All', more: 'Load more',
+  searchUsers: 'Search account or name', newUser: 'New person', userAccount: 'Account', userName: 'Name',
+  userPassword: 'First password (empty: generated)', created: '“{0}” created', disabledTag: 'disabled', adminTag: 'administrator', superTag: 'super administrator',
+  disable: 'Disable', enable: 'Enable', resetPassword: 'Reset password', unlock: 'Unlock', resetTotp: 'Reset second factor', actionsFor: 'Actions for {0}',
+  disableConfirm: 'Disable “{0}”? All their devices are signed out at once.', resetPasswordConfirm: 'Generate a new password for “{0}”? All their devices are signed out.',
+  resetTotpConfirm: 'Remove the second factor of “{0}”? All their devices are signed out.',
+  oneTimePassword: 'Password of “{0}”: {1}', shownOnce: 'Shown this once only: hand it over now. It must be changed at first sign-in.',
+  userDisabled: '“{0}” is disabled', userEnabled: '“{0}” is enabled', unlocked: '“{0}” is unlocked', notLocked: '“{0}” was not locked',
+  totpReset: 'The second factor of “{0}” is removed; {1} sessions ended', totpNotSet: '“{0}” had no second factor',
+  activationCodes: 'Activation codes', codesForSelected: 'For the {0} selected', codesForDept: 'For a department', deptId: 'Department id',
+  codesIssued: '{0} activation codes (valid until {1}):', codesHint: 'Shown this once only. A code signs in once; then a password must be set.',
+  downloadCsv: 'Download CSV', selectUser: 'Select {0}',
+  result: 'Result', anyResult: 'Any result', loginAt: 'Time', address: 'Address', device: 'Device',
+  res_ok: 'Signed in', res_bad_credentials: 'Wrong account or password', res_disabled: 'Disabled', res_rate_limited: 'Too many attempts', res_locked: 'Locked',
+  res_totp_required: 'Code asked', res_bad_totp: 'Wrong code', res_change_required: 'Password change due', res_totp_setup_required: 'Second factor setup due',
+  res_device_not_allowed: 'Device type not allowed', res_approval_required: 'Waiting for approval', res_approval_denied: 'Approval refused',
+  onlineNow: '{0} online now', byDevice: 'By device', onlinePeople: 'People online',
+  actorId: 'Actor id', action: 'Action', target: 'Target', actor: 'Actor', exported: '{0} rows exported', exportTruncated: 'The newest {0} rows exported (more matched)',
+  approvals: 'Devices waiting for approval', noApprovals: 'No device is waiting', approve: 'Approve', refuse: 'Refuse', approved: 'Approved', refused: 'Refused',
+  personDevices: 'A person\'s sessions', personAccount: 'Account', lookUp: 'Look up', sessions: 'Sessions', revoke: 'Sign out', revoked: 'Signed out',
+  wipe: 'Wipe', wipeConfirm: 'Erase this app\'s data on “{0}” and sign it out?', wipeOrdered: 'Wipe ordered', wipes: 'Wipe orders',
+  noSuchAccount: 'Nobody has the account “{0}”', requestedAt: 'Requested {0}', wipeStatus_pending: 'pending', wipeStatus_done: 'done',
+  passwordPolicy: 'Password policy', minLength: 'Minimum length', minClasses: 'Character classes required (lower, upper, digits, symbols)', historyCount: 'Differs from the last N',
+  maxAgeDays: 'Days valid (0: never expires)', lockoutThreshold: 'Failures in a row that lock (0: no lockout)', lockoutSeconds: 'First lock in seconds',
+  forceChange: 'A password set by an administrator must be changed at first sign-in', totpForAdmins: 'Administrators must use a second factor', activationDays: 'Days an activation code works',
+  policySaved: 'Saved', loginRules: 'Login rules', ruleScope_org: 'Organisation', ruleScope_dept: 'Department', ruleScope_person: 'Person',
+  deviceTypes: 'Devices allowed', approval: 'New devices', approval_none: 'No approval', approval_new_device: 'Approval', notSet: 'not set',
+  deleteRule: 'Delete', pinPolicy: 'Device PIN policy', messagePolicy: 'Recall and edit', filePolicy: 'File rules',
+  pinRequired: 'A security PIN is required', pinMaxAttempts: 'Wrong entries in a row before the device wipes itself', recallWindow: 'Recall window (seconds, 0: not allowed)', editWindow: 'Edit window (seconds, 0: not allowed)',
+  allowedTypes: 'allowed', blockedTypes: 'blocked', ruleTarget: 'Rule applies to',
+  err_SB_FORBIDDEN: 'Your grants do not cover this operation or these people', err_SB_VALIDATION: 'The input does not meet the requirements', err_SB_NOT_FOUND: 'Not found',
+  err_SB_CONFLICT: 'It exists already', err_SB_GRANT_EXCEEDS: 'Beyond your own grants', err_SB_RATE_LIMITED: 'Too many requests; try again shortly',
+  err_SB_UNAUTHENTICATED: 'Signed out', err_SB_INTERNAL: 'The server failed', sectionForbidden: 'Your grants do not cover this section.',
+};

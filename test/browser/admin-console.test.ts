@@ -1,0 +1,154 @@
+import t from 'tap';
+import { ApiClient } from '../../shared/sdk/api.js';
+import type { LoginResult } from '../../shared/protocol/types.js';
+import { BUILTIN_ROLES } from '../../core/roles/permissions.js';
+import { ADMIN_PASSWORD, makeUser } from '../helpers/server.js';
+import { orgPerson } from '../helpers/admin-org.js';
+import { browserFixture, chromiumAvailable, signInPage } from '../helpers/browser.js';
+
+const SHOTS = process.env.SWITCHBOARD_SHOTS ?? (await import('node:os')).tmpdir();
+
+/**
+ * 管理后台 in the browser: an administrator works through the same operations as the CLI; what a scoped
+ * administrator sees and what a plain person is told come from the server's answers.
+ */
+if (!chromiumAvailable()) {
+  t.fail('Chromium is missing at /usr/bin/chromium (apt-get install chromium)');
+} else {
+  const env = browserFixture(t);
+  const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }) => e.code ?? String(e));
+
+  t.test('an administrator opens the console from the side header and creates a person; the generated password shows once', async (t) => {
+    const { context, page } = await signInPage(env.browser, env.server.url, 'admin', ADMIN_PASSWORD);
+    t.teardown(() => context.close());
+    await page.click('a.console-link');
+    await page.waitForSelector('.admin-console[data-section=people] .admin-list.users');
+    t.match(await page.textContent('.admin-nav'), /成员[\s\S]*登录流水[\s\S]*在线[\s\S]*审计日志[\s\S]*设备[\s\S]*安全策略/, 'the sections, in Chinese');
+    await page.fill('.new-user input[name=account]', 'wang.wu');
+    await page.fill('.new-user input[name=name]', '王五');
+    await page.click('.new-user button[type=submit]');
+    await page.waitForSelector('.one-time');
+    const password = (await page.textContent('.one-time-text'))!.trim();
+    t.ok(password.length >= 8, 'a generated password is shown');
+    t.match(await page.textContent('.one-time'), /只显示这一次/, 'and said to be shown once');
+    await page.waitForSelector('.user-row[data-account="wang.wu"]');
+    t.pass('the new person is in the list');
+    const login = await new ApiClient(env.server.url).callUnchecked<Record<string, unknown>>('auth.login', { account: 'wang.wu', password, device_type: 'cli' })
+      .then(() => 'ok', (e: { code?: string }) => e.code ?? 'failed');
+    t.not(login, 'SB_BAD_CREDENTIALS', `the shown password is the person's (${login})`);
+    await page.click('.one-time button.primary');
+    t.equal(await page.locator('.one-time').count(), 0, 'closed, it is gone');
+    t.notMatch(await page.textContent('.admin-console') ?? '', password, 'and nowhere on the page');
+    await page.screenshot({ path: `${SHOTS}/admin-people.png` });
+  });
+
+  t.test('the login log filters by result and account', async (t) => {
+    const li = await makeUser(env.server, '李四');
+    await codeOf(new ApiClient(env.server.url).call('auth.login', { account: li.user.account, password: 'wrong-password-1', device_type: 'web' }));
+    const { context, page } = await signInPage(env.browser, env.server.url, 'admin', ADMIN_PASSWORD);
+    t.teardown(() => context.close());
+    await page.goto(`${env.server.url}/#/admin/logins`);
+    await page.waitForSelector('.login-log .admin-table');
+    await page.selectOption('.login-log select[name=result]', 'bad_credentials');
+    await page.fill('.login-log input[name=account]', li.user.account);
+    await page.click('.login-log button[type=submit]');
+    await page.waitForFunction(() => { const rows = document.querySelectorAll('.login-log tbody tr'); return rows.length === 1 && rows[0]!.getAttribute('data-result') === 'bad_credentials'; });
+    t.match(await page.textContent('.login-log tbody'), /账号或密码错误/, 'the one failed attempt, in words');
+    await page.selectOption('.login-log select[name=result]', 'ok');
+    await page.click('.login-log button[type=submit]');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.login-log tbody tr')).every((r) => r.getAttribute('data-result') === 'ok'));
+    t.ok(await page.locator('.login-log tbody tr').count() >= 1, 'the successful sign-in of makeUser, only successes');
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('.login-log button.export')]);
+    t.equal(file.suggestedFilename(), 'login-log.csv', 'the CSV export downloads');
+    await page.screenshot({ path: `${SHOTS}/admin-login-log.png` });
+  });
+
+  t.test('an administrator approves a sign-in waiting on a new device', async (t) => {
+    const dept = await env.server.admin.call('admin.dir.dept.create', { name: '审批部', org_id: 1 });
+    const zhao = await orgPerson(env.server, 'zhao.liu', [dept.id]);
+    const password = 'zhao.liu-password-1';
+    await new ApiClient(env.server.url).call('auth.login', { account: 'zhao.liu', password, device_type: 'web', device_id: 'known-device-0123456789' });
+    await env.server.admin.call('admin.loginPolicy.set', { scope: 'person', target_id: zhao.person.id, approval: 'new_device' });
+    t.teardown(() => env.server.admin.call('admin.loginPolicy.delete', { scope: 'person', target_id: zhao.person.id }));
+    const waiting = await new ApiClient(env.server.url).call('auth.login', { account: 'zhao.liu', password, device_type: 'web', device_id: 'new-device-0123456789' })
+      .then(() => null, (e: { code?: string; details?: { ticket?: string } }) => e);
+    t.equal(waiting?.code, 'SB_DEVICE_APPROVAL_REQUIRED', 'the new device waits');
+
+    const { context, page } = await signInPage(env.browser, env.server.url, 'admin', ADMIN_PASSWORD);
+    t.teardown(() => context.close());
+    await page.goto(`${env.server.url}/#/admin/devices`);
+    await page.waitForSelector('.approval-row button.approve');
+    await page.click('.approval-row button.approve');
+    await page.waitForSelector('.devices-admin .admin-ok');
+    t.match(await page.textContent('.devices-admin .admin-ok'), /已批准/, 'approved');
+    const done = await new ApiClient(env.server.url).callUnchecked<LoginResult>('auth.completeSignIn', { ticket: waiting!.details!.ticket });
+    t.ok(done.token, 'the waiting sign-in finishes');
+  });
+
+  t.test('a changed password policy applies: a password too short for it is refused, in words', async (t) => {
+    const { context, page } = await signInPage(env.browser, env.server.url, 'admin', ADMIN_PASSWORD);
+    t.teardown(() => context.close());
+    t.teardown(() => env.server.admin.call('admin.passwordPolicy.set', { min_length: 8 }));
+    await page.goto(`${env.server.url}/#/admin/security`);
+    await page.waitForSelector('.password-policy input[name=min_length]');
+    await page.fill('.password-policy input[name=min_length]', '14');
+    await page.click('.password-policy button[type=submit]');
+    await page.waitForSelector('.password-policy .admin-ok');
+    t.equal((await env.server.admin.call('admin.passwordPolicy.get')).min_length, 14, 'the server has the new rule');
+    await page.screenshot({ path: `${SHOTS}/admin-security.png`, fullPage: true });
+
+    await page.click('.admin-nav a[href="#/admin/people"]');
+    await page.fill('.new-user input[name=account]', 'short.pw');
+    await page.fill('.new-user input[name=password]', 'Short-pass-1');
+    await page.click('.new-user button[type=submit]');
+    await page.waitForSelector('.people-admin .form-error:not(:empty)');
+    t.match(await page.textContent('.people-admin .form-error'), /密码策略[\s\S]*14[\s\S]*SB_WEAK_PASSWORD/, 'refused by the policy, with its rule and code');
+    t.equal(await codeOf(env.server.admin.call('admin.users.list', { q: 'short.pw' }).then((l) => (l.length ? Promise.reject(new Error('created')) : l))), 'ok', 'nobody was created');
+  });
+
+  t.test('a scoped administrator sees only the people of their department', async (t) => {
+    const admin = env.server.admin;
+    const north = await admin.call('admin.dir.dept.create', { name: '华北', org_id: 1 });
+    const south = await admin.call('admin.dir.dept.create', { name: '华南', org_id: 1 });
+    const hr = await orgPerson(env.server, 'hr.north', [north.id]);
+    await orgPerson(env.server, 'bj.north', [north.id]);
+    await orgPerson(env.server, 'gz.south', [south.id]);
+    await admin.call('admin.grants.add', { user_id: hr.userId, role_id: BUILTIN_ROLES.hr.id, dept_ids: [north.id] });
+    const { context, page } = await signInPage(env.browser, env.server.url, 'hr.north', 'hr.north-password-1');
+    t.teardown(() => context.close());
+    await page.click('a.console-link');
+    await page.waitForSelector('.user-row[data-account="bj.north"]');
+    t.equal(await page.locator('.user-row[data-account="gz.south"]').count(), 0, 'not the person of another department');
+    t.equal(await page.locator('.user-row[data-account="admin"]').count(), 0, 'nor the organisation\'s administrator');
+    await page.click('.admin-nav a[href="#/admin/audit"]');
+    await page.waitForSelector('.admin-refused');
+    t.match(await page.textContent('.admin-refused'), /不包括这一部分[\s\S]*SB_FORBIDDEN/, 'a section beyond the grant says so');
+  });
+
+  t.test('a plain person has no console link, and #/admin says it is for administrators', async (t) => {
+    const plain = await makeUser(env.server, '孙七');
+    const { context, page } = await signInPage(env.browser, env.server.url, plain.user.account, plain.password);
+    t.teardown(() => context.close());
+    t.equal(await page.locator('a.console-link').count(), 0, 'no link');
+    await page.goto(`${env.server.url}/#/admin`);
+    await page.waitForSelector('.admin-refusal [role=alert]:not(:empty)');
+    t.match(await page.textContent('.admin-refusal'), /只对管理员开放/, 'a refusal');
+    t.equal(await page.locator('.admin-console').count(), 0, 'no console');
+  });
+
+  t.test('on a 360 px phone the sections scroll in a row above the section', async (t) => {
+    const { context, page } = await signInPage(env.browser, env.server.url, 'admin', ADMIN_PASSWORD, { viewport: { width: 360, height: 740 }, touch: true });
+    t.teardown(() => context.close());
+    await page.click('a.console-link');
+    await page.waitForSelector('.admin-console .admin-list.users');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    t.ok(width <= 360, `nothing wider than the screen (${width} px)`);
+    const nav = await page.locator('.admin-nav').boundingBox();
+    const body = await page.locator('.admin-body').boundingBox();
+    t.ok(nav && body && nav.y + nav.height <= body.y + 1, 'the section list is above the section');
+    await page.screenshot({ path: `${SHOTS}/admin-phone.png` });
+    await page.click('.admin-nav a[href="#/admin/logins"]');
+    await page.waitForSelector('.login-log .admin-table');
+    await page.screenshot({ path: `${SHOTS}/admin-phone-logins.png` });
+  });
+}
