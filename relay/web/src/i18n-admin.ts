@@ -41,7 +41,7 @@ export const adminZh = {
   deviceTypes: '允许的设备', approval: '新设备', approval_none: '无需批准', approval_new_device: '须批准', notSet: '未设置',
   deleteRule: '删除', pinPolicy: '设备 PIN 策略', messagePolicy: '消息撤回与编辑', filePolicy: '文件规则',
   pinRequired: '必须设置安全密码（PIN）', pinMaxAttempts: '连续输错几次后擦除设备', recallWindow: '撤回时限（秒，0 为不允许）', editWindow: '编辑时限（秒，0 为不允许）',
-  allowedTypes: '允许', blockedTypes: '禁止', ruleTarget: '规则对象',
+  allowedTypes: '允许', blockedTypes: '禁止', ruleTarget: '规则对象', ruleTargetId: '对象编号（组织、部门或人员）',
   // refusals
   err_SB_FORBIDDEN: '你的管理授权不包括这项操作或这些人员', err_SB_VALIDATION: '输入的内容不符合要求', err_SB_NOT_FOUND: '找不到对象',
   err_SB_CONFLICT: '已经存在', err_SB_GRANT_EXCEEDS: '超出了你自己的授权', err_SB_RATE_LIMITED: '操作太频繁，请稍后再试',
@@ -81,7 +81,7 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   deviceTypes: 'Devices allowed', approval: 'New devices', approval_none: 'No approval', approval_new_device: 'Approval', notSet: 'not set',
   deleteRule: 'Delete', pinPolicy: 'Device PIN policy', messagePolicy: 'Recall and edit', filePolicy: 'File rules',
   pinRequired: 'A security PIN is required', pinMaxAttempts: 'Wrong entries in a row before the device wipes itself', recallWindow: 'Recall window (seconds, 0: not allowed)', editWindow: 'Edit window (seconds, 0: not allowed)',
-  allowedTypes: 'allowed', blockedTypes: 'blocked', ruleTarget: 'Rule applies to',
+  allowedTypes: 'allowed', blockedTypes: 'blocked', ruleTarget: 'Rule applies to', ruleTargetId: 'Id of the organisation, department or person',
   err_SB_FORBIDDEN: 'Your grants do not cover this operation or these people', err_SB_VALIDATION: 'The input does not meet the requirements', err_SB_NOT_FOUND: 'Not found',
   err_SB_CONFLICT: 'It exists already', err_SB_GRANT_EXCEEDS: 'Beyond your own grants', err_SB_RATE_LIMITED: 'Too many requests; try again shortly',
   err_SB_UNAUTHENTICATED: 'Signed out', err_SB_INTERNAL: 'The server failed', sectionForbidden: 'Your grants do not cover this section.',

@@ -107,7 +107,7 @@ function LoginRules() {
         <label>{t('ruleTarget')}
           <select name="scope">{(['org', 'dept', 'person'] as const).map((s) => <option key={s} value={s}>{t(`ruleScope_${s}`)}</option>)}</select>
         </label>
-        <label>#<input name="target" type="number" min={1} required defaultValue="1" /></label>
+        <label>{t('ruleTargetId')}<input name="target" type="number" min={1} required defaultValue="1" /></label>
         <fieldset class="choices"><legend>{t('deviceTypes')}</legend>
           {DEVICE_TYPES.map((d) => <label key={d} class="choice"><input type="checkbox" name={`type_${d}`} /> {t(`device${d}`)}</label>)}
         </fieldset>
