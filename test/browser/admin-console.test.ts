@@ -125,6 +125,30 @@ if (!chromiumAvailable()) {
     t.match(await page.textContent('.admin-refused'), /不包括这一部分[\s\S]*SB_FORBIDDEN/, 'a section beyond the grant says so');
   });
 
+  t.test('administrators and roles: a grant over one department is added and revoked in the console', async (t) => {
+    const dept = await env.server.admin.call('admin.dir.dept.create', { name: '财务部', org_id: 1 });
+    const qian = await orgPerson(env.server, 'qian.ba', [dept.id]);
+    const { context, page } = await signInPage(env.browser, env.server.url, 'admin', ADMIN_PASSWORD);
+    t.teardown(() => context.close());
+    await page.goto(`${env.server.url}/#/admin/admins`);
+    await page.waitForSelector('.add-grant select[name=role] option', { state: 'attached' });
+    await page.fill('.add-grant input[name=account]', 'qian.ba');
+    await page.selectOption('.add-grant select[name=role]', String(BUILTIN_ROLES.hr.id));
+    await page.fill('.add-grant input[name=depts]', String(dept.id));
+    await page.click('.add-grant button[type=submit]');
+    await page.waitForSelector('.admins-admin .admin-ok, .admins-admin .form-error');
+    t.match(await page.textContent('.admins-admin .admin-ok, .admins-admin .form-error'), /已授权/, 'granted');
+    await page.waitForSelector('.grant-row:has-text("qian.ba-名")');
+    const grants = await env.server.admin.call('admin.grants.list', { user_id: qian.userId });
+    t.same(grants.map((g) => [g.role_id, g.dept_ids]), [[BUILTIN_ROLES.hr.id, [dept.id]]], 'the server has the grant, over the department');
+    t.match(await page.textContent('.grant-row:has-text("qian.ba-名")'), /人事管理员[\s\S]*财务部/, 'listed with the role and the department');
+    await page.screenshot({ path: `${SHOTS}/admin-admins.png` });
+    await page.click('.grant-row:has-text("qian.ba-名") button.revoke');
+    await page.click('.modal button.confirm');
+    await page.waitForSelector('.grant-row:has-text("qian.ba-名")', { state: 'detached' });
+    t.same(await env.server.admin.call('admin.grants.list', { user_id: qian.userId }), [], 'revoked at the server');
+  });
+
   t.test('a plain person has no console link, and #/admin says it is for administrators', async (t) => {
     const plain = await makeUser(env.server, '孙七');
     const { context, page } = await signInPage(env.browser, env.server.url, plain.user.account, plain.password);

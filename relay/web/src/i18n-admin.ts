@@ -42,6 +42,11 @@ export const adminZh = {
   deleteRule: '删除', pinPolicy: '设备 PIN 策略', messagePolicy: '消息撤回与编辑', filePolicy: '文件规则',
   pinRequired: '必须设置安全密码（PIN）', pinMaxAttempts: '连续输错几次后擦除设备', recallWindow: '撤回时限（秒，0 为不允许）', editWindow: '编辑时限（秒，0 为不允许）',
   allowedTypes: '允许', blockedTypes: '禁止', ruleTarget: '规则对象', ruleTargetId: '对象编号（组织、部门或人员）',
+  // 管理员与角色
+  secAdmins: '管理员与角色', grants: '管理授权', roles: '角色', role: '角色', wholeOrg: '全组织', grantDepts: '部门编号（逗号分隔，留空为全组织）',
+  addGrant: '授权', grantAdded: '已授权给“{0}”', revokeGrant: '收回', revokeGrantConfirm: '收回“{0}”的“{1}”授权？', grantRevoked: '已收回',
+  builtin: '内置', holders: '{0} 人', roleName: '角色名称', permissions: '权限', createRole: '新建角色', roleCreated: '角色已创建', roleDeleted: '角色已删除',
+  perm_people: '人员', perm_departments: '部门', perm_groups: '群组', perm_messages: '消息', perm_devices: '设备', perm_security: '安全', perm_audit: '审计', perm_apps: '应用',
   // refusals
   err_SB_FORBIDDEN: '你的管理授权不包括这项操作或这些人员', err_SB_VALIDATION: '输入的内容不符合要求', err_SB_NOT_FOUND: '找不到对象',
   err_SB_CONFLICT: '已经存在', err_SB_GRANT_EXCEEDS: '超出了你自己的授权', err_SB_RATE_LIMITED: '操作太频繁，请稍后再试',
@@ -82,6 +87,10 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   deleteRule: 'Delete', pinPolicy: 'Device PIN policy', messagePolicy: 'Recall and edit', filePolicy: 'File rules',
   pinRequired: 'A security PIN is required', pinMaxAttempts: 'Wrong entries in a row before the device wipes itself', recallWindow: 'Recall window (seconds, 0: not allowed)', editWindow: 'Edit window (seconds, 0: not allowed)',
   allowedTypes: 'allowed', blockedTypes: 'blocked', ruleTarget: 'Rule applies to', ruleTargetId: 'Id of the organisation, department or person',
+  secAdmins: 'Administrators and roles', grants: 'Grants', roles: 'Roles', role: 'Role', wholeOrg: 'Whole organisation', grantDepts: 'Department ids (comma-separated; empty: whole organisation)',
+  addGrant: 'Grant', grantAdded: 'Granted to “{0}”', revokeGrant: 'Revoke', revokeGrantConfirm: 'Revoke the grant of “{1}” to “{0}”?', grantRevoked: 'Revoked',
+  builtin: 'built-in', holders: '{0} held', roleName: 'Role name', permissions: 'Permissions', createRole: 'New role', roleCreated: 'Role created', roleDeleted: 'Role deleted',
+  perm_people: 'People', perm_departments: 'Departments', perm_groups: 'Groups', perm_messages: 'Messages', perm_devices: 'Devices', perm_security: 'Security', perm_audit: 'Audit', perm_apps: 'Apps',
   err_SB_FORBIDDEN: 'Your grants do not cover this operation or these people', err_SB_VALIDATION: 'The input does not meet the requirements', err_SB_NOT_FOUND: 'Not found',
   err_SB_CONFLICT: 'It exists already', err_SB_GRANT_EXCEEDS: 'Beyond your own grants', err_SB_RATE_LIMITED: 'Too many requests; try again shortly',
   err_SB_UNAUTHENTICATED: 'Signed out', err_SB_INTERNAL: 'The server failed', sectionForbidden: 'Your grants do not cover this section.',

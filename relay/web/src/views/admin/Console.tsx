@@ -6,6 +6,7 @@ import { Online } from './Online.js';
 import { Audit } from './Audit.js';
 import { Devices } from './Devices.js';
 import { Security } from './Security.js';
+import { Admins } from './Admins.js';
 
 const SECTIONS: readonly { id: string; label: AdminKey; view: ComponentType }[] = [
   { id: 'people', label: 'secPeople', view: People },
@@ -14,6 +15,7 @@ const SECTIONS: readonly { id: string; label: AdminKey; view: ComponentType }[] 
   { id: 'audit', label: 'secAudit', view: Audit },
   { id: 'devices', label: 'secDevices', view: Devices },
   { id: 'security', label: 'secSecurity', view: Security },
+  { id: 'admins', label: 'secAdmins', view: Admins },
 ];
 
 /**

@@ -22,3 +22,8 @@ export interface FileRule { scope: RuleScope; target_id: number; max_bytes: numb
 
 /** The device types, in the order the console lists them (shared/protocol/schemas.ts has them with the schema library). */
 export const DEVICE_TYPES: readonly DeviceType[] = ['web', 'desktop', 'mobile', 'cli', 'bot'];
+
+/** The permissions a role may hold (core/roles/permissions.ts). */
+export const PERMISSIONS = ['people', 'departments', 'groups', 'messages', 'devices', 'security', 'audit', 'apps'] as const;
+export interface Role { id: number; name: string; permissions: string[]; builtin: boolean; holders: number }
+export interface Grant { id: number; user_id: number; user_name: string; role_id: number; role_name: string; dept_ids: number[] | null; dept_names: string[] }
