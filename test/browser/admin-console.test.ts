@@ -160,6 +160,29 @@ if (!chromiumAvailable()) {
     t.equal(await page.locator('.admin-console').count(), 0, 'no console');
   });
 
+  // Last but one: an import replaces the whole organisation, departments the tests above made included.
+  t.test('the directory exports as a file and imports in two steps, checked and then applied', async (t) => {
+    const { context, page } = await signInPage(env.browser, env.server.url, 'admin', ADMIN_PASSWORD);
+    t.teardown(() => context.close());
+    await page.goto(`${env.server.url}/#/admin/directory`);
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('.directory-admin button.export-csv')]);
+    t.match(file.suggestedFilename(), /\.csv$/, 'the export downloads as CSV');
+    const csv = [
+      'type,key,parent,name,sort,account,english_name,gender,mobile,phone,email,title,employee_no,avatar,status',
+      'dept,HQ,,总部,0', 'dept,OPS,HQ,运维部,1',
+      'person,,,周九,,zhou.jiu,,,,,,,E901,,active', 'member,OPS,,,0,zhou.jiu,,,,,,工程师',
+    ].join('\n');
+    await page.setInputFiles('.import-form input[type=file]', { name: 'org.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.click('.import-form button[type=submit]');
+    await page.waitForSelector('.import-report button.apply-import');
+    t.match(await page.textContent('.import-report'), /检查通过[\s\S]*新建人员 1/, 'the check reports what would change');
+    t.notOk((await env.server.admin.directorySnapshot()).depts.some((d) => d.name === '运维部'), 'and changes nothing');
+    await page.click('.import-report button.apply-import');
+    await page.waitForFunction(() => /已导入/.test(document.querySelector('.import-report')?.textContent ?? ''));
+    t.ok((await env.server.admin.directorySnapshot()).depts.some((d) => d.name === '运维部'), 'applied: the department is there');
+    await page.screenshot({ path: `${SHOTS}/admin-directory.png` });
+  });
+
   t.test('on a 360 px phone the sections scroll in a row above the section', async (t) => {
     const { context, page } = await signInPage(env.browser, env.server.url, 'admin', ADMIN_PASSWORD, { viewport: { width: 360, height: 740 }, touch: true });
     t.teardown(() => context.close());

@@ -1,7 +1,7 @@
 /**
  * Hash routes: #/chats, #/chat/ID, #/chat/ID/m/SEQ (opened at a message), #/chat/ID/info, #/new-group, #/broadcast,
  * #/directory, #/directory/ID, #/directory/user/ID, #/favourites, #/settings/notify, #/settings/account, and the administration
- * console #/admin/SECTION (people, logins, online, audit, devices, security, admins; #/admin is its first section).
+ * console #/admin/SECTION (people, logins, online, audit, devices, directory, security, admins; #/admin is its first section).
  */
 export type Route =
   | { name: 'chats' } | { name: 'chat'; id: number; at?: number } | { name: 'info'; id: number } | { name: 'newGroup' } | { name: 'broadcast' }

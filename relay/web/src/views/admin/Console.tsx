@@ -7,6 +7,7 @@ import { Audit } from './Audit.js';
 import { Devices } from './Devices.js';
 import { Security } from './Security.js';
 import { Admins } from './Admins.js';
+import { Directory } from './Directory.js';
 
 const SECTIONS: readonly { id: string; label: AdminKey; view: ComponentType }[] = [
   { id: 'people', label: 'secPeople', view: People },
@@ -14,6 +15,7 @@ const SECTIONS: readonly { id: string; label: AdminKey; view: ComponentType }[] 
   { id: 'online', label: 'secOnline', view: Online },
   { id: 'audit', label: 'secAudit', view: Audit },
   { id: 'devices', label: 'secDevices', view: Devices },
+  { id: 'directory', label: 'secDirectory', view: Directory },
   { id: 'security', label: 'secSecurity', view: Security },
   { id: 'admins', label: 'secAdmins', view: Admins },
 ];

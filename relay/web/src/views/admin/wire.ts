@@ -27,3 +27,8 @@ export const DEVICE_TYPES: readonly DeviceType[] = ['web', 'desktop', 'mobile', 
 export const PERMISSIONS = ['people', 'departments', 'groups', 'messages', 'devices', 'security', 'audit', 'apps'] as const;
 export interface Role { id: number; name: string; permissions: string[]; builtin: boolean; holders: number }
 export interface Grant { id: number; user_id: number; user_name: string; role_id: number; role_name: string; dept_ids: number[] | null; dept_names: string[] }
+export interface ExportFile { id: number; name: string; mime: string; size: number; version: number }
+export interface ImportReport {
+  dry_run: boolean; ok: boolean; format: string; version: number; issues: { line: number; reason: string }[];
+  summary: { depts_created: number; depts_updated: number; depts_deleted: number; people_created: number; people_updated: number; unchanged: number };
+}
