@@ -56,7 +56,7 @@ if (!chromiumAvailable()) {
     t.match(await page.textContent('.login-log tbody'), /账号或密码错误/, 'the one failed attempt, in words');
     await page.selectOption('.login-log select[name=result]', 'ok');
     await page.click('.login-log button[type=submit]');
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('.login-log tbody tr')).every((r) => r.getAttribute('data-result') === 'ok'));
+    await page.waitForFunction(() => { const rows = Array.from(document.querySelectorAll('.login-log tbody tr')); return rows.length > 0 && rows.every((r) => r.getAttribute('data-result') === 'ok'); });
     t.ok(await page.locator('.login-log tbody tr').count() >= 1, 'the successful sign-in of makeUser, only successes');
     const [file] = await Promise.all([page.waitForEvent('download'), page.click('.login-log button.export')]);
     t.equal(file.suggestedFilename(), 'login-log.csv', 'the CSV export downloads');
@@ -186,6 +186,8 @@ if (!chromiumAvailable()) {
   t.test('on a 360 px phone the sections scroll in a row above the section', async (t) => {
     const { context, page } = await signInPage(env.browser, env.server.url, 'admin', ADMIN_PASSWORD, { viewport: { width: 360, height: 740 }, touch: true });
     t.teardown(() => context.close());
+    t.ok(await page.evaluate(() => document.documentElement.scrollWidth) <= 360, 'the side header with the console button fits');
+    await page.screenshot({ path: `${SHOTS}/admin-phone-side.png` });
     await page.click('a.console-link');
     await page.waitForSelector('.admin-console .admin-list.users');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
