@@ -63,6 +63,26 @@ if (!chromiumAvailable()) {
     await page.screenshot({ path: `${SHOTS}/admin-login-log.png` });
   });
 
+  t.test('the audit log filters by action and exports; the online list counts this browser', async (t) => {
+    const { context, page } = await signInPage(env.browser, env.server.url, 'admin', ADMIN_PASSWORD);
+    t.teardown(() => context.close());
+    await page.goto(`${env.server.url}/#/admin/audit`);
+    await page.waitForSelector('.audit-admin .admin-table');
+    await page.fill('.audit-admin input[name=action]', 'user.create');
+    await page.click('.audit-admin button[type=submit]');
+    await page.waitForFunction(() => { const cells = Array.from(document.querySelectorAll('.audit-admin tbody td code')); return cells.length > 0 && cells.every((c) => c.textContent === 'user.create'); });
+    t.match(await page.textContent('.audit-admin tbody'), /wang\.wu|王五/, 'the person created in the console is there, by name');
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('.audit-admin button.export')]);
+    t.equal(file.suggestedFilename(), 'audit.csv', 'the export downloads');
+    await page.waitForSelector('.audit-admin .admin-ok');
+    t.match(await page.textContent('.audit-admin .admin-ok'), /已导出 \d+ 条/, 'and says how many rows');
+    await page.click('.admin-nav a[href="#/admin/online"]');
+    await page.waitForSelector('.online-admin .online-total');
+    t.match(await page.textContent('.online-admin .admin-counts'), /网页版/, 'counted by device type');
+    t.match(await page.textContent('.online-admin .admin-list'), /Administrator/, 'and listed by person');
+    await page.screenshot({ path: `${SHOTS}/admin-online.png` });
+  });
+
   t.test('an administrator approves a sign-in waiting on a new device', async (t) => {
     const dept = await env.server.admin.call('admin.dir.dept.create', { name: '审批部', org_id: 1 });
     const zhao = await orgPerson(env.server, 'zhao.liu', [dept.id]);
