@@ -8,7 +8,9 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
  *    every bare import ('preact', 'preact/hooks', …) to a relative path, so each compiled module loads in a
  *    browser as it is.
  * 2. Join: writes relay/web/dist/app.js (minified with terser), every module reachable from main.js in one file, which is what
- *    index.html loads. Forty modules are forty requests over HTTP/1.1's six connections per host, and the
+ *    index.html loads. A module in LAZY (the administration console) is joined into a file of its own instead, with the
+ *    modules only it reaches; app.js loads it on first use through its one `import()` and hands it the modules both use,
+ *    so they run once and share their state (contexts, signals). Forty modules are forty requests over HTTP/1.1's six connections per host, and the
  *    first screen waited for them (docs/benchmarks.md). Each module becomes a function scope that returns its
  *    exports; modules run in the order ES modules would (dependencies first) and an import reads the exports
  *    of a module that has finished running. That is the ES semantics for an acyclic graph whose exports are
@@ -29,6 +31,19 @@ const VENDORED: Record<string, [string, string]> = {
   '@preact/signals-core': ['node_modules/@preact/signals-core/dist/signals-core.module.js', 'signals-core.js'],
 };
 
+/**
+ * Modules loaded on demand: the compiled entry → the joined file beside app.js. The entry's `import('…')` in app.js
+ * becomes `import('./<file>').then((m) => m.load(shared))`, and `load` returns the entry's exports.
+ */
+const LAZY: Record<string, string> = {
+  'relay/web/src/views/admin/Console.js': 'console.js',
+  // The screens opened now and then (relay/web/src/screens.ts), prefetched by index.html when the browser is idle.
+  'relay/web/src/screens.js': 'lazy.js',
+};
+const LAZY_OUT = new Set(Object.values(LAZY).map((out) => join(DIST, out)));
+/** `import('./x.js')` of a module by relative path: only entries of LAZY are accepted. */
+const DYNAMIC = /(?<![\w.$'"])import\(\s*(["'])(\.[^"']+)\1\s*\)/g;
+
 /** `from "x"`, `import "x"` and `import("x")` with a specifier that is not a URL or a path. */
 const BARE = /((?<![\w.$'"])(?:from|import)\s*\(?\s*)(["'])(@?[a-z][\w.-]*(?:\/[\w.-]+)*)\2/g;
 /** The import and export statements tsc and the minified vendor builds write (nothing else is accepted). */
@@ -40,7 +55,7 @@ const ANY_MODULE_SYNTAX = /(?:^|[;}])\s*(?:(?:import|export)\s*[{*"']|export\s+(
 function jsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
-    return statSync(full).isDirectory() ? jsFiles(full) : name.endsWith('.js') && full !== BUNDLE && full !== join(DIST, 'lazy.js') ? [full] : [];
+    return statSync(full).isDirectory() ? jsFiles(full) : name.endsWith('.js') && full !== BUNDLE && !LAZY_OUT.has(full) ? [full] : [];
   });
 }
 
@@ -85,75 +100,74 @@ for (const file of jsFiles(DIST)) {
   if (after !== before) writeFileSync(file, after);
 }
 
-// 2. Join, dependencies first: app.js holds what main.js reaches by static imports; the targets of dynamic
-// `import('./…')` (screens opened now and then, relay/web/src/lazy.tsx) and what only they use go into lazy.js,
-// loaded the first time one of them is shown.
-const DYNAMIC = /(?<![\w.$'"])import\(\s*(["'])(\.[^"']+)\1\s*\)/g;
-const LAZY_BUNDLE = join(DIST, 'lazy.js');
-const order: string[] = [];
-const state = new Map<string, 'visiting' | 'done'>();
-const visit = (file: string, from: string, into: string[], skip: ReadonlySet<string>): void => {
-  if (skip.has(file) || state.get(file) === 'done') return;
-  if (state.get(file) === 'visiting') throw new Error(`${from} → ${file}: import cycle; the join needs an acyclic graph`);
-  state.set(file, 'visiting');
-  for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) visit(normalize(join(dirname(file), m[3]!)), file, into, skip);
-  for (const m of readFileSync(file, 'utf8').matchAll(EXPORT_LIST)) if (m[3]) visit(normalize(join(dirname(file), m[3])), file, into, skip);
-  state.set(file, 'done');
-  into.push(file);
-};
-visit(normalize(ENTRY), ENTRY, order, new Set());
-const inMain = new Set(order);
-const lazyOrder: string[] = [];
-for (const file of order) {
-  for (const m of readFileSync(file, 'utf8').matchAll(DYNAMIC)) visit(normalize(join(dirname(file), m[2]!)), file, lazyOrder, inMain);
+// 2. Join, dependencies first.
+/** The modules reachable from `entry` (dependencies first), skipping those in `skip`. */
+function reachableFrom(entry: string, skip: ReadonlySet<string>): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (file: string, from: string): void => {
+    if (skip.has(file) || state.get(file) === 'done') return;
+    if (state.get(file) === 'visiting') throw new Error(`${from} → ${file}: import cycle; the join needs an acyclic graph`);
+    state.set(file, 'visiting');
+    const source = readFileSync(file, 'utf8');
+    for (const m of source.matchAll(IMPORT)) visit(normalize(join(dirname(file), m[3]!)), file);
+    for (const m of source.matchAll(EXPORT_LIST)) if (m[3]) visit(normalize(join(dirname(file), m[3])), file);
+    state.set(file, 'done');
+    order.push(file);
+  };
+  visit(normalize(entry), entry);
+  return order;
 }
 const nameOf = (file: string) => relative(DIST, file).split(sep).join('/');
-const ids = new Map([...order, ...lazyOrder].map((f, i) => [f, `$m${i}`]));
-// Modules of app.js that lazy.js imports from, and every lazy module, are found by name in one registry.
-const shared = new Set<string>();
-for (const file of lazyOrder) {
-  for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) { const dep = normalize(join(dirname(file), m[3]!)); if (inMain.has(dep)) shared.add(dep); }
-}
-const REGISTRY = 'globalThis.__switchboardModules';
-const lazyTargets = new Set<string>();
-const body = (file: string) => {
+const order = reachableFrom(ENTRY, new Set());
+const inMain = new Set(order);
+const ids = new Map(order.map((f, i) => [f, `$m${i}`]));
+
+/** Each lazy entry: its own modules, and the modules of app.js it imports (handed over by `load`). */
+const lazy = Object.entries(LAZY).map(([entry, out], n) => {
+  const file = normalize(join(DIST, entry));
+  const own = reachableFrom(file, inMain);
+  const shared = new Set<string>();
+  for (const f of own) {
+    for (const m of readFileSync(f, 'utf8').matchAll(IMPORT)) {
+      const dep = normalize(join(dirname(f), m[3]!));
+      if (inMain.has(dep)) shared.add(dep);
+    }
+  }
+  own.forEach((f, i) => ids.set(f, `$l${n}_${i}`));
+  return { file, out, own, shared: [...shared].map((f) => ids.get(f)!) };
+});
+const lazyByFile = new Map(lazy.map((l) => [l.file, l]));
+
+function part(file: string, entry: string): string {
   const idOf = (spec: string) => ids.get(normalize(join(dirname(file), spec)))!;
   const source = readFileSync(file, 'utf8').replace(DYNAMIC, (_all, _q, spec: string) => {
-    const target = normalize(join(dirname(file), spec));
-    lazyTargets.add(target);
-    return `__loadLazy(${JSON.stringify(nameOf(target))})`;
+    const target = lazyByFile.get(normalize(join(dirname(file), spec)));
+    if (!target) throw new Error(`${file}: import('${spec}') of a module that is not in LAZY (scripts/web-bundle.ts)`);
+    if (!inMain.has(file)) throw new Error(`${file}: import('${spec}') from a lazily loaded module`);
+    return `import("./${target.out}").then((m) => m.load({ ${target.shared.join(', ')} }))`;
   });
-  return joinable(file, source, idOf);
-};
-const parts = order.map((file) => {
-  const { body: code, exports } = body(file);
-  const name = nameOf(file);
+  const { body, exports } = joinable(file, source, idOf);
   // The entry runs at the top level: it may await (main.js awaits the store's boot).
-  if (file === normalize(ENTRY)) return `// ${name}\n${code.trim()}\n`;
-  const register = shared.has(file) ? `${REGISTRY}[${JSON.stringify(name)}] = ${ids.get(file)};\n` : '';
-  return `// ${name}\nconst ${ids.get(file)} = (() => {\n${code.trim()}\nreturn { ${exports.join(', ')} };\n})();\n${register}`;
-});
-const loader = lazyOrder.length
-  ? `${REGISTRY} = {};\nlet __lazy = null;\nconst __loadLazy = (name) => (__lazy ??= import('./lazy.js')).then(() => ${REGISTRY}[name]);\n`
-  : '';
-const lazyParts = lazyOrder.map((file) => {
-  const { body: code, exports } = body(file);
-  const name = nameOf(file);
-  // What this module imports from app.js is read from the registry once, under the id app.js gave it.
-  const fromMain = [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((m) => normalize(join(dirname(file), m[3]!))).filter((d) => inMain.has(d));
-  const reads = [...new Set(fromMain)].map((d) => `const ${ids.get(d)} = ${REGISTRY}[${JSON.stringify(nameOf(d))}];\n`).join('');
-  return `// ${name}\nconst ${ids.get(file)} = (() => {\n${reads}${code.trim()}\nreturn { ${exports.join(', ')} };\n})();\n${REGISTRY}[${JSON.stringify(name)}] = ${ids.get(file)};\n`;
-});
-for (const target of lazyTargets) if (!lazyOrder.includes(target)) throw new Error(`${nameOf(target)}: imported dynamically but also statically, so it is in app.js; import it one way`);
-// Minified: the readable modules stay beside it in dist/, and shipped JavaScript has a budget (60 KB gzipped for
-// the first screen, test/unit/web-shell.test.ts). Class names are kept so errors in the console still name what threw.
+  if (file === normalize(entry)) return `// ${nameOf(file)}\n${body.trim()}\n`;
+  return `// ${nameOf(file)}\nconst ${ids.get(file)} = (() => {\n${body.trim()}\nreturn { ${exports.join(', ')} };\n})();\n`;
+}
+
+// Minified: the readable modules stay beside it in dist/, and shipped JavaScript has a budget (60 KB gzipped,
+// test/unit/web-shell.test.ts). Class names are kept so errors in the console still name what threw.
 const { minify } = await import('terser');
-const write = async (file: string, modules: string[], code: string, what: string) => {
+async function write(out: string, what: string, files: string[], code: string): Promise<void> {
   const small = await minify(code, { module: true, compress: true, mangle: true, keep_classnames: true, format: { comments: false } });
-  if (!small.code) throw new Error(`minifying ${file} produced nothing`);
+  if (!small.code) throw new Error(`minifying ${out} produced nothing`);
   // The header names every module joined, in the order they run (the minified code no longer says).
-  const manifest = modules.map((m) => `// ${nameOf(m)}\n`).join('');
-  writeFileSync(file, `// ${what} (scripts/web-bundle.ts), of these modules:\n${manifest}${small.code}\n`);
-};
-await write(BUNDLE, order, loader + parts.join(''), 'The web client, the SDK and Preact in one module');
-if (lazyOrder.length) await write(LAZY_BUNDLE, lazyOrder, lazyParts.join(''), 'The screens the web client loads when first shown');
+  const manifest = files.map((file) => `// ${nameOf(file)}\n`).join('');
+  writeFileSync(out, `// ${what} (scripts/web-bundle.ts), of these modules:\n${manifest}${small.code}\n`);
+}
+await write(BUNDLE, 'The web client, the SDK and Preact in one module', order, order.map((f) => part(f, ENTRY)).join(''));
+for (const l of lazy) {
+  const entryId = ids.get(l.file)!;
+  const body = l.own.map((f) => part(f, '')).join('');
+  // Run once: loading again (the console reopened) returns the same modules.
+  const code = `let loaded;\nexport function load({ ${l.shared.join(', ')} }) {\nif (loaded) return loaded;\n${body}return (loaded = ${entryId});\n}\n`;
+  await write(join(DIST, l.out), `Loaded by app.js on first use: ${nameOf(l.file)}`, l.own, code);
+}

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { startDemo } from '../web-demo.js';
@@ -8,6 +9,8 @@ import { log } from './common.js';
  * the relay serves them) and the time to the first usable screen, measured in
  * Debian's Chromium against a local all-in-one server.
  */
+const CONSOLE = 'relay/web/dist/console.js';
+
 /** Milliseconds from navigation start to the app's performance mark. */
 const mark = (p: Page, name: string) => p.evaluate((n) => Math.round(performance.getEntriesByName(n)[0]?.startTime ?? -1), name);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -68,6 +71,8 @@ export async function runWeb(opts: { runs: number }): Promise<Record<string, unk
       js_bytes: sum(scripts, false),
       js_gzip_bytes: sum(scripts, true),
       css_html_gzip_bytes: sum(other, true),
+      // Not in js_gzip_bytes: loaded only when an administrator opens the console (scripts/web-bundle.ts).
+      console_js_gzip_bytes: existsSync(CONSOLE) ? gzipSync(readFileSync(CONSOLE)).length : null,
       runs: opts.runs,
       signin_usable_ms_median: median(signIn),
       first_list_after_signin_ms_median: median(firstList),

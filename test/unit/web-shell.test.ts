@@ -34,20 +34,21 @@ t.test('the app shell loads one joined module holding every module reachable fro
   t.notMatch(joined, /(?:^|[;}])\s*import\s*[{"']/m, 'app.js imports nothing');
 });
 
-/** Screens opened now and then are imported dynamically (relay/web/src/lazy.tsx) and joined into lazy.js. */
-t.test('the screens loaded when first shown are in lazy.js, outside the first screen, and nothing else is', async (t) => {
+/** Screens opened now and then (relay/web/src/screens.ts, imported dynamically through lazy.tsx) are joined into lazy.js. */
+t.test('the screens loaded when first shown are in lazy.js, outside the first screen', async (t) => {
   if (!existsSync(lazyBundle)) { t.fail('relay/web/dist/lazy.js missing: run npm run build'); return; }
   const joined = readFileSync(bundle, 'utf8');
   const lazy = readFileSync(lazyBundle, 'utf8');
-  const inApp = new Set(reachable());
-  const targets = [...inApp].flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/import\(\s*["'](\.[^"']+)["']\s*\)/g)].map((m) => normalize(join(dirname(f), m[1]!))));
-  t.ok(targets.length >= 5, `${targets.length} screens imported dynamically`);
-  for (const target of targets) {
-    const name = relative(dist, target).split('\\').join('/');
+  const screens = join(dist, 'relay/web/src/screens.js');
+  const views = [...readFileSync(screens, 'utf8').matchAll(/export\s*\{[^}]*\}\s*from\s*["'](\.[^"']+)["']/g)].map((m) => normalize(join(dirname(screens), m[1]!)));
+  t.ok(views.length >= 5, `${views.length} screens`);
+  for (const view of views) {
+    const name = relative(dist, view).split('\\').join('/');
     t.ok(lazy.includes(`\n// ${name}\n`), `${name} is in lazy.js`);
-    t.notOk(joined.includes(`\n// ${name}\n`), `and not in app.js`);
+    t.notOk(joined.includes(`\n// ${name}\n`), 'and not in app.js');
   }
-  t.notMatch(lazy, /(?:^|[;}])\s*import\s*[{"']/m, 'lazy.js imports nothing statically: it reads app.js\'s modules from one registry');
+  t.match(lazy, /export function load\(/, 'app.js hands it the modules they share through load()');
+  t.notMatch(lazy, /(?:^|[;}])\s*import\s*[{"']/m, 'lazy.js imports nothing');
   const html = readFileSync('relay/web/index.html', 'utf8');
   t.match(html, /<link rel="prefetch" href="\/dist\/lazy.js">/, 'prefetched when idle, so the service worker keeps it for offline use');
   const gz = gzipSync(readFileSync(lazyBundle)).length;
@@ -84,4 +85,21 @@ t.test('every compiled module imports by relative path, and the vendored librari
   const bare = files(dist).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/(?<![\w.$'"])(?:from|import)\s*\(?\s*["'](@?[a-z][\w.-]*(?:\/[\w.-]+)*)["']/g)].map((m) => `${f}: ${m[1]}`));
   t.same(bare, [], 'no bare import specifiers left');
   for (const name of ['preact.js', 'preact-hooks.js', 'preact-jsx-runtime.js', 'signals.js', 'signals-core.js']) t.ok(existsSync(join(dist, 'vendor', name)), `vendor/${name}`);
+});
+
+/** The administration console is joined into a file of its own that app.js loads on first use, so it costs nobody else. */
+t.test('the admin console is a separate joined module, loaded by app.js through one import(), under its own budget', async (t) => {
+  const lazy = join(dist, 'console.js');
+  if (!existsSync(lazy)) { t.fail('relay/web/dist/console.js missing: run npm run build'); return; }
+  const app = readFileSync(bundle, 'utf8');
+  const console = readFileSync(lazy, 'utf8');
+  t.match(app, /import\("\.\/console\.js"\)\.then\(\(?\w+\)?=>\w+\.load\(\{/, 'app.js imports it on demand and hands it the shared modules');
+  t.notMatch(app, /\n\/\/ relay\/web\/src\/views\/admin\//, 'none of the console\'s modules is in app.js');
+  for (const m of ['relay/web/src/views/admin/Console.js', 'relay/web/src/views/admin/People.js', 'relay/web/src/i18n-admin.js']) {
+    t.ok(console.includes(`\n// ${m}\n`), `${m} is in console.js`);
+  }
+  t.notMatch(console, /\n\/\/ (?:vendor\/|relay\/web\/src\/(?:context|store|session)\.js)/, 'the modules app.js has are not joined again');
+  t.notMatch(console, /(?:^|[;}])\s*import\s*[{"'(]/m, 'console.js imports nothing');
+  const gz = gzipSync(console).length;
+  t.ok(gz < 30 * 1024, `${gz} bytes gzipped (limit 30720)`);
 });

@@ -42,6 +42,7 @@ const zh = {
   ...zhMessages,
   image: '图片', openImage: '查看大图', dropFiles: '松开即可发送', fileTooBig: '“{0}”未发送：管理员规定文件不能超过 {1}',
   fileTypeBlocked: '“{0}”未发送：管理员不允许发送这类文件（{1}）', uploadFailed: '“{0}”上传失败',
+  adminConsole: '管理后台', adminOnly: '管理后台只对管理员开放。你的账号没有管理权限。', consoleLoadFailed: '管理后台没有加载成功，请检查网络后重试。',
 };
 type Key = keyof typeof zh;
 
@@ -84,6 +85,8 @@ const en: Record<Key, string> = {
   ...enMessages,
   image: 'Image', openImage: 'Open the full image', dropFiles: 'Drop to send', fileTooBig: '“{0}” not sent: an administrator limits files to {1}',
   fileTypeBlocked: '“{0}” not sent: an administrator does not allow this type of file ({1})', uploadFailed: '“{0}” could not be uploaded',
+  adminConsole: 'Admin console', adminOnly: 'The admin console is for administrators; your account has no administrator rights.',
+  consoleLoadFailed: 'The admin console did not load; check the network and try again.',
 };
 
 const DICTS: Record<Lang, Record<Key, string>> = { zh, en };

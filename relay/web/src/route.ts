@@ -1,10 +1,12 @@
 /**
  * Hash routes: #/chats, #/chat/ID, #/chat/ID/m/SEQ (opened at a message), #/chat/ID/info, #/new-group, #/broadcast,
- * #/directory, #/directory/ID, #/directory/user/ID, #/favourites, #/settings/notify, #/settings/account.
+ * #/directory, #/directory/ID, #/directory/user/ID, #/favourites, #/settings/notify, #/settings/account, and the administration
+ * console #/admin/SECTION (people, logins, online, audit, devices, directory, security, admins; #/admin is its first section).
  */
 export type Route =
   | { name: 'chats' } | { name: 'chat'; id: number; at?: number } | { name: 'info'; id: number } | { name: 'newGroup' } | { name: 'broadcast' }
-  | { name: 'directory' } | { name: 'person'; id: number; byUser: boolean } | { name: 'favourites' } | { name: 'notifySettings' } | { name: 'account' };
+  | { name: 'directory' } | { name: 'person'; id: number; byUser: boolean } | { name: 'favourites' } | { name: 'notifySettings' } | { name: 'account' }
+  | { name: 'admin'; section: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
@@ -15,6 +17,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'favourites') return { name: 'favourites' };
   if (parts[0] === 'settings' && parts[1] === 'notify') return { name: 'notifySettings' };
   if (parts[0] === 'settings' && parts[1] === 'account') return { name: 'account' };
+  if (parts[0] === 'admin') return { name: 'admin', section: parts[1] || 'people' };
   if (parts[0] === 'broadcast') return { name: 'broadcast' };
   if (parts[0] === 'directory' && parts[1] === 'user' && Number(parts[2])) return { name: 'person', id: Number(parts[2]), byUser: true };
   if (parts[0] === 'directory') return id ? { name: 'person', id, byUser: false } : { name: 'directory' };

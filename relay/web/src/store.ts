@@ -17,6 +17,8 @@ const DEFAULT_BRANDING: Branding = { productName: 'Switchboard', themeColor: '#1
  */
 export class AppStore {
   readonly branding = signal<Branding>(DEFAULT_BRANDING);
+  /** The administration console's module once loaded (views/AdminConsole.tsx), so reopening it does not wait. */
+  adminConsole: typeof import('./views/admin/Console.js') | null = null;
   readonly lang = signal<Lang>(savedLang());
   readonly i18n = computed(() => makeI18n(this.lang.value));
   readonly route = signal<Route>(parseRoute(location.hash));

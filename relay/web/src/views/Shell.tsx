@@ -10,16 +10,17 @@ import { DirectoryPanel } from './Directory.js';
 import { NotifyPrompt } from '../components/NotifyPrompt.js';
 import { useNotifier } from '../notifier.js';
 import { DeviceApprovals } from '../components/DeviceApprovals.js';
+import { AdminConsole } from './AdminConsole.js';
 import { lazyView } from '../lazy.js';
 
 // Screens opened now and then come from dist/lazy.js, loaded the first time one is shown.
-const GroupInfo = lazyView(() => import('./GroupInfo.js').then((m) => m.GroupInfo));
-const NewGroup = lazyView(() => import('./NewGroup.js').then((m) => m.NewGroup));
-const SendBroadcast = lazyView(() => import('./SendBroadcast.js').then((m) => m.SendBroadcast));
-const PersonCard = lazyView(() => import('./PersonCard.js').then((m) => m.PersonCard));
-const Favourites = lazyView(() => import('./Favourites.js').then((m) => m.Favourites));
-const NotifySettings = lazyView(() => import('./NotifySettings.js').then((m) => m.NotifySettings));
-const AccountSecurity = lazyView(() => import('./AccountSecurity.js').then((m) => m.AccountSecurity));
+const GroupInfo = lazyView(() => import('../screens.js').then((m) => m.GroupInfo));
+const NewGroup = lazyView(() => import('../screens.js').then((m) => m.NewGroup));
+const SendBroadcast = lazyView(() => import('../screens.js').then((m) => m.SendBroadcast));
+const PersonCard = lazyView(() => import('../screens.js').then((m) => m.PersonCard));
+const Favourites = lazyView(() => import('../screens.js').then((m) => m.Favourites));
+const NotifySettings = lazyView(() => import('../screens.js').then((m) => m.NotifySettings));
+const AccountSecurity = lazyView(() => import('../screens.js').then((m) => m.AccountSecurity));
 
 /** The signed-in page: side pane (chats or directory) and main pane; one pane at a time on a phone. */
 export function Shell() {
@@ -40,7 +41,7 @@ export function Shell() {
       <Banner />
       <DeviceApprovals />
       <nav class="side" aria-label={productName}>
-        <header class="side-head">
+        <header class={session.client.user?.is_admin ? 'side-head with-console' : 'side-head'}>
           <Logo size={28} /><span class="product">{productName}</span><Toolbar />
           <a class="icon-btn" href="#/settings/notify" aria-label={t('notifySettings')} title={t('notifySettings')}>
             <svg viewBox="0 0 24 24" class="bell" aria-hidden="true"><path d="M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6zm-2 15a2 2 0 0 0 4 0" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" /></svg>
@@ -48,6 +49,11 @@ export function Shell() {
           <a class="icon-btn" href="#/settings/account" aria-label={t('accountSecurity')} title={t('accountSecurity')}>
             <svg viewBox="0 0 24 24" class="bell" aria-hidden="true"><path d="M12 3l7 3v5c0 4.5-3 8.5-7 10-4-1.5-7-5.5-7-10V6z" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" /></svg>
           </a>
+          {session.client.user?.is_admin ? (
+            <a class="icon-btn console-link" href="#/admin" aria-label={t('adminConsole')} title={t('adminConsole')}>
+              <svg viewBox="0 0 24 24" class="bell" aria-hidden="true"><path d="M4 5h16v10H4zM9 19h6M12 15v4" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" /></svg>
+            </a>
+          ) : null}
           <button type="button" class="icon-btn" aria-label={t('signOut')} title={t('signOut')} onClick={() => void store.signOut()}>⎋</button>
         </header>
         <div class="tabs" role="tablist">
@@ -75,6 +81,7 @@ function MainPane({ route }: { route: Route }) {
     case 'notifySettings': return <NotifySettings />;
     case 'account': return <AccountSecurity />;
     case 'broadcast': return <SendBroadcast />;
+    case 'admin': return <AdminConsole section={route.section} />;
     case 'person': return <PersonCard key={`${route.byUser ? 'u' : 'p'}${route.id}`} id={route.id} byUser={route.byUser} />;
     default: return <div class="empty"><Logo size={64} /><p>{route.name === 'directory' ? t('searchPeople') : t('selectChat')}</p></div>;
   }
