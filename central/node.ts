@@ -15,6 +15,9 @@ import { rpcHandlers, type RpcRequest } from './rpc/handlers.js';
 import { SqliteStore } from './store/sqlite/index.js';
 import { DiskBlobStore } from './files/disk-blobs.js';
 import { showInitialPassword } from './initial-password.js';
+import { loadMasterKeys } from './at-rest/master-keys.js';
+import { Keyring } from './at-rest/keyring.js';
+import { sealedStore } from './at-rest/sealed-store.js';
 
 export async function openStore(config: Config): Promise<Store> {
   if (config.store.kind === 'sqlite') return new SqliteStore(join(config.dataDir, 'switchboard.db'), { synchronous: config.store.synchronous });
@@ -57,8 +60,11 @@ export interface CentralNode {
 /** Central: the store, the domain services, and their exposure over the bus. */
 export async function startCentral(opts: { config: Config; bus: Bus; cache: Cache; log: Logger; store?: Store; thumbnailer?: Thumbnailer | null }): Promise<CentralNode> {
   const { config, bus, cache, log } = opts;
+  // Before anything opens: a missing master key then leaves nothing to close.
+  const masters = config.atRest.enabled ? loadMasterKeys(config, log) : null;
   const blobs = await openBlobs(config); // first: a bad origin setting then leaves no store open
-  const store = opts.store ?? await openStore(config);
+  const raw = opts.store ?? await openStore(config);
+  const store = masters ? sealedStore(raw, new Keyring(raw.keys, masters)) : raw;
   // Relays connected before this central started re-announce within milliseconds of its start; events for
   // them wait that long rather than go nowhere. In-process, no relay can be there first.
   const events = new BusEventSink(bus, {
