@@ -33,9 +33,9 @@ function holders(dirs: string[], needle: Buffer, size: number, step: number): st
 const uniqueText = (): string => randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, 'x');
 
 /**
- * Sends a unique text (and an edit of it) through the real relay, checks members still read and find it, then
- * scans `dirs`: neither text is in any file, while the group's title (stored as it is) is, so the scan sees
- * what was written.
+ * Sends a unique text (and an edit of it) and a unique file through the real relay, checks members still read,
+ * find and download them, then scans `dirs`: neither text nor any 32 bytes of the file are in any file, while
+ * the group's title (stored as it is) is, so the scan sees what was written.
  */
 async function sendAndScan(t: Test, server: TestServer, dirs: () => Promise<string[]>): Promise<void> {
   const { alice, bob, a } = await connectedPair(t, server);
@@ -57,7 +57,22 @@ async function sendAndScan(t: Test, server: TestServer, dirs: () => Promise<stri
   t.equal((await bob.api.call('msg.search', { q: '预算' })).hits.length, 1, 'and by a Chinese word');
   t.equal((await bob.api.call('msg.search', { q: edited.toLowerCase() })).hits.length, 1, 'the edit is found');
 
+  // A unique file, shared, downloaded twice by a member (the second time from the relay's cache).
+  const fileName = `name${uniqueText()}.bin`;
+  const content = randomBytes(300_000);
+  const file = await alice.api.upload(fileName, 'application/octet-stream', content);
+  await alice.api.call('msg.send', { conv_id: group.id, cmid: `f-${randomBytes(6).toString('hex')}`, body: { file_id: file.id } });
+  for (const time of ['first', 'second']) {
+    const r = await fetch(`${server.url}/api/v1/files/${file.id}`, { headers: { authorization: `Bearer ${bob.token}` } });
+    t.ok(Buffer.from(await r.arrayBuffer()).equals(content), `a member downloads the file's bytes (${time} time)`);
+  }
+  const health = await (await fetch(`${server.url}/healthz`)).json() as { files: { cache_hits: number } };
+  t.ok(health.files.cache_hits >= 1, "the relay's cache served it");
+  const last = (await bob.api.call('msg.history', { conv_id: group.id, limit: 50 })).messages.at(-1)!;
+  t.equal((last.body as { file: { name: string } }).file.name, fileName, "the file message's name reads back");
+
   const where = await dirs();
+  t.same(holders(where, content, 32, 4096), [], "no 32 bytes of the file's content in any file (database, origin, relay cache)");
   t.not(holders(where, Buffer.from(title), 16, 4).length, 0, 'control: the title, stored as it is, is found by the scan');
   for (const [name, needle] of [['text', text], ['edit', edited]] as const) {
     t.same(holders(where, Buffer.from(needle), 12, 3), [], `no 12 characters of the ${name} in any file`);
