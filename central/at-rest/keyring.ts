@@ -9,8 +9,10 @@ type Scope = DataKeyRecord['scope'];
 export const SEALED_PREFIX = 'sbe1:';
 /** Data keys kept unwrapped in memory at most (32 bytes each); the oldest looked up go first. */
 const CACHE_ENTRIES = 50_000;
+/** How long an owner's keys are trusted to be the newest: a rotation elsewhere reaches new writes here within it. */
+const FRESH_MS = 60_000;
 
-interface Owned { versions: Map<number, Buffer>; newest: number }
+interface Owned { versions: Map<number, Buffer>; newest: number; at: number }
 
 /**
  * Data keys of encryption at rest: one per conversation (and per file, and one for the search index), random,
@@ -105,7 +107,7 @@ export class Keyring {
 
   private async load(scope: Scope, owner: number): Promise<Owned> {
     const rows = await this.store.list(scope, owner);
-    const o: Owned = { versions: new Map(rows.map((r) => [r.version, this.unwrap(r)])), newest: rows.length ? rows[rows.length - 1]!.version : 0 };
+    const o: Owned = { versions: new Map(rows.map((r) => [r.version, this.unwrap(r)])), newest: rows.length ? rows[rows.length - 1]!.version : 0, at: Date.now() };
     const id = `${scope}:${owner}`;
     this.cache.delete(id);
     if (o.newest > 0) {
@@ -118,7 +120,7 @@ export class Keyring {
   private owned(scope: Scope, owner: number): Promise<Owned> {
     const id = `${scope}:${owner}`;
     const hit = this.cache.get(id);
-    if (hit) {
+    if (hit && Date.now() - hit.at < FRESH_MS) {
       this.cache.delete(id);
       this.cache.set(id, hit);
       return Promise.resolve(hit);
