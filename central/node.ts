@@ -35,7 +35,7 @@ export async function openBlobs(config: Config, sealer: BlobSealer | null = null
   if (origin.kind === 'disk') return new DiskBlobStore(config.files.originDir ?? join(config.dataDir, 'files'), sealer);
   if (origin.kind === 's3') {
     const { S3BlobStore } = await import('./files/s3-blobs.js');
-    return S3BlobStore.open(origin);
+    return S3BlobStore.open(origin, sealer);
   }
   throw new Error(`unknown files.origin kind ${(origin as { kind: string }).kind}`);
 }
@@ -67,7 +67,6 @@ export async function startCentral(opts: { config: Config; bus: Bus; cache: Cach
   // The files key is a data key in the store, opened next; nothing is read or written before that.
   const sealer = masters ? new BlobSealer(async () => (await ring!.newest('f', 0)).key) : null;
   const blobs = await openBlobs(config, sealer); // first: a bad origin setting then leaves no store open
-  if (masters && config.files.origin.kind === 's3') log.warn('encryption at rest does not cover the S3 file origin yet: file contents there are stored as they are');
   const raw = opts.store ?? await openStore(config);
   if (masters) ring = new Keyring(raw.keys, masters);
   const store = ring ? sealedStore(raw, ring) : raw;

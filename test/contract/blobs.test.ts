@@ -71,6 +71,24 @@ t.test('S3BlobStore, files in multipart uploads of 1,000-byte parts', async (t) 
   blobContract(t, async () => ({ a: await S3BlobStore.open(origin), b: await S3BlobStore.open(origin), names: () => keysUnder('multi/') }));
 });
 
+t.test('S3BlobStore, sealed (encryption at rest), in multipart uploads of 1,000-byte parts', async (t) => {
+  const origin = { ...s3.origin({ prefix: 'sealed/' }), partBytes: 1000 };
+  const key = randomBytes(32);
+  const open = () => S3BlobStore.open(origin, new BlobSealer(async () => key));
+  blobContract(t, async () => ({ a: await open(), b: await open(), names: () => keysUnder('sealed/') }));
+  t.test('what is in the bucket is sealed', async (t) => {
+    const store = new S3BlobStore(origin, new BlobSealer(async () => key));
+    const data = randomBytes(150_000);
+    const h = sha(data);
+    await store.writePart('s3sealed', 0, data);
+    t.equal(await store.finish('s3sealed', h, data.length), true);
+    const stored = await s3.fetchObject(`sealed/blobs/${h.slice(0, 2)}/${h.slice(2, 4)}/${h}`);
+    t.ok(stored!.subarray(0, BLOB_MAGIC.length).equals(BLOB_MAGIC), 'stored sealed under its hash');
+    t.notOk(stored!.includes(data.subarray(1000, 1032)), 'without its plaintext');
+    t.same(await store.read(h, 60_000, 80_000), data.subarray(60_000, 140_000), 'a range across chunks');
+  });
+});
+
 t.test('S3 layout: parts under uploads/, the file under blobs/ab/cd/<sha256>, readable by any S3 client', async (t) => {
   const store = await S3BlobStore.open(s3.origin({ prefix: 'layout' }));
   const data = randomBytes(3000);
