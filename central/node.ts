@@ -15,6 +15,10 @@ import { rpcHandlers, type RpcRequest } from './rpc/handlers.js';
 import { SqliteStore } from './store/sqlite/index.js';
 import { DiskBlobStore } from './files/disk-blobs.js';
 import { showInitialPassword } from './initial-password.js';
+import { loadMasterKeys } from './at-rest/master-keys.js';
+import { Keyring } from './at-rest/keyring.js';
+import { sealedStore } from './at-rest/sealed-store.js';
+import { BlobSealer } from './at-rest/blob-sealer.js';
 
 export async function openStore(config: Config): Promise<Store> {
   if (config.store.kind === 'sqlite') return new SqliteStore(join(config.dataDir, 'switchboard.db'), { synchronous: config.store.synchronous });
@@ -26,12 +30,12 @@ export async function openStore(config: Config): Promise<Store> {
 }
 
 /** The file origin: a directory (shared by central processes), or an S3-compatible bucket checked at start. */
-export async function openBlobs(config: Config): Promise<BlobStore> {
+export async function openBlobs(config: Config, sealer: BlobSealer | null = null): Promise<BlobStore> {
   const origin = config.files.origin;
-  if (origin.kind === 'disk') return new DiskBlobStore(config.files.originDir ?? join(config.dataDir, 'files'));
+  if (origin.kind === 'disk') return new DiskBlobStore(config.files.originDir ?? join(config.dataDir, 'files'), sealer);
   if (origin.kind === 's3') {
     const { S3BlobStore } = await import('./files/s3-blobs.js');
-    return S3BlobStore.open(origin);
+    return S3BlobStore.open(origin, sealer);
   }
   throw new Error(`unknown files.origin kind ${(origin as { kind: string }).kind}`);
 }
@@ -57,8 +61,15 @@ export interface CentralNode {
 /** Central: the store, the domain services, and their exposure over the bus. */
 export async function startCentral(opts: { config: Config; bus: Bus; cache: Cache; log: Logger; store?: Store; thumbnailer?: Thumbnailer | null }): Promise<CentralNode> {
   const { config, bus, cache, log } = opts;
-  const blobs = await openBlobs(config); // first: a bad origin setting then leaves no store open
-  const store = opts.store ?? await openStore(config);
+  // Before anything opens: a missing master key then leaves nothing to close.
+  const masters = config.atRest.enabled ? loadMasterKeys(config, log) : null;
+  let ring: Keyring | null = null;
+  // The files key is a data key in the store, opened next; nothing is read or written before that.
+  const sealer = masters ? new BlobSealer(async () => (await ring!.newest('f', 0)).key) : null;
+  const blobs = await openBlobs(config, sealer); // first: a bad origin setting then leaves no store open
+  const raw = opts.store ?? await openStore(config);
+  if (masters) ring = new Keyring(raw.keys, masters);
+  const store = ring ? sealedStore(raw, ring) : raw;
   // Relays connected before this central started re-announce within milliseconds of its start; events for
   // them wait that long rather than go nowhere. In-process, no relay can be there first.
   const events = new BusEventSink(bus, {

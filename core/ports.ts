@@ -612,8 +612,40 @@ export interface MessageActionStore {
   setPolicy(policy: MessagePolicy): Promise<MessagePolicy>;
 }
 
+/**
+ * A data key of encryption at rest (docs/security.md), only ever stored wrapped under a master key. Scope 'c' is a
+ * conversation (owner: its id), 's' the search index's token key (owner 0), 'f' a file's content (owner: its id).
+ */
+export interface DataKeyRecord {
+  scope: 'c' | 's' | 'f';
+  owner: number;
+  /** 1, 2, …: a rotation adds the next; new writes use the highest, reads the one their sealed value names. */
+  version: number;
+  /** The id of the master key that wraps it (a fingerprint, never the key). */
+  master_id: string;
+  /** base64 of iv | tag | AES-256-GCM ciphertext of the 32-byte key. */
+  wrapped: string;
+  created_at: number;
+}
+
+export interface DataKeyStore {
+  /** The owner's keys, every version, lowest first; empty when it has none yet. */
+  list(scope: DataKeyRecord['scope'], owner: number): Promise<DataKeyRecord[]>;
+  /**
+   * Stores the key unless that (scope, owner, version) exists already (another central made it first); returns
+   * the row stored, which is then the one to use.
+   */
+  add(key: DataKeyRecord): Promise<DataKeyRecord>;
+  /** Keys wrapped under a master other than `masterId` after `after` in (scope, owner, version) order, at most `limit`: the rewrap's walk. */
+  wrappedOtherThan(masterId: string, after: Pick<DataKeyRecord, 'scope' | 'owner' | 'version'> | null, limit: number): Promise<DataKeyRecord[]>;
+  /** Replaces the wrapping if it is still under `fromMaster`; false when someone else changed it first. */
+  rewrap(key: DataKeyRecord, fromMaster: string): Promise<boolean>;
+}
+
 export interface Store {
   readonly kind: string;
+  /** Wrapped data keys of encryption at rest. */
+  keys: DataKeyStore;
   broadcasts: BroadcastStore;
   messageActions: MessageActionStore;
   directory: DirectoryStore;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js';
 import { AppError } from '../shared/errors.js';
 import { INTERNAL } from '../shared/protocol/api.js';
@@ -73,16 +73,10 @@ export function registerFileRoutes(app: TemplatedApp, deps: {
         const begun = await deps.rpc<{ file: FileView | null; upload_id: string | null; part_bytes: number }>(INTERNAL.fileBegin, { credential: actor.credential, params: meta });
         let file = begun.file;
         if (!file) {
-          const fh = await open(temp.path, 'r');
-          try {
-            for (let offset = 0; offset < size || (size === 0 && offset === 0); offset += begun.part_bytes) {
-              const buf = Buffer.alloc(Math.min(begun.part_bytes, size - offset));
-              await fh.read(buf, 0, buf.length, offset);
-              await deps.rpc(INTERNAL.filePart, { credential: actor.credential, params: { upload_id: begun.upload_id, offset, data: buf.toString('base64') } });
-              if (size === 0) break;
-            }
-          } finally {
-            await fh.close();
+          for (let offset = 0; offset < size || (size === 0 && offset === 0); offset += begun.part_bytes) {
+            const buf = await cache.readTemp(temp.path, offset, Math.min(begun.part_bytes, size - offset));
+            await deps.rpc(INTERNAL.filePart, { credential: actor.credential, params: { upload_id: begun.upload_id, offset, data: buf.toString('base64') } });
+            if (size === 0) break;
           }
           file = await deps.rpc<FileView>(INTERNAL.fileFinish, { credential: actor.credential, params: { ...meta, upload_id: begun.upload_id } });
         }

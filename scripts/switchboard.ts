@@ -2,6 +2,7 @@
 import { loadConfig, type Role } from '../shared/config.js';
 import { runAdmin } from './admin-cli.js';
 import { runBus } from './bus-credentials.js';
+import { runKeys } from './keys.js';
 import { startRole } from './roles.js';
 import { commandHelp, helpText, parseArgs, UsageError, type CliSpec, type Parsed } from './cli/args.js';
 
@@ -18,6 +19,8 @@ const SWITCHBOARD_CLI: CliSpec = {
     { name: 'admin', args: ['...'], passThrough: true, help: "administration (run 'switchboard admin help')" },
     { name: 'bus credentials', flags: [{ flag: '--central' }, { flag: '--relay', value: 'ID', repeat: true }, { flag: '--out', value: 'DIR' }],
       help: 'NATS identities and the nats-server permissions for them (docs/deploy.md)' },
+    { name: 'keys rewrap', flags: [CONFIG], help: 'encryption at rest: rewrap every data key under the newest master key, online (docs/deploy.md)' },
+    { name: 'keys rotate', flags: [CONFIG, { flag: '--conv', value: 'ID' }], help: 'encryption at rest: a new data key for a conversation; new messages use it' },
     { name: 'help', help: 'this list; COMMAND --help for one command' },
   ],
 };
@@ -63,6 +66,10 @@ async function main(): Promise<void> {
       return;
     case 'admin':
       process.exitCode = await runAdmin(args.rest);
+      return;
+    case 'keys rewrap':
+    case 'keys rotate':
+      process.exitCode = await runKeys(cmd, { config: args.get('--config'), conv: args.get('--conv') }, (line) => process.stdout.write(`${line}\n`));
       return;
     case 'bus credentials':
       process.exitCode = runBus(argv.slice(argv.indexOf('bus') + 1));

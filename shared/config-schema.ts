@@ -80,6 +80,7 @@ export const CONFIG_SCHEMA: Schema = {
       relayCacheMaxBytes: int(0),
     },
   },
+  atRest: { type: 'object', fields: { enabled: { type: 'boolean' }, masterKey: str({ nullable: true, nonEmpty: true }), masterKeyFile: str({ nullable: true, nonEmpty: true }) } },
   relay: { type: 'object', fields: { id: str({ nullable: true, nonEmpty: true }) } },
   branding: { type: 'object', fields: { productName: str(), themeColor: str(), logoUrl: str({ nullable: true }), serverUrl: str({ nullable: true }) } },
   logLevel: str({ oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }),

@@ -90,6 +90,12 @@ export interface Config {
     relayCacheMaxBytes: number;
   };
   /** This relay's id: one NATS subject token; its bus identity's permissions are written for it. Default: host-pid-port. */
+  /**
+   * Encryption at rest (docs/security.md): `masterKey` (better given as SWITCHBOARD_MASTER_KEY) or `masterKeyFile`
+   * hold one or more base64 256-bit keys, the last one current. Neither in the all-in-one: a key file is made in
+   * dataDir on first start; a cluster central refuses to start without one. `enabled` false stores plaintext (benchmarks).
+   */
+  atRest: { enabled: boolean; masterKey: string | null; masterKeyFile: string | null };
   relay: { id: string | null };
   branding: { productName: string; themeColor: string; logoUrl: string | null; serverUrl: string | null };
   logLevel: string;
@@ -160,6 +166,12 @@ export function loadConfig(opts: { role?: Role; file?: string; env?: NodeJS.Proc
   if (env.SWITCHBOARD_SQLITE_SYNC) {
     if (!['FULL', 'NORMAL'].includes(env.SWITCHBOARD_SQLITE_SYNC)) throw new ConfigError(`SWITCHBOARD_SQLITE_SYNC=${JSON.stringify(env.SWITCHBOARD_SQLITE_SYNC)}: expected FULL or NORMAL`);
     fromEnv.store = { kind: 'sqlite', synchronous: env.SWITCHBOARD_SQLITE_SYNC };
+  }
+  if (env.SWITCHBOARD_MASTER_KEY || env.SWITCHBOARD_MASTER_KEY_FILE) {
+    fromEnv.atRest = {
+      ...(env.SWITCHBOARD_MASTER_KEY ? { masterKey: env.SWITCHBOARD_MASTER_KEY } : {}),
+      ...(env.SWITCHBOARD_MASTER_KEY_FILE ? { masterKeyFile: env.SWITCHBOARD_MASTER_KEY_FILE } : {}),
+    };
   }
   if (env.SWITCHBOARD_SENDS_PER_USER_PER_10S) fromEnv.limits = { sendsPerUserPer10s: int('SWITCHBOARD_SENDS_PER_USER_PER_10S') };
   cfg = merge(cfg, fromEnv);

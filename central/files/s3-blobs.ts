@@ -3,6 +3,8 @@ import type { BlobStore } from '../../core/ports.js';
 import type { S3Origin } from '../../shared/config.js';
 import { S3Client } from './s3-client.js';
 import { EMPTY_SHA256 } from './sigv4.js';
+import { BLOB_MAGIC, BlobSealer } from '../at-rest/blob-sealer.js';
+import { IV_BYTES, TAG_BYTES } from '../../shared/sealing.js';
 
 /** The configured origin (shared/config.ts), plus a part size that only tests change. */
 export type S3BlobStoreOptions = Omit<S3Origin, 'kind'> & {
@@ -17,13 +19,15 @@ const MAX_PARTS = 10_000; // S3's limit per multipart upload
  * The file origin in an S3-compatible bucket: the bytes under `blobs/ab/cd/<sha256>`,
  * so the same file uploaded twice is stored once. Upload parts are objects under
  * `uploads/<uploadId>/<offset>`, so any central process can take any part and any can finish.
+ * With a sealer (encryption at rest) parts are stored sealed and blobs as sealed chunks after the
+ * sealer's magic; blobs of before, without it, are read as they are.
  */
 export class S3BlobStore implements BlobStore {
   private readonly s3: S3Client;
   private readonly prefix: string;
   private readonly partBytes: number;
 
-  constructor(opts: S3BlobStoreOptions) {
+  constructor(opts: S3BlobStoreOptions, private readonly sealer: BlobSealer | null = null) {
     for (const field of ['endpoint', 'bucket', 'region', 'accessKeyId', 'secretAccessKey'] as const) {
       if (!opts[field]) {
         throw new Error(`files.origin (s3): ${field} is not set${field === 'secretAccessKey' ? ' (set it in the config file or SWITCHBOARD_S3_SECRET_ACCESS_KEY)' : ''}`);
@@ -41,14 +45,28 @@ export class S3BlobStore implements BlobStore {
   }
 
   /** A store whose bucket has answered a listing with these credentials: a wrong setting stops central at start. */
-  static async open(opts: S3BlobStoreOptions): Promise<S3BlobStore> {
-    const store = new S3BlobStore(opts);
+  static async open(opts: S3BlobStoreOptions, sealer: BlobSealer | null = null): Promise<S3BlobStore> {
+    const store = new S3BlobStore(opts, sealer);
     await store.s3.list(`${store.prefix}blobs/`, 1);
     return store;
   }
 
   private blobKey(sha256: string): string {
     return `${this.prefix}blobs/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+  }
+
+  /** Whether a blob is sealed, by its first bytes; a blob never changes once stored, so the answer is kept. */
+  private readonly sealedBlobs = new Map<string, boolean>();
+
+  private async isSealed(sha256: string): Promise<boolean | null> {
+    const known = this.sealedBlobs.get(sha256);
+    if (known !== undefined) return known;
+    const head = await this.s3.getRange(this.blobKey(sha256), 0, BLOB_MAGIC.length - 1);
+    if (head === null) return null;
+    const sealed = head.equals(BLOB_MAGIC);
+    if (this.sealedBlobs.size > 100_000) this.sealedBlobs.clear();
+    this.sealedBlobs.set(sha256, sealed);
+    return sealed;
   }
 
   private partPrefix(uploadId: string): string {
@@ -61,34 +79,39 @@ export class S3BlobStore implements BlobStore {
 
   async writePart(uploadId: string, offset: number, data: Buffer): Promise<void> {
     // Zero-padded offsets list in byte order.
-    await this.s3.put(this.partPrefix(uploadId) + String(offset).padStart(16, '0'), data);
+    await this.s3.put(this.partPrefix(uploadId) + String(offset).padStart(16, '0'), this.sealer ? await this.sealer.sealPart(uploadId, offset, data) : data);
   }
 
   async finish(uploadId: string, sha256: string, size: number): Promise<boolean> {
     const prefix = this.partPrefix(uploadId);
     const parts = await this.s3.list(prefix);
+    // A sealed part is its plaintext plus an iv and a tag.
+    const overhead = this.sealer ? IV_BYTES + TAG_BYTES : 0;
     let expected = 0;
     let contiguous = true;
     for (const p of parts) {
       if (Number(p.key.slice(prefix.length)) !== expected) { contiguous = false; break; } // a missing or overlapping part
-      expected += p.size;
+      expected += p.size - overhead;
     }
     let ok = false;
     if (contiguous && expected === size) {
       const target = this.blobKey(sha256);
       // Content already stored: the parts are still checked, but nothing is written again.
-      const out = (await this.s3.head(target)) ? null : new Assembler(this.s3, target, Math.max(this.partBytes, Math.ceil(size / MAX_PARTS)));
+      const out = (await this.has(sha256)) ? null : new Assembler(this.s3, target, Math.max(this.partBytes, Math.ceil(size / MAX_PARTS)));
       try {
+        const sink = out && this.sealer ? await this.sealer.writer(sha256, (b) => out.write(b)) : out;
         const hash = createHash('sha256');
         let total = 0;
         for (const p of parts) {
-          const bytes = await this.s3.get(p.key);
-          if (!bytes) throw new Error(`upload ${uploadId}: part ${p.key} disappeared while finishing`);
+          const stored = await this.s3.get(p.key);
+          if (!stored) throw new Error(`upload ${uploadId}: part ${p.key} disappeared while finishing`);
+          const bytes = this.sealer ? await this.sealer.openPart(uploadId, Number(p.key.slice(prefix.length)), stored) : stored;
           hash.update(bytes);
           total += bytes.length;
-          await out?.write(bytes);
+          await sink?.write(bytes);
         }
         ok = total === size && hash.digest('hex') === sha256;
+        if (ok && sink && 'end' in sink) await sink.end();
         if (ok) await out?.commit();
         else await out?.abandon();
       } catch (e) {
@@ -103,6 +126,15 @@ export class S3BlobStore implements BlobStore {
   async read(sha256: string, offset: number, length: number): Promise<Buffer | null> {
     // Nothing to fetch from the empty file (whose hash is known), and servers answer ranges of it differently.
     if (length <= 0 || sha256 === EMPTY_SHA256) return (await this.has(sha256)) ? Buffer.alloc(0) : null;
+    const sealed = await this.isSealed(sha256);
+    if (sealed === null) return null;
+    if (sealed) {
+      if (!this.sealer) throw new Error(`blob ${sha256} is sealed and this origin has no key (atRest.enabled is false)`);
+      const span = BlobSealer.span(offset, length);
+      const bytes = await this.s3.getRange(this.blobKey(sha256), span.at, span.at + span.bytes - 1);
+      if (bytes === null) return null;
+      return bytes.length ? this.sealer.openSpan(sha256, offset, length, bytes) : Buffer.alloc(0);
+    }
     return this.s3.getRange(this.blobKey(sha256), offset, offset + length - 1);
   }
 }

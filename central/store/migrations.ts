@@ -444,4 +444,19 @@ export const MIGRATIONS: Migration[] = ([
     // File messages stored before: their uses (bundles of before are not read back; their files open as long as file_refs says).
     seed: ["INSERT INTO file_uses (file_id, conv_id, seq) SELECT JSON_EXTRACT(body, '$.file.id'), conv_id, seq FROM messages WHERE kind = 'file'"],
   },
+  {
+    version: 22,
+    description: 'encryption at rest: data keys per conversation, file and the search index, stored wrapped under a master key',
+    tables: [
+      {
+        name: 'data_keys',
+        columns: [
+          c('scope', 'string', { length: 1 }), c('owner', 'bigint'), c('version', 'int'), c('master_id', 'string', { length: 16 }),
+          c('wrapped', 'string', { length: 120 }), c('created_at', 'bigint'),
+        ],
+        primaryKey: ['scope', 'owner', 'version'],
+        indexes: [['master_id']],
+      },
+    ],
+  },
 ] satisfies Migration[]).sort((x, y) => x.version - y.version);

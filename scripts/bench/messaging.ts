@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +56,8 @@ export async function runMessaging(opts: MessagingOptions): Promise<Record<strin
   writeFileSync(configFile, JSON.stringify(BENCH_LIMITS));
   const server = spawnSwitchboard('all-in-one', {
     SWITCHBOARD_DATA_DIR: join(dataDir, 'data'), SWITCHBOARD_PORT: String(port), SWITCHBOARD_ADMIN_PASSWORD: adminPassword, SWITCHBOARD_CONFIG: configFile,
+    // Encryption at rest on, with a key given (a generated key file would be announced on stdout).
+    SWITCHBOARD_MASTER_KEY: randomBytes(32).toString('base64'),
   });
   try {
     await waitHealthy(url, server);
@@ -93,6 +96,9 @@ export async function runMessaging(opts: MessagingOptions): Promise<Record<strin
     const bfixed = (await runGenerator<LoadResult>({ kind: 'load', url: baseUrl, pairs, mode: 'rate', durationMs: opts.durationMs, ratePerS: opts.ratePerS })).result;
     baseline.kill();
 
+    // The same server with encryption at rest off, in the same run: what sealing and opening bodies costs.
+    const plain = await plaintextRun(dataDir, opts);
+
     const delivered = Math.round(max.delivered / max.elapsed_s);
     const baselinePerS = Math.round(bmax.delivered / bmax.elapsed_s);
     const round = (x: number) => Math.round(x * 100) / 100;
@@ -117,6 +123,10 @@ export async function runMessaging(opts: MessagingOptions): Promise<Record<strin
       baseline_p50_ms: round(bfixed.latencies_ms.p50),
       baseline_p99_ms: round(bfixed.latencies_ms.p99),
       ratio_vs_baseline: round(delivered / baselinePerS),
+      plaintext_per_s: plain.perS,
+      plaintext_p50_ms: round(plain.p50),
+      plaintext_p99_ms: round(plain.p99),
+      at_rest_cost_pct: round((100 * (plain.perS - delivered)) / plain.perS),
       duration_s: opts.durationMs / 1000,
       window: opts.window,
       node: process.version,
@@ -125,5 +135,29 @@ export async function runMessaging(opts: MessagingOptions): Promise<Record<strin
     server.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Max throughput and fixed-rate latency of an all-in-one with `atRest.enabled` false, seeded the same way. */
+async function plaintextRun(dir: string, opts: MessagingOptions): Promise<{ perS: number; p50: number; p99: number }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const adminPassword = 'bench-admin-password';
+  const configFile = join(dir, 'bench-plaintext.json');
+  writeFileSync(configFile, JSON.stringify({ ...BENCH_LIMITS, atRest: { enabled: false } }));
+  const server = spawnSwitchboard('all-in-one', {
+    SWITCHBOARD_DATA_DIR: join(dir, 'data-plaintext'), SWITCHBOARD_PORT: String(port), SWITCHBOARD_ADMIN_PASSWORD: adminPassword, SWITCHBOARD_CONFIG: configFile,
+  });
+  try {
+    await waitHealthy(url, server);
+    const pairs = await seedPairs(url, adminPassword, opts.pairs, 'q');
+    log('switchboard without encryption at rest: max throughput…');
+    const max = (await runGenerator<LoadResult>({ kind: 'load', url, pairs, mode: 'max', durationMs: opts.durationMs, window: opts.window })).result;
+    log(`  ${Math.round(max.delivered / max.elapsed_s)}/s delivered`);
+    const fixed = (await runGenerator<LoadResult>({ kind: 'load', url, pairs, mode: 'rate', durationMs: opts.durationMs, ratePerS: opts.ratePerS })).result;
+    return { perS: Math.round(max.delivered / max.elapsed_s), p50: fixed.latencies_ms.p50, p99: fixed.latencies_ms.p99 };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
   }
 }

@@ -49,7 +49,9 @@ t.test('bus identities are confined by their subject permissions', { skip }, asy
   const nodeConfig = (role: 'central' | 'relay', identity: string, extra: Record<string, unknown> = {}) => loadConfig({
     role, env: {}, overrides: {
       port: 0, host: '127.0.0.1', dataDir: join(dataDir, role), logLevel: 'warn', admin: { account: 'admin', password: ADMIN_PASSWORD },
-      bus: { kind: 'nats', servers: [nats.url], requestTimeoutMs: 2_000, nkeySeedFile: nats.identities[identity]!.seedFile }, ...extra,
+      bus: { kind: 'nats', servers: [nats.url], requestTimeoutMs: 2_000, nkeySeedFile: nats.identities[identity]!.seedFile },
+      // A central of a cluster is given its master key of encryption at rest.
+      atRest: { enabled: true, masterKey: Buffer.alloc(32, 7).toString('base64'), masterKeyFile: null }, ...extra,
     },
   });
   const central = await startRole(nodeConfig('central', 'central'));

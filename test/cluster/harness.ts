@@ -17,6 +17,8 @@ import { waitPort } from '../../scripts/bench/common.js';
  */
 export const NATS_BIN = process.env.SWITCHBOARD_NATS_SERVER ?? '/usr/sbin/nats-server';
 export const REDIS_BIN = process.env.SWITCHBOARD_REDIS_SERVER ?? 'redis-server';
+/** The cluster's master key of encryption at rest (a test key, base64 of 32 bytes). */
+export const CLUSTER_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 export const MYSQL_ROOT = process.env.SWITCHBOARD_TEST_MYSQL ?? 'mysql://root@127.0.0.1:3306';
 export const ADMIN_PASSWORD = 'cluster-admin-password';
 /** Redis database number used by the cluster tests (flushed at start). */
@@ -184,7 +186,11 @@ export class Cluster {
       SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
       SWITCHBOARD_LOG_LEVEL: kind === 'central' ? 'info' : this.opts.logLevel,
     };
-    if (kind === 'central') env.SWITCHBOARD_MYSQL_URL = this.mysqlUrl;
+    if (kind === 'central') {
+      env.SWITCHBOARD_MYSQL_URL = this.mysqlUrl;
+      // Every central of the cluster shares one master key, as in production.
+      env.SWITCHBOARD_MASTER_KEY = CLUSTER_MASTER_KEY;
+    }
     return env;
   }
 

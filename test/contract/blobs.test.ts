@@ -1,10 +1,11 @@
 import t from 'tap';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DiskBlobStore } from '../../central/files/disk-blobs.js';
+import { BlobSealer, BLOB_MAGIC } from '../../central/at-rest/blob-sealer.js';
 import { S3BlobStore } from '../../central/files/s3-blobs.js';
 import { freePort } from '../helpers/process.js';
 import { startS3, type TestS3 } from '../helpers/s3-server.js';
@@ -22,6 +23,40 @@ t.test('DiskBlobStore', async (t) => {
   blobContract(t, async () => ({ a: new DiskBlobStore(root), b: new DiskBlobStore(root), names: async () => files(root) }));
 });
 
+t.test('DiskBlobStore, sealed (encryption at rest)', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'sb-blobs-sealed-'));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  const key = randomBytes(32);
+  const sealer = () => new BlobSealer(async () => key);
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => {
+    const full = join(dir, n);
+    return statSync(full).isDirectory() ? files(full).map((f) => `${n}/${f}`) : [n];
+  });
+  blobContract(t, async () => ({ a: new DiskBlobStore(root, sealer()), b: new DiskBlobStore(root, sealer()), names: async () => files(root) }));
+  t.test('what is on disk is sealed; ranges across chunks open; plaintext blobs of before still read', async (t) => {
+    const store = new DiskBlobStore(root, sealer());
+    const data = randomBytes(200_000);
+    const h = sha(data);
+    await store.writePart('sealedA', 0, data.subarray(0, 70_000));
+    const part = readFileSync(join(root, 'tmp', 'sealedA', '0000000000000000'));
+    t.notOk(part.includes(data.subarray(0, 32)), 'a waiting part is sealed');
+    await store.writePart('sealedA', 70_000, data.subarray(70_000));
+    t.equal(await store.finish('sealedA', h, data.length), true);
+    const disk = readFileSync(join(root, h.slice(0, 2), h.slice(2, 4), h));
+    t.ok(disk.subarray(0, BLOB_MAGIC.length).equals(BLOB_MAGIC));
+    for (let i = 0; i + 32 <= data.length; i += 4096) if (disk.includes(data.subarray(i, i + 32))) { t.fail(`plaintext at ${i}`); break; }
+    t.same(await store.read(h, 65_000, 70_000), data.subarray(65_000, 135_000), 'a range over three chunks');
+    t.same(await store.read(h, 0, 300_000), data, 'the whole');
+    t.same(await store.read(h, 199_990, 100), data.subarray(199_990), 'the end');
+    t.same(await new DiskBlobStore(root, new BlobSealer(async () => randomBytes(32))).read(h, 0, 10).catch((e: Error) => e.message), 'Unsupported state or unable to authenticate data', 'another key opens nothing');
+    const plain = randomBytes(1000);
+    const ph = sha(plain);
+    await new DiskBlobStore(root).writePart('plainB', 0, plain);
+    await new DiskBlobStore(root).finish('plainB', ph, plain.length);
+    t.same(await store.read(ph, 10, 20), plain.subarray(10, 30), 'a blob stored before is read as it is');
+  });
+});
+
 const s3: TestS3 = await startS3();
 t.teardown(() => s3.stop());
 const keysUnder = async (prefix: string) => (await s3.keys(prefix)).map((k) => k.slice(prefix.length)).sort();
@@ -34,6 +69,24 @@ t.test('S3BlobStore, each file in one PUT', async (t) => {
 t.test('S3BlobStore, files in multipart uploads of 1,000-byte parts', async (t) => {
   const origin = { ...s3.origin({ prefix: 'multi/' }), partBytes: 1000 };
   blobContract(t, async () => ({ a: await S3BlobStore.open(origin), b: await S3BlobStore.open(origin), names: () => keysUnder('multi/') }));
+});
+
+t.test('S3BlobStore, sealed (encryption at rest), in multipart uploads of 1,000-byte parts', async (t) => {
+  const origin = { ...s3.origin({ prefix: 'sealed/' }), partBytes: 1000 };
+  const key = randomBytes(32);
+  const open = () => S3BlobStore.open(origin, new BlobSealer(async () => key));
+  blobContract(t, async () => ({ a: await open(), b: await open(), names: () => keysUnder('sealed/') }));
+  t.test('what is in the bucket is sealed', async (t) => {
+    const store = new S3BlobStore(origin, new BlobSealer(async () => key));
+    const data = randomBytes(150_000);
+    const h = sha(data);
+    await store.writePart('s3sealed', 0, data);
+    t.equal(await store.finish('s3sealed', h, data.length), true);
+    const stored = await s3.fetchObject(`sealed/blobs/${h.slice(0, 2)}/${h.slice(2, 4)}/${h}`);
+    t.ok(stored!.subarray(0, BLOB_MAGIC.length).equals(BLOB_MAGIC), 'stored sealed under its hash');
+    t.notOk(stored!.includes(data.subarray(1000, 1032)), 'without its plaintext');
+    t.same(await store.read(h, 60_000, 80_000), data.subarray(60_000, 140_000), 'a range across chunks');
+  });
 });
 
 t.test('S3 layout: parts under uploads/, the file under blobs/ab/cd/<sha256>, readable by any S3 client', async (t) => {

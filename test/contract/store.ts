@@ -18,6 +18,7 @@ import { rolesContract } from './store/roles.js';
 import { credentialsContract } from './store/credentials.js';
 import { loginPolicyContract } from './store/login-policy.js';
 import { devicesContract } from './store/devices.js';
+import { atRestContract } from './store/at-rest.js';
 
 export type { StoreHarness } from './store/harness.js';
 
@@ -48,4 +49,5 @@ export function storeContract(t: Test, harness: () => Promise<StoreHarness>): vo
   loginPolicyContract(t, current);
   rolesContract(t, current);
   devicesContract(t, current);
+  atRestContract(t, current);
 }

@@ -22,7 +22,8 @@ t.test('an all-in-one node keeping its file origin in S3: upload, download, one 
 
   const key = `switchboard/blobs/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`;
   t.same(await s3.keys('switchboard/'), [key], 'one object, under its hash; no upload parts left');
-  t.same(await s3.fetchObject(key), bytes, 'the object holds the file');
+  const stored = await s3.fetchObject(key);
+  t.ok(stored!.subarray(0, 8).equals(Buffer.from('SBEBLOB1')) && !stored!.includes(bytes.subarray(0, 32)), 'the object holds the file sealed (encryption at rest)');
   t.notOk(existsSync(join(server.dataDir, 'files')), 'nothing at the disk origin');
 
   // Drop the relay's copy so the download must come from the origin.

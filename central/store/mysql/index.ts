@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP, type Socket } from 'node:net';
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
-import type { AuditStore, DeviceStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, RoleStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, DeviceStore, DataKeyStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, RoleStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import type { SearchIndex } from '../../../core/search/ports.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
 import { MysqlWriteBatcher, type Row } from './batcher.js';
@@ -25,6 +25,7 @@ import type { LoginPolicyStore } from '../../../core/login-policy/ports.js';
 import { mysqlSearchIndex } from './search.js';
 import { mysqlRoleStore } from './roles.js';
 import { mysqlDeviceStore } from './devices.js';
+import { mysqlDataKeyStore } from './keys.js';
 
 export interface MysqlSsl {
   /** PEM files; `caFile` alone verifies the server, cert + key add a client certificate. */
@@ -112,6 +113,7 @@ export class MysqlStore implements Store {
   search: SearchIndex;
   roles: RoleStore;
   devices: DeviceStore;
+  keys: DataKeyStore;
   private readonly writes: MysqlWriteBatcher;
 
   private constructor(readonly pool: Pool, readonly database: string) {
@@ -136,6 +138,7 @@ export class MysqlStore implements Store {
     this.search = mysqlSearchIndex(db);
     this.roles = mysqlRoleStore(db);
     this.devices = mysqlDeviceStore(db);
+    this.keys = mysqlDataKeyStore(db);
   }
 
   static async open(opts: MysqlOptions): Promise<MysqlStore> {

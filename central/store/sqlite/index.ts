@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AuditStore, DeviceStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, RoleStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
+import type { AuditStore, DeviceStore, DataKeyStore, BroadcastStore, ConversationStore, DirectoryStore, FavouriteStore, FileRuleStore, FileStore, LoginLogStore, MentionStore, MessageActionStore, NotifySettingsStore, ReceiptStore, RoleStore, SessionStore, Store, UserStore } from '../../../core/ports.js';
 import type { SearchIndex } from '../../../core/search/ports.js';
 import { sqliteRoleStore } from './roles.js';
 import { MIGRATIONS, migrationSql } from '../schema.js';
@@ -25,6 +25,7 @@ import { sqliteFavouriteStore, sqliteNotifySettingsStore } from './favourites.js
 import { sqliteBroadcastStore } from './broadcasts.js';
 import { sqliteSearchIndex } from './search.js';
 import { sqliteDeviceStore } from './devices.js';
+import { sqliteDataKeyStore } from './keys.js';
 
 /** Embedded store on better-sqlite3: WAL, group-committed writes, synchronous reads. */
 export class SqliteStore implements Store {
@@ -51,6 +52,7 @@ export class SqliteStore implements Store {
   search: SearchIndex;
   roles: RoleStore;
   devices: DeviceStore;
+  keys: DataKeyStore;
 
   constructor(file: string, opts: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -80,6 +82,7 @@ export class SqliteStore implements Store {
     this.search = sqliteSearchIndex(this.db, this.writes);
     this.roles = sqliteRoleStore(db);
     this.devices = sqliteDeviceStore(db);
+    this.keys = sqliteDataKeyStore(db);
   }
 
   async close(): Promise<void> {
