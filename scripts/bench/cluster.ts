@@ -38,11 +38,14 @@ async function mysqlExec(sql: string): Promise<void> {
   try { await conn.query(sql); } finally { await conn.end(); }
 }
 
+/** One master key for every central of a run (a cluster central refuses to start without one; docs/security.md). */
+const MASTER_KEY = randomBytes(32).toString('base64');
+
 /** A central process, resolved once it logs that it is ready. */
 function spawnCentral(env: Record<string, string>, profileDir?: string): Promise<ChildProcess> {
   const profile = profileDir ? `--cpu-prof --cpu-prof-dir="${profileDir}" ` : '';
   const child = spawn('bash', ['-c', `ulimit -n 65536 2>/dev/null || ulimit -n 20000; exec "${process.execPath}" ${profile}dist/scripts/switchboard.js central`], {
-    env: { ...process.env, ...env, SWITCHBOARD_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { SWITCHBOARD_MASTER_KEY: MASTER_KEY, ...process.env, ...env, SWITCHBOARD_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     let out = '';
