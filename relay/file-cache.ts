@@ -3,6 +3,9 @@ import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { openBytes, sealBytes } from '../shared/sealing.js';
+import { createLogger } from '../shared/log.js';
+
+const log = createLogger('file-cache');
 
 const CTR_IV_BYTES = 16;
 
@@ -94,7 +97,10 @@ export class FileCache {
   /** Moves a finished temp file into the cache, only if its bytes hash to `sha256`. */
   async adopt(tempPath: string, sha256: string, size: number): Promise<void> {
     if (size > this.maxBytes || this.entries.has(sha256)) { rmSync(tempPath, { force: true }); return; }
-    const plain = await this.readTemp(tempPath, 0, size).catch(() => null); // unreadable: not adopted
+    const plain = await this.readTemp(tempPath, 0, size).catch((err: unknown) => {
+      log.warn({ err, sha256 }, 'file cache: a downloaded temp file could not be read back; not cached (the next request fetches again)');
+      return null;
+    });
     await rm(tempPath, { force: true });
     if (!plain || plain.length !== size || createHash('sha256').update(plain).digest('hex') !== sha256) return;
     const sealed = sealBytes(this.key, sha256, plain);

@@ -3,6 +3,9 @@ import type { Cache } from '../../shared/cache/cache.js';
 import { hashToken } from '../../shared/crypto.js';
 import { randomId } from '../../shared/ids.js';
 import type { DeviceType } from '../../shared/protocol/types.js';
+import { createLogger } from '../../shared/log.js';
+
+const log = createLogger('auth');
 
 /** The sign-in attempt a ticket continues: where the session it ends in will say it came from. */
 export interface Attempt {
@@ -44,7 +47,11 @@ export class SignInTickets {
   }
 
   async read(ticket: string): Promise<PendingSignIn | null> {
-    const text = await this.cache.get(key(ticket)).catch(() => null); // unreadable is expired: the person signs in again
+    const text = await this.cache.get(key(ticket)).catch((err: unknown) => {
+      // Treated as expired: the person signs in again.
+      log.warn({ err }, 'sign-in: the cache could not be read for a sign-in ticket');
+      return null;
+    });
     return text ? JSON.parse(text) as PendingSignIn : null;
   }
 
