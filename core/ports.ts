@@ -5,11 +5,25 @@
  */
 import type { DirChange, DirDept, DirOrg, DirPerson, DirPolicy } from '../shared/protocol/directory.js';
 import type { AuditEntry, ConversationKind, DeviceType, MemberRole, MentionAllPolicy, MessageKind, MessagePolicy, ServerEvent } from '../shared/protocol/types.js';
-import type { LoginResultCode, OnlineSample } from '../shared/protocol/signins.js';
 import type { SearchIndex } from './search/ports.js';
 import type { CredentialStore } from './auth/ports.js';
 import type { LoginPolicyStore } from './login-policy/ports.js';
-import type { DevicePolicy, WipeReason, WipeView } from '../shared/protocol/devices.js';
+
+// Each feature keeps its store's port beside it; they are gathered here, where the Store is assembled.
+export type { WipeRecord, DeviceStore } from './devices/ports.js';
+import type { DeviceStore } from './devices/ports.js';
+export type { FileRecord, FileThumb, NewFile, FileStore, FileRuleScope, FileRuleRecord, FileRuleStore, Thumbnailer, BlobStore } from './files/ports.js';
+import type { FileStore, FileRuleStore } from './files/ports.js';
+export type { FavouriteRecord, NewFavourite, FavouriteStore } from './favourites/ports.js';
+import type { FavouriteStore } from './favourites/ports.js';
+export type { NotifySettingsRecord, NotifySettingsStore } from './notify/ports.js';
+import type { NotifySettingsStore } from './notify/ports.js';
+export type { LoginEventRecord, LoginLogStore } from './signins/ports.js';
+import type { LoginLogStore } from './signins/ports.js';
+export type { BroadcastRecord, NewBroadcast, BroadcastDelivery, BroadcastBatch, BroadcastStore } from './broadcasts/ports.js';
+import type { BroadcastStore } from './broadcasts/ports.js';
+export type { RoleRecord, GrantRecord, RoleStore } from './roles/ports.js';
+import type { RoleStore } from './roles/ports.js';
 
 export interface UserRecord {
   id: number;
@@ -78,31 +92,6 @@ export interface SessionStore {
   /** Revokes every active session of the user; returns those revoked. */
   revokeAllForUser(userId: number, at: number): Promise<SessionRecord[]>;
   listActive(opts: { userId?: number; now: number; limit: number }): Promise<SessionRecord[]>;
-}
-
-/** A wipe order (远程数据抹除) of one session, as stored (its state follows from acked_at); core/devices. */
-export type WipeRecord = Omit<WipeView, 'state'>;
-
-export interface DeviceStore {
-  /**
-   * Records a wipe order for the session and ends the session, in one transaction. A session that already has an
-   * order keeps it (`created` false). `ended`: the session, if this call revoked it. Null when no such session.
-   */
-  orderWipe(input: { sessionId: string; orderedBy: number; reason: WipeReason; at: number }): Promise<{ wipe: WipeRecord; created: boolean; ended: SessionRecord | null } | null>;
-  /** The wipe order of the session whose token has this SHA-256, or null. */
-  wipeByTokenHash(tokenHash: string): Promise<WipeRecord | null>;
-  /** Marks the order acknowledged, the first time only (`changed`); null when there is no such order. */
-  ackWipe(id: number, at: number): Promise<{ wipe: WipeRecord; changed: boolean } | null>;
-  /** Newest first. `userIds` null: everyone's; empty: nobody's. */
-  listWipes(opts: { userIds: readonly number[] | null; state?: 'pending' | 'acknowledged'; beforeId?: number; limit: number }): Promise<WipeRecord[]>;
-  /** The person's PIN hash, or null when none is set. */
-  pin(userId: number): Promise<{ pin_hash: string; set_at: number } | null>;
-  /** Sets or replaces the person's PIN hash. */
-  setPin(userId: number, pinHash: string, at: number): Promise<void>;
-  /** Removes it; false when none was set. */
-  clearPin(userId: number): Promise<boolean>;
-  policy(): Promise<DevicePolicy>;
-  setPolicy(p: { require_pin: boolean; max_attempts: number }, at: number, by: number): Promise<DevicePolicy>;
 }
 
 export interface ConversationRecord {
@@ -307,147 +296,6 @@ export interface AuditStore {
   head(): Promise<{ last_id: number; hash: string }>;
 }
 
-export interface FileRecord {
-  id: number;
-  sha256: string;
-  size: number;
-  name: string;
-  mime: string;
-  uploader_id: number;
-  created_at: number;
-  /** An image's dimensions (after its orientation tag), once a thumbnail was made; null otherwise. */
-  width: number | null;
-  height: number | null;
-  /** The thumbnail's bytes in the BlobStore: null not tried yet, '' none can be made (not an image, unreadable, too large). */
-  thumb_sha256: string | null;
-  thumb_size: number | null;
-}
-
-/** What a thumbnail attempt recorded: the image's size and the thumbnail's blob, or `thumb_sha256: ''` for none. */
-export type FileThumb = Pick<FileRecord, 'width' | 'height' | 'thumb_sha256' | 'thumb_size'>;
-
-export type NewFile = Omit<FileRecord, 'id' | keyof FileThumb> & Partial<FileThumb>;
-
-/** File metadata; the bytes live in a BlobStore, addressed by their SHA-256. */
-export interface FileStore {
-  create(rec: NewFile): Promise<FileRecord>;
-  get(id: number): Promise<FileRecord | null>;
-  /**
-   * Records a thumbnail attempt, only if none was recorded (thumb_sha256 null): the first of concurrent
-   * attempts wins. Returns the record as stored afterwards, or null for an unknown file.
-   */
-  setThumb(id: number, thumb: FileThumb): Promise<FileRecord | null>;
-  /** Records that message `seq` of a conversation carries the file, which opens it to the members (idempotent). */
-  attach(fileId: number, convId: number, seq: number): Promise<void>;
-  /**
-   * A message that carried these files was recalled: its uses go, and each file that no other message of the
-   * conversation carries is closed to the conversation. Returns those files (empty when none closed).
-   */
-  detach(convId: number, seq: number, fileIds: number[]): Promise<number[]>;
-  /** The uploader, an active member of a conversation that references the file, or someone who keeps it as a favourite. */
-  canAccess(userId: number, fileId: number): Promise<boolean>;
-  /** The messages of a conversation that carry files, newest first, below `beforeSeq` when given (the file library). */
-  usesIn(convId: number, opts: { beforeSeq?: number; limit: number }): Promise<{ file_id: number; seq: number }[]>;
-}
-
-/** A favourite (收藏) as stored: a copy of what was starred, so it stays readable whatever happens to the source. */
-export interface FavouriteRecord {
-  id: number;
-  user_id: number;
-  /** What was starred, unique per person while starred: "m:<conv_id>:<seq>" or "f:<file_id>". */
-  source_key: string;
-  kind: 'text' | 'file';
-  /** JSON text of the copied body ({text} or {file}). */
-  body: string;
-  /** Lower-cased text searched by `list` (the message text, or the file name). */
-  search_text: string;
-  /** The file a file favourite keeps readable for its owner (FileStore.canAccess). */
-  file_id: number | null;
-  src_conv_id: number | null;
-  src_seq: number | null;
-  src_sender_id: number | null;
-  src_sender_name: string;
-  src_conv_title: string;
-  src_at: number | null;
-  created_at: number;
-  /** Removed favourites stay as tombstones so that other devices learn of the removal by sync. */
-  removed: boolean;
-  pos: number;
-}
-
-export type NewFavourite = Omit<FavouriteRecord, 'id' | 'removed' | 'pos'>;
-
-export interface FavouriteStore {
-  /** Stars; when the same source is already starred (and not removed), returns that one with created false. */
-  add(input: NewFavourite): Promise<{ favourite: FavouriteRecord; created: boolean }>;
-  /** Removes the user's own favourite; null when it is not theirs or does not exist; changed false when already removed. */
-  remove(userId: number, id: number): Promise<{ favourite: FavouriteRecord; changed: boolean } | null>;
-  /** The user's favourites that are not removed, newest first, ids below `beforeId`; `query` matches search_text by substring. */
-  list(userId: number, opts: { beforeId?: number; limit: number; query?: string }): Promise<FavouriteRecord[]>;
-  /** The user's favourites (removed ones too) whose position is after `since`. */
-  changedSince(userId: number, since: number): Promise<FavouriteRecord[]>;
-}
-
-/** A person's notification settings (JSON text of NotifySettings), with the position of their last change. */
-export interface NotifySettingsRecord {
-  user_id: number;
-  settings: string;
-  updated_at: number;
-  pos: number;
-}
-
-export interface NotifySettingsStore {
-  get(userId: number): Promise<NotifySettingsRecord | null>;
-  /** Stores the settings; changed false (and no new position) when they are the same text as stored. */
-  set(userId: number, settings: string, at: number): Promise<{ changed: boolean }>;
-}
-
-/** Who a file-sending rule (文件发送限制) applies to: a whole organisation, a department and below, or one person. */
-export type FileRuleScope = 'org' | 'dept' | 'person';
-
-/** An administrator's rule on what may be sent; a null field is not set here (a wider rule's applies). */
-export interface FileRuleRecord {
-  scope: FileRuleScope;
-  target_id: number;
-  /** Largest file, in bytes. */
-  max_bytes: number | null;
-  /** Only these types (extensions like "pdf", types like "image/*"); [] sets "any type". */
-  allowed: string[] | null;
-  /** Never these types. */
-  blocked: string[] | null;
-  updated_by: number | null;
-  updated_at: number;
-}
-
-/** The file-sending rules: one per target, a small table read whole. */
-export interface FileRuleStore {
-  /** Every rule, ordered by scope and target. */
-  list(): Promise<FileRuleRecord[]>;
-  get(scope: FileRuleScope, targetId: number): Promise<FileRuleRecord | null>;
-  /** Creates the target's rule or replaces it whole; returns it as stored. */
-  put(rule: FileRuleRecord): Promise<FileRuleRecord>;
-  /** True if there was a rule to remove. */
-  remove(scope: FileRuleScope, targetId: number): Promise<boolean>;
-}
-
-/** The thumbnail maker (central provides it over an image library; the domain never decodes images). */
-export interface Thumbnailer {
-  /** The types it reads. */
-  accepts(mime: string): boolean;
-  /** A small JPEG without metadata, and the source's dimensions; throws when the image is too large or unreadable. */
-  make(bytes: Buffer): Promise<{ bytes: Buffer; width: number; height: number; sourceWidth: number; sourceHeight: number }>;
-}
-
-/** Content-addressed bytes at central: a directory shared by central processes, or an S3-compatible bucket. */
-export interface BlobStore {
-  has(sha256: string): Promise<boolean>;
-  /** Uploads arrive in parts, possibly at different central processes. */
-  writePart(uploadId: string, offset: number, data: Buffer): Promise<void>;
-  /** Assembles the parts; true if they hash to `sha256` and total `size` (then stored under the hash). */
-  finish(uploadId: string, sha256: string, size: number): Promise<boolean>;
-  read(sha256: string, offset: number, length: number): Promise<Buffer | null>;
-}
-
 /** A directory change as stored: what clients see, plus policy and admin-scope changes they never see. */
 export type DirStoredChange =
   | DirChange
@@ -481,110 +329,6 @@ export interface DirectoryStore {
   commit(expectVersion: number, changes: DirStoredChange[], at: number): Promise<{ version: number; changes: DirStoredChange[] }>;
   /** Changes after `version`, oldest first, at most `limit` (then `more`). */
   changesSince(version: number, limit: number): Promise<{ changes: { version: number; change: DirStoredChange }[]; more: boolean }>;
-}
-
-/** One sign-in attempt (登录流水), whatever its outcome. */
-export interface LoginEventRecord {
-  id: number;
-  at: number;
-  /** As typed; the account may not exist. */
-  account: string;
-  user_id: number | null;
-  ip: string | null;
-  device_type: DeviceType;
-  device_name: string;
-  result: LoginResultCode;
-}
-
-export interface LoginLogStore {
-  record(e: Omit<LoginEventRecord, 'id'>): Promise<void>;
-  /** Newest first. `userIds` null: everyone; an empty list matches nobody. */
-  list(opts: { limit: number; beforeId?: number; userIds: readonly number[] | null; account?: string; result?: LoginResultCode; since?: number; until?: number }): Promise<LoginEventRecord[]>;
-  /** One sample per instant (a second sample at the same `at` is ignored: several centrals may sample). */
-  sampleOnline(s: OnlineSample): Promise<void>;
-  /** Samples with since <= at < until, oldest first. */
-  onlineSamples(opts: { since: number; until: number; limit: number }): Promise<OnlineSample[]>;
-}
-
-export interface BroadcastRecord {
-  id: number;
-  sender_id: number;
-  cmid: string;
-  title: string;
-  text: string;
-  /** JSON text of the attached file's metadata, or null. */
-  file: string | null;
-  /** JSON text of the target as the sender named it. */
-  target: string;
-  total: number;
-  /** How many recipients (in list order) already hold it: the fan-out's cursor. */
-  delivered: number;
-  created_at: number;
-}
-
-export interface NewBroadcast {
-  senderId: number;
-  cmid: string;
-  title: string;
-  text: string;
-  file: string | null;
-  target: string;
-  /** Resolved at send time, without repeats; stored with the broadcast, in this order. */
-  recipients: number[];
-  at: number;
-}
-
-/** One recipient reached by a delivery batch: their system conversation and the message it got. */
-export interface BroadcastDelivery {
-  userId: number;
-  conversation: ConversationRecord;
-  message: MessageRecord;
-  /** The system conversation was created by this batch (its first message). */
-  createdConversation: boolean;
-}
-
-export interface BroadcastBatch {
-  id: number;
-  /** The cursor this batch starts from. */
-  from: number;
-  userIds: number[];
-  /** JSON text of the message body every recipient gets. */
-  body: string;
-  /** Of a system conversation created on the way. */
-  title: string;
-  fileId: number | null;
-  at: number;
-}
-
-/**
- * Broadcasts (广播消息, docs/broadcasts.md): the broadcast row with its recipient list is stored first (that
- * is the acknowledgement), then delivered in batches, each one transaction that appends to the next recipients'
- * system conversations and moves the cursor. A batch names the cursor it starts from; one that finds the
- * cursor elsewhere (a concurrent or repeated run) does nothing, so a crash mid-fan-out resumes where the last
- * committed batch ended and nobody gets it twice.
- */
-export interface BroadcastStore {
-  /** Stores a broadcast; a retry with the same (sender, cmid) returns the original with created false. */
-  create(input: NewBroadcast): Promise<{ broadcast: BroadcastRecord; created: boolean }>;
-  get(id: number): Promise<BroadcastRecord | null>;
-  byCmid(senderId: number, cmid: string): Promise<BroadcastRecord | null>;
-  /** The stored recipient list, in delivery order. */
-  recipients(id: number): Promise<number[]>;
-  /**
-   * Delivers to `userIds` (the recipients from position `from` on) if the cursor is still at `from`: creates
-   * missing system conversations (kind 'system', `title`), appends one 'broadcast' message each (`body`),
-   * records that those conversations reference `fileId` (so recipients may fetch it), and moves the cursor by
-   * userIds.length, all in one transaction. Empty deliveries when the cursor had moved (someone else ran it).
-   */
-  deliver(batch: BroadcastBatch): Promise<{ deliveries: BroadcastDelivery[]; delivered: number }>;
-  /** Newest first; senderId limits to one sender's. */
-  list(opts: { senderId?: number; beforeId?: number; limit: number }): Promise<BroadcastRecord[]>;
-  /** Recipients whose read cursor has reached the broadcast's message. */
-  readCount(id: number): Promise<number>;
-  /** Broadcasts whose fan-out has not finished (to resume after a restart). */
-  unfinished(): Promise<number[]>;
-  /** Ids of enabled users (neither source disabled them) above `afterId`, ascending, at most `limit`: "everyone". */
-  enabledUserIds(afterId: number, limit: number): Promise<number[]>;
 }
 
 /** A recall or an edit of one stored message (core/messaging/actions.ts decides; the store applies it). */
@@ -671,48 +415,6 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** A named permission set (core/roles/permissions.ts); built-in roles are seeded by migration 14 and never change. */
-export interface RoleRecord {
-  id: number;
-  name: string;
-  permissions: string[];
-  builtin: boolean;
-  created_at: number;
-}
-
-/** A role held by a user over department subtrees; dept_ids null: the whole organisation. */
-export interface GrantRecord {
-  id: number;
-  user_id: number;
-  role_id: number;
-  dept_ids: number[] | null;
-  granted_by: number | null;
-  created_at: number;
-}
-
-export interface RoleStore {
-  listRoles(): Promise<RoleRecord[]>;
-  roleById(id: number): Promise<RoleRecord | null>;
-  /** Throws SB_CONFLICT when the name is taken. */
-  createRole(input: { name: string; permissions: string[]; at: number }): Promise<RoleRecord>;
-  /** Null when no such custom role (built-in roles are not updated); SB_CONFLICT when the name is taken. */
-  updateRole(id: number, patch: { name?: string; permissions?: string[] }): Promise<RoleRecord | null>;
-  /** Deletes a custom role nobody holds: 'deleted', 'missing', or 'held' (then nothing changes). */
-  deleteRole(id: number): Promise<'deleted' | 'missing' | 'held'>;
-  /** Every grant, or one user's, ordered by id. */
-  listGrants(opts?: { userId?: number }): Promise<GrantRecord[]>;
-  grantById(id: number): Promise<GrantRecord | null>;
-  /** Adds a grant; the same role over the same scope to the same user again returns the existing grant. */
-  addGrant(input: { userId: number; roleId: number; deptIds: number[] | null; grantedBy: number | null; at: number }): Promise<GrantRecord>;
-  /** Removes one grant; false when there was none. */
-  revokeGrant(id: number): Promise<boolean>;
-  /** Removes every grant of a user; how many there were. */
-  revokeAllOf(userId: number): Promise<number>;
-  /** Sets the scope of every grant of a user (the administrator scope of before roles). */
-  rescopeAllOf(userId: number, deptIds: number[] | null): Promise<number>;
-}
-
-/** Zulip's single emit point: every state change ends here, after commit. */
 /** One verified session's connection at a relay, as presence reports it. */
 export interface Whereabout {
   user_id: number;
@@ -722,6 +424,7 @@ export interface Whereabout {
   connected: boolean;
 }
 
+/** Zulip's single emit point: every state change ends here, after commit. */
 export interface EventSink {
   /** `'*'`: everyone connected to any relay. */
   emit(event: ServerEvent, recipients: number[] | '*'): void;
