@@ -1,4 +1,5 @@
-import { column as c, type Migration } from './schema.js';
+import type { Migration } from './schema.js';
+import { column as c } from './column.js';
 
 /**
  * The migrations of account security and encryption at rest (credentials, remote wipe and the PIN, login

@@ -1,4 +1,5 @@
-import { column as c, type Migration } from './schema.js';
+import type { Migration } from './schema.js';
+import { column as c } from './column.js';
 import { SECURITY_MIGRATIONS } from './migrations-security.js';
 
 /**

@@ -108,6 +108,3 @@ export function migrationSql(m: Migration, dialect: Dialect): string[] {
   out.push(...(m.seed ?? []));
   return out;
 }
-
-/** One column of a migration's table: `column('name', 'string', { length: 64 })`. */
-export const column = (name: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({ name, type, ...extra });

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useSession } from '../../context.js';
-import { Outcome, Show } from './Parts.js';
+import { Outcome, Show, TimeRangeAndActions } from './Parts.js';
 import type { AuditExport, AuditRow } from './wire.js';
 import { fromLocal, saveText, useAdminI18n, useLoad } from './text.js';
 
@@ -43,13 +43,7 @@ export function Audit() {
         <label>{t('actorId')}<input name="actor" type="number" min={1} /></label>
         <label>{t('action')}<input name="action" maxLength={64} placeholder="grant.add" /></label>
         <label>{t('target')}<input name="target" maxLength={128} placeholder="user:12" /></label>
-        <label>{t('from')}<input name="since" type="datetime-local" /></label>
-        <label>{t('until')}<input name="until" type="datetime-local" /></label>
-        <div class="actions">
-          <button type="reset">{t('clear')}</button>
-          <button type="submit" class="primary">{t('filter')}</button>
-          <button type="button" class="export" onClick={exportCsv}>{t('exportCsv')}</button>
-        </div>
+        <TimeRangeAndActions onExport={exportCsv} />
       </form>
       <Outcome ok={ok} error={error} />
       <Show loaded={loaded} retry={reload}>{(rows) => (rows.length ? (

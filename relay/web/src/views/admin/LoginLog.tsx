@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { useSession } from '../../context.js';
 import { LOGIN_RESULTS, type LoginResultCode } from '../../../../../shared/protocol/signins.js';
 import type { LoginEventView } from './wire.js';
-import { Outcome, Show } from './Parts.js';
+import { Outcome, Show, TimeRangeAndActions } from './Parts.js';
 import { fromLocal, saveText, toCsv, useAdminI18n, useLoad, type AdminKey } from './text.js';
 
 interface Filter { result?: LoginResultCode; account?: string; since?: number; until?: number }
@@ -42,13 +42,7 @@ export function LoginLog() {
           </select>
         </label>
         <label>{t('account')}<input name="account" maxLength={64} autoComplete="off" /></label>
-        <label>{t('from')}<input name="since" type="datetime-local" /></label>
-        <label>{t('until')}<input name="until" type="datetime-local" /></label>
-        <div class="actions">
-          <button type="reset">{t('clear')}</button>
-          <button type="submit" class="primary">{t('filter')}</button>
-          <button type="button" class="export" onClick={exportCsv}>{t('exportCsv')}</button>
-        </div>
+        <TimeRangeAndActions onExport={exportCsv} />
       </form>
       <Outcome ok="" error={error} />
       <Show loaded={loaded} retry={reload}>{(rows) => (rows.length ? (

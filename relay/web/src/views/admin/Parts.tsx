@@ -46,3 +46,19 @@ export function OneTime({ title, text, hint, onClose, children }: { title: strin
 export function Outcome({ ok, error }: { ok: string; error: string }) {
   return <>{error ? <p class="form-error" role="alert">{error}</p> : null}{ok ? <p class="muted-text admin-ok" role="status">{ok}</p> : null}</>;
 }
+
+/** The end of a filter form: the time range (named since / until) and clear, filter, export. */
+export function TimeRangeAndActions({ onExport }: { onExport(): void }) {
+  const { t } = useAdminI18n();
+  return (
+    <>
+      <label>{t('from')}<input name="since" type="datetime-local" /></label>
+      <label>{t('until')}<input name="until" type="datetime-local" /></label>
+      <div class="actions">
+        <button type="reset">{t('clear')}</button>
+        <button type="submit" class="primary">{t('filter')}</button>
+        <button type="button" class="export" onClick={onExport}>{t('exportCsv')}</button>
+      </div>
+    </>
+  );
+}
